@@ -1,0 +1,17 @@
+// Subcommands: each file adds its CLI11 subcommand and sets `action` to what runs when chosen.
+// The action returns the exit code; errors are thrown and mapped to exit codes in main().
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace gpubench {
+
+using Action = std::function<int()>;
+
+void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line);
+void add_info_command(CLI::App& app, Action& action, const std::string& command_line);
+
+}  // namespace gpubench

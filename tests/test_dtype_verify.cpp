@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gpubench/dtype.hpp"
+#include "gpubench/errors.hpp"
+#include "gpubench/host_matrix.hpp"
+#include "gpubench/verify.hpp"
+
+using namespace gpubench;
+
+TEST(DType, ParseList) {
+  auto v = parse_dtype_list("fp32,bf16,fp32");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0], DType::fp32);
+  EXPECT_EQ(v[1], DType::bf16);
+  EXPECT_THROW(parse_dtype_list("fp32,int8"), UsageError);
+  EXPECT_THROW(parse_dtype_list(""), UsageError);
+}
+
+TEST(DType, RoundToStorage) {
+  const double x = 1.0 + std::ldexp(1.0, -9);  // needs 9 mantissa bits
+  EXPECT_EQ(round_to_storage(DType::fp16, x), x);   // fp16 keeps 10
+  EXPECT_EQ(round_to_storage(DType::bf16, x), 1.0);  // bf16 keeps 7: rounds to even
+  EXPECT_EQ(round_to_storage(DType::bf16, 1.0 + 3 * std::ldexp(1.0, -8)), 1.0 + std::ldexp(1.0, -6));
+  EXPECT_EQ(round_to_storage(DType::fp32, 0.1), double(0.1f));
+  EXPECT_EQ(round_to_storage(DType::fp64, 0.1), 0.1);
+}
+
+TEST(HostMatrix, RandomFillIsNonZeroBoundedAndSeeded) {
+  HostMatrix a(DType::bf16, 33, 17), b(DType::bf16, 33, 17), c(DType::bf16, 33, 17);
+  a.fill_random(7);
+  b.fill_random(7);
+  c.fill_random(8);
+  bool differs = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_GE(std::fabs(a.at(i)), 0.125);
+    EXPECT_LE(std::fabs(a.at(i)), 1.0);
+    EXPECT_EQ(a.at(i), round_to_storage(DType::bf16, a.at(i)));
+    EXPECT_EQ(a.at(i), b.at(i));
+    differs = differs || a.at(i) != c.at(i);
+  }
+  EXPECT_TRUE(differs);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a.f32()) % 64, 0u);
+}
+
+TEST(Tolerance, GrowsWithKAndLoosensWithPrecision) {
+  EXPECT_LT(tolerance_for(DType::fp32, 128), tolerance_for(DType::fp32, 8192));
+  EXPECT_LT(tolerance_for(DType::fp64, 1024), tolerance_for(DType::fp32, 1024));
+  EXPECT_LT(tolerance_for(DType::fp32, 1024), tolerance_for(DType::tf32, 1024));
+  EXPECT_LT(tolerance_for(DType::tf32, 1024), tolerance_for(DType::bf16, 1024));
+  EXPECT_LT(tolerance_for(DType::fp16, 1024), tolerance_for(DType::bf16, 1024));
+  EXPECT_LT(tolerance_for(DType::fp64, 8192), 1e-12);
+  EXPECT_LT(tolerance_for(DType::fp32, 8192), 1e-4);
+}
+
+namespace {
+// C = A*B in double, then stored as the dtype would store it.
+std::vector<double> exact_product(const HostMatrix& a, const HostMatrix& b, DType d) {
+  const auto M = a.rows(), K = a.cols(), N = b.cols();
+  std::vector<double> c(std::size_t(M * N));
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t j = 0; j < N; ++j) {
+      double s = 0;
+      for (std::int64_t k = 0; k < K; ++k) s += a.at(std::size_t(i * K + k)) * b.at(std::size_t(k * N + j));
+      c[std::size_t(i * N + j)] = round_to_storage(d, s);
+    }
+  return c;
+}
+
+struct Fixture {
+  Shape s{37, 29, 53};
+  DType d;
+  HostMatrix a, b;
+  explicit Fixture(DType dt) : d(dt), a(dt, 37, 53), b(dt, 53, 29) {
+    a.fill_random(1);
+    b.fill_random(2);
+  }
+  Problem problem() const { return Problem{s, d, &a, &b}; }
+};
+}  // namespace
+
+TEST(Verify, CorrectResultPassesForEveryDtype) {
+  for (DType d : kAllDTypes) {
+    Fixture f(d);
+    auto c = exact_product(f.a, f.b, d);
+    auto v = verify_result(f.problem(), c, 3);
+    EXPECT_TRUE(v.passed) << to_string(d) << " err " << v.max_rel_error << " tol " << v.tolerance;
+    EXPECT_EQ(v.checked, 37 * 29);  // small: every entry
+  }
+}
+
+TEST(Verify, OneWrongEntryFails) {
+  Fixture f(DType::fp32);
+  auto c = exact_product(f.a, f.b, DType::fp32);
+  c[5 * 29 + 7] += 0.01;
+  auto v = verify_result(f.problem(), c, 3);
+  EXPECT_FALSE(v.passed);
+  EXPECT_GT(v.max_rel_error, v.tolerance);
+}
+
+TEST(Verify, NaNFails) {
+  Fixture f(DType::fp64);
+  auto c = exact_product(f.a, f.b, DType::fp64);
+  c.back() = std::nan("");
+  EXPECT_FALSE(verify_result(f.problem(), c, 3).passed);
+}
+
+TEST(Verify, TransposedResultFails) {
+  Fixture f(DType::bf16);
+  auto c = exact_product(f.a, f.b, DType::bf16);
+  std::swap(c[0], c[1]);
+  EXPECT_FALSE(verify_result(f.problem(), c, 3).passed);
+}

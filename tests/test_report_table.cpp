@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "gpubench/report.hpp"
+
+using namespace gpubench;
+
+namespace {
+Record rec(std::int64_t n, const char* backend, DeviceKind k, double seconds) {
+  Record r;
+  r.shape = {n, n, n};
+  r.dtype = DType::fp32;
+  r.backend = backend;
+  r.device_kind = k;
+  r.device_index = k == DeviceKind::gpu ? 0 : -1;
+  r.seconds.samples = 5;
+  r.seconds.median = r.seconds.mean = r.seconds.min = r.seconds.max = seconds;
+  r.gflops = r.shape.flops() / seconds / 1e9;
+  r.verified = true;
+  r.max_rel_error = 1.5e-7;
+  r.iterations = 5;
+  return r;
+}
+
+Results sample() {
+  Results r;
+  r.system.gpubench_version = "9.9.9";
+  r.system.hostname = "box";
+  r.system.cpu.model = "Test CPU";
+  r.system.blas.version = "0.3.26";
+  r.system.blas.core = "Haswell";
+  r.system.cuda_status = "no CUDA device: test";
+  r.records.push_back(rec(1024, "openblas", DeviceKind::cpu, 0.01));       // 214.7 GFLOPS
+  r.records.push_back(rec(1024, "cublas", DeviceKind::gpu, 0.0001));       // 100x
+  r.records.push_back(rec(1024, "kernel:naive", DeviceKind::gpu, 0.001));  // 10% of cuBLAS
+  Record skipped = rec(2048, "openblas", DeviceKind::cpu, 1);
+  skipped.status = Status::failed;
+  skipped.reason = "verification failed: max rel. error 0.5 > tolerance 1e-05";
+  r.records.push_back(skipped);
+  return r;
+}
+}  // namespace
+
+TEST(Speedup, ComputedAgainstCpuRowOfSameCase) {
+  Results r = sample();
+  EXPECT_FALSE(speedup_vs_cpu(r, r.records[0]).has_value());  // CPU rows have none
+  ASSERT_TRUE(speedup_vs_cpu(r, r.records[1]).has_value());
+  EXPECT_NEAR(*speedup_vs_cpu(r, r.records[1]), 100.0, 1e-9);
+  EXPECT_NEAR(*pct_of_cublas(r, r.records[2]), 10.0, 1e-9);
+  EXPECT_FALSE(pct_of_cublas(r, r.records[1]).has_value());
+}
+
+TEST(Speedup, NoneWithoutCpuRow) {
+  Results r = sample();
+  r.records.erase(r.records.begin());
+  EXPECT_FALSE(speedup_vs_cpu(r, r.records[0]).has_value());
+}
+
+TEST(TableReporter, RowsColumnsAndSummary) {
+  std::ostringstream os;
+  write_table(os, sample());
+  const std::string t = os.str();
+  EXPECT_NE(t.find("gpubench 9.9.9 on box"), std::string::npos) << t;
+  EXPECT_NE(t.find("0.3.26 core=Haswell"), std::string::npos) << t;
+  EXPECT_NE(t.find("no CUDA device: test"), std::string::npos) << t;
+  EXPECT_NE(t.find("vs CPU"), std::string::npos);
+  EXPECT_NE(t.find("% cuBLAS"), std::string::npos);
+  EXPECT_NE(t.find("100.0x"), std::string::npos) << t;
+  EXPECT_NE(t.find("10%"), std::string::npos) << t;
+  EXPECT_NE(t.find("215"), std::string::npos) << t;  // openblas GFLOPS
+  EXPECT_NE(t.find("10.0 ms"), std::string::npos) << t;
+  EXPECT_NE(t.find("FAILED: verification failed"), std::string::npos) << t;
+  EXPECT_NE(t.find("4 cases: 3 ok, 1 failed, 0 skipped or unsupported"), std::string::npos) << t;
+}
+
+TEST(TableReporter, WhollySkippedBackendCollapsesToOneLine) {
+  Results r = sample();
+  r.records.resize(1);
+  for (int n : {128, 256}) {
+    Record s = rec(n, "cublas", DeviceKind::gpu, 1);
+    s.status = Status::skipped;
+    s.reason = "no CUDA device: none here";
+    s.seconds = {};
+    r.records.push_back(s);
+  }
+  std::ostringstream os;
+  write_table(os, r);
+  const std::string t = os.str();
+  EXPECT_NE(t.find("cublas: skipped, no CUDA device: none here"), std::string::npos) << t;
+  EXPECT_EQ(t.find("cublas  "), std::string::npos) << t;  // no per-case rows
+  EXPECT_EQ(t.find("vs CPU"), std::string::npos) << t;    // no GPU rows, no speedup column
+}

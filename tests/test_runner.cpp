@@ -1,0 +1,191 @@
+// The Runner with a fake backend: timing policy, verification, errors and memory refusals.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "gpubench/runner.hpp"
+
+using namespace gpubench;
+
+namespace {
+
+struct FakeConfig {
+  double seconds_per_run = 1e-3;
+  bool corrupt = false;
+  bool throw_on_prepare = false;
+  bool oom_on_prepare = false;
+  std::optional<std::size_t> free_bytes;
+  int runs = 0;
+};
+
+class FakeCase : public Case {
+ public:
+  FakeCase(const Problem& p, FakeConfig& cfg) : p_(p), cfg_(cfg) {}
+  double time_kernel(int reps) override {
+    cfg_.runs += reps;
+    return reps * cfg_.seconds_per_run;
+  }
+  void read_result(std::vector<double>& out) override {
+    const auto M = p_.shape.m, N = p_.shape.n, K = p_.shape.k;
+    out.assign(std::size_t(M * N), 0);
+    for (std::int64_t i = 0; i < M; ++i)
+      for (std::int64_t j = 0; j < N; ++j)
+        for (std::int64_t k = 0; k < K; ++k)
+          out[std::size_t(i * N + j)] += p_.a->at(std::size_t(i * K + k)) * p_.b->at(std::size_t(k * N + j));
+    if (cfg_.corrupt) out[0] += 1.0;
+  }
+
+ private:
+  Problem p_;
+  FakeConfig& cfg_;
+};
+
+class FakeBackend : public Backend {
+ public:
+  explicit FakeBackend(FakeConfig& c) : cfg_(c) {}
+  std::string name() const override { return "fake"; }
+  DeviceKind device_kind() const override { return DeviceKind::cpu; }
+  std::string device_name() const override { return "fake device"; }
+  Support supports(DType d, const Shape&) const override {
+    return d == DType::fp16 ? Support::no("no fp16 here") : Support::yes();
+  }
+  std::optional<std::size_t> free_device_bytes() const override { return cfg_.free_bytes; }
+  std::optional<double> peak_gflops(DType) const override { return 1000.0; }
+  std::unique_ptr<Case> prepare(const Problem& p) override {
+    if (cfg_.throw_on_prepare) throw BackendError("cudaMalloc failed: boom");
+    if (cfg_.oom_on_prepare) throw OutOfMemoryError("cudaMalloc: out of memory");
+    return std::make_unique<FakeCase>(p, cfg_);
+  }
+
+ private:
+  FakeConfig& cfg_;
+};
+
+std::vector<BackendEntry> fake_entries(FakeConfig& cfg) {
+  return {{"fake", DeviceKind::cpu, "fake", "cpu", true,
+           [&cfg](const BackendOptions&) { return std::make_unique<FakeBackend>(cfg); }}};
+}
+
+RunOptions small(std::vector<Shape> shapes, std::vector<DType> dtypes = {DType::fp32}) {
+  RunOptions o;
+  o.shapes = std::move(shapes);
+  o.dtypes = std::move(dtypes);
+  o.min_time = 0.05;
+  o.min_samples = 5;
+  return o;
+}
+
+}  // namespace
+
+TEST(Runner, RepeatsUntilMinTimeAndComputesGflops) {
+  FakeConfig cfg;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{16, 16, 16}}));
+  ASSERT_EQ(recs.size(), 1u);
+  const Record& r = recs[0];
+  EXPECT_EQ(r.status, Status::ok) << r.reason;
+  EXPECT_GE(r.iterations * cfg.seconds_per_run, 0.05 - 1e-12);
+  EXPECT_GE(r.seconds.samples, 5);
+  EXPECT_DOUBLE_EQ(r.seconds.median, 1e-3);
+  EXPECT_NEAR(r.gflops, 2.0 * 16 * 16 * 16 / 1e-3 / 1e9, 1e-9);
+  EXPECT_NEAR(*r.pct_of_peak, 100.0 * r.gflops / 1000.0, 1e-9);
+  EXPECT_TRUE(r.verified);
+  EXPECT_EQ(r.checked_entries, 16 * 16);
+  EXPECT_GT(cfg.runs, r.iterations);  // warm-up runs happened and were not counted
+}
+
+TEST(Runner, TimeCapStopsLongCases) {
+  FakeConfig cfg;
+  cfg.seconds_per_run = 4.0;
+  auto o = small({{8, 8, 8}});
+  o.max_time_per_case = 5.0;
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  EXPECT_LE(recs[0].iterations, 2);
+  EXPECT_EQ(recs[0].status, Status::ok);
+}
+
+TEST(Runner, WrongResultIsFailed) {
+  FakeConfig cfg;
+  cfg.corrupt = true;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(recs[0].status, Status::failed);
+  EXPECT_NE(recs[0].reason.find("verification failed"), std::string::npos);
+}
+
+TEST(Runner, NoVerifyLeavesRecordUnverified) {
+  FakeConfig cfg;
+  cfg.corrupt = true;
+  auto o = small({{8, 8, 8}});
+  o.verify = false;
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  EXPECT_EQ(recs[0].status, Status::ok);
+  EXPECT_FALSE(recs[0].verified);
+}
+
+TEST(Runner, UnsupportedDtypeRowSaysWhyAndOthersRun) {
+  FakeConfig cfg;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{8, 8, 8}}, {DType::fp16, DType::fp64}));
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].status, Status::unsupported);
+  EXPECT_EQ(recs[0].reason, "no fp16 here");
+  EXPECT_EQ(recs[1].status, Status::ok);
+}
+
+TEST(Runner, BackendErrorFailsOnlyThatCase) {
+  FakeConfig cfg;
+  cfg.throw_on_prepare = true;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{8, 8, 8}, {4, 4, 4}}));
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].status, Status::failed);
+  EXPECT_EQ(recs[0].reason, "cudaMalloc failed: boom");
+  EXPECT_EQ(recs[1].status, Status::failed);
+}
+
+TEST(Runner, OutOfMemoryIsSkipped) {
+  FakeConfig cfg;
+  cfg.oom_on_prepare = true;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(recs[0].status, Status::skipped);
+}
+
+TEST(Runner, TooLittleDeviceMemoryIsSkippedWithByteCounts) {
+  FakeConfig cfg;
+  cfg.free_bytes = 1024;
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{64, 64, 64}}));
+  EXPECT_EQ(recs[0].status, Status::skipped);
+  EXPECT_NE(recs[0].reason.find("of device memory"), std::string::npos) << recs[0].reason;
+  EXPECT_EQ(cfg.runs, 0);
+}
+
+TEST(Runner, TooLittleHostMemoryIsSkippedBeforeAllocating) {
+  FakeConfig cfg;
+  auto o = small({{100000, 100000, 100000}});
+  o.host_memory_limit = std::size_t(1) << 30;
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  EXPECT_EQ(recs[0].status, Status::skipped);
+  EXPECT_NE(recs[0].reason.find("GiB of host memory"), std::string::npos) << recs[0].reason;
+}
+
+TEST(Runner, InitFailureSkipsEveryCaseWithReason) {
+  std::vector<BackendEntry> e{{"gpu", DeviceKind::gpu, "", "gpu", true,
+                               [](const BackendOptions&) -> std::unique_ptr<Backend> {
+                                 throw BackendError("no CUDA device: none");
+                               }}};
+  auto recs = run_matmul(e, {}, small({{8, 8, 8}, {16, 16, 16}}));
+  ASSERT_EQ(recs.size(), 2u);
+  for (const auto& r : recs) {
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_EQ(r.reason, "no CUDA device: none");
+  }
+}
+
+TEST(Runner, StopFlagEndsBetweenCases) {
+  FakeConfig cfg;
+  std::atomic<bool> stop{false};
+  auto o = small({{8, 8, 8}, {8, 8, 8}, {8, 8, 8}});
+  o.stop = &stop;
+  int finished = 0;
+  auto recs = run_matmul(fake_entries(cfg), {}, o, [&](const Progress& p) {
+    if (p.just_finished && ++finished == 1) stop = true;
+  });
+  EXPECT_EQ(recs.size(), 1u);
+}

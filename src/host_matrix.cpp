@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <new>
-#include <random>
 
 namespace gpubench {
 
@@ -19,12 +18,17 @@ HostMatrix::HostMatrix(DType storage, std::int64_t rows, std::int64_t cols)
 }
 
 void HostMatrix::fill_random(std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> mag(0.125, 1.0);
+  // splitmix64: fast (n = 8192 fills 67M entries) and well mixed; the top 53 bits give the
+  // magnitude, the lowest bit the sign.
+  std::uint64_t state = seed;
   const std::size_t n = size();
   for (std::size_t i = 0; i < n; ++i) {
-    double v = mag(rng);
-    if (rng() & 1) v = -v;
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    double v = 0.125 + 0.875 * double(z >> 11) * 0x1.0p-53;
+    if (z & 1) v = -v;
     v = round_to_storage(dtype_, v);
     if (is_double())
       f64()[i] = v;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <new>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -135,30 +136,39 @@ std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
   std::vector<Record> records;
   const int total = int(backends.size() * o.shapes.size() * o.dtypes.size());
   int index = 0;
-  std::size_t host_limit = o.host_memory_limit ? o.host_memory_limit : available_host_memory();
+  const std::size_t host_limit = o.host_memory_limit ? o.host_memory_limit : available_host_memory();
 
-  for (const BackendEntry& entry : backends) {
-    std::unique_ptr<Backend> backend;
-    std::string init_error;
+  // Backends are created once; one that cannot start gives every one of its rows the reason.
+  std::vector<std::unique_ptr<Backend>> created(backends.size());
+  std::vector<std::string> init_error(backends.size());
+  for (std::size_t b = 0; b < backends.size(); ++b) {
     try {
-      backend = entry.create(bopts);
+      created[b] = backends[b].create(bopts);
     } catch (const std::exception& e) {
-      init_error = e.what();
+      init_error[b] = e.what();
     }
-    // Inputs are shared by the backend's cases of one shape and dtype (generated once each).
-    for (DType d : o.dtypes) {
-      for (const Shape& s : o.shapes) {
+  }
+
+  // Case-major order: the inputs of a shape and dtype are generated once and every backend runs
+  // on the very same data, one after the other.
+  for (DType d : o.dtypes) {
+    for (const Shape& s : o.shapes) {
+      std::optional<HostMatrix> a, b;
+      const std::size_t need = host_bytes_for_case(d, s);
+      for (std::size_t bi = 0; bi < backends.size(); ++bi) {
+        const BackendEntry& entry = backends[bi];
+        Backend* backend = created[bi].get();
         ++index;
-        Record r = base_record(entry, backend.get(), s, d);
         if (stopped(o)) return records;
         if (progress) progress({index, total, nullptr, entry.name, s, d});
+        Record r = base_record(entry, backend, s, d);
         if (!backend) {
           r.status = Status::skipped;
-          r.reason = init_error;
+          r.reason = init_error[bi];
         } else if (Support sup = backend->supports(d, s); !sup.ok) {
           r.status = Status::unsupported;
           r.reason = sup.reason;
-        } else if (std::size_t need = host_bytes_for_case(d, s); host_limit && need > host_limit) {
+        } else if (host_limit && need > host_limit) {
           r.status = Status::skipped;
           r.reason = fmt::format("needs {} of host memory, {} available", gib(need), gib(host_limit));
         } else if (auto free = backend->free_device_bytes();
@@ -168,20 +178,23 @@ std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
                                  gib(backend->device_bytes(d, s)), gib(*free));
         } else {
           try {
-            HostMatrix a(d, s.m, s.k), b(d, s.k, s.n);
-            a.fill_random(o.seed);
-            b.fill_random(o.seed + 1);
-            measure_case(*backend, Problem{s, d, &a, &b}, o, r);
+            if (!a) {
+              a.emplace(d, s.m, s.k);
+              b.emplace(d, s.k, s.n);
+              a->fill_random(o.seed);
+              b->fill_random(o.seed + 1);
+            }
+            measure_case(*backend, Problem{s, d, &*a, &*b}, o, r);
           } catch (const std::bad_alloc&) {
-            r = base_record(entry, backend.get(), s, d);
+            r = base_record(entry, backend, s, d);
             r.status = Status::skipped;
-            r.reason = "out of host memory";
+            r.reason = fmt::format("out of host memory (needs about {})", gib(need));
           } catch (const OutOfMemoryError& e) {
-            r = base_record(entry, backend.get(), s, d);
+            r = base_record(entry, backend, s, d);
             r.status = Status::skipped;
             r.reason = e.what();
           } catch (const std::exception& e) {
-            r = base_record(entry, backend.get(), s, d);
+            r = base_record(entry, backend, s, d);
             r.status = Status::failed;
             r.reason = e.what();
           }

@@ -22,10 +22,12 @@ double tolerance_for(DType d, std::int64_t k);
 
 // Problems with M*N*K at or below this are checked entry by entry; larger ones by sampling.
 inline constexpr double kFullCheckFlopLimit = 64.0 * 1024 * 1024;
-inline constexpr int kSampledEntries = 2048;
+inline constexpr int kSampledRows = 48;
+inline constexpr int kSampledCols = 64;
 
-// Compares C (M x N, row-major doubles) with the reference: every entry for small problems, else
-// kSampledEntries random entries plus the four corners, from `seed`.
+// Compares C (M x N, row-major doubles) with the reference: every entry for small problems, else a
+// grid of kSampledRows x kSampledCols random rows and columns (first and last included), from
+// `seed`.
 Verification verify_result(const Problem& p, const std::vector<double>& c, std::uint64_t seed);
 
 }  // namespace gpubench

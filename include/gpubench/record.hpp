@@ -68,6 +68,9 @@ struct CpuInfo {
   std::string clock_source;    // "/proc/cpuinfo", "measured", "cpufreq max", ...
   std::optional<double> peak_gflops_fp32, peak_gflops_fp64;  // estimates
   std::string peak_note;       // how the estimate was made
+  // Host memory bandwidth for the roofline note: measured (a short STREAM triad) when known.
+  std::optional<double> memory_bandwidth_gbs;
+  std::string memory_bandwidth_note;  // how it was obtained
 };
 
 struct BlasInfo {
@@ -110,10 +113,41 @@ struct SystemInfo {
   std::vector<GpuInfo> gpus;
 };
 
+// One memory-bandwidth measurement of `gpubench bandwidth`: a host STREAM kernel, a host<->device
+// copy or a device-to-device copy.
+struct BandwidthRecord {
+  std::string test;  // "host copy", "host triad", "H2D", "D2H", "D2D copy"
+  std::string host_memory;  // "pinned" | "pageable" for H2D/D2H; empty otherwise
+  DeviceKind device_kind = DeviceKind::cpu;
+  int device_index = -1;
+  std::string device_name;
+  std::string host;
+  Status status = Status::ok;
+  std::string reason;
+  int threads = 0;                // host threads (host tests)
+  std::uint64_t bytes = 0;        // bytes counted as moved by one repetition
+  int iterations = 0;
+  Stats seconds;                  // per repetition
+  double gbs = 0;                 // bytes / median seconds / 1e9
+  std::optional<double> peak_gbs;  // the link's or memory's peak, when known
+  std::optional<double> pct_of_peak;
+  std::string peak_note;          // where the peak comes from ("HBM: 2619 MHz x 5120 bits x 2")
+  bool ok() const { return status == Status::ok; }
+};
+
+// Prices the user gave (--price-cpu/--price-gpu or a preset) to turn GFLOPS into GFLOP per dollar.
+struct Pricing {
+  double cpu_usd_per_hour = 0;
+  double gpu_usd_per_hour = 0;
+  std::string source;  // "--price-cpu/--price-gpu" or "preset NAME (FILE)"
+};
+
 // Everything a run produced: the input of every reporter.
 struct Results {
   SystemInfo system;
   std::vector<Record> records;
+  std::vector<BandwidthRecord> bandwidth;  // `gpubench bandwidth` fills this, matmul leaves it empty
+  std::optional<Pricing> pricing;
   bool interrupted = false;
 };
 

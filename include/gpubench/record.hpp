@@ -146,7 +146,7 @@ struct Pricing {
 struct Results {
   SystemInfo system;
   std::vector<Record> records;
-  std::vector<BandwidthRecord> bandwidth;  // `gpubench bandwidth` fills this, matmul leaves it empty
+  std::vector<BandwidthRecord> bandwidth;  // filled by `gpubench bandwidth`; matmul leaves it empty
   std::optional<Pricing> pricing;
   bool interrupted = false;
 };

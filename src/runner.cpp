@@ -28,6 +28,8 @@ namespace {
 
 std::string gib(std::size_t bytes) { return fmt::format("{:.2f} GiB", double(bytes) / (1ull << 30)); }
 
+constexpr double kNoisyCv = 0.10;
+
 bool stopped(const RunOptions& o) { return o.stop && o.stop->load(); }
 
 // Repeats `timed(reps)` (which returns seconds for `reps` runs) until min_time and min_samples are
@@ -82,6 +84,11 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, Recor
   r.seconds = compute_stats(adaptive_samples([&](int reps) { return c->time_kernel(reps); }, last,
                                              o, r.iterations));
   r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
+  // A wide spread means something else competed for the device: the median may not be the
+  // machine's real speed, so the row is marked rather than printed as if it were clean.
+  if (r.seconds.cv() > kNoisyCv)
+    r.warnings.push_back(fmt::format("noisy: spread ±{:.0f}% (other load on the machine?)",
+                                     100 * r.seconds.cv()));
 
   if (auto first = c->time_end_to_end()) {
     RunOptions e2e = o;

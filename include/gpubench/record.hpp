@@ -27,6 +27,7 @@ struct Record {
   DeviceKind device_kind = DeviceKind::cpu;
   int device_index = -1;  // GPU ordinal, -1 for the CPU
   std::string device_name;
+  std::string pci_bus_id;  // GPU rows: the card's PCI bus id, which tells identical cards apart
   std::string host;  // hostname (several hosts appear under MPI)
   int rank = 0;      // MPI rank that measured it
 
@@ -145,6 +146,9 @@ struct Pricing {
 // Everything a run produced: the input of every reporter.
 struct Results {
   SystemInfo system;
+  // Under MPI: every rank's SystemInfo, indexed by rank (system is rank 0's); empty for a run of
+  // one process.
+  std::vector<SystemInfo> ranks;
   std::vector<Record> records;
   std::vector<BandwidthRecord> bandwidth;  // filled by `gpubench bandwidth`; matmul leaves it empty
   std::optional<Pricing> pricing;

@@ -19,6 +19,9 @@ struct BackendEntry {
   bool in_default = true;   // selected when --backends is not given
   // Creates the backend; throws BackendError with the reason when this machine cannot run it.
   std::function<std::unique_ptr<Backend>(const BackendOptions&)> create;
+  // GPU entries bound to one ordinal (see bind_to_devices): rows carry it even when creation
+  // fails. -1: the device of BackendOptions.
+  int device = -1;
 };
 
 std::vector<BackendEntry> backend_registry();

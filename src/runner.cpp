@@ -61,6 +61,7 @@ Record base_record(const BackendEntry& e, const Backend* b, const Shape& s, DTyp
   r.dtype = d;
   r.backend = e.name;
   r.device_kind = e.kind;
+  r.device_index = e.device;  // known even when the backend could not be created
   if (b) {
     r.device_index = b->device_index();
     r.device_name = b->device_name();

@@ -1,0 +1,25 @@
+// --shapes FILE: the shapes of a real workload (e.g. a transformer layer's GEMMs) as CSV.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpubench/dtype.hpp"
+#include "gpubench/shape.hpp"
+
+namespace gpubench {
+
+struct ShapeCase {
+  Shape shape;
+  std::optional<DType> dtype;  // the line's own dtype; otherwise --dtype applies
+};
+
+// Lines "M,N,K" or "M,N,K,dtype"; an optional header line (m,n,k[,dtype]); '#' starts a comment;
+// blank lines are ignored. Dimensions get the --sizes checks. Throws UsageError naming
+// origin:line and the bad field; a file without any shape is an error too.
+std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string& origin);
+std::vector<ShapeCase> read_shapes_file(const std::string& path);
+
+}  // namespace gpubench

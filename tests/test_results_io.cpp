@@ -1,0 +1,170 @@
+// The JSON results file: what is written reads back the same; bad files are refused with clear
+// messages (UsageError, exit 2).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "gpubench/errors.hpp"
+#include "gpubench/output_files.hpp"
+#include "gpubench/results_io.hpp"
+#include "sample_results.hpp"
+
+using namespace gpubench;
+using gpubench::testing::sample_results;
+
+namespace {
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+// Expects read_results_file(path) to throw UsageError whose message contains `needle`.
+void expect_refused(const std::string& path, const std::string& needle) {
+  try {
+    read_results_file(path);
+    ADD_FAILURE() << path << " was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(ResultsJson, RoundTripKeepsEveryField) {
+  Results in = sample_results();
+  in.interrupted = true;
+  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  EXPECT_TRUE(out.interrupted);
+  EXPECT_EQ(out.system.gpubench_version, "9.9.9");
+  EXPECT_EQ(out.system.command_line, in.system.command_line);
+  EXPECT_EQ(out.system.start_time, "2026-01-02T03:04:05Z");
+  EXPECT_EQ(out.system.cpu.model, in.system.cpu.model);
+  EXPECT_EQ(out.system.cpu.logical_cpus, 8);
+  EXPECT_EQ(out.system.cpu.peak_gflops_fp32, 256.0);
+  EXPECT_EQ(out.system.blas.core, "Haswell");
+  EXPECT_EQ(out.system.driver_version, 13000);
+  ASSERT_EQ(out.system.gpus.size(), 1u);
+  EXPECT_EQ(out.system.gpus[0].cc_major, 9);
+  EXPECT_EQ(out.system.gpus[0].cc_minor, 0);
+  EXPECT_EQ(out.system.gpus[0].memory_total_bytes, 85899345920ull);
+  ASSERT_EQ(out.system.gpus[0].peak_gflops.size(), 1u);
+  EXPECT_EQ(out.system.gpus[0].peak_gflops[0].second, 66908.0);
+
+  ASSERT_EQ(out.records.size(), in.records.size());
+  for (std::size_t i = 0; i < in.records.size(); ++i) {
+    const Record &a = in.records[i], &b = out.records[i];
+    SCOPED_TRACE(i);
+    EXPECT_EQ(a.shape, b.shape);
+    EXPECT_EQ(a.dtype, b.dtype);
+    EXPECT_EQ(a.backend, b.backend);
+    EXPECT_EQ(a.device_kind, b.device_kind);
+    EXPECT_EQ(a.device_index, b.device_index);
+    EXPECT_EQ(a.host, b.host);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.reason, b.reason);
+    EXPECT_EQ(a.iterations, b.iterations);
+    EXPECT_EQ(a.seconds.median, b.seconds.median);  // shortest round-trip text: exact
+    EXPECT_EQ(a.seconds.stddev, b.seconds.stddev);
+    EXPECT_EQ(a.seconds.samples, b.seconds.samples);
+    EXPECT_EQ(a.gflops, b.gflops);
+    EXPECT_EQ(a.peak_gflops, b.peak_gflops);
+    EXPECT_EQ(a.pct_of_peak, b.pct_of_peak);
+    EXPECT_EQ(a.end_to_end_gflops, b.end_to_end_gflops);
+    EXPECT_EQ(a.end_to_end_seconds.has_value(), b.end_to_end_seconds.has_value());
+    EXPECT_EQ(a.host_memory, b.host_memory);
+    EXPECT_EQ(a.verified, b.verified);
+    EXPECT_EQ(a.max_rel_error, b.max_rel_error);
+    EXPECT_EQ(a.warnings, b.warnings);
+  }
+}
+
+TEST(ResultsJson, NoNanOrInfinityInTheFile) {
+  Results in = sample_results();
+  in.records[0].gflops = std::numeric_limits<double>::quiet_NaN();
+  in.records[0].pct_of_peak = std::numeric_limits<double>::infinity();
+  const std::string text = results_to_json_text(in);
+  EXPECT_EQ(text.find("NaN"), std::string::npos);
+  EXPECT_EQ(text.find("nan"), std::string::npos);
+  EXPECT_EQ(text.find("Infinity"), std::string::npos);
+  EXPECT_EQ(text.find("inf"), std::string::npos);
+  const Results out = results_from_json_text(text, "test");
+  EXPECT_EQ(out.records[0].gflops, 0.0);                 // null reads as "not measured"
+  EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
+}
+
+TEST(ResultsJson, FileWrittenBySaveOutputReadsBack) {
+  const std::string path = ::testing::TempDir() + "gpubench_io_roundtrip.json";
+  save_output(parse_output_target(path), sample_results());
+  EXPECT_EQ(read_results_file(path).records.size(), sample_results().records.size());
+  // No temporary file is left behind.
+  for (const auto& e : std::filesystem::directory_iterator(::testing::TempDir()))
+    EXPECT_EQ(e.path().filename().string().find("gpubench_io_roundtrip.json.tmp"),
+              std::string::npos);
+}
+
+TEST(ResultsJsonBadFiles, MissingFile) {
+  expect_refused(::testing::TempDir() + "no_such_gpubench_file.json", "No such file");
+}
+
+TEST(ResultsJsonBadFiles, Directory) { expect_refused(::testing::TempDir(), "directory"); }
+
+TEST(ResultsJsonBadFiles, NotJson) {
+  expect_refused(temp_file("gpubench_not.json", "shape,dtype\n1024,fp32\n"), "is not JSON");
+  expect_refused(temp_file("gpubench_empty.json", ""), "is not JSON");
+}
+
+TEST(ResultsJsonBadFiles, JsonButNotResults) {
+  expect_refused(temp_file("gpubench_other.json", R"({"benchmarks": []})"),
+                 "not a gpubench results file");
+  expect_refused(temp_file("gpubench_array.json", "[1, 2]"), "not a gpubench results file");
+}
+
+TEST(ResultsJsonBadFiles, OtherSchemaVersion) {
+  std::string text = results_to_json_text(sample_results());
+  const std::string from = "\"schema_version\": 1";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "\"schema_version\": 2");
+  expect_refused(temp_file("gpubench_v2.json", text), "schema_version 2");
+}
+
+TEST(ResultsJsonBadFiles, EmptyResultSet) {
+  Results r = sample_results();
+  r.records.clear();
+  expect_refused(temp_file("gpubench_norecords.json", results_to_json_text(r)), "holds no results");
+}
+
+TEST(ResultsJsonBadFiles, WrongFieldTypeNamesTheProblem) {
+  std::string text = results_to_json_text(sample_results());
+  const std::string from = "\"dtype\": \"fp32\"";
+  text.replace(text.find(from), from.size(), "\"dtype\": \"int4\"");
+  expect_refused(temp_file("gpubench_baddtype.json", text), "records[0] has an unknown dtype 'int4'");
+  std::string text2 = results_to_json_text(sample_results());
+  const std::string from2 = "\"iterations\": 10";
+  text2.replace(text2.find(from2), from2.size(), "\"iterations\": \"ten\"");
+  expect_refused(temp_file("gpubench_badtype.json", text2), "wrong type");
+}
+
+TEST(OutputTarget, FormatFromExtensionOrSuffix) {
+  EXPECT_EQ(parse_output_target("a.json").format, Format::json);
+  EXPECT_EQ(parse_output_target("a.gbench.json").format, Format::gbench_json);
+  EXPECT_EQ(parse_output_target("dir/a.csv").format, Format::csv);
+  EXPECT_EQ(parse_output_target("a.md").format, Format::markdown);
+  EXPECT_EQ(parse_output_target("a.txt").format, Format::table);
+  const OutputTarget t = parse_output_target("results.out:gbench-json");
+  EXPECT_EQ(t.path, "results.out");
+  EXPECT_EQ(t.format, Format::gbench_json);
+  EXPECT_EQ(parse_output_target("x.json:csv").format, Format::csv);
+  EXPECT_THROW(parse_output_target("results.out"), UsageError);
+  EXPECT_THROW(parse_output_target("a.json:xml"), UsageError);
+  EXPECT_THROW(parse_output_target(":json"), UsageError);
+}
+
+TEST(OutputTarget, UnwritableDirectoryRefusedBeforeRunning) {
+  EXPECT_THROW(check_writable(parse_output_target("/nonexistent-dir/x.json")), UsageError);
+  EXPECT_NO_THROW(check_writable(parse_output_target(::testing::TempDir() + "ok.json")));
+}

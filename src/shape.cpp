@@ -43,9 +43,34 @@ std::size_t Shape::operand_bytes(std::size_t elem) const {
 }
 
 namespace {
-
 // BLAS takes 32-bit ints for dimensions.
 constexpr std::int64_t kMaxDim = std::numeric_limits<std::int32_t>::max();
+}  // namespace
+
+std::int64_t parse_dimension(std::string_view num, std::string_view what) {
+  if (num.empty()) throw UsageError(fmt::format("missing {}", what));
+  if (num.front() == '-') throw UsageError(fmt::format("{} '{}' is negative", what, num));
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (ec == std::errc::result_out_of_range)
+    throw UsageError(fmt::format("{} '{}' is too large", what, num));
+  if (ec != std::errc() || ptr != num.data() + num.size())
+    throw UsageError(fmt::format("{} '{}' is not a positive integer", what, num));
+  if (v == 0) throw UsageError(fmt::format("{} must be positive, got 0", what));
+  if (v > std::uint64_t(kMaxDim))
+    throw UsageError(
+        fmt::format("{} {} exceeds the largest BLAS dimension {}", what, v, kMaxDim));
+  return std::int64_t(v);
+}
+
+void check_shape_bytes(const Shape& s) {
+  // fp64 is the widest element: a shape whose fp64 operands overflow size_t can never run.
+  if (s.operand_bytes(8) == std::numeric_limits<std::size_t>::max())
+    throw UsageError(fmt::format("the operands of {} overflow a {}-bit byte count", s.label(),
+                                 8 * sizeof(std::size_t)));
+}
+
+namespace {
 // A range that expands into more sizes than this is surely a typo.
 constexpr std::size_t kMaxSizes = 4096;
 
@@ -60,25 +85,19 @@ std::string_view trim(std::string_view s) {
 }
 
 std::int64_t parse_positive(std::string_view item, std::string_view num, const char* what) {
-  if (num.empty()) fail(item, fmt::format("missing {}", what));
-  if (num.front() == '-') fail(item, fmt::format("{} '{}' is negative", what, num));
-  std::uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-  if (ec == std::errc::result_out_of_range)
-    fail(item, fmt::format("{} '{}' is too large", what, num));
-  if (ec != std::errc() || ptr != num.data() + num.size())
-    fail(item, fmt::format("{} '{}' is not a positive integer", what, num));
-  if (v == 0) fail(item, fmt::format("{} must be positive, got 0", what));
-  if (v > std::uint64_t(kMaxDim))
-    fail(item, fmt::format("{} {} exceeds the largest BLAS dimension {}", what, v, kMaxDim));
-  return std::int64_t(v);
+  try {
+    return parse_dimension(num, what);
+  } catch (const UsageError& e) {
+    fail(item, e.what());
+  }
 }
 
 void check_bytes(std::string_view item, const Shape& s) {
-  // fp64 is the widest element: a shape whose fp64 operands overflow size_t can never run.
-  if (s.operand_bytes(8) == std::numeric_limits<std::size_t>::max())
-    fail(item, fmt::format("the operands of {} overflow a {}-bit byte count", s.label(),
-                           8 * sizeof(std::size_t)));
+  try {
+    check_shape_bytes(s);
+  } catch (const UsageError& e) {
+    fail(item, e.what());
+  }
 }
 
 void parse_range(std::string_view item, std::string_view body, std::vector<Shape>& out) {

@@ -25,6 +25,13 @@ struct Shape {
 // The grammar, printed with every parse error.
 extern const char* const kSizesGrammar;
 
+// The checks every dimension gets, shared by --sizes and --shapes: a positive integer no larger
+// than BLAS's 32-bit limit. Returns the value or throws UsageError with the reason alone
+// ("M '-5' is negative"), for the caller to add where it came from.
+std::int64_t parse_dimension(std::string_view token, std::string_view what);
+// Throws UsageError when the shape's operands overflow a size_t byte count.
+void check_shape_bytes(const Shape& s);
+
 // Parses a --sizes SPEC: "128..8192", "128..1024:+128", "256..4096:x4", "512,1000,3000",
 // "4096x1024x512", "4096x1024" (K = N), lists mixing all of these. Throws UsageError that names
 // the bad token and shows the grammar. Never returns an empty list.

@@ -35,9 +35,12 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
   if (s.gpus.empty()) {
     out << fmt::format("GPU:        {}\n", s.cuda_status);
   } else {
-    out << fmt::format("CUDA:       driver {}.{}, runtime {}.{}, cuBLAS {}\n", s.driver_version / 1000,
-                       (s.driver_version % 1000) / 10, s.runtime_version / 1000,
-                       (s.runtime_version % 1000) / 10, s.cublas_version);
+    // cublas_version uses cuBLAS's own encoding: major * 10000 + minor * 100 + patch.
+    out << fmt::format("CUDA:       driver {}.{}, runtime {}.{}, cuBLAS {}.{}.{}\n",
+                       s.driver_version / 1000, (s.driver_version % 1000) / 10,
+                       s.runtime_version / 1000, (s.runtime_version % 1000) / 10,
+                       s.cublas_version / 10000, (s.cublas_version % 10000) / 100,
+                       s.cublas_version % 100);
     for (const GpuInfo& g : s.gpus) {
       out << fmt::format("GPU {}:      {} (bus {}), compute capability {}.{}, {} SMs, {:.1f} GiB, "
                          "L2 {:.0f} MiB\n",

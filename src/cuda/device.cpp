@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include "backend_cublas.hpp"
 #include "cuda_check.hpp"
+#include "gpubench/gpu_peaks.hpp"
 #include "gpubench/registry.hpp"
 #include "gpubench/sysinfo.hpp"
+#include "nvml_telemetry.hpp"
 
 namespace gpubench {
 
@@ -25,9 +28,9 @@ std::string cuda_unavailable_reason() {
 
 void register_cuda_backends(std::vector<BackendEntry>& registry) {
   registry.push_back({"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true,
-                      [](const BackendOptions&) -> std::unique_ptr<Backend> {
+                      [](const BackendOptions& o) -> std::unique_ptr<Backend> {
                         if (auto why = cuda_unavailable_reason(); !why.empty()) throw BackendError(why);
-                        throw BackendError("cublas backend not implemented yet");
+                        return cuda::make_cublas_backend(o);
                       }});
 }
 
@@ -35,6 +38,11 @@ void collect_gpu_info(SystemInfo& info) {
   info.cuda_built = true;
   cudaRuntimeGetVersion(&info.runtime_version);
   cudaDriverGetVersion(&info.driver_version);
+  int major = 0, minor = 0, patch = 0;  // the CUBLAS_VERSION encoding: 130100 = 13.1.0
+  if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
+    info.cublas_version = major * 10000 + minor * 100 + patch;
   info.cuda_status = cuda_unavailable_reason();
   if (!info.cuda_status.empty()) return;
   info.cuda_status = "ok";
@@ -60,6 +68,13 @@ void collect_gpu_info(SystemInfo& info) {
     g.memory_bus_width_bits = p.memoryBusWidth;
     g.memory_total_bytes = p.totalGlobalMem;
     g.l2_bytes = std::uint64_t(p.l2CacheSize);
+    // Peaks at the maximum SM clock the device reports (the clock GpuInfo records with them).
+    for (DType d : kAllDTypes)
+      if (auto peak = gpu_peak_gflops(g.cc_major, g.cc_minor, g.sms, g.max_sm_clock_mhz, d))
+        g.peak_gflops.emplace_back(std::string(to_string(d)), *peak);
+    g.peak_bandwidth_gbs = gpu_peak_bandwidth_gbs(g.memory_clock_mhz, g.memory_bus_width_bits);
+    if (auto nvml = cuda::NvmlDevice::open(g.pci_bus_id))
+      if (auto mhz = nvml->sample().sm_clock_mhz) g.sm_clock_mhz = *mhz;
     info.gpus.push_back(g);
   }
 }

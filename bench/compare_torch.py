@@ -39,10 +39,17 @@ def gpubench_rows(path):
         if not m:
             continue
         n = int(t[0])
-        sec = float(m.group(1)) * UNITS[m.group(2)]
-        spread = next((x for x in t if x.startswith("±")), None)
-        cv = float(spread.strip("±%")) / 100 if spread else None
-        rows[(n, t[1])] = (2.0 * n**3 / sec / 1e9, cv)
+        gflops = 2.0 * n**3 / (float(m.group(1)) * UNITS[m.group(2)]) / 1e9
+        # The spread column is the CV; the GFLOPS column right after it has more digits than
+        # the median's three.
+        i = next((i for i, x in enumerate(t) if x.startswith("±")), None)
+        cv = float(t[i].strip("±%")) / 100 if i is not None else None
+        if i is not None and i + 1 < len(t):
+            try:
+                gflops = float(t[i + 1].replace(",", ""))
+            except ValueError:
+                pass
+        rows[(n, t[1])] = (gflops, cv)
     return rows
 
 

@@ -218,7 +218,7 @@ void write_csv_form(std::ostream& os, const Comparison& c) {
 }
 
 void write_json_form(std::ostream& os, const Comparison& c) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   json runs = json::array();
   for (std::size_t i = 0; i < c.names.size(); ++i)

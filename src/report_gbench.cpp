@@ -7,7 +7,7 @@
 
 namespace gpubench {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -16,7 +16,7 @@
 
 namespace gpubench {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -51,6 +51,7 @@ json record_json(const Record& r) {
       {"device_kind", to_string(r.device_kind)},
       {"device_index", r.device_index},
       {"device_name", r.device_name},
+      {"pci_bus_id", r.pci_bus_id},
       {"host", r.host},
       {"rank", r.rank},
       {"status", status_name(r.status)},
@@ -157,6 +158,19 @@ json results_json(const Results& r) {
               {"system", system_json(r.system)},
               {"records", records}};
   // Sections that only some subcommands fill are omitted when empty.
+  if (!r.ranks.empty()) {
+    // Under MPI: every rank's machine, in rank order ("system" is rank 0's).
+    json ranks = json::array();
+    for (std::size_t i = 0; i < r.ranks.size(); ++i) {
+      json rank = system_json(r.ranks[i]);
+      rank["rank"] = i;
+      rank["gpubench_version"] = r.ranks[i].gpubench_version;
+      rank["command_line"] = r.ranks[i].command_line;
+      rank["start_time"] = r.ranks[i].start_time;
+      ranks.push_back(std::move(rank));
+    }
+    doc["ranks"] = ranks;
+  }
   if (!r.bandwidth.empty()) {
     json bw = json::array();
     for (const BandwidthRecord& b : r.bandwidth) bw.push_back(bandwidth_json(b));
@@ -237,6 +251,7 @@ Record read_record(const json& j, const std::string& where) {
                                                                          : DeviceKind::cpu;
   r.device_index = get_or(j, "device_index", -1);
   r.device_name = get_or<std::string>(j, "device_name", "");
+  r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");
   r.host = get_or<std::string>(j, "host", "");
   r.rank = get_or(j, "rank", 0);
   r.status = read_status(require(j, "status", where).get<std::string>(), where);
@@ -374,6 +389,15 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
     if (!records.is_array()) throw FieldError("'records' is not an array");
     for (std::size_t i = 0; i < records.size(); ++i)
       r.records.push_back(read_record(records[i], fmt::format("records[{}]", i)));
+    if (auto it = doc.find("ranks"); it != doc.end() && !it->is_null()) {
+      if (!it->is_array()) throw FieldError("'ranks' is not an array");
+      // Each entry is a "system" object with the run's command line and times beside it.
+      for (const json& rank : *it)
+        r.ranks.push_back(read_system({{"gpubench_version", rank.value("gpubench_version", "")},
+                                       {"command_line", rank.value("command_line", "")},
+                                       {"start_time", rank.value("start_time", "")},
+                                       {"system", rank}}));
+    }
     if (auto it = doc.find("bandwidth"); it != doc.end() && !it->is_null()) {
       if (!it->is_array()) throw FieldError("'bandwidth' is not an array");
       for (std::size_t i = 0; i < it->size(); ++i)

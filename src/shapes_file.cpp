@@ -1,5 +1,6 @@
 #include "gpubench/shapes_file.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -98,6 +99,25 @@ std::vector<ShapeCase> read_shapes_file(const std::string& path) {
   std::ostringstream text;
   text << f.rdbuf();
   return parse_shapes_csv(text.str(), path);
+}
+
+std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
+                                          const std::vector<DType>& default_dtypes) {
+  std::vector<ShapeGroup> groups;
+  ShapeGroup plain{{}, default_dtypes};
+  for (const ShapeCase& c : cases) {
+    if (!c.dtype) {
+      plain.shapes.push_back(c.shape);
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const ShapeGroup& g) {
+      return g.dtypes.size() == 1 && g.dtypes[0] == *c.dtype;
+    });
+    if (it == groups.end()) it = groups.insert(groups.end(), ShapeGroup{{}, {*c.dtype}});
+    it->shapes.push_back(c.shape);
+  }
+  if (!plain.shapes.empty()) groups.insert(groups.begin(), plain);
+  return groups;
 }
 
 }  // namespace gpubench

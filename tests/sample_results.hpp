@@ -105,7 +105,7 @@ inline Results sample_results() {
   unsupported.backend = "openblas";
   unsupported.host = "box";
   unsupported.status = Status::unsupported;
-  unsupported.reason = "tf32 is a GPU tensor-core mode";
+  unsupported.reason = "tf32 is a GPU tensor-core mode | not on CPUs";
   r.records.push_back(unsupported);
   return r;
 }

@@ -89,9 +89,9 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   in.records[0].pct_of_peak = std::numeric_limits<double>::infinity();
   const std::string text = results_to_json_text(in);
   EXPECT_EQ(text.find("NaN"), std::string::npos);
-  EXPECT_EQ(text.find("nan"), std::string::npos);
   EXPECT_EQ(text.find("Infinity"), std::string::npos);
-  EXPECT_EQ(text.find("inf"), std::string::npos);
+  EXPECT_EQ(text.find(": nan"), std::string::npos);
+  EXPECT_EQ(text.find(": inf"), std::string::npos);
   const Results out = results_from_json_text(text, "test");
   EXPECT_EQ(out.records[0].gflops, 0.0);                 // null reads as "not measured"
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"

@@ -22,4 +22,15 @@ struct ShapeCase {
 std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string& origin);
 std::vector<ShapeCase> read_shapes_file(const std::string& path);
 
+// Shapes x dtypes that run together (one Runner call each).
+struct ShapeGroup {
+  std::vector<Shape> shapes;
+  std::vector<DType> dtypes;
+};
+
+// Lines without a dtype run with `default_dtypes`; lines with one run with that dtype only.
+// Groups keep the file's order within them.
+std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
+                                          const std::vector<DType>& default_dtypes);
+
 }  // namespace gpubench

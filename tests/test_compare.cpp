@@ -1,0 +1,213 @@
+// compare: alignment of runs by case, ratios, geometric means, machine differences; the
+// regression gate; --shapes parsing.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubench/compare.hpp"
+#include "gpubench/errors.hpp"
+#include "gpubench/regression_gate.hpp"
+#include "gpubench/shapes_file.hpp"
+#include "sample_results.hpp"
+
+using namespace gpubench;
+using gpubench::testing::sample_record;
+
+namespace {
+
+// A run of openblas fp32 cases with the given GFLOPS per size, each with spread `cv`.
+Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, double cv = 0.01,
+                 int threads = 2) {
+  Results r = gpubench::testing::sample_results();
+  r.system.blas.threads = threads;
+  r.records.clear();
+  for (auto [n, g] : gflops) {
+    Record rec = sample_record(n, "openblas", DeviceKind::cpu, 1.0);
+    rec.gflops = g;
+    rec.seconds.mean = 1.0;
+    rec.seconds.stddev = cv;
+    r.records.push_back(rec);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST(Compare, AlignsByCaseAndComputesRatios) {
+  std::vector<NamedResults> runs{{"a.json", run_with({{256, 100}, {512, 200}, {1024, 400}})},
+                                 {"b.json", run_with({{512, 300}, {256, 50}, {2048, 900}})}};
+  const Comparison c = compare_runs(runs);
+  ASSERT_EQ(c.rows.size(), 4u);  // 256, 512, 1024 from a; 2048 only in b
+  EXPECT_EQ(c.rows[0].key.m, 256);
+  EXPECT_EQ(c.rows[1].key.m, 512);
+  EXPECT_EQ(c.rows[2].key.m, 1024);
+  EXPECT_EQ(c.rows[3].key.m, 2048);
+  EXPECT_DOUBLE_EQ(*c.rows[0].ratio(1), 0.5);  // order in the file does not matter
+  EXPECT_DOUBLE_EQ(*c.rows[1].ratio(1), 1.5);
+  EXPECT_FALSE(c.rows[2].ratio(1).has_value());  // absent from b
+  EXPECT_FALSE(c.rows[2].in_all_runs());
+  EXPECT_EQ(c.rows[2].records[1], nullptr);
+  EXPECT_EQ(c.rows[3].records[0], nullptr);
+}
+
+TEST(Compare, GeometricMeanPerBackendAndDtypeOverCasesInEveryRun) {
+  Results a = run_with({{256, 100}, {512, 100}, {1024, 100}});
+  Results b = run_with({{256, 200}, {512, 50}, {1024, 400}});
+  Record fp64 = sample_record(256, "openblas", DeviceKind::cpu, 1.0);
+  fp64.dtype = DType::fp64;
+  fp64.gflops = 10;
+  a.records.push_back(fp64);
+  fp64.gflops = 30;
+  b.records.push_back(fp64);
+  b.records[1].status = Status::failed;  // 512 failed in b: left out of the mean
+  std::vector<NamedResults> runs{{"a", a}, {"b", b}};
+  const Comparison c = compare_runs(runs);
+  ASSERT_EQ(c.geomeans.size(), 2u);
+  EXPECT_EQ(c.geomeans[0].backend, "openblas");
+  EXPECT_EQ(c.geomeans[0].dtype, DType::fp32);
+  EXPECT_EQ(c.geomeans[0].rows, 2);
+  EXPECT_NEAR(c.geomeans[0].ratios[1], std::sqrt(2.0 * 4.0), 1e-12);
+  EXPECT_DOUBLE_EQ(c.geomeans[0].ratios[0], 1.0);
+  EXPECT_EQ(c.geomeans[1].dtype, DType::fp64);
+  EXPECT_NEAR(c.geomeans[1].ratios[1], 3.0, 1e-12);
+}
+
+TEST(Compare, KeepsGpusAndRanksApartButNotHosts) {
+  Results a = run_with({{256, 100}});
+  Results b = run_with({{256, 100}});
+  b.records[0].host = "cloud";  // another machine: still the same case
+  Record gpu0 = sample_record(256, "cublas", DeviceKind::gpu, 1.0), gpu1 = gpu0;
+  gpu1.device_index = 1;
+  a.records.push_back(gpu0);
+  a.records.push_back(gpu1);
+  std::vector<NamedResults> runs{{"a", a}, {"b", b}};
+  const Comparison c = compare_runs(runs);
+  ASSERT_EQ(c.rows.size(), 3u);
+  EXPECT_TRUE(c.rows[0].in_all_runs());
+  EXPECT_EQ(c.rows[2].key.label(), "256 fp32 cublas[1]");
+}
+
+TEST(Compare, ListsMachineDifferences) {
+  Results a = run_with({{256, 100}}, 0.01, 1), b = run_with({{256, 150}}, 0.01, 2);
+  b.system.cpu.model = "Other CPU";
+  std::vector<NamedResults> runs{{"a", a}, {"b", b}};
+  const Comparison c = compare_runs(runs);
+  std::vector<std::string> what;
+  for (const auto& d : c.differences) what.push_back(d.what);
+  EXPECT_EQ(what, (std::vector<std::string>{"CPU", "BLAS threads"}));
+  EXPECT_EQ(c.differences[1].values, (std::vector<std::string>{"1", "2"}));
+}
+
+TEST(Compare, RendersEveryFormat) {
+  Results a = run_with({{256, 100}, {512, 100}}), b = run_with({{256, 150}});
+  b.system.blas.threads = 4;
+  std::vector<NamedResults> runs{{"a.json", a}, {"b.json", b}};
+  const Comparison c = compare_runs(runs);
+  std::ostringstream table, md, csv, json;
+  write_comparison(table, c, Format::table);
+  write_comparison(md, c, Format::markdown);
+  write_comparison(csv, c, Format::csv);
+  write_comparison(json, c, Format::json);
+  EXPECT_NE(table.str().find("B = b.json"), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("BLAS threads:  A 2  B 4"), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("1.50x"), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("512 fp32 openblas: only in A (absent from B)"), std::string::npos)
+      << table.str();
+  EXPECT_NE(md.str().find("| BLAS threads | 2 | 4 |"), std::string::npos) << md.str();
+  EXPECT_NE(csv.str().find("256,256,256,fp32,openblas,-1,0,ok,100,ok,150,1.5"), std::string::npos)
+      << csv.str();
+  const auto doc = nlohmann::json::parse(json.str());
+  EXPECT_EQ(doc["rows"].size(), 2u);
+  EXPECT_TRUE(doc["rows"][1]["runs"][1].is_null());
+  EXPECT_DOUBLE_EQ(doc["geomeans"][0]["ratios"][1].get<double>(), 1.5);
+}
+
+TEST(Gate, ParsesThresholds) {
+  EXPECT_DOUBLE_EQ(parse_max_regression("5%"), 0.05);
+  EXPECT_DOUBLE_EQ(parse_max_regression("5"), 0.05);
+  EXPECT_DOUBLE_EQ(parse_max_regression("0.5%"), 0.005);
+  EXPECT_THROW(parse_max_regression("five"), UsageError);
+  EXPECT_THROW(parse_max_regression("-5%"), UsageError);
+  EXPECT_THROW(parse_max_regression("100%"), UsageError);
+  EXPECT_THROW(parse_max_regression(""), UsageError);
+}
+
+TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {
+  const NamedResults base{"base", run_with({{256, 100}, {512, 100}, {1024, 100}, {2048, 100}}, 0.01)};
+  // 256: -20% with small spread -> regressed. 512: -3% -> under the threshold. 1024: +10%.
+  // 2048: -20% but each run has ±20% spread (combined ±28%) -> noise, not a regression.
+  Results now = run_with({{256, 80}, {512, 97}, {1024, 110}, {2048, 80}}, 0.01);
+  now.records[3].seconds.stddev = 0.2;
+  Results base_noisy = base.results;
+  base_noisy.records[3].seconds.stddev = 0.2;
+  const GateResult g = regression_gate({"base", base_noisy}, {"now", now}, 0.05);
+  EXPECT_FALSE(g.passed());
+  ASSERT_EQ(g.regressed.size(), 1u);
+  EXPECT_EQ(g.regressed[0].key.m, 256);
+  EXPECT_NEAR(g.regressed[0].drop, 0.2, 1e-12);
+  EXPECT_EQ(g.compared, 4);
+  std::ostringstream os;
+  write_gate(os, g);
+  EXPECT_NE(os.str().find("REGRESSED 256 fp32 openblas: 100 -> 80.0 GFLOPS (-20.0%"),
+            std::string::npos)
+      << os.str();
+
+  const GateResult lenient = regression_gate(base, {"now", now}, 0.25);
+  EXPECT_TRUE(lenient.passed());
+  std::ostringstream ok;
+  write_gate(ok, lenient);
+  EXPECT_NE(ok.str().find("nothing regressed"), std::string::npos) << ok.str();
+}
+
+TEST(Gate, FailingNowIsARegressionMissingIsReported) {
+  const NamedResults base{"base", run_with({{256, 100}, {512, 100}})};
+  Results now = run_with({{256, 100}});
+  now.records[0].status = Status::failed;
+  const GateResult g = regression_gate(base, {"now", now}, 0.05);
+  ASSERT_EQ(g.regressed.size(), 1u);
+  EXPECT_TRUE(g.regressed[0].now_failed);
+  ASSERT_EQ(g.not_compared.size(), 1u);
+  EXPECT_NE(g.not_compared[0].find("512 fp32 openblas: not in the new run"), std::string::npos);
+}
+
+TEST(ShapesFile, ParsesHeaderCommentsAndDtypes) {
+  const auto cases = parse_shapes_csv(
+      "# a transformer layer\nM,N,K,dtype\n\n4096, 4096, 4096\n8192,1024,4096,bf16 # ffn\r\n"
+      "32,64,16,FP32\n",
+      "layer.csv");
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[0].shape, (Shape{4096, 4096, 4096}));
+  EXPECT_FALSE(cases[0].dtype.has_value());
+  EXPECT_EQ(cases[1].shape, (Shape{8192, 1024, 4096}));
+  EXPECT_EQ(cases[1].dtype, DType::bf16);
+  EXPECT_EQ(cases[2].dtype, DType::fp32);
+  const auto groups = group_shape_cases(cases, {DType::fp32, DType::fp64});
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].shapes, (std::vector<Shape>{{4096, 4096, 4096}}));
+  EXPECT_EQ(groups[0].dtypes, (std::vector<DType>{DType::fp32, DType::fp64}));
+  EXPECT_EQ(groups[1].dtypes, (std::vector<DType>{DType::bf16}));
+}
+
+TEST(ShapesFile, BadLinesNameFileLineAndReason) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"64,64,64\n64,-1,64\n", "w.csv:2: N '-1' is negative"},
+      {"64,64\n", "w.csv:1: expected 3 or 4 fields"},
+      {"64,64,0\n", "w.csv:1: K must be positive, got 0"},
+      {"64,abc,64\n", "w.csv:1: N 'abc' is not a positive integer"},
+      {"64,64,64,int8\n", "w.csv:1: unknown dtype 'int8'"},
+      {"99999999999,64,64\n", "exceeds the largest BLAS dimension"},
+      {"# nothing\n\n", "w.csv: no shapes"},
+  };
+  for (const auto& [text, message] : bad) {
+    try {
+      parse_shapes_csv(text, "w.csv");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(read_shapes_file("/nonexistent/shapes.csv"), UsageError);
+}

@@ -1,0 +1,107 @@
+// Golden outputs of the markdown, CSV, JSON and Google Benchmark reporters on a fixed set of
+// records. After an intended change, regenerate with GPUBENCH_UPDATE_GOLDEN=1 and review the diff.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubench/report.hpp"
+#include "sample_results.hpp"
+
+using namespace gpubench;
+using gpubench::testing::sample_results;
+
+namespace {
+
+std::string rendered(Format f) {
+  std::ostringstream os;
+  render(f, os, sample_results());
+  return os.str();
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(GPUBENCH_TEST_DIR) + "/golden/" + name;
+  if (const char* update = std::getenv("GPUBENCH_UPDATE_GOLDEN"); update && *update == '1') {
+    std::ofstream(path, std::ios::binary) << actual;
+    GTEST_SKIP() << "updated " << path;
+  }
+  std::ifstream f(path, std::ios::binary);
+  ASSERT_TRUE(f) << "missing golden file " << path << " (GPUBENCH_UPDATE_GOLDEN=1 writes it)";
+  const std::string expected{std::istreambuf_iterator<char>(f), {}};
+  EXPECT_EQ(actual, expected) << "output differs from " << path;
+}
+
+}  // namespace
+
+TEST(Reporters, MarkdownGolden) { expect_golden("sample.md", rendered(Format::markdown)); }
+TEST(Reporters, CsvGolden) { expect_golden("sample.csv", rendered(Format::csv)); }
+TEST(Reporters, JsonGolden) { expect_golden("sample.json", rendered(Format::json)); }
+TEST(Reporters, GbenchJsonGolden) { expect_golden("sample.gbench.json", rendered(Format::gbench_json)); }
+
+// Properties the goldens must have, checked independently of the golden text.
+TEST(Reporters, CsvHasOneLinePerRecordAndQuotesHazards) {
+  const std::string csv = rendered(Format::csv);
+  std::istringstream in(csv);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 1 + int(sample_results().records.size()));
+  // The warning holds a quote and a pipe: quoted, with the quote doubled.
+  EXPECT_NE(csv.find(R"("noisy: spread ""wide"", check load | other jobs")"), std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.rfind("m,n,k,dtype,backend,", 0), 0u);
+}
+
+TEST(Reporters, MarkdownEscapesPipesAndShowsSpeedups) {
+  const std::string md = rendered(Format::markdown);
+  EXPECT_NE(md.find("tensor-core mode \\| not on CPUs"), std::string::npos) << md;
+  // Every table line has as many unescaped pipes as the header: no cell breaks the table.
+  std::istringstream in(md);
+  std::string line;
+  int rows = 0;
+  std::size_t header_pipes = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("|", 0) != 0) continue;
+    std::size_t pipes = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    if (rows++ == 0) header_pipes = pipes;
+    EXPECT_EQ(pipes, header_pipes) << line;
+  }
+  EXPECT_EQ(rows, 2 + int(sample_results().records.size()));
+  EXPECT_NE(md.find("| 100.0×"), std::string::npos) << md;   // cuBLAS over the CPU row
+  EXPECT_NE(md.find("**FAILED**: verification"), std::string::npos) << md;
+  EXPECT_NE(md.find("6 cases: 3 ok, 1 failed, 2 skipped or unsupported"), std::string::npos);
+}
+
+TEST(Reporters, GbenchJsonHasGoogleBenchmarkLayout) {
+  const auto doc = nlohmann::json::parse(rendered(Format::gbench_json));
+  ASSERT_TRUE(doc.contains("context"));
+  EXPECT_EQ(doc["context"]["host_name"], "box");
+  EXPECT_EQ(doc["context"]["num_cpus"], 8);
+  ASSERT_TRUE(doc["benchmarks"].is_array());
+  // Only measured rows: three ok records of six.
+  ASSERT_EQ(doc["benchmarks"].size(), 3u);
+  const auto& b = doc["benchmarks"][0];
+  EXPECT_EQ(b["name"], "matmul/openblas/fp32/1024");
+  EXPECT_EQ(b["run_type"], "iteration");
+  EXPECT_EQ(b["time_unit"], "ns");
+  EXPECT_DOUBLE_EQ(b["real_time"].get<double>(), 0.01 * 1e9);
+  EXPECT_EQ(b["iterations"], 10);
+  EXPECT_NEAR(b["GFLOPS"].get<double>(), 214.748, 0.001);
+}
+
+TEST(Reporters, JsonHasEveryRecordAndStatus) {
+  const auto doc = nlohmann::json::parse(rendered(Format::json));
+  EXPECT_EQ(doc["schema_version"], 1);
+  ASSERT_EQ(doc["records"].size(), 6u);
+  EXPECT_EQ(doc["records"][3]["status"], "failed");
+  EXPECT_EQ(doc["records"][4]["status"], "skipped");
+  EXPECT_EQ(doc["records"][5]["status"], "unsupported");
+  EXPECT_TRUE(doc["records"][4]["peak_gflops"].is_null());
+  EXPECT_TRUE(doc["records"][0]["end_to_end_seconds"].is_null());
+  EXPECT_EQ(doc["records"][1]["end_to_end_seconds"]["median"], 0.0004);
+  EXPECT_EQ(doc["system"]["gpus"][0]["compute_capability"], "9.0");
+}

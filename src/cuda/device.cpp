@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "backend_cublas.hpp"
+#include "backend_kernels.hpp"
 #include "cuda_check.hpp"
 #include "gpubench/gpu_peaks.hpp"
 #include "gpubench/registry.hpp"
@@ -32,6 +33,7 @@ void register_cuda_backends(std::vector<BackendEntry>& registry) {
                         if (auto why = cuda_unavailable_reason(); !why.empty()) throw BackendError(why);
                         return cuda::make_cublas_backend(o);
                       }});
+  register_kernel_backends(registry);
 }
 
 void collect_gpu_info(SystemInfo& info) {

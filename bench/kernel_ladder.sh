@@ -2,7 +2,8 @@
 # The kernel ladder on the GPU machine: builds gpubench (sm_90) when the build directory has no
 # binary yet, runs every own kernel beside cuBLAS at n = 1024..8192 in fp32 and bf16, and prints
 # markdown tables (TFLOPS and % of cuBLAS per step) on stdout. The JSON stays in $LADDER_JSON
-# (default: <build>/kernel_ladder.json). Usage: bench/kernel_ladder.sh [build-dir]
+# (default: <build>/kernel_ladder.json); $BACKENDS overrides the backend list (default
+# cublas,kernels). Usage: bench/kernel_ladder.sh [build-dir]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build-gpu}"
@@ -11,6 +12,6 @@ if [[ ! -x "$build/gpubench" ]]; then
   cmake --build "$build" -j"$(nproc)" >&2
 fi
 json="${LADDER_JSON:-$build/kernel_ladder.json}"
-"$build/gpubench" matmul --sizes 1024..8192 --backends cublas,kernels --dtype fp32,bf16 \
+"$build/gpubench" matmul --sizes 1024..8192 --backends "${BACKENDS:-cublas,kernels}" --dtype fp32,bf16 \
   --format json --quiet > "$json"
 python3 "$root/bench/ladder_table.py" "$json"

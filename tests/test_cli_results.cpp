@@ -1,0 +1,269 @@
+// The real binary's results features: --format/--output files, compare, the regression gate,
+// --shapes, bad results files, and a run interrupted by SIGINT/SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string tmp(const std::string& name) { return ::testing::TempDir() + "gpubench_results_" + name; }
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+Run run(const std::string& args) {
+  const std::string errfile = tmp("stderr.txt");
+  const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(errfile);
+  return r;
+}
+
+const std::string kData = std::string(GPUBENCH_TEST_DIR) + "/data/";
+const char* kFast = " --backends openblas --min-time 0.01 --warmup 1 --threads 1 ";
+
+}  // namespace
+
+TEST(CliResults, OutputFilesInEveryFormatWhileTheTableGoesToStdout) {
+  const std::string json = tmp("out.json"), csv = tmp("out.csv"), md = tmp("out.md"),
+                    gb = tmp("out.gbench.json"), other = tmp("out.data");
+  std::remove(json.c_str());
+  auto r = run(std::string("matmul --sizes 32,48x40x24") + kFast + "-o " + json + " -o " + csv +
+               " -o " + md + " -o " + gb + " -o " + other + ":csv");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 cases: 2 ok"), std::string::npos) << r.out;  // the table
+  const auto doc = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(doc["records"].size(), 2u);
+  EXPECT_EQ(doc["records"][1]["label"], "48x40x24");
+  EXPECT_GT(doc["records"][0]["gflops"].get<double>(), 0.0);
+  EXPECT_NE(doc["command_line"].get<std::string>().find("--sizes 32,48x40x24"), std::string::npos);
+  EXPECT_EQ(slurp(csv).rfind("m,n,k,dtype,backend", 0), 0u);
+  EXPECT_EQ(slurp(other).rfind("m,n,k,", 0), 0u);
+  EXPECT_NE(slurp(md).find("| 48x40x24 | fp32 | openblas |"), std::string::npos) << slurp(md);
+  EXPECT_EQ(nlohmann::json::parse(slurp(gb))["benchmarks"].size(), 2u);
+}
+
+TEST(CliResults, FormatJsonOnStdoutIsParseable) {
+  auto r = run(std::string("matmul --sizes 32 --format json") + kFast);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);  // nothing but the document on stdout
+  EXPECT_EQ(doc["schema_version"], 1);
+  auto csv = run(std::string("matmul --sizes 32 --format csv") + kFast);
+  EXPECT_EQ(csv.out.rfind("m,n,k,", 0), 0u) << csv.out;
+}
+
+TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {
+  for (const char* args : {"--format xml", "--output /nonexistent-dir/x.json", "--output x.weird",
+                           "--max-regression 5%", "--baseline /nonexistent.json",
+                           "--sizes 32 --shapes x.csv"}) {
+    auto r = run(std::string("matmul --sizes 32 ") + args + kFast);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
+    EXPECT_EQ(r.out.find("GFLOPS"), std::string::npos) << args << ": ran something";
+  }
+}
+
+TEST(CliResults, CompareAlignsTwoRunsAndListsMachineDifferences) {
+  const std::string a = tmp("cmp_a.json"), b = tmp("cmp_b.json");
+  ASSERT_EQ(run(std::string("matmul --sizes 32,64") + kFast + "-o " + a).code, 0);
+  ASSERT_EQ(run("matmul --sizes 64,96 --backends openblas --min-time 0.01 --warmup 1 --threads 2 -o " + b).code, 0);
+  auto r = run("compare " + a + " " + b);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("BLAS threads:  A 1  B 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Geometric mean"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("32 fp32 openblas: only in A (absent from B)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("96 fp32 openblas: only in B (absent from A)"), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(run("compare " + a + " " + b + " --format json").out);
+  EXPECT_EQ(doc["rows"].size(), 3u);
+  EXPECT_NE(run("compare " + a + " " + b + " --format markdown").out.find("| shape |"),
+            std::string::npos);
+}
+
+TEST(CliResults, CompareGateExitCodesOnFixtures) {
+  auto regressed = run("compare " + kData + "gate_baseline.json " + kData +
+                       "gate_regressed.json --max-regression 5%");
+  EXPECT_EQ(regressed.code, 1) << regressed.out << regressed.err;
+  EXPECT_NE(regressed.out.find("REGRESSED 128 fp32 openblas"), std::string::npos) << regressed.out;
+  EXPECT_EQ(regressed.out.find("REGRESSED 64 "), std::string::npos) << regressed.out;
+
+  auto lenient = run("compare " + kData + "gate_baseline.json " + kData +
+                     "gate_regressed.json --max-regression 40%");
+  EXPECT_EQ(lenient.code, 0) << lenient.out;
+  EXPECT_NE(lenient.out.find("nothing regressed"), std::string::npos) << lenient.out;
+
+  // -15% but with ±30% spread: noise, not a regression.
+  auto noisy = run("compare " + kData + "gate_baseline.json " + kData +
+                   "gate_noisy.json --max-regression 5%");
+  EXPECT_EQ(noisy.code, 0) << noisy.out;
+  EXPECT_NE(noisy.out.find("nothing regressed"), std::string::npos) << noisy.out;
+
+  // Without --max-regression compare only reports.
+  EXPECT_EQ(run("compare " + kData + "gate_baseline.json " + kData + "gate_regressed.json").code, 0);
+  // A machine-readable stdout stays parseable; the verdict goes to stderr.
+  auto json = run("compare " + kData + "gate_baseline.json " + kData +
+                  "gate_regressed.json --max-regression 5% --format json");
+  EXPECT_EQ(json.code, 1);
+  EXPECT_TRUE(nlohmann::json::accept(json.out)) << json.out;
+  EXPECT_NE(json.err.find("REGRESSED 128 fp32 openblas"), std::string::npos) << json.err;
+}
+
+TEST(CliResults, MatmulBaselineGate) {
+  // The baseline claims 1e7 GFLOPS: a drop of ~100%, more than any spread below ±100% (a larger
+  // case and more samples than kFast keep this machine's noise well under that).
+  auto fail = run("matmul --sizes 256 --backends openblas --min-time 0.1 --threads 1 --baseline " +
+                  kData + "gate_impossible.json --max-regression 5%");
+  EXPECT_EQ(fail.code, 1) << fail.out << fail.err;
+  EXPECT_NE(fail.out.find("REGRESSED 256 fp32 openblas"), std::string::npos) << fail.out;
+  EXPECT_NE(fail.out.find("not compared: 128 fp32 openblas: not in the new run"), std::string::npos)
+      << fail.out;
+  auto pass = run(std::string("matmul --sizes 64,128") + kFast + "--baseline " + kData +
+                  "gate_trivial.json");
+  EXPECT_EQ(pass.code, 0) << pass.out << pass.err;
+  EXPECT_NE(pass.out.find("nothing regressed. 2 cases"), std::string::npos) << pass.out;
+}
+
+class CliBadResultsFile : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(CliBadResultsFile, ExitTwoWithAClearMessage) {
+  const auto& [content, message] = GetParam();
+  const std::string path = tmp("bad.json");
+  if (content == "<missing>") std::remove(path.c_str());
+  else std::ofstream(path) << content;
+  for (const std::string& args : {"compare " + path + " " + kData + "gate_baseline.json",
+                                  "matmul --sizes 32 " + std::string(kFast) + "--baseline " + path}) {
+    auto r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(r.out.find("GFLOPS"), std::string::npos) << args << ": ran or printed something";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFiles, CliBadResultsFile,
+    ::testing::Values(
+        std::make_pair(std::string("<missing>"), std::string("No such file")),
+        std::make_pair(std::string("m,n,k\n1,2,3\n"), std::string("is not JSON")),
+        std::make_pair(std::string(R"({"schema_version": 2, "records": []})"),
+                       std::string("schema_version 2")),
+        std::make_pair(std::string(R"({"schema_version": 1, "records": []})"),
+                       std::string("holds no results")),
+        std::make_pair(std::string(R"({"context": {}, "benchmarks": []})"),
+                       std::string("not a gpubench results file"))));
+
+TEST(CliResults, CompareNeedsTwoFiles) {
+  auto r = run("compare " + kData + "gate_baseline.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("at least two"), std::string::npos) << r.err;
+}
+
+TEST(CliResults, ShapesFileRunsItsShapesAndDtypes) {
+  const std::string shapes = tmp("shapes.csv"), out = tmp("shapes.json");
+  std::ofstream(shapes) << "# m,n,k[,dtype]\nM,N,K,dtype\n48,40,24\n32,32,32,fp64  # attention\n";
+  auto r = run(std::string("matmul --shapes ") + shapes + kFast + "-o " + out);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  ASSERT_EQ(doc["records"].size(), 2u);
+  EXPECT_EQ(doc["records"][0]["label"], "48x40x24");
+  EXPECT_EQ(doc["records"][0]["dtype"], "fp32");
+  EXPECT_EQ(doc["records"][1]["label"], "32");
+  EXPECT_EQ(doc["records"][1]["dtype"], "fp64");
+
+  std::ofstream(shapes) << "64,64,64\n64,0,64\n";
+  auto bad = run(std::string("matmul --shapes ") + shapes + kFast);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find(shapes + ":2: N must be positive, got 0"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out.find("GFLOPS"), std::string::npos);
+}
+
+namespace {
+
+// Starts the binary with stdout into a file; returns the pid.
+pid_t spawn(const std::vector<std::string>& args, const std::string& stdout_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(stdout_path.c_str(), "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Records in the file once it is complete JSON with at least one record; 0 otherwise.
+std::size_t finished_records(const std::string& path) {
+  try {
+    return nlohmann::json::parse(slurp(path))["records"].size();
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+void interrupt_and_check(int sig, int expected_code) {
+  const std::string out = tmp("interrupted_" + std::to_string(sig) + ".json");
+  const std::string stdout_path = tmp("interrupted_stdout_" + std::to_string(sig) + ".txt");
+  std::remove(out.c_str());
+  // 40 cases of at least 0.2 s each: many seconds of work, interrupted after the first is saved.
+  const pid_t pid = spawn({GPUBENCH_BINARY, "matmul", "--sizes", "64..2560:+64", "--backends",
+                           "openblas", "--threads", "1", "--min-time", "0.2", "--warmup", "1",
+                           "--output", out},
+                          stdout_path);
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (finished_records(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_GT(finished_records(out), 0u) << "no case was saved within 60 s";
+  kill(pid, sig);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal instead of exiting";
+  EXPECT_EQ(WEXITSTATUS(status), expected_code);
+
+  const auto doc = nlohmann::json::parse(slurp(out));  // valid JSON, complete
+  EXPECT_TRUE(doc["interrupted"].get<bool>());
+  const std::size_t saved = doc["records"].size();
+  EXPECT_GE(saved, 1u);
+  EXPECT_LT(saved, 40u) << "the run was not interrupted";
+  for (const auto& rec : doc["records"]) {
+    EXPECT_EQ(rec["status"], "ok") << rec.dump();
+    EXPECT_GT(rec["gflops"].get<double>(), 0.0);
+  }
+  const std::string table = slurp(stdout_path);
+  EXPECT_NE(table.find("(interrupted: partial results)"), std::string::npos) << table;
+  EXPECT_NE(table.find(std::to_string(saved) + " cases: " + std::to_string(saved) + " ok"),
+            std::string::npos)
+      << table;
+}
+
+}  // namespace
+
+TEST(CliResults, SigintSavesFinishedCasesPrintsPartialTableExits130) {
+  interrupt_and_check(SIGINT, 130);
+}
+
+TEST(CliResults, SigtermExits143) { interrupt_and_check(SIGTERM, 143); }

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Validates gpubench results JSON against src/gpubench-results.schema.json with a real JSON
+Schema validator (python3-jsonschema): a file from a real run of the binary, the golden sample and
+the test fixtures. Also checks that the validator rejects broken documents, so this test can fail.
+
+usage: validate_results_schema.py SCHEMA GPUBENCH_BINARY WORKDIR FILE...
+"""
+import copy
+import json
+import os
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    sys.exit("FAIL: python3 module 'jsonschema' is missing: apt-get install python3-jsonschema")
+
+
+def strict_load(path):
+    # NaN and Infinity are not JSON: refuse them instead of reading them as floats.
+    def refuse(token):
+        raise ValueError(f"{path}: '{token}' is not valid JSON")
+    with open(path, encoding="utf-8") as f:
+        return json.load(f, parse_constant=refuse)
+
+
+def main():
+    schema_path, binary, workdir, *files = sys.argv[1:]
+    schema = strict_load(schema_path)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    os.makedirs(workdir, exist_ok=True)
+    out = os.path.join(workdir, "schema_run.json")
+    # Every status appears: ok rows, an unsupported row (tf32 on the CPU), and the GPU backends'
+    # rows (skipped without a GPU, measured with one).
+    cmd = [binary, "matmul", "--sizes", "32,48x40x24", "--dtype", "fp32,tf32", "--backends", "all",
+           "--threads", "1", "--min-time", "0.01", "--warmup", "1", "--quiet", "--output", out]
+    run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if run.returncode not in (0, 3) or not os.path.exists(out):
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {run.returncode}\n{run.stdout}\n{run.stderr}")
+
+    failures = 0
+    for path in [out, *files]:
+        errors = sorted(validator.iter_errors(strict_load(path)), key=lambda e: list(e.path))
+        for e in errors[:10]:
+            print(f"FAIL: {path}: {'/'.join(map(str, e.path))}: {e.message}")
+        failures += len(errors)
+        print(f"{'ok  ' if not errors else 'FAIL'} {path}: {len(errors)} schema errors")
+
+    # The validator must catch what matters, or the checks above prove nothing.
+    good = strict_load(out)
+    broken = {
+        "status outside the enum": lambda d: d["records"][0].update(status="great"),
+        "missing gflops": lambda d: d["records"][0].pop("gflops"),
+        "string where a number belongs": lambda d: d["records"][0].update(gflops="fast"),
+        "other schema_version": lambda d: d.update(schema_version=2),
+        "negative dimension": lambda d: d["records"][0]["shape"].update(m=-4),
+    }
+    for what, breaks in broken.items():
+        doc = copy.deepcopy(good)
+        breaks(doc)
+        if validator.is_valid(doc):
+            print(f"FAIL: the schema accepts a document with {what}")
+            failures += 1
+    nan_file = os.path.join(workdir, "schema_nan.json")
+    with open(nan_file, "w", encoding="utf-8") as f:
+        f.write('{"gflops": NaN}')
+    try:
+        strict_load(nan_file)
+        print("FAIL: NaN was accepted")
+        failures += 1
+    except ValueError:
+        pass
+    # The real file holds no NaN/Infinity (strict_load above would have raised).
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

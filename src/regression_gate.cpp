@@ -71,7 +71,7 @@ void write_gate(std::ostream& os, const GateResult& g) {
                       g.compared, g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
     if (g.worst_within_noise) {
       const Regression& w = *g.worst_within_noise;
-      os << fmt::format("  largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),
+      os << fmt::format("- largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),
                         100 * w.drop, 100 * w.spread);
     }
   } else {
@@ -80,15 +80,15 @@ void write_gate(std::ostream& os, const GateResult& g) {
                       g.baseline_name, rule);
     for (const Regression& r : g.regressed) {
       if (r.now_failed)
-        os << fmt::format("  REGRESSED {}: ok in the baseline ({} GFLOPS), FAILED now\n",
+        os << fmt::format("- REGRESSED {}: ok in the baseline ({} GFLOPS), FAILED now\n",
                           r.key.label(), format_gflops(r.baseline_gflops));
       else
-        os << fmt::format("  REGRESSED {}: {} -> {} GFLOPS (-{:.1f}%, spread ±{:.1f}%)\n",
+        os << fmt::format("- REGRESSED {}: {} -> {} GFLOPS (-{:.1f}%, spread ±{:.1f}%)\n",
                           r.key.label(), format_gflops(r.baseline_gflops),
                           format_gflops(r.current_gflops), 100 * r.drop, 100 * r.spread);
     }
   }
-  for (const std::string& n : g.not_compared) os << "  not compared: " << n << "\n";
+  for (const std::string& n : g.not_compared) os << "- not compared: " << n << "\n";
 }
 
 }  // namespace gpubench

@@ -43,9 +43,13 @@ Run shell(const std::string& cmd) {
 Run gpubench(const std::string& args) { return shell(std::string(GPUBENCH_BINARY) + " " + args); }
 
 #ifdef GPUBENCH_MPIEXEC
-// CI runs as root, which Open MPI refuses unless told twice; the CI machine has 2 cores.
+// CI runs as root, which Open MPI refuses unless told twice; the CI machine has 2 cores (the
+// preflags then hold --oversubscribe). Under the ASan build, leak checking is off for the ranks:
+// Open MPI leaves allocations of plugins it has unloaded at MPI_Finalize, which LeakSanitizer
+// cannot tell from ours (the unit tests check our side with leak checking on).
 std::string mpirun(int ranks) {
-  return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " GPUBENCH_MPIEXEC " " +
+  return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 "
+         GPUBENCH_MPIEXEC " " +
          std::string(GPUBENCH_MPIEXEC_NUMPROC_FLAG) + " " + std::to_string(ranks) + " " +
          GPUBENCH_MPIEXEC_PREFLAGS + " ";
 }

@@ -6,11 +6,14 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "gpubench/bandwidth.hpp"
 #include "gpubench/errors.hpp"
+#include "gpubench/pricing.hpp"
 #include "gpubench/registry.hpp"
 #include "gpubench/report.hpp"
 #include "gpubench/runner.hpp"
 #include "gpubench/sysinfo.hpp"
+#include "gpubench/verdict.hpp"
 
 namespace gpubench {
 
@@ -32,6 +35,7 @@ struct MatmulOptions {
   bool flush_l2 = false;
   bool transfers = true;
   std::string host_memory = "pinned";
+  PriceOptions price;
 };
 
 // "[3/12] openblas fp32 1024" on a terminal only; never in --quiet, never into a pipe.
@@ -80,6 +84,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   bo.pinned_host = o.host_memory == "pinned";
 
   Results results;
+  results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring
   results.system = collect_system_info(command_line, o.threads);
   if (o.require_gpu && results.system.gpus.empty())
     throw EnvironmentError("--require-gpu: " + results.system.cuda_status);
@@ -89,8 +94,14 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
     results.records = run_matmul(selected, bo, ro, [&](const Progress& p) { progress(p); });
   }
   for (Record& r : results.records) r.host = results.system.hostname;
+  // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
+  // when there is a CPU/GPU comparison to make.
+  if (verdict_applies(results))
+    results.system.cpu.memory_bandwidth_gbs =
+        quick_host_triad_gbs(o.threads, results.system.cpu.memory_bandwidth_note);
 
   write_table(std::cout, results);
+  if (verdict_applies(results)) write_verdict(std::cout, compute_verdict(results));
 
   bool failed = false;
   for (const Record& r : results.records) failed = failed || r.status == Status::failed;
@@ -148,6 +159,16 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   cmd->add_option("--host-memory", o->host_memory,
                   "GPU end-to-end: host buffers 'pinned' or 'pageable'")
       ->capture_default_str();
+  cmd->add_option("--price-cpu", "$/hour of the CPU machine, for GFLOP per dollar")
+      ->check(CLI::Number)
+      ->each([o](const std::string& v) { o->price.cpu_usd_per_hour = std::stod(v); });
+  cmd->add_option("--price-gpu", "$/hour of the GPU machine, for GFLOP per dollar")
+      ->check(CLI::Number)
+      ->each([o](const std::string& v) { o->price.gpu_usd_per_hour = std::stod(v); });
+  cmd->add_option("--price-preset", o->price.preset,
+                  "Both prices from a preset in the price file (e.g. h100-cloud)");
+  cmd->add_option("--price-file", o->price.file,
+                  "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)");
   cmd->callback([&action, o, command_line, backends] {
     const bool given = backends->count() > 0;
     action = [o, command_line, given] { return run_matmul_command(*o, command_line, given); };

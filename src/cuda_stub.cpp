@@ -1,5 +1,6 @@
 // Built instead of src/cuda when CUDA is off: the GPU entries exist and say why they cannot run.
 #include "gpubench/backend.hpp"
+#include "gpubench/bandwidth.hpp"
 #include "gpubench/kernel_catalog.hpp"
 #include "gpubench/registry.hpp"
 #include "gpubench/sysinfo.hpp"
@@ -26,6 +27,23 @@ void register_cuda_backends(std::vector<BackendEntry>& registry) {
 void collect_gpu_info(SystemInfo& info) {
   info.cuda_built = false;
   info.cuda_status = kNoCuda;
+}
+
+std::vector<GpuCopyTiming> time_gpu_copies(const BandwidthOptions& o) {
+  std::vector<GpuCopyTiming> rows;
+  for (const char* test : {"H2D", "D2H", "D2D copy"})
+    for (const char* mem : {"pinned", "pageable"}) {
+      if (std::string(test) == "D2D copy" && std::string(mem) == "pageable") continue;
+      GpuCopyTiming t;
+      t.record.test = test;
+      t.record.host_memory = std::string(test) == "D2D copy" ? "" : mem;
+      t.record.device_kind = DeviceKind::gpu;
+      t.record.device_index = o.device;
+      t.record.status = Status::skipped;
+      t.record.reason = kNoCuda;
+      rows.push_back(t);
+    }
+  return rows;
 }
 
 }  // namespace gpubench

@@ -1,0 +1,107 @@
+// The real binary's `bandwidth` and `plot` subcommands and matmul's price options.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+Run run_gpubench(const std::string& args) {
+  // One file per process: ctest -j runs several of these binaries at once.
+  const std::string errfile =
+      ::testing::TempDir() + "gpubench_cli_verdict_stderr_" + std::to_string(getpid()) + ".txt";
+  const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream f(errfile);
+  r.err.assign(std::istreambuf_iterator<char>(f), {});
+  return r;
+}
+
+bool has_gpu() { return run_gpubench("info").out.find("GPU 0:") != std::string::npos; }
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+const char* kSmall = " --host-mib 4 --transfer-mib 4 --device-copy-mib 8 --min-time 0.01 --threads 2";
+
+}  // namespace
+
+TEST(CliBandwidth, HostRowsAndGpuRowsSayWhy) {
+  auto r = run_gpubench(std::string("bandwidth") + kSmall);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("host copy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("host triad"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("GB/s"), std::string::npos) << r.out;
+  for (const char* test : {"H2D", "D2H", "D2D copy"})
+    EXPECT_NE(r.out.find(test), std::string::npos) << test << "\n" << r.out;
+  if (!has_gpu())
+    EXPECT_NE(r.out.find("skipped: no CUDA device"), std::string::npos) << r.out;
+}
+
+TEST(CliBandwidth, FormatsAndOutputFiles) {
+  const std::string md = ::testing::TempDir() + "gpubench_bw.md";
+  const std::string csv = ::testing::TempDir() + "gpubench_bw.csv";
+  std::remove(md.c_str());
+  std::remove(csv.c_str());
+  auto r = run_gpubench(std::string("bandwidth --no-gpu --format csv -o ") + md + " -o " + csv +
+                        kSmall);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("host,test,", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.find("H2D"), std::string::npos) << r.out;  // --no-gpu
+  EXPECT_NE(slurp(md).find("| host triad |"), std::string::npos) << slurp(md);
+  EXPECT_EQ(slurp(csv).rfind("host,test,", 0), 0u) << slurp(csv);
+  EXPECT_NE(slurp(csv).find(",host triad,"), std::string::npos) << slurp(csv);
+}
+
+TEST(CliBandwidth, BadInputExitsTwo) {
+  EXPECT_EQ(run_gpubench("bandwidth --no-host --no-gpu").code, 2);
+  auto r = run_gpubench("bandwidth --format yaml --no-gpu");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown format 'yaml'"), std::string::npos) << r.err;
+  EXPECT_EQ(run_gpubench("bandwidth --host-mib 0").code, 2);
+}
+
+TEST(CliPlot, MissingInputExitsTwo) {
+  const std::string missing = ::testing::TempDir() + "gpubench_no_such_results.json";
+  const std::string svg = ::testing::TempDir() + "gpubench_never.svg";
+  auto r = run_gpubench("plot " + missing + " -o " + svg);
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("gpubench_no_such_results.json"), std::string::npos) << r.err;
+  EXPECT_TRUE(slurp(svg).empty());
+}
+
+TEST(CliPlot, OutputMustBeSvgOrHtml) {
+  auto r = run_gpubench("plot a.json -o chart.png");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(".svg or .html"), std::string::npos) << r.err;
+  EXPECT_EQ(run_gpubench("plot a.json").code, 2);  // -o is required
+}
+
+TEST(CliPrice, BadPricesExitTwoBeforeMeasuring) {
+  auto one = run_gpubench("matmul --sizes 32 --backends openblas --price-cpu 1");
+  EXPECT_EQ(one.code, 2);
+  EXPECT_NE(one.err.find("--price-cpu and --price-gpu go together"), std::string::npos) << one.err;
+  EXPECT_EQ(one.out.find("GFLOPS"), std::string::npos) << one.out;
+  auto preset = run_gpubench("matmul --sizes 32 --backends openblas --price-preset nope");
+  EXPECT_EQ(preset.code, 2);
+  EXPECT_NE(preset.err.find("unknown price preset 'nope'"), std::string::npos) << preset.err;
+  EXPECT_NE(preset.err.find("h100-cloud"), std::string::npos) << preset.err;
+  EXPECT_EQ(run_gpubench("matmul --sizes 32 --price-cpu 1 --price-gpu -2").code, 2);
+}

@@ -1,0 +1,348 @@
+// The verdict's logic on fixture Records: crossovers (none, always, between, noisy), copies,
+// missing rows, tf32 against fp32, prices and the roofline note.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "gpubench/errors.hpp"
+#include "gpubench/pricing.hpp"
+#include "gpubench/verdict.hpp"
+
+using namespace gpubench;
+
+namespace {
+
+Record row(std::int64_t n, DType d, const char* backend, DeviceKind k, double gflops) {
+  Record r;
+  r.shape = {n, n, n};
+  r.dtype = d;
+  r.backend = backend;
+  r.device_kind = k;
+  r.device_index = k == DeviceKind::gpu ? 0 : -1;
+  r.host = "box";
+  r.gflops = gflops;
+  r.seconds.samples = 5;
+  r.seconds.median = r.shape.flops() / gflops / 1e9;
+  return r;
+}
+
+Record gpu(std::int64_t n, double gflops, std::optional<double> e2e = std::nullopt,
+           DType d = DType::fp32) {
+  Record r = row(n, d, "cublas", DeviceKind::gpu, gflops);
+  if (e2e) r.end_to_end_gflops = *e2e, r.host_memory = "pinned";
+  return r;
+}
+
+Record cpu(std::int64_t n, double gflops, DType d = DType::fp32) {
+  return row(n, d, "openblas", DeviceKind::cpu, gflops);
+}
+
+// CPU 100 GFLOPS flat; the GPU passes it at 256 kernel-only and at 512 with copies.
+Results sweep() {
+  Results r;
+  r.system.hostname = "box";
+  const std::int64_t sizes[] = {128, 256, 512, 1024};
+  const double kernel[] = {50, 150, 400, 900}, e2e[] = {10, 60, 200, 600};
+  for (int i = 0; i < 4; ++i) {
+    r.records.push_back(cpu(sizes[i], 100));
+    r.records.push_back(gpu(sizes[i], kernel[i], e2e[i]));
+  }
+  return r;
+}
+
+std::string text_of(const Results& r) {
+  std::ostringstream os;
+  write_verdict(os, compute_verdict(r));
+  return os.str();
+}
+
+}  // namespace
+
+TEST(Crossover, BetweenTwoMeasuredSizes) {
+  const Crossover c = find_crossover({128, 256, 512, 1024}, {false, false, true, true});
+  EXPECT_EQ(c.kind, Crossover::Kind::between);
+  EXPECT_EQ(c.below, 256);
+  EXPECT_EQ(c.above, 512);
+  EXPECT_TRUE(c.ahead_at.empty());
+  EXPECT_EQ(describe_crossover(c), "from 512 on (between 256 and 512)");
+}
+
+TEST(Crossover, AlwaysNeverAndNoData) {
+  const Crossover always = find_crossover({128, 256}, {true, true});
+  EXPECT_EQ(always.kind, Crossover::Kind::always);
+  EXPECT_EQ(describe_crossover(always), "at every size measured, 128 to 256");
+  const Crossover never = find_crossover({128, 256}, {false, false});
+  EXPECT_EQ(never.kind, Crossover::Kind::never);
+  EXPECT_EQ(describe_crossover(never), "at no size measured, 128 to 256");
+  EXPECT_EQ(find_crossover({}, {}).kind, Crossover::Kind::no_data);
+  EXPECT_EQ(find_crossover({128}, {true, false}).kind, Crossover::Kind::no_data);
+}
+
+TEST(Crossover, AheadOnlyBelowALossIsReportedNotTrusted) {
+  // Ahead at 128 (e.g. noise), behind at 256: the crossover is the last change, 256 -> 512.
+  const Crossover c = find_crossover({128, 256, 512}, {true, false, true});
+  EXPECT_EQ(c.kind, Crossover::Kind::between);
+  EXPECT_EQ(c.below, 256);
+  EXPECT_EQ(c.above, 512);
+  EXPECT_EQ(c.ahead_at, std::vector<std::int64_t>{128});
+  EXPECT_NE(describe_crossover(c).find("also at 128"), std::string::npos);
+  // Ahead at small sizes but behind at the largest: not a crossover.
+  const Crossover n = find_crossover({128, 256, 512}, {true, true, false});
+  EXPECT_EQ(n.kind, Crossover::Kind::never);
+  EXPECT_EQ(describe_crossover(n), "not at the largest size 512 (only at 128, 256)");
+}
+
+TEST(Verdict, AppliesOnlyWithOkCpuAndGpuRows) {
+  Results r = sweep();
+  EXPECT_TRUE(verdict_applies(r));
+  Results cpu_only;
+  cpu_only.records.push_back(cpu(128, 10));
+  Record skipped = gpu(128, 1);
+  skipped.status = Status::skipped;
+  cpu_only.records.push_back(skipped);
+  EXPECT_FALSE(verdict_applies(cpu_only));
+}
+
+TEST(Verdict, CopiesIncludedCrossoverComesLater) {
+  const Verdict v = compute_verdict(sweep());
+  ASSERT_EQ(v.dtypes.size(), 1u);
+  const DtypeVerdict& d = v.dtypes[0];
+  EXPECT_EQ(d.points.size(), 4u);
+  EXPECT_EQ(d.kernel.kind, Crossover::Kind::between);
+  EXPECT_EQ(d.kernel.below, 128);
+  EXPECT_EQ(d.kernel.above, 256);
+  ASSERT_EQ(d.with_copies.size(), 1u);
+  EXPECT_EQ(d.with_copies[0].first, "pinned");
+  EXPECT_EQ(d.with_copies[0].second.below, 256);
+  EXPECT_EQ(d.with_copies[0].second.above, 512);
+  ASSERT_TRUE(d.peak.has_value());
+  EXPECT_EQ(d.peak->n, 1024);
+  EXPECT_DOUBLE_EQ(d.peak->speedup(), 9.0);
+
+  const std::string t = text_of(sweep());
+  EXPECT_NE(t.find("GPU faster, kernel only:"), std::string::npos) << t;
+  EXPECT_NE(t.find("from 256 on (between 128 and 256)"), std::string::npos) << t;
+  EXPECT_NE(t.find("GPU faster, pinned copies:"), std::string::npos) << t;
+  EXPECT_NE(t.find("from 512 on (between 256 and 512)"), std::string::npos) << t;
+  EXPECT_NE(t.find("at 1024, the largest:"), std::string::npos) << t;
+  EXPECT_NE(t.find("9.0x the CPU kernel only; 6.0x with pinned copies"), std::string::npos) << t;
+  EXPECT_NE(t.find("peak speedup:"), std::string::npos) << t;
+}
+
+TEST(Verdict, GpuAlwaysFaster) {
+  Results r;
+  for (std::int64_t n : {64, 128, 256}) {
+    r.records.push_back(cpu(n, 10));
+    r.records.push_back(gpu(n, 100));
+  }
+  const Verdict v = compute_verdict(r);
+  ASSERT_EQ(v.dtypes.size(), 1u);
+  EXPECT_EQ(v.dtypes[0].kernel.kind, Crossover::Kind::always);
+  EXPECT_TRUE(v.dtypes[0].with_copies.empty());  // none measured: nothing said about copies
+  EXPECT_NE(text_of(r).find("at every size measured, 64 to 256"), std::string::npos) << text_of(r);
+  EXPECT_EQ(text_of(r).find("copies"), std::string::npos) << text_of(r);
+}
+
+TEST(Verdict, NoCrossover) {
+  Results r;
+  for (std::int64_t n : {64, 128, 256}) {
+    r.records.push_back(cpu(n, 100));
+    r.records.push_back(gpu(n, 50));
+  }
+  const Verdict v = compute_verdict(r);
+  EXPECT_EQ(v.dtypes[0].kernel.kind, Crossover::Kind::never);
+  EXPECT_NE(text_of(r).find("at no size measured, 64 to 256"), std::string::npos) << text_of(r);
+  EXPECT_NE(text_of(r).find("0.5x the CPU"), std::string::npos) << text_of(r);
+}
+
+TEST(Verdict, MissingRowsAreNotInventedOver) {
+  Results r = sweep();
+  // The GPU row at 256 failed; the CPU row at 512 was skipped: only 128 and 1024 pair up.
+  for (Record& rec : r.records) {
+    if (rec.shape.n == 256 && rec.device_kind == DeviceKind::gpu)
+      rec.status = Status::failed, rec.reason = "verification failed";
+    if (rec.shape.n == 512 && rec.device_kind == DeviceKind::cpu)
+      rec.status = Status::skipped, rec.reason = "too little host memory";
+  }
+  const Verdict v = compute_verdict(r);
+  const DtypeVerdict& d = v.dtypes[0];
+  EXPECT_EQ(d.unpaired, (std::vector<std::int64_t>{256, 512}));
+  EXPECT_EQ(d.kernel.below, 128);
+  EXPECT_EQ(d.kernel.above, 1024);
+  const std::string t = text_of(r);
+  EXPECT_NE(t.find("from 1024 on (between 128 and 1024)"), std::string::npos) << t;
+  EXPECT_NE(t.find("not compared:"), std::string::npos) << t;
+  EXPECT_NE(t.find("256, 512 (no ok row on one side)"), std::string::npos) << t;
+}
+
+TEST(Verdict, DtypeWithoutCpuRowSaysWhy) {
+  Results r = sweep();
+  Record fp16_cpu = cpu(256, 0, DType::fp16);
+  fp16_cpu.status = Status::unsupported;
+  fp16_cpu.reason = "OpenBLAS has no fp16 GEMM";
+  r.records.push_back(fp16_cpu);
+  r.records.push_back(gpu(256, 5000, std::nullopt, DType::fp16));
+  const Verdict v = compute_verdict(r);
+  ASSERT_EQ(v.dtypes.size(), 2u);
+  EXPECT_EQ(v.dtypes[1].dtype, DType::fp16);
+  EXPECT_TRUE(v.dtypes[1].points.empty());
+  EXPECT_EQ(v.dtypes[1].why_no_comparison,
+            "no CPU row ran (openblas: OpenBLAS has no fp16 GEMM)");
+  EXPECT_NE(text_of(r).find("fp16: no CPU row ran"), std::string::npos) << text_of(r);
+}
+
+TEST(Verdict, Tf32ComparesWithTheCpusFp32) {
+  Results r;
+  r.records.push_back(cpu(512, 100));
+  r.records.push_back(gpu(512, 2000, std::nullopt, DType::tf32));
+  const Verdict v = compute_verdict(r);
+  ASSERT_EQ(v.dtypes.size(), 1u);
+  EXPECT_EQ(v.dtypes[0].cpu_dtype, DType::fp32);
+  ASSERT_EQ(v.dtypes[0].points.size(), 1u);
+  EXPECT_DOUBLE_EQ(v.dtypes[0].points[0].speedup(), 20.0);
+  EXPECT_NE(text_of(r).find("tf32 (CPU: fp32)"), std::string::npos) << text_of(r);
+}
+
+TEST(Verdict, SeveralHostsAreKeptApart) {
+  Results r = sweep();
+  for (Record rec : sweep().records) {
+    rec.host = "other";
+    rec.gflops *= rec.device_kind == DeviceKind::cpu ? 10 : 1;  // a much faster CPU there
+    r.records.push_back(rec);
+  }
+  const Verdict v = compute_verdict(r);
+  ASSERT_EQ(v.dtypes.size(), 2u);
+  EXPECT_EQ(v.dtypes[0].kernel.above, 256);
+  EXPECT_EQ(v.dtypes[1].host, "other");
+  EXPECT_EQ(v.dtypes[1].kernel.kind, Crossover::Kind::never);
+  EXPECT_NE(text_of(r).find("fp32 on other:"), std::string::npos) << text_of(r);
+}
+
+TEST(Price, GflopPerDollar) {
+  EXPECT_DOUBLE_EQ(gflop_per_usd(100, 3.6), 100000.0);  // 100 GFLOPS for an hour at $3.60
+  EXPECT_DOUBLE_EQ(gflop_per_usd(100, 0), 0.0);
+}
+
+TEST(Price, PaysOffOnlyAbovePriceRatio) {
+  Results r = sweep();  // speedups 0.5, 1.5, 4, 9; with copies 0.1, 0.6, 2, 6
+  r.pricing = Pricing{1.0, 3.0, "test"};
+  const Verdict v = compute_verdict(r);
+  const DtypeVerdict& d = v.dtypes[0];
+  ASSERT_TRUE(d.price_kernel.has_value());
+  EXPECT_EQ(d.price_kernel->below, 256);  // 1.5x < 3x: faster but not worth the price
+  EXPECT_EQ(d.price_kernel->above, 512);
+  ASSERT_EQ(d.price_with_copies.size(), 1u);
+  EXPECT_EQ(d.price_with_copies[0].second.below, 512);  // 2x with copies < 3x
+  EXPECT_EQ(d.price_with_copies[0].second.above, 1024);
+  const std::string t = text_of(r);
+  EXPECT_NE(t.find("GPU pays off (> 3.0x):"), std::string::npos) << t;
+  EXPECT_NE(t.find("kernel only from 512 on (between 256 and 512)"), std::string::npos) << t;
+  EXPECT_NE(t.find("pinned copies from 1024 on (between 512 and 1024)"), std::string::npos) << t;
+  EXPECT_NE(t.find("CPU GFLOP/$"), std::string::npos) << t;
+  // 256: CPU 100 GFLOPS at $1/h = 360k GFLOP/$; GPU 150 at $3/h = 180k: no.
+  EXPECT_NE(t.find("360k"), std::string::npos) << t;
+  EXPECT_NE(t.find("180k"), std::string::npos) << t;
+  EXPECT_NE(t.find("1.5x  no, no with pinned"), std::string::npos) << t;
+  EXPECT_NE(t.find("9.0x  yes, yes with pinned"), std::string::npos) << t;
+  EXPECT_NE(t.find("prices: GPU $3.00/h, CPU $1.00/h (test)"), std::string::npos) << t;
+}
+
+TEST(Price, ResolveFromOptionsAndPresets) {
+  EXPECT_FALSE(resolve_pricing({}).has_value());
+  PriceOptions both;
+  both.cpu_usd_per_hour = 0.5;
+  both.gpu_usd_per_hour = 2.0;
+  ASSERT_TRUE(resolve_pricing(both).has_value());
+  EXPECT_DOUBLE_EQ(resolve_pricing(both)->gpu_usd_per_hour, 2.0);
+  PriceOptions one;
+  one.cpu_usd_per_hour = 0.5;
+  EXPECT_THROW(resolve_pricing(one), UsageError);
+  PriceOptions negative = both;
+  negative.gpu_usd_per_hour = -1;
+  EXPECT_THROW(resolve_pricing(negative), UsageError);
+
+  const std::string file = ::testing::TempDir() + "gpubench_prices.json";
+  std::ofstream(file) << R"({"presets": {"mine": {"cpu_usd_per_hour": 1, "gpu_usd_per_hour": 4},
+                            "broken": {"cpu_usd_per_hour": 1}}})";
+  PriceOptions preset;
+  preset.preset = "mine";
+  preset.file = file;
+  auto p = resolve_pricing(preset);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_DOUBLE_EQ(p->gpu_usd_per_hour, 4.0);
+  EXPECT_EQ(p->source, "preset mine");
+  preset.gpu_usd_per_hour = 2.5;  // a price on the command line overrides the preset's
+  EXPECT_DOUBLE_EQ(resolve_pricing(preset)->gpu_usd_per_hour, 2.5);
+  preset.preset = "nope";
+  try {
+    resolve_pricing(preset);
+    FAIL() << "unknown preset accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("known: broken, mine"), std::string::npos) << e.what();
+  }
+  preset.preset = "broken";
+  EXPECT_THROW(resolve_pricing(preset), UsageError);
+  preset.file = file + ".missing";
+  EXPECT_THROW(resolve_pricing(preset), UsageError);
+}
+
+TEST(Price, ShippedPresetFileParses) {
+  const auto names = price_preset_names(default_price_file());
+  EXPECT_NE(std::find(names.begin(), names.end(), "h100-cloud"), names.end());
+  for (const auto& name : names) {
+    PriceOptions o;
+    o.preset = name;
+    EXPECT_NO_THROW(resolve_pricing(o)) << name;
+  }
+}
+
+TEST(Roofline, ArithmeticIntensity) {
+  // Square fp32: 2n^3 / (3 n^2 x 4 bytes) = n / 6.
+  EXPECT_NEAR(arithmetic_intensity({600, 600, 600}, DType::fp32), 100.0, 1e-9);
+  EXPECT_NEAR(arithmetic_intensity({600, 600, 600}, DType::bf16), 200.0, 1e-9);
+  EXPECT_NEAR(arithmetic_intensity({600, 600, 600}, DType::fp64), 50.0, 1e-9);
+  // A skinny product (K = 16) moves nearly all of C for very few FLOPs.
+  EXPECT_LT(arithmetic_intensity({4096, 4096, 16}, DType::fp32), 8.0);
+}
+
+TEST(Roofline, MemoryOrComputeBoundPerDevice) {
+  Results r;
+  r.system.cpu.peak_gflops_fp32 = 1000;
+  r.system.cpu.memory_bandwidth_gbs = 100;  // ridge 10 FLOP/B
+  GpuInfo g;
+  g.index = 0;
+  g.peak_gflops = {{"fp32", 60000}};
+  g.peak_bandwidth_gbs = 3000;  // ridge 20 FLOP/B
+  r.system.gpus.push_back(g);
+  r.records.push_back(cpu(90, 100));   // 15 FLOP/B: compute on the CPU, memory on the GPU
+  r.records.push_back(gpu(90, 1000));
+  Record skinny_cpu = cpu(90, 10), skinny_gpu = gpu(90, 100);
+  skinny_cpu.shape = skinny_gpu.shape = {4096, 4096, 16};
+  r.records.push_back(skinny_cpu);
+  r.records.push_back(skinny_gpu);
+  const Verdict v = compute_verdict(r);
+  ASSERT_EQ(v.roofline.size(), 2u);
+  const RooflineNote& square = v.roofline[0];
+  ASSERT_EQ(square.devices.size(), 2u);
+  EXPECT_EQ(square.devices[0].label, "CPU");
+  EXPECT_EQ(square.devices[0].bound(square.intensity), "compute");
+  EXPECT_EQ(square.devices[1].label, "GPU 0");
+  EXPECT_EQ(square.devices[1].bound(square.intensity), "memory");
+  const RooflineNote& skinny = v.roofline[1];
+  EXPECT_EQ(skinny.devices[0].bound(skinny.intensity), "memory");
+  EXPECT_EQ(skinny.devices[1].bound(skinny.intensity), "memory");
+  const std::string t = text_of(r);
+  EXPECT_NE(t.find("ridge fp32: CPU 10.0 (1000 GFLOPS / 100 GB/s); GPU 0 20.0"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("4096x4096x16"), std::string::npos) << t;
+  EXPECT_NE(t.find("at most 30x faster on the GPU"), std::string::npos) << t;
+}
+
+TEST(Roofline, UnknownBandwidthSaysSo) {
+  Results r = sweep();  // no peaks, no bandwidth
+  const std::string t = text_of(r);
+  EXPECT_NE(t.find("CPU unknown (peak GFLOPS unknown)"), std::string::npos) << t;
+  EXPECT_EQ(t.find("at most"), std::string::npos) << t;
+}

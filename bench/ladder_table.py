@@ -10,8 +10,9 @@ def main(path):
     recs = doc["records"]
     gpus = doc.get("system", {}).get("gpus", [])
     device = gpus[0]["name"] if gpus else "unknown GPU"
-    print(f"Kernel ladder on {device}, gpubench {doc.get('system', {}).get('gpubench_version', '')}"
-          f" (kernel time, median; % of cuBLAS for the same shape and dtype)\n")
+    print(f"Kernel ladder on {device}, gpubench {doc.get('gpubench_version', '')}, "
+          f"{doc.get('start_time', '')} (kernel time, median TFLOPS; % of cuBLAS for the same "
+          f"shape and dtype)\n")
     for dtype in sorted({r["dtype"] for r in recs}):
         rows = [r for r in recs if r["dtype"] == dtype]
         sizes = sorted({r["label"] for r in rows}, key=lambda s: [int(x) for x in s.split("x")])

@@ -13,6 +13,7 @@
 #include "gpubench/errors.hpp"
 #include "gpubench/report.hpp"
 #include "gpubench/results_io.hpp"
+#include "gpubench/verdict.hpp"
 
 namespace gpubench {
 
@@ -176,10 +177,19 @@ json results_json(const Results& r) {
     for (const BandwidthRecord& b : r.bandwidth) bw.push_back(bandwidth_json(b));
     doc["bandwidth"] = bw;
   }
-  if (r.pricing)
+  if (r.pricing) {
     doc["pricing"] = {{"cpu_usd_per_hour", number(r.pricing->cpu_usd_per_hour)},
                       {"gpu_usd_per_hour", number(r.pricing->gpu_usd_per_hour)},
                       {"source", r.pricing->source}};
+    // GFLOP per dollar of each ok row, at its device's price.
+    for (std::size_t i = 0; i < r.records.size(); ++i)
+      if (const Record& rec = r.records[i]; rec.ok())
+        doc["records"][i]["gflop_per_usd"] = number(gflop_per_usd(
+            rec.gflops, rec.device_kind == DeviceKind::cpu ? r.pricing->cpu_usd_per_hour
+                                                           : r.pricing->gpu_usd_per_hour));
+  }
+  // Derived for scripts, never read back: crossovers, speedups, GFLOP per dollar, roofline.
+  if (verdict_applies(r)) doc["verdict"] = verdict_to_json(compute_verdict(r));
   return doc;
 }
 

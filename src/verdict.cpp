@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "gpubench/format_util.hpp"
 
@@ -396,6 +397,105 @@ std::string describe_crossover(const Crossover& c) {
                                join_sizes(c.ahead_at));
   }
   return "";
+}
+
+namespace {
+
+using nlohmann::json;
+
+json finite_or_null(std::optional<double> v) {
+  return v && std::isfinite(*v) ? json(*v) : json(nullptr);
+}
+
+json crossover_json(const Crossover& c) {
+  const char* kinds[] = {"no_data", "never", "always", "between"};
+  json j = {{"kind", kinds[int(c.kind)]}, {"text", describe_crossover(c)}};
+  if (c.kind == Crossover::Kind::between) j["below"] = c.below, j["above"] = c.above;
+  if (c.kind != Crossover::Kind::no_data) j["smallest"] = c.smallest, j["largest"] = c.largest;
+  if (!c.ahead_at.empty()) j["also_ahead_at"] = c.ahead_at;
+  return j;
+}
+
+json per_memory(const std::vector<std::pair<std::string, Crossover>>& v) {
+  json j = json::object();
+  for (const auto& [kind, c] : v) j[kind] = crossover_json(c);
+  return j;
+}
+
+json dtype_verdict_json(const DtypeVerdict& d, const std::optional<Pricing>& price) {
+  json j = {{"host", d.host},
+            {"dtype", to_string(d.dtype)},
+            {"cpu_dtype", to_string(d.cpu_dtype)},
+            {"unpaired_sizes", d.unpaired}};
+  if (d.points.empty()) {
+    j["why_no_comparison"] = d.why_no_comparison;
+    return j;
+  }
+  j["crossover"] = crossover_json(d.kernel);
+  j["crossover_with_copies"] = per_memory(d.with_copies);
+  if (d.price_kernel) {
+    j["price_crossover"] = crossover_json(*d.price_kernel);
+    j["price_crossover_with_copies"] = per_memory(d.price_with_copies);
+  }
+  const double ratio = price ? price->gpu_usd_per_hour / price->cpu_usd_per_hour : 0;
+  json sizes = json::array();
+  for (const SizePoint& p : d.points) {
+    json s = {{"n", p.n},
+              {"cpu_backend", p.cpu_backend},
+              {"cpu_gflops", finite_or_null(p.cpu_gflops)},
+              {"gpu_backend", p.gpu_backend},
+              {"gpu_gflops", finite_or_null(p.gpu_gflops)},
+              {"speedup", finite_or_null(p.speedup())}};
+    json e2e = json::object();
+    for (const auto& [kind, g] : p.e2e_gflops) {
+      e2e[kind] = {{"gflops", finite_or_null(g)}, {"speedup", finite_or_null(p.e2e_speedup(kind))}};
+      if (price) {
+        e2e[kind]["gflop_per_usd"] = finite_or_null(gflop_per_usd(g, price->gpu_usd_per_hour));
+        e2e[kind]["gpu_pays_off"] = *p.e2e_speedup(kind) > ratio;
+      }
+    }
+    s["with_copies"] = e2e;
+    if (price) {
+      s["cpu_gflop_per_usd"] = finite_or_null(gflop_per_usd(p.cpu_gflops, price->cpu_usd_per_hour));
+      s["gpu_gflop_per_usd"] = finite_or_null(gflop_per_usd(p.gpu_gflops, price->gpu_usd_per_hour));
+      s["gpu_pays_off"] = p.speedup() > ratio;
+    }
+    sizes.push_back(s);
+  }
+  j["sizes"] = sizes;
+  const SizePoint& last = d.points.back();
+  j["largest"] = {{"n", last.n}, {"speedup", finite_or_null(last.speedup())}};
+  if (d.peak) j["peak_speedup"] = {{"n", d.peak->n}, {"speedup", finite_or_null(d.peak->speedup())}};
+  return j;
+}
+
+}  // namespace
+
+json verdict_to_json(const Verdict& v) {
+  json dtypes = json::array();
+  for (const DtypeVerdict& d : v.dtypes) dtypes.push_back(dtype_verdict_json(d, v.pricing));
+  json roofline = json::array();
+  for (const RooflineNote& n : v.roofline) {
+    json devices = json::array();
+    for (const RooflineDevice& d : n.devices)
+      devices.push_back({{"device", d.label},
+                         {"peak_gflops", finite_or_null(d.peak_gflops)},
+                         {"bandwidth_gbs", finite_or_null(d.bandwidth_gbs)},
+                         {"ridge_flop_per_byte", finite_or_null(d.ridge())},
+                         {"bound", d.bound(n.intensity)}});
+    roofline.push_back({{"shape", n.shape.label()},
+                        {"m", n.shape.m},
+                        {"n", n.shape.n},
+                        {"k", n.shape.k},
+                        {"dtype", to_string(n.dtype)},
+                        {"flop_per_byte", finite_or_null(n.intensity)},
+                        {"devices", devices}});
+  }
+  json j = {{"dtypes", dtypes}, {"roofline", roofline}};
+  j["price_ratio"] = v.pricing ? finite_or_null(v.pricing->gpu_usd_per_hour /
+                                                v.pricing->cpu_usd_per_hour)
+                               : json(nullptr);
+  return j;
 }
 
 std::optional<double> SizePoint::e2e_speedup(const std::string& host_memory) const {

@@ -105,3 +105,19 @@ TEST(CliPrice, BadPricesExitTwoBeforeMeasuring) {
   EXPECT_NE(preset.err.find("h100-cloud"), std::string::npos) << preset.err;
   EXPECT_EQ(run_gpubench("matmul --sizes 32 --price-cpu 1 --price-gpu -2").code, 2);
 }
+
+TEST(CliPlot, SavedResultsBecomeAWellFormedChart) {
+  for (const char* ext : {".svg", ".html"}) {
+    const std::string out = ::testing::TempDir() + "gpubench_cli_chart" + ext;
+    std::remove(out.c_str());
+    auto r = run_gpubench(std::string("plot ") + GPUBENCH_TEST_DIR + "/golden/verdict_sweep.json " +
+                          GPUBENCH_TEST_DIR + "/golden/verdict_sweep.json -o " + out);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("wrote " + out + " (2 inputs)"), std::string::npos) << r.out;
+    const std::string check = std::string(GPUBENCH_PYTHON3) + " " + GPUBENCH_TEST_DIR +
+                              "/check_svg.py " + out + (std::string(ext) == ".html" ? " --html" : "") +
+                              " --expect 'verdict_sweep.json #1: cublas fp32'"
+                              " --expect 'price ratio 3.0x' >/dev/null";
+    EXPECT_EQ(std::system(check.c_str()), 0) << check;
+  }
+}

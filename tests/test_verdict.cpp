@@ -7,7 +7,10 @@
 #include <sstream>
 
 #include "gpubench/errors.hpp"
+#include <nlohmann/json.hpp>
+
 #include "gpubench/pricing.hpp"
+#include "gpubench/results_io.hpp"
 #include "gpubench/verdict.hpp"
 
 using namespace gpubench;
@@ -345,4 +348,77 @@ TEST(Roofline, UnknownBandwidthSaysSo) {
   const std::string t = text_of(r);
   EXPECT_NE(t.find("CPU unknown (peak GFLOPS unknown)"), std::string::npos) << t;
   EXPECT_EQ(t.find("at most"), std::string::npos) << t;
+}
+
+namespace {
+
+// A CPU/GPU sweep with prices and peaks, as a results file would hold it.
+Results priced_sweep() {
+  Results r = sweep();
+  r.system.gpubench_version = "9.9.9";
+  r.system.command_line = "gpubench matmul --sizes 128..1024 --price-cpu 1 --price-gpu 3";
+  r.system.start_time = "2026-01-01T00:00:00Z";
+  r.system.os = "Test OS";
+  r.system.cpu.model = "Test CPU";
+  r.system.cpu.physical_cores = 16;
+  r.system.cpu.peak_gflops_fp32 = 1000;
+  r.system.cpu.memory_bandwidth_gbs = 100;
+  r.system.cpu.memory_bandwidth_note = "measured: STREAM triad (fixture)";
+  r.system.cuda_status = "ok";
+  GpuInfo g;
+  g.name = "Test GPU";
+  g.peak_gflops = {{"fp32", 60000}};
+  g.peak_bandwidth_gbs = 3000;
+  r.system.gpus.push_back(g);
+  r.pricing = Pricing{1.0, 3.0, "--price-cpu/--price-gpu"};
+  return r;
+}
+
+}  // namespace
+
+// The results file carries the verdict for scripts. The golden file is also validated against the
+// JSON Schema (results_json_schema) and drawn by the plot CLI test. After an intended change,
+// regenerate with GPUBENCH_UPDATE_GOLDEN=1 and review the diff.
+TEST(VerdictJson, GoldenResultsFileWithVerdictAndPrices) {
+  const std::string text = results_to_json_text(priced_sweep());
+  const std::string path = std::string(GPUBENCH_TEST_DIR) + "/golden/verdict_sweep.json";
+  if (const char* update = std::getenv("GPUBENCH_UPDATE_GOLDEN"); update && *update == '1')
+    std::ofstream(path) << text;
+  std::ifstream f(path);
+  ASSERT_TRUE(f) << "missing golden file " << path << " (GPUBENCH_UPDATE_GOLDEN=1 writes it)";
+  const std::string golden{std::istreambuf_iterator<char>(f), {}};
+  EXPECT_EQ(text, golden);
+
+  const nlohmann::json j = nlohmann::json::parse(text);
+  const nlohmann::json& v = j.at("verdict");
+  EXPECT_DOUBLE_EQ(v.at("price_ratio").get<double>(), 3.0);
+  const nlohmann::json& fp32 = v.at("dtypes").at(0);
+  EXPECT_EQ(fp32.at("crossover").at("kind"), "between");
+  EXPECT_EQ(fp32.at("crossover").at("above"), 256);
+  EXPECT_EQ(fp32.at("crossover_with_copies").at("pinned").at("above"), 512);
+  EXPECT_EQ(fp32.at("price_crossover").at("above"), 512);
+  const nlohmann::json& at256 = fp32.at("sizes").at(1);
+  EXPECT_EQ(at256.at("n"), 256);
+  EXPECT_DOUBLE_EQ(at256.at("cpu_gflop_per_usd").get<double>(), 360000.0);
+  EXPECT_EQ(at256.at("gpu_pays_off"), false);
+  EXPECT_EQ(fp32.at("sizes").at(3).at("with_copies").at("pinned").at("gpu_pays_off"), true);
+  EXPECT_EQ(v.at("roofline").at(0).at("devices").at(0).at("bound"), "compute");
+  // Every ok row gets its GFLOP per dollar at its own device's price.
+  EXPECT_DOUBLE_EQ(j.at("records").at(0).at("gflop_per_usd").get<double>(), 360000.0);
+  EXPECT_DOUBLE_EQ(j.at("records").at(1).at("gflop_per_usd").get<double>(), 60000.0);
+
+  // Read back: prices and the measured host bandwidth survive; the verdict is derived again.
+  const Results back = results_from_json_text(text, "golden");
+  ASSERT_TRUE(back.pricing.has_value());
+  EXPECT_DOUBLE_EQ(back.pricing->gpu_usd_per_hour, 3.0);
+  ASSERT_TRUE(back.system.cpu.memory_bandwidth_gbs.has_value());
+  EXPECT_EQ(compute_verdict(back).dtypes.at(0).kernel.above, 256);
+}
+
+TEST(VerdictJson, NoVerdictWithoutBothDevices) {
+  Results r = priced_sweep();
+  std::erase_if(r.records, [](const Record& x) { return x.device_kind == DeviceKind::gpu; });
+  const nlohmann::json j = nlohmann::json::parse(results_to_json_text(r));
+  EXPECT_FALSE(j.contains("verdict"));
+  EXPECT_TRUE(j.at("records").at(0).contains("gflop_per_usd"));
 }

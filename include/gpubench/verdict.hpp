@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "gpubench/record.hpp"
 
 namespace gpubench {
@@ -97,6 +99,10 @@ Verdict compute_verdict(const Results& r);
 
 // The block printed after the matmul table.
 void write_verdict(std::ostream& os, const Verdict& v);
+
+// The verdict for scripts (the "verdict" section of the results JSON): crossovers, speedups per
+// size, GFLOP per dollar and whether the GPU pays off, the roofline notes. Derived at write time.
+nlohmann::json verdict_to_json(const Verdict& v);
 
 // Plain words for a crossover: "from 512 on (between 256 and 512)".
 std::string describe_crossover(const Crossover& c);

@@ -33,9 +33,11 @@ struct Candidate {
 template <int BM, int BN, int BK, int WM, int WN, int WNITER, int TM, int TN, int T>
 Candidate candidate() {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "BM=%d BN=%d BK=%d WM=%d WN=%d WNITER=%d TM=%d TN=%d threads=%d",
-                BM, BN, BK, WM, WN, WNITER, TM, TN, T);
-  return {buf, launch_sgemm_warptile_config<WarptileConfig<BM, BN, BK, WM, WN, WNITER, TM, TN, T>>};
+  std::snprintf(buf, sizeof buf,
+                "BM=%d BN=%d BK=%d WM=%d WN=%d WNITER=%d TM=%d TN=%d threads=%d", BM, BN, BK,
+                WM, WN, WNITER, TM, TN, T);
+  using Cfg = WarptileConfig<BM, BN, BK, WM, WN, WNITER, TM, TN, T>;
+  return {buf, launch_sgemm_warptile_config<Cfg>};
 }
 
 // Seconds per call: the median of 5 batches of `reps` back-to-back calls.
@@ -62,15 +64,18 @@ double time_it(F&& f, int reps) {
 
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 4096;
+  // Round 1 (bench/results/tune_warptile_h200_2026-11-27_run1.md) picked 64x128 blocks with 4x4
+  // per thread; round 2 searches around it and keeps the A6000 choice as a reference.
   const std::vector<Candidate> cands = {
+      candidate<64, 128, 16, 32, 64, 1, 4, 4, 128>(),  // round-1 winner (siboehm's A100 choice)
+      candidate<64, 128, 8, 32, 64, 1, 4, 4, 128>(),
+      candidate<64, 128, 16, 32, 64, 2, 4, 4, 128>(),
+      candidate<128, 64, 16, 64, 32, 1, 4, 4, 128>(),
+      candidate<64, 64, 16, 32, 32, 1, 4, 4, 128>(),
+      candidate<64, 128, 16, 64, 64, 1, 4, 4, 64>(),
+      candidate<128, 128, 16, 32, 64, 1, 4, 4, 256>(),
+      candidate<64, 256, 16, 32, 64, 1, 4, 4, 256>(),
       candidate<128, 128, 16, 64, 64, 4, 8, 4, 128>(),  // siboehm's A6000 choice
-      candidate<128, 128, 8, 64, 64, 4, 8, 4, 128>(),
-      candidate<128, 128, 16, 64, 64, 2, 8, 8, 128>(),
-      candidate<128, 128, 16, 64, 32, 2, 8, 4, 256>(),
-      candidate<128, 128, 16, 32, 64, 2, 8, 4, 256>(),
-      candidate<128, 256, 8, 64, 64, 4, 8, 4, 256>(),
-      candidate<256, 128, 8, 64, 64, 4, 8, 4, 256>(),
-      candidate<64, 128, 16, 32, 64, 1, 4, 4, 128>(),  // siboehm's A100 choice
   };
   const size_t elems = size_t(n) * n;
   std::vector<float> host(elems);
@@ -103,15 +108,20 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   for (const Candidate& c : cands) {
     CHECK(cudaMemset(C, 0xFF, elems * 4));
-    const double t = time_it([&] { c.launch(n, n, n, A, B, C, nullptr); CHECK(cudaGetLastError()); },
-                             reps);
+    const double t = time_it(
+        [&] {
+          c.launch(n, n, n, A, B, C, nullptr);
+          CHECK(cudaGetLastError());
+        },
+        reps);
     CHECK(cudaMemcpy(got.data(), C, elems * 4, cudaMemcpyDeviceToHost));
     double err = 0;
     for (size_t i = 0; i < elems; i += 97) err = std::max(err, double(std::fabs(got[i] - ref[i])));
     if (std::isnan(got[0]) || std::isnan(got[elems - 1])) err = INFINITY;
     rows.push_back({c.params, flops / t / 1e12, 100.0 * t_ref / t, err});
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.tflops > b.tflops; });
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.tflops > b.tflops; });
   cudaDeviceProp p{};
   CHECK(cudaGetDeviceProperties(&p, 0));
   std::printf("Warp-tiled SGEMM configurations on %s, n = %d (cuBLAS SGEMM %.1f TFLOPS)\n\n",

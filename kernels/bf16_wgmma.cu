@@ -10,8 +10,9 @@
 //    is loaded as BN/64 boxes of 64 columns x BK rows and read with wgmma's transpose-B bit.
 //  - Warp specialisation: warpgroup 0 is a producer (one thread issues TMA copies) and gives its
 //    registers away (setmaxnreg); warpgroups 1-2 are consumers, each owning 64 rows of the
-//    128x256 block tile. They talk through mbarriers: full[s] (bytes landed) and empty[s] (stage
-//    read), a STAGES-deep ring, so copies run ahead of the math.
+//    128 x BN block tile (BN = 256, or 128 when 256-wide tiles would leave SMs idle). They
+//    talk through mbarriers: full[s] (bytes landed) and empty[s] (stage read), a STAGES-deep
+//    ring, so copies run ahead of the math.
 //  - Each consumer keeps one wgmma group in flight (wait_group 1) and releases a stage only when
 //    the group that read it has finished.
 //  - Persistent grid: one block per SM loops over output tiles in grouped order (GROUP_M rows of
@@ -21,12 +22,13 @@
 #include <cuda.h>  // CUtensorMap and its enums (types only: the driver is reached at run time)
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
 #include "common.cuh"
 #include "kernels.hpp"
-#include "wgmma_m64n256k16.cuh"
+#include "wgmma_bf16.cuh"
 
 // wgmma and setmaxnreg exist only in the sm_90a feature set; other device passes get an empty
 // kernel (this file is built for sm_90a only, and the host refuses other devices).
@@ -37,12 +39,19 @@
 namespace gpubench::kernels {
 namespace {
 
-constexpr int BM = 128, BN = 256, BK = 64, STAGES = 4, GROUP_M = 8;
+constexpr int BM = 128, BK = 64, GROUP_M = 8;
 constexpr int kConsumers = 2, kThreads = 128 * (1 + kConsumers);
 constexpr int kBoxCols = 64;  // 128-byte swizzle: a box row is at most 64 bf16
-constexpr int kStageElemsA = BM * BK, kStageElemsB = BK * BN;
-constexpr std::uint32_t kStageBytes = (kStageElemsA + kStageElemsB) * 2;
-constexpr std::size_t kSmemBytes = std::size_t(STAGES) * kStageBytes + 1024;  // + alignment slack
+
+// The block tile is BM x BN: 128x256 (m64n256 wgmmas) for large problems; 128x128 (m64n128,
+// twice the tiles) when the large tile would leave most SMs idle. Stages fill ~192 KB of smem.
+template <int BN>
+struct TileConfig {
+  static constexpr int kStages = BN == 256 ? 4 : 6;
+  static constexpr int kStageElemsA = BM * BK, kStageElemsB = BK * BN;
+  static constexpr std::uint32_t kStageBytes = (kStageElemsA + kStageElemsB) * 2;
+  static constexpr std::size_t kSmemBytes = std::size_t(kStages) * kStageBytes + 1024;  // + align
+};
 
 #ifdef GPUBENCH_WGMMA_DEVICE_CODE
 __device__ __forceinline__ std::uint32_t smem_addr(const void* p) {
@@ -85,8 +94,9 @@ __device__ __forceinline__ void tma_load_2d(void* dst, const CUtensorMap* map, s
 // LBO = distance between 64-column chunks, SBO = 1024 (8 k-rows of 128 B).
 __device__ __forceinline__ std::uint64_t smem_desc(const void* p, std::uint32_t lbo,
                                                    std::uint32_t sbo) {
-  return std::uint64_t((smem_addr(p) & 0x3FFFF) >> 4) | (std::uint64_t((lbo & 0x3FFFF) >> 4) << 16) |
-         (std::uint64_t((sbo & 0x3FFFF) >> 4) << 32) | (1ull << 62);
+  return std::uint64_t((smem_addr(p) & 0x3FFFF) >> 4) |
+         (std::uint64_t((lbo & 0x3FFFF) >> 4) << 16) |
+         (std::uint64_t((sbo & 0x3FFFF) >> 4) << 32) | (1ull << 62);  // bits 62-63: 128B swizzle
 }
 __device__ __forceinline__ void wgmma_fence() {
   asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
@@ -119,11 +129,16 @@ __device__ __forceinline__ void tile_coords(int t, int tiles_m, int tiles_n, int
   tn = in_group / group_rows;
 }
 
+template <int BN>
 __global__ void __launch_bounds__(kThreads, 1)
     bf16_wgmma_kernel(int M, int N, int K, __nv_bfloat16* __restrict__ C,
                       const __grid_constant__ CUtensorMap map_a,
                       const __grid_constant__ CUtensorMap map_b) {
 #ifdef GPUBENCH_WGMMA_DEVICE_CODE
+  constexpr int STAGES = TileConfig<BN>::kStages;
+  constexpr int kStageElemsA = TileConfig<BN>::kStageElemsA;
+  constexpr int kStageElemsB = TileConfig<BN>::kStageElemsB;
+  constexpr std::uint32_t kStageBytes = TileConfig<BN>::kStageBytes;
   extern __shared__ std::uint8_t smem_raw[];
   // TMA with the 128-byte swizzle wants 1024-byte-aligned destinations.
   auto* smem = reinterpret_cast<__nv_bfloat16*>(
@@ -131,6 +146,7 @@ __global__ void __launch_bounds__(kThreads, 1)
   __nv_bfloat16* sA = smem;                          // [STAGES][BM][BK]
   __nv_bfloat16* sB = smem + STAGES * kStageElemsA;  // [STAGES][BN/64][BK][64]
   __shared__ alignas(8) std::uint64_t full[STAGES], empty[STAGES];
+  static_assert(BN == 256 || BN == 128, "the wgmma wrappers exist for N = 256 and 128");
 
   const int tiles_m = ceil_div(M, BM), tiles_n = ceil_div(N, BN);
   const int num_tiles = tiles_m * tiles_n, num_kb = ceil_div(K, BK);
@@ -175,7 +191,7 @@ __global__ void __launch_bounds__(kThreads, 1)
     const int cw = wg - 1;  // this consumer's 64-row half of the block tile
     if (tid == 0)
       for (int s = 0; s < STAGES; ++s) mbar_arrive(&empty[s]);  // every stage starts free
-    float d[128];
+    float d[BN / 2];
     int stage = 0;
     std::uint32_t phase = 0;
     const int warp = tid / 32, lane = tid % 32;
@@ -190,9 +206,9 @@ __global__ void __launch_bounds__(kThreads, 1)
         wgmma_fence();
 #pragma unroll
         for (int k = 0; k < BK / 16; ++k)
-          wgmma_m64n256k16_bf16_tnspb(d, smem_desc(a + k * 16, 16, 1024),
-                                      smem_desc(b + k * 16 * kBoxCols, BK * kBoxCols * 2, 1024),
-                                      (kb > 0 || k > 0) ? 1 : 0);
+          wgmma_bf16_tnspb(d, smem_desc(a + k * 16, 16, 1024),
+                           smem_desc(b + k * 16 * kBoxCols, BK * kBoxCols * 2, 1024),
+                           (kb > 0 || k > 0) ? 1 : 0);
         wgmma_commit();
         wgmma_wait<1>();  // the group issued for the previous stage is done: release it
         if (prev_stage >= 0 && tid == 0) mbar_arrive(&empty[prev_stage]);
@@ -260,6 +276,20 @@ bool make_map(EncodeTiledFn encode, CUtensorMap* map, const __nv_bfloat16* base,
                 CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
 }
 
+template <int BN>
+cudaError_t launch_tiles(int M, int N, int K, __nv_bfloat16* C, const CUtensorMap& map_a,
+                         const CUtensorMap& map_b, int sms, cudaStream_t stream) {
+  constexpr std::size_t smem = TileConfig<BN>::kSmemBytes;
+  if (const cudaError_t err = cudaFuncSetAttribute(
+          bf16_wgmma_kernel<BN>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem));
+      err != cudaSuccess)
+    return err;
+  const int tiles = ceil_div(M, BM) * ceil_div(N, BN);
+  bf16_wgmma_kernel<BN><<<std::min(tiles, sms), kThreads, smem, stream>>>(M, N, K, C, map_a,
+                                                                           map_b);
+  return cudaGetLastError();
+}
+
 }  // namespace
 
 std::string bf16_wgmma_unavailable_reason(int device) {
@@ -271,7 +301,9 @@ std::string bf16_wgmma_unavailable_reason(int device) {
   if (p.major != 9 || p.minor != 0)
     return "needs compute capability 9.0 (Hopper, sm_90a code); this device is " +
            std::to_string(p.major) + "." + std::to_string(p.minor);
-  if (p.sharedMemPerBlockOptin < kSmemBytes) return "the device offers too little shared memory";
+  if (p.sharedMemPerBlockOptin <
+      std::max(TileConfig<256>::kSmemBytes, TileConfig<128>::kSmemBytes))
+    return "the device offers too little shared memory";
   if (!encode_tiled()) return "the driver has no cuTensorMapEncodeTiled (TMA) entry point";
   return "";
 }
@@ -290,13 +322,11 @@ cudaError_t launch_bf16_wgmma(int M, int N, int K, const __nv_bfloat16* A,
   cudaError_t err = cudaGetDevice(&device);
   if (err == cudaSuccess)
     err = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
-  if (err == cudaSuccess)
-    err = cudaFuncSetAttribute(bf16_wgmma_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                               int(kSmemBytes));
   if (err != cudaSuccess) return err;
-  const int tiles = ceil_div(M, BM) * ceil_div(N, BN);
-  bf16_wgmma_kernel<<<min(tiles, sms), kThreads, kSmemBytes, stream>>>(M, N, K, C, map_a, map_b);
-  return cudaGetLastError();
+  // 128x256 tiles unless they would leave more than half the SMs without one.
+  if (ceil_div(M, BM) * ceil_div(N, 256) * 2 >= sms)
+    return launch_tiles<256>(M, N, K, C, map_a, map_b, sms, stream);
+  return launch_tiles<128>(M, N, K, C, map_a, map_b, sms, stream);
 }
 
 }  // namespace gpubench::kernels

@@ -96,7 +96,8 @@ class KernelBackend final : public Backend {
 
   std::optional<std::size_t> free_device_bytes() const override {
     std::size_t free = 0, total = 0;
-    if (cudaSetDevice(opts_.device) != cudaSuccess || cudaMemGetInfo(&free, &total) != cudaSuccess) {
+    if (cudaSetDevice(opts_.device) != cudaSuccess ||
+        cudaMemGetInfo(&free, &total) != cudaSuccess) {
       cudaGetLastError();
       return std::nullopt;
     }

@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
-constexpr double kWidth = 1000, kHeight = 800;
+constexpr double kWidth = 1040, kHeight = 800;
 constexpr double kLeft = 80, kRight = 690;      // plot area, both panels
 constexpr double kTopY0 = 70, kTopY1 = 420;     // GFLOPS panel
 constexpr double kBotY0 = 480, kBotY1 = 720;    // speedup panel
@@ -148,7 +148,7 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
   std::vector<Series> perf, speed;
   struct Mark {
     double x;
-    std::string color, text;
+    std::string color, what, where;  // "fp32 with pinned copies", "GPU ahead from 512 (...)"
     bool dashed;
   };
   std::vector<Mark> marks;
@@ -215,8 +215,9 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
           if (c.kind != Crossover::Kind::between) return;
           const std::string color = dtype_color.count(d.dtype) ? dtype_color[d.dtype] : "#333";
           marks.push_back({std::sqrt(double(c.below) * double(c.above)), color,
-                           fmt::format("{}{} {}: GPU ahead from {} (between {} and {})", prefix,
-                                       to_string(d.dtype), what, c.above, c.below, c.above),
+                           fmt::format("{}{} {}", prefix, to_string(d.dtype), what),
+                           fmt::format("GPU ahead from {} (between {} and {})", c.above, c.below,
+                                       c.above),
                            dashed});
         };
         mark(d.kernel, "kernel only", false);
@@ -270,15 +271,13 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
   svg += "<g id=\"gflops\">\n" + panel_frame(x, yg, "GFLOPS (log scale)", "") + "</g>\n";
   svg += "<g id=\"speedup\">\n" + panel_frame(x, ys, "GPU / CPU speedup (log)", "x");
   svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#000\" "
-                     "stroke-width=\"1.5\"/>\n<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">"
-                     "GPU = CPU</text>\n",
-                     kLeft, ys(1.0), kRight, kRight - 4, ys(1.0) - 4);
+                     "stroke-width=\"1.5\"/>\n<text x=\"{3}\" y=\"{4:.1f}\">GPU = CPU</text>\n",
+                     kLeft, ys(1.0), kRight, kLeft + 4, ys(1.0) - 4);
   for (double ratio : std::set<double>(price_ratios.begin(), price_ratios.end()))
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#b00\" "
-                       "stroke-dasharray=\"2,3\"/>\n<text x=\"{3}\" y=\"{4:.1f}\" "
-                       "text-anchor=\"end\" fill=\"#b00\">price ratio {5:.1f}x: the GPU pays off "
-                       "above</text>\n",
-                       kLeft, ys(ratio), kRight, kRight - 4, ys(ratio) - 4, ratio);
+                       "stroke-dasharray=\"2,3\"/>\n<text x=\"{3}\" y=\"{4:.1f}\" fill=\"#b00\">"
+                       "price ratio {5:.1f}x: the GPU pays off above</text>\n",
+                       kLeft, ys(ratio), kRight, kLeft + 4, ys(ratio) - 4, ratio);
   if (speed.empty())
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">no GPU and "
                        "CPU rows of the same size: no speedup to draw</text>\n",
@@ -288,17 +287,16 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
                      "size n (log2 scale)</text>\n",
                      (kLeft + kRight) / 2, kBotY1 + 36);
 
+  // A crossover lies between two measured sizes: its line is drawn at their geometric middle and
+  // explained in the legend.
+  auto mark_dash = [](const Mark& m) { return m.dashed ? "8,3,2,3" : "3,3"; };
   svg += "<g id=\"crossovers\">\n";
-  double mark_y = kBotY0 + 14;
-  for (const Mark& m : marks) {
+  for (const Mark& m : marks)
     svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
-                       "stroke-width=\"1.5\" stroke-dasharray=\"{4}\"><title>{5}</title></line>\n",
-                       x(m.x), kTopY0, kBotY1, m.color, m.dashed ? "8,3,2,3" : "3,3",
-                       xml_escape(m.text));
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"{}\" font-size=\"11\">{}</text>\n",
-                       x(m.x) + 4, mark_y, m.color, xml_escape(m.text));
-    mark_y += 13;
-  }
+                       "stroke-width=\"1.5\" stroke-dasharray=\"{4}\"><title>{5}: {6}</title>"
+                       "</line>\n",
+                       x(m.x), kTopY0, kBotY1, m.color, mark_dash(m), xml_escape(m.what),
+                       xml_escape(m.where));
   svg += "</g>\n<g id=\"series\">\n";
   for (const Series& s : perf) svg += polyline(s, x, yg);
   for (const Series& s : speed) svg += polyline(s, x, ys);
@@ -308,7 +306,6 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
   double ly = kTopY0 + 6;
   svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">legend</text>\n", kLegendX, ly);
   ly += 18;
-  std::vector<std::string> seen;
   for (const Series& s : perf) {
     if (ly > kHeight - 60) break;
     svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
@@ -323,6 +320,21 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
                      "host-device</text>\n<text x=\"{}\" y=\"{}\" fill=\"#555\">copies; "
                      "vertical lines: crossovers</text>\n",
                      kLegendX, ly, kLegendX, ly + 14);
+  ly += 40;
+  if (!marks.empty() && ly < kHeight - 60) {
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">crossovers</text>\n",
+                       kLegendX, ly);
+    ly += 18;
+  }
+  for (const Mark& m : marks) {
+    if (ly > kHeight - 40) break;
+    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" "
+                       "stroke-width=\"1.5\" stroke-dasharray=\"{4}\"/>\n<text x=\"{5}\" y=\"{6}\" "
+                       "fill=\"{3}\">{7}:</text>\n<text x=\"{5}\" y=\"{8}\">{9}</text>\n",
+                       kLegendX + 6, ly - 11, ly + 16, m.color, mark_dash(m), kLegendX + 16, ly,
+                       xml_escape(m.what), ly + 14, xml_escape(m.where));
+    ly += 34;
+  }
   svg += "</g>\n";
   if (rectangular > 0)
     svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{} rows of rectangular shapes are "

@@ -69,7 +69,8 @@ TEST(Plot, WellFormedSvgWithSeriesLegendAndCrossovers) {
       check(svg, "gpubench_plot.svg",
             "--expect 'cublas fp32' --expect 'openblas fp32' --expect 'cublas fp32 + pinned copies'"
             " --expect 'GPU ahead from 256 (between 128 and 256)'"
-            " --expect 'with pinned copies: GPU ahead from 512 (between 256 and 512)'"
+            " --expect 'fp32 with pinned copies:'"
+            " --expect 'GPU ahead from 512 (between 256 and 512)'"
             " --expect 'GPU = CPU' --expect 'rectangular'");
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(svg.find("Test CPU &lt;fast&gt; &amp; &quot;quoted&quot;"), std::string::npos);

@@ -31,7 +31,8 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
   g.baseline_name = baseline.name;
   g.current_name = current.name;
   g.max_regression = max_regression;
-  const Comparison c = compare_runs({baseline, current});
+  const std::vector<NamedResults> runs{baseline, current};  // outlives the rows pointing into it
+  const Comparison c = compare_runs(runs);
   for (const ComparedRow& row : c.rows) {
     const Record* base = row.records[0];
     const Record* now = row.records[1];

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -159,26 +160,33 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
   for (const PlotInput& in : inputs) {
     const Results& r = in.results;
     const std::string prefix = several ? in.label + ": " : "";
-    // Series keys in record order: backend + dtype.
-    std::vector<std::pair<std::string, DType>> keys;
+    // Series keys in record order: backend + dtype, and the rank and GPU where a file holds
+    // several (--device all, mpirun): one line per device, never two devices' points in one.
+    std::vector<std::tuple<std::string, DType, int, int>> keys;
+    std::set<int> ranks, devices;
     for (const Record& rec : r.records) {
       if (!rec.ok()) continue;
       if (!rec.shape.square()) {
         ++rectangular;
         continue;
       }
-      const auto key = std::make_pair(rec.backend, rec.dtype);
+      const auto key = std::make_tuple(rec.backend, rec.dtype, rec.rank, rec.device_index);
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+      ranks.insert(rec.rank);
+      if (rec.device_index >= 0) devices.insert(rec.device_index);
     }
     std::map<DType, std::string> dtype_color;  // crossover marks take the color of the GPU series
-    for (const auto& [backend, dtype] : keys) {
+    for (const auto& [backend, dtype, rank, device] : keys) {
       const std::string color = kPalette[color_index++ % std::size(kPalette)];
-      const std::string name = fmt::format("{}{} {}", prefix, backend, to_string(dtype));
+      const std::string name = fmt::format(
+          "{}{}{}{} {}", prefix, ranks.size() > 1 ? fmt::format("rank {} ", rank) : "", backend,
+          devices.size() > 1 && device >= 0 ? fmt::format("[{}]", device) : "", to_string(dtype));
       Series kernel{name, color, false, {}}, kernel_speed{name, color, false, {}};
       std::map<std::string, Series> e2e, e2e_speed;
       bool gpu = false;
       for (const Record& rec : r.records) {
-        if (!rec.ok() || !rec.shape.square() || rec.backend != backend || rec.dtype != dtype)
+        if (!rec.ok() || !rec.shape.square() || rec.backend != backend || rec.dtype != dtype ||
+            rec.rank != rank || rec.device_index != device)
           continue;
         const double n = double(rec.shape.n);
         gpu = gpu || rec.device_kind == DeviceKind::gpu;

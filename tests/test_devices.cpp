@@ -7,9 +7,11 @@
 #include <mutex>
 #include <thread>
 
+#include "gpubench/compare.hpp"
 #include "gpubench/devices.hpp"
 #include "gpubench/errors.hpp"
 #include "gpubench/mpi_session.hpp"
+#include "gpubench/plot.hpp"
 #include "gpubench/report.hpp"
 #include "gpubench/results_io.hpp"
 
@@ -317,4 +319,35 @@ TEST(MergeRanks, TheJsonFileKeepsEveryRankAndTheBusIds) {
   EXPECT_EQ(back.records[1].rank, 1);
   // A file of one process has no "ranks".
   EXPECT_TRUE(results_from_json_text(results_to_json_text(parts[0]), "t").ranks.empty());
+}
+
+TEST(MultiDeviceFiles, PlotDrawsOneSeriesPerGpuAndRank) {
+  Results r;
+  for (int n : {1024, 2048})
+    for (int d : {0, 1}) {
+      Record rec = gpu_row(d, 1000.0 * (d + 1), 0, "a");
+      rec.shape = {n, n, n};
+      r.records.push_back(rec);
+    }
+  const std::string svg = render_svg({{"", r}});
+  EXPECT_NE(svg.find("cublas[0] fp32"), std::string::npos);
+  EXPECT_NE(svg.find("cublas[1] fp32"), std::string::npos);
+  Results ranks = r;
+  for (Record& rec : ranks.records) rec.rank = rec.device_index, rec.device_index = 0;
+  const std::string by_rank = render_svg({{"", ranks}});
+  EXPECT_NE(by_rank.find("rank 1 cublas fp32"), std::string::npos);
+}
+
+TEST(MultiDeviceFiles, CompareKeepsEveryGpuAndRankApart) {
+  Results a;
+  a.records = {gpu_row(0, 1000), gpu_row(1, 900), gpu_row(0, 800, 1, "b")};
+  Results b = a;
+  for (Record& rec : b.records) rec.gflops *= 2;
+  const std::vector<NamedResults> runs{{"a.json", a}, {"b.json", b}};
+  const Comparison c = compare_runs(runs);
+  ASSERT_EQ(c.rows.size(), 3u);
+  for (const ComparedRow& row : c.rows) {
+    ASSERT_TRUE(row.ratio(1).has_value()) << row.key.label();
+    EXPECT_DOUBLE_EQ(*row.ratio(1), 2.0) << row.key.label();
+  }
 }

@@ -107,7 +107,7 @@ TEST(FleetCli, MpiTwoRanksGatheredIntoOneTableAndOneJson) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
 
   // One table (rank 0 prints, the others do not), saying where each rank ran.
-  EXPECT_EQ(r.out.find("gpubench "), r.out.rfind("gpubench ")) << "more than one table:\n" << r.out;
+  EXPECT_EQ(r.out.find(" cases: "), r.out.rfind(" cases: ")) << "more than one table:\n" << r.out;
   EXPECT_NE(r.out.find("MPI: 2 ranks on 1 host"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("rank 1 on " + hostname()), std::string::npos) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"((^|\n)host\s+rank\s+shape\s+dtype)")))

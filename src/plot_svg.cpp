@@ -108,13 +108,15 @@ std::string panel_frame(const LogAxis& x, const LogAxis& y, const std::string& y
                      "stroke=\"#888\"/>\n",
                      kLeft, y.p1, kRight - kLeft, y.p0 - y.p1);
   for (double n = std::exp2(std::ceil(std::log2(x.lo))); n <= x.hi; n *= 2) {
-    out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#e4e4e4\"/>\n",
+    out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" "
+                       "stroke=\"#e4e4e4\"/>\n",
                        x(n), y.p1, y.p0);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x(n),
                        y.p0 + 16, size_label(n));
   }
   for (double v = y.lo; v <= y.hi * 1.0001; v *= 10) {
-    out += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#e4e4e4\"/>\n",
+    out += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" "
+                       "stroke=\"#e4e4e4\"/>\n",
                        kLeft, y(v), kRight, y(v));
     out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}{}</text>\n", kLeft - 6,
                        y(v) + 4, decade_label(v), y_unit);

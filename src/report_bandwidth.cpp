@@ -81,15 +81,30 @@ void write_bandwidth_table(std::ostream& os, const Results& r) {
     os << fmt::format("GPU {}: {} (bus {})\n", g.index, g.name, g.pci_bus_id);
   os << "\n";
 
+  // GPU rows that were all skipped for one reason (no GPU, no CUDA) become one line.
+  std::string gpu_skipped;
+  bool collapse = false;
+  for (const BandwidthRecord& b : r.bandwidth) {
+    if (b.device_kind != DeviceKind::gpu) continue;
+    const bool same = b.status == Status::skipped && (!collapse || gpu_skipped == b.reason);
+    if (!same) {
+      collapse = false;
+      gpu_skipped.clear();
+      break;
+    }
+    collapse = true;
+    gpu_skipped = b.reason;
+  }
   std::vector<std::vector<std::string>> rows{
       {"test", "memory", "device", "per rep", "threads", "reps", "median", "GB/s", "% peak",
        "status"}};
   for (const BandwidthRecord& b : r.bandwidth)
-    rows.push_back({b.test, b.host_memory, device_label(b), bytes_label(b.bytes),
-                    b.threads > 0 ? std::to_string(b.threads) : "",
-                    b.iterations > 0 ? std::to_string(b.iterations) : "-",
-                    b.ok() ? format_seconds(b.seconds.median) : "-", gbs_label(b), pct_label(b),
-                    status_label(b)});
+    if (!collapse || b.device_kind != DeviceKind::gpu)
+        rows.push_back({b.test, b.host_memory, device_label(b), bytes_label(b.bytes),
+                      b.threads > 0 ? std::to_string(b.threads) : "",
+                      b.iterations > 0 ? std::to_string(b.iterations) : "-",
+                      b.ok() ? format_seconds(b.seconds.median) : "-", gbs_label(b),
+                      pct_label(b), status_label(b)});
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows)
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
@@ -104,6 +119,8 @@ void write_bandwidth_table(std::ostream& os, const Results& r) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     os << line << '\n';
   }
+  if (collapse)
+    os << "GPU copies (H2D, D2H pinned/pageable, D2D): skipped, " << gpu_skipped << "\n";
   os << "\nBytes counted per repetition: copy = read + write (2 x array), triad = 3 x array, "
         "H2D/D2H = bytes sent,\nD2D copy = read + write (2 x buffer).\n";
   for (const auto& n : peak_notes(r)) os << "peak of " << n << "\n";

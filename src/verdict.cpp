@@ -237,9 +237,10 @@ std::string backends_of(const std::vector<SizePoint>& points, bool gpu) {
 
 void write_dtype_verdict(std::ostream& os, const DtypeVerdict& v, const Verdict& all) {
   const std::string where = all.hosts.size() > 1 ? fmt::format(" on {}", v.host) : "";
-  const std::string vs = v.cpu_dtype == v.dtype
-                             ? std::string(to_string(v.dtype))
-                             : fmt::format("{} (CPU: {})", to_string(v.dtype), to_string(v.cpu_dtype));
+  const std::string vs =
+      v.cpu_dtype == v.dtype
+          ? std::string(to_string(v.dtype))
+          : fmt::format("{} (CPU: {})", to_string(v.dtype), to_string(v.cpu_dtype));
   if (v.points.empty()) {
     os << fmt::format("  {}{}: {}\n", vs, where, v.why_no_comparison);
     return;
@@ -280,7 +281,8 @@ void write_dtype_verdict(std::ostream& os, const DtypeVerdict& v, const Verdict&
   head.push_back(fmt::format("pays off (> {})", speedup_text(ratio)));
   rows.push_back(head);
   for (const SizePoint& p : v.points) {
-    std::vector<std::string> row{std::to_string(p.n), si(gflop_per_usd(p.cpu_gflops, price.cpu_usd_per_hour)),
+    std::vector<std::string> row{std::to_string(p.n),
+                                 si(gflop_per_usd(p.cpu_gflops, price.cpu_usd_per_hour)),
                                  si(gflop_per_usd(p.gpu_gflops, price.gpu_usd_per_hour))};
     std::string pays = p.speedup() > ratio ? "yes" : "no";
     for (const auto& k : kinds) {
@@ -465,7 +467,8 @@ json dtype_verdict_json(const DtypeVerdict& d, const std::optional<Pricing>& pri
   j["sizes"] = sizes;
   const SizePoint& last = d.points.back();
   j["largest"] = {{"n", last.n}, {"speedup", finite_or_null(last.speedup())}};
-  if (d.peak) j["peak_speedup"] = {{"n", d.peak->n}, {"speedup", finite_or_null(d.peak->speedup())}};
+  if (d.peak)
+    j["peak_speedup"] = {{"n", d.peak->n}, {"speedup", finite_or_null(d.peak->speedup())}};
   return j;
 }
 

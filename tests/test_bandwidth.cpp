@@ -121,6 +121,25 @@ TEST(BandwidthReporters, Table) {
   EXPECT_NE(t.find("peak of GPU 0 H2D pinned: PCIe 32.0 GT/s"), std::string::npos) << t;
 }
 
+TEST(BandwidthReporters, GpuRowsSkippedForOneReasonCollapse) {
+  Results r = sample();
+  r.bandwidth.erase(r.bandwidth.begin() + 1);  // only the skipped GPU row is left
+  BandwidthRecord h2d = r.bandwidth.back();
+  h2d.test = "H2D";
+  r.bandwidth.push_back(h2d);
+  std::ostringstream os;
+  write_bandwidth_table(os, r);
+  EXPECT_NE(os.str().find("GPU copies (H2D, D2H pinned/pageable, D2D): skipped, no CUDA device: "
+                          "test, with a comma\n"),
+            std::string::npos)
+      << os.str();
+  EXPECT_EQ(os.str().find("GPU 0"), std::string::npos) << os.str();
+  r.bandwidth.back().reason = "another reason";  // two reasons: every row stays
+  std::ostringstream two;
+  write_bandwidth_table(two, r);
+  EXPECT_EQ(two.str().find("GPU copies"), std::string::npos) << two.str();
+}
+
 TEST(BandwidthReporters, MarkdownAndCsv) {
   std::ostringstream md, csv;
   write_bandwidth_markdown(md, sample());

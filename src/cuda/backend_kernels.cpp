@@ -176,6 +176,9 @@ void KernelCase::launch() {
 }
 
 double KernelCase::time_kernel(int reps) {
+  // The calling thread may have another current device (one thread per GPU with --concurrent);
+  // launches go to the current device.
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(be_.device_index()));
   timer_.start(stream_);
   for (int i = 0; i < reps; ++i) launch();
   timer_.stop(stream_);
@@ -186,6 +189,7 @@ double KernelCase::time_kernel(int reps) {
 }
 
 void KernelCase::read_result(std::vector<double>& out) {
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(be_.device_index()));
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
   const std::size_t n = elements(p_.shape, 'c');
   out.resize(n);

@@ -42,7 +42,8 @@ int run_compare(const CompareOptions& o) {
 
   if (!threshold) return kExitOk;
   // The gate's verdict joins a human-readable stdout; machine-readable stdout stays clean.
-  std::ostream& os = *format == Format::table || *format == Format::markdown ? std::cout : std::cerr;
+  std::ostream& os =
+      *format == Format::table || *format == Format::markdown ? std::cout : std::cerr;
   bool passed = true;
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const GateResult g = regression_gate(runs[0], runs[i], *threshold);
@@ -58,8 +59,9 @@ int run_compare(const CompareOptions& o) {
 void add_compare_command(CLI::App& app, Action& action, const std::string& /*command_line*/) {
   auto o = std::make_shared<CompareOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "compare", "Put saved runs side by side: GFLOPS per case, ratios to the first run, machine "
-                 "differences; optionally fail on a regression");
+      "compare",
+      "Put saved runs side by side: GFLOPS per case, ratios to the first run, machine "
+      "differences; optionally fail on a regression");
   cmd->add_option("files", o->files, "Results files from gpubench matmul --output X.json")
       ->required();
   cmd->add_option("--format", o->format, "table, markdown, csv or json")->capture_default_str();

@@ -56,7 +56,9 @@ machine_properties() {
                                            : std::string("unknown");
        }},
       {"BLAS",
-       [](const Results& r) { return fmt::format("{} {}", r.system.blas.name, r.system.blas.version); }},
+       [](const Results& r) {
+         return fmt::format("{} {}", r.system.blas.name, r.system.blas.version);
+       }},
       {"BLAS core", [](const Results& r) { return r.system.blas.core; }},
       {"BLAS threads", [](const Results& r) { return std::to_string(r.system.blas.threads); }},
       {"GPU", [](const Results& r) { return gpus(r.system); }},
@@ -80,8 +82,9 @@ std::string CaseKey::label() const {
 }
 
 CaseKey case_key(const Record& r) {
-  return {r.shape.m, r.shape.n, r.shape.k, r.dtype, r.backend,
-          r.device_kind == DeviceKind::gpu ? r.device_index : -1, r.rank};
+  return {r.shape.m, r.shape.n, r.shape.k,
+          r.dtype,   r.backend, r.device_kind == DeviceKind::gpu ? r.device_index : -1,
+          r.rank};
 }
 
 std::optional<double> ComparedRow::ratio(std::size_t i) const {
@@ -135,14 +138,15 @@ Comparison compare_runs(const std::vector<NamedResults>& runs) {
     bool all_ok = row.in_all_runs();
     for (std::size_t i = 0; all_ok && i < runs.size(); ++i) all_ok = row.ratio(i).has_value();
     if (!all_ok) continue;
-    auto [it, fresh] = mean_of.emplace(std::make_pair(row.key.backend, row.key.dtype),
-                                       c.geomeans.size());
+    auto [it, fresh] =
+        mean_of.emplace(std::make_pair(row.key.backend, row.key.dtype), c.geomeans.size());
     if (fresh) {
       c.geomeans.push_back({row.key.backend, row.key.dtype, 0, {}});
       log_sums.emplace_back(runs.size(), 0.0);
     }
     ++c.geomeans[it->second].rows;
-    for (std::size_t i = 0; i < runs.size(); ++i) log_sums[it->second][i] += std::log(*row.ratio(i));
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      log_sums[it->second][i] += std::log(*row.ratio(i));
   }
   for (std::size_t g = 0; g < c.geomeans.size(); ++g)
     for (double s : log_sums[g]) c.geomeans[g].ratios.push_back(std::exp(s / c.geomeans[g].rows));

@@ -20,7 +20,8 @@ namespace gpubench {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::optional<Format> format_from_extension(const std::string& path) {
@@ -40,11 +41,16 @@ std::string temp_path_for(const std::string& path) {
 
 void render(Format f, std::ostream& os, const Results& r) {
   switch (f) {
-    case Format::table: return write_table(os, r);
-    case Format::markdown: return write_markdown(os, r);
-    case Format::csv: return write_csv(os, r);
-    case Format::json: return write_json(os, r);
-    case Format::gbench_json: return write_gbench_json(os, r);
+    case Format::table:
+      return write_table(os, r);
+    case Format::markdown:
+      return write_markdown(os, r);
+    case Format::csv:
+      return write_csv(os, r);
+    case Format::json:
+      return write_json(os, r);
+    case Format::gbench_json:
+      return write_gbench_json(os, r);
   }
 }
 

@@ -38,10 +38,10 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
     const Record* now = row.records[1];
     if (!base || !base->ok()) continue;  // nothing to hold the new run to
     if (!now || (!now->ok() && now->status != Status::failed)) {
-      g.not_compared.push_back(fmt::format(
-          "{}: {}", row.key.label(),
-          now ? fmt::format("{} now ({})", to_string(now->status), now->reason)
-              : std::string("not in the new run")));
+      g.not_compared.push_back(
+          fmt::format("{}: {}", row.key.label(),
+                      now ? fmt::format("{} now ({})", to_string(now->status), now->reason)
+                          : std::string("not in the new run")));
       continue;
     }
     Regression r;
@@ -65,11 +65,13 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
 }
 
 void write_gate(std::ostream& os, const GateResult& g) {
-  const std::string rule = fmt::format(
-      "a drop of more than {:.4g}% and more than the two runs' combined spread", 100 * g.max_regression);
+  const std::string rule =
+      fmt::format("a drop of more than {:.4g}% and more than the two runs' combined spread",
+                  100 * g.max_regression);
   if (g.passed()) {
-    os << fmt::format("Regression gate: nothing regressed. {} case{} of {} compared with {} ({}).\n",
-                      g.compared, g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
+    os << fmt::format(
+        "Regression gate: nothing regressed. {} case{} of {} compared with {} ({}).\n", g.compared,
+        g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
     if (g.worst_within_noise) {
       const Regression& w = *g.worst_within_noise;
       os << fmt::format("- largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),

@@ -167,14 +167,17 @@ void write_markdown_form(std::ostream& os, const Comparison& c) {
     os << "\n";
   }
   if (!c.geomeans.empty() && c.names.size() > 1) {
-    os << "\n**Geometric mean of the ratios** (cases ok in every run)\n\n| backend | dtype | cases |";
-    for (std::size_t i = 1; i < c.names.size(); ++i) os << " " << letter(i) << "/" << letter(0) << " |";
+    os << "\n**Geometric mean of the ratios** (cases ok in every run)\n\n";
+    os << "| backend | dtype | cases |";
+    for (std::size_t i = 1; i < c.names.size(); ++i)
+      os << " " << letter(i) << "/" << letter(0) << " |";
     os << "\n|---|---|---:|";
     for (std::size_t i = 1; i < c.names.size(); ++i) os << "---:|";
     os << "\n";
     for (const GeoMean& m : c.geomeans) {
       os << fmt::format("| {} | {} | {} |", md(m.backend), to_string(m.dtype), m.rows);
-      for (std::size_t i = 1; i < m.ratios.size(); ++i) os << fmt::format(" {:.2f}x |", m.ratios[i]);
+      for (std::size_t i = 1; i < m.ratios.size(); ++i)
+        os << fmt::format(" {:.2f}x |", m.ratios[i]);
       os << "\n";
     }
   }
@@ -204,7 +207,7 @@ void write_csv_form(std::ostream& os, const Comparison& c) {
                        to_string(row.key.dtype), csv_field(row.key.backend), row.key.device_index,
                        row.key.rank);
     for (const Record* r : row.records) {
-      const std::string status = !r ? "absent"
+      const std::string status = !r                            ? "absent"
                                  : r->status == Status::failed ? "failed"
                                                                : to_string(r->status);
       line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->gflops) : "");
@@ -272,11 +275,15 @@ void write_json_form(std::ostream& os, const Comparison& c) {
 
 void write_comparison(std::ostream& os, const Comparison& c, Format f) {
   switch (f) {
-    case Format::markdown: return write_markdown_form(os, c);
-    case Format::csv: return write_csv_form(os, c);
-    case Format::json: return write_json_form(os, c);
+    case Format::markdown:
+      return write_markdown_form(os, c);
+    case Format::csv:
+      return write_csv_form(os, c);
+    case Format::json:
+      return write_json_form(os, c);
     case Format::table:
-    case Format::gbench_json: return write_table_form(os, c);
+    case Format::gbench_json:
+      return write_table_form(os, c);
   }
 }
 

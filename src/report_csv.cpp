@@ -21,12 +21,39 @@ std::string csv_field(const std::string& s) {
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
 std::string num(const std::optional<double>& v) { return v ? num(*v) : ""; }
 
-const char* const kColumns[] = {
-    "m", "n", "k", "dtype", "backend", "device_kind", "device_index", "device_name", "host", "rank",
-    "status", "reason", "threads", "iterations", "samples", "median_s", "min_s", "mean_s",
-    "stddev_s", "max_s", "cv", "gflops", "peak_gflops", "pct_of_peak", "e2e_median_s",
-    "e2e_gflops", "host_memory", "speedup_vs_cpu", "verified", "max_rel_error", "tolerance",
-    "checked_entries", "warnings"};
+const char* const kColumns[] = {"m",
+                                "n",
+                                "k",
+                                "dtype",
+                                "backend",
+                                "device_kind",
+                                "device_index",
+                                "device_name",
+                                "host",
+                                "rank",
+                                "status",
+                                "reason",
+                                "threads",
+                                "iterations",
+                                "samples",
+                                "median_s",
+                                "min_s",
+                                "mean_s",
+                                "stddev_s",
+                                "max_s",
+                                "cv",
+                                "gflops",
+                                "peak_gflops",
+                                "pct_of_peak",
+                                "e2e_median_s",
+                                "e2e_gflops",
+                                "host_memory",
+                                "speedup_vs_cpu",
+                                "verified",
+                                "max_rel_error",
+                                "tolerance",
+                                "checked_entries",
+                                "warnings"};
 
 }  // namespace
 

@@ -18,9 +18,10 @@ std::string benchmark_name(const Results& r, const Record& rec) {
     many_devices = many_devices || (o.device_kind == DeviceKind::gpu && o.device_index > 0);
     many_ranks = many_ranks || o.rank != 0;
   }
-  std::string name = fmt::format("matmul/{}/{}/{}", rec.backend, to_string(rec.dtype),
-                                 rec.shape.label());
-  if (many_devices && rec.device_kind == DeviceKind::gpu) name += fmt::format("/gpu{}", rec.device_index);
+  std::string name =
+      fmt::format("matmul/{}/{}/{}", rec.backend, to_string(rec.dtype), rec.shape.label());
+  if (many_devices && rec.device_kind == DeviceKind::gpu)
+    name += fmt::format("/gpu{}", rec.device_index);
   if (many_ranks) name += fmt::format("/rank{}", rec.rank);
   return name;
 }

@@ -29,10 +29,14 @@ json known_number(double v) { return v > 0 ? number(v) : json(nullptr); }
 
 std::string status_name(Status s) {
   switch (s) {
-    case Status::ok: return "ok";
-    case Status::skipped: return "skipped";
-    case Status::unsupported: return "unsupported";
-    case Status::failed: return "failed";
+    case Status::ok:
+      return "ok";
+    case Status::skipped:
+      return "skipped";
+    case Status::unsupported:
+      return "unsupported";
+    case Status::failed:
+      return "failed";
   }
   return "failed";
 }
@@ -257,8 +261,8 @@ Record read_record(const json& j, const std::string& where) {
   if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
   r.dtype = *d;
   r.backend = require(j, "backend", where).get<std::string>();
-  r.device_kind = get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu
-                                                                         : DeviceKind::cpu;
+  r.device_kind =
+      get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
   r.device_index = get_or(j, "device_index", -1);
   r.device_name = get_or<std::string>(j, "device_name", "");
   r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");
@@ -289,8 +293,8 @@ BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
   BandwidthRecord b;
   b.test = require(j, "test", where).get<std::string>();
   b.host_memory = get_or<std::string>(j, "host_memory", "");
-  b.device_kind = get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu
-                                                                         : DeviceKind::cpu;
+  b.device_kind =
+      get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
   b.device_index = get_or(j, "device_index", -1);
   b.device_name = get_or<std::string>(j, "device_name", "");
   b.host = get_or<std::string>(j, "host", "");
@@ -382,15 +386,15 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
     throw UsageError(fmt::format("{} is not JSON ({})", origin, why));
   }
   if (!doc.is_object() || !doc.contains("schema_version"))
-    throw UsageError(fmt::format(
-        "{} is not a gpubench results file (no schema_version; write one with "
-        "`gpubench matmul --output FILE.json`)",
-        origin));
+    throw UsageError(
+        fmt::format("{} is not a gpubench results file (no schema_version; write one with "
+                    "`gpubench matmul --output FILE.json`)",
+                    origin));
   const json& version = doc["schema_version"];
   if (!version.is_number_integer() || version.get<int>() != kResultsSchemaVersion)
-    throw UsageError(fmt::format(
-        "{} has schema_version {}; this gpubench {} reads schema_version {} only", origin,
-        version.dump(), GPUBENCH_VERSION, kResultsSchemaVersion));
+    throw UsageError(
+        fmt::format("{} has schema_version {}; this gpubench {} reads schema_version {} only",
+                    origin, version.dump(), GPUBENCH_VERSION, kResultsSchemaVersion));
   Results r;
   try {
     r.system = read_system(doc);
@@ -414,8 +418,9 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
         r.bandwidth.push_back(read_bandwidth((*it)[i], fmt::format("bandwidth[{}]", i)));
     }
     if (auto it = doc.find("pricing"); it != doc.end() && it->is_object())
-      r.pricing = Pricing{get_or(*it, "cpu_usd_per_hour", 0.0), get_or(*it, "gpu_usd_per_hour", 0.0),
-                          get_or<std::string>(*it, "source", "")};
+      r.pricing =
+          Pricing{get_or(*it, "cpu_usd_per_hour", 0.0), get_or(*it, "gpu_usd_per_hour", 0.0),
+                  get_or<std::string>(*it, "source", "")};
   } catch (const FieldError& e) {
     throw UsageError(fmt::format("{}: {}", origin, e.what()));
   } catch (const json::exception& e) {

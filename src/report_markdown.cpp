@@ -12,9 +12,12 @@ namespace {
 std::string cell(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -63,14 +66,16 @@ void write_markdown(std::ostream& os, const Results& r) {
   for (const Record& rec : r.records) {
     (rec.ok() ? n_ok : rec.status == Status::failed ? n_failed : n_other)++;
     const bool measured = rec.seconds.samples > 0;
-    std::string row = fmt::format(
-        "| {} | {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
-        cell(rec.backend), measured ? format_seconds(rec.seconds.median) : "-",
-        measured ? fmt::format("±{:.1f}%", 100 * rec.seconds.cv()) : "-",
-        measured ? format_gflops(rec.gflops) : "-");
+    std::string row =
+        fmt::format("| {} | {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
+                    cell(rec.backend), measured ? format_seconds(rec.seconds.median) : "-",
+                    measured ? fmt::format("±{:.1f}%", 100 * rec.seconds.cv()) : "-",
+                    measured ? format_gflops(rec.gflops) : "-");
     if (any_e2e)
-      row += fmt::format(" {} |", rec.end_to_end_gflops ? format_gflops(*rec.end_to_end_gflops) : "-");
-    row += fmt::format(" {} |", rec.pct_of_peak && measured ? fmt::format("{:.0f}%", *rec.pct_of_peak) : "-");
+      row +=
+          fmt::format(" {} |", rec.end_to_end_gflops ? format_gflops(*rec.end_to_end_gflops) : "-");
+    row += fmt::format(
+        " {} |", rec.pct_of_peak && measured ? fmt::format("{:.0f}%", *rec.pct_of_peak) : "-");
     if (any_gpu) {
       auto sp = speedup_vs_cpu(r, rec);
       row += fmt::format(" {} |", sp ? fmt::format("{:.1f}×", *sp) : "");
@@ -94,8 +99,8 @@ void write_markdown(std::ostream& os, const Results& r) {
       os << fmt::format("- {} {} {}: {}\n", rec.shape.label(), to_string(rec.dtype),
                         cell(rec.backend), w);
     }
-  os << fmt::format("\n{} cases: {} ok, {} failed, {} skipped or unsupported{}\n",
-                    r.records.size(), n_ok, n_failed, n_other,
+  os << fmt::format("\n{} cases: {} ok, {} failed, {} skipped or unsupported{}\n", r.records.size(),
+                    n_ok, n_failed, n_other,
                     r.interrupted ? " (interrupted: partial results)" : "");
 }
 

@@ -61,8 +61,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     line = trim(line);
     if (line.empty()) continue;
     const auto fail = [&](const std::string& why) {
-      throw UsageError(fmt::format("{}:{}: {} in '{}'\n{}", origin, line_no, why, line,
-                                   kShapesFormat));
+      throw UsageError(
+          fmt::format("{}:{}: {} in '{}'\n{}", origin, line_no, why, line, kShapesFormat));
     };
     const auto fields = split(line);
     if (first_content_line && !fields.empty() && lower(fields[0]) == "m") {
@@ -87,7 +87,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     }
     out.push_back(c);
   }
-  if (out.empty()) throw UsageError(fmt::format("{}: no shapes in the file\n{}", origin, kShapesFormat));
+  if (out.empty())
+    throw UsageError(fmt::format("{}: no shapes in the file\n{}", origin, kShapesFormat));
   return out;
 }
 
@@ -95,7 +96,8 @@ std::vector<ShapeCase> read_shapes_file(const std::string& path) {
   if (std::filesystem::is_directory(path))
     throw UsageError(fmt::format("--shapes '{}' is a directory", path));
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw UsageError(fmt::format("cannot read --shapes '{}': {}", path, std::strerror(errno)));
+  if (!f)
+    throw UsageError(fmt::format("cannot read --shapes '{}': {}", path, std::strerror(errno)));
   std::ostringstream text;
   text << f.rdbuf();
   return parse_shapes_csv(text.str(), path);

@@ -11,7 +11,8 @@ namespace {
 // Lock-free atomics are the only shared state a signal handler may touch.
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
-struct sigaction g_old_int {}, g_old_term {};
+struct sigaction g_old_int {
+}, g_old_term{};
 
 extern "C" void on_stop_signal(int sig) {
   if (g_stop.load()) {

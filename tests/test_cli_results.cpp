@@ -80,9 +80,9 @@ TEST(CliResults, FormatJsonOnStdoutIsParseable) {
 }
 
 TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {
-  for (const char* args : {"--format xml", "--output /nonexistent-dir/x.json", "--output x.weird",
-                           "--max-regression 5%", "--baseline /nonexistent.json",
-                           "--sizes 32 --shapes x.csv"}) {
+  for (const char* args :
+       {"--format xml", "--output /nonexistent-dir/x.json", "--output x.weird",
+        "--max-regression 5%", "--baseline /nonexistent.json", "--sizes 32 --shapes x.csv"}) {
     auto r = run(std::string("matmul --sizes 32 ") + args + kFast);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
     EXPECT_EQ(r.out.find("GFLOPS"), std::string::npos) << args << ": ran something";
@@ -92,7 +92,10 @@ TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {
 TEST(CliResults, CompareAlignsTwoRunsAndListsMachineDifferences) {
   const std::string a = tmp("cmp_a.json"), b = tmp("cmp_b.json");
   ASSERT_EQ(run(std::string("matmul --sizes 32,64") + kFast + "-o " + a).code, 0);
-  ASSERT_EQ(run("matmul --sizes 64,96 --backends openblas --min-time 0.01 --warmup 1 --threads 2 -o " + b).code, 0);
+  ASSERT_EQ(
+      run("matmul --sizes 64,96 --backends openblas --min-time 0.01 --warmup 1 --threads 2 -o " + b)
+          .code,
+      0);
   auto r = run("compare " + a + " " + b);
   ASSERT_EQ(r.code, 0) << r.err;
   // Other differences (a measured clock) may widen the columns: check the line's content.
@@ -129,7 +132,8 @@ TEST(CliResults, CompareGateExitCodesOnFixtures) {
   EXPECT_NE(noisy.out.find("nothing regressed"), std::string::npos) << noisy.out;
 
   // Without --max-regression compare only reports.
-  EXPECT_EQ(run("compare " + kData + "gate_baseline.json " + kData + "gate_regressed.json").code, 0);
+  EXPECT_EQ(run("compare " + kData + "gate_baseline.json " + kData + "gate_regressed.json").code,
+            0);
   // A machine-readable stdout stays parseable; the verdict goes to stderr.
   auto json = run("compare " + kData + "gate_baseline.json " + kData +
                   "gate_regressed.json --max-regression 5% --format json");
@@ -158,10 +162,13 @@ class CliBadResultsFile : public ::testing::TestWithParam<std::pair<std::string,
 TEST_P(CliBadResultsFile, ExitTwoWithAClearMessage) {
   const auto& [content, message] = GetParam();
   const std::string path = tmp("bad.json");
-  if (content == "<missing>") std::remove(path.c_str());
-  else std::ofstream(path) << content;
-  for (const std::string& args : {"compare " + path + " " + kData + "gate_baseline.json",
-                                  "matmul --sizes 32 " + std::string(kFast) + "--baseline " + path}) {
+  if (content == "<missing>")
+    std::remove(path.c_str());
+  else
+    std::ofstream(path) << content;
+  for (const std::string& args :
+       {"compare " + path + " " + kData + "gate_baseline.json",
+        "matmul --sizes 32 " + std::string(kFast) + "--baseline " + path}) {
     auto r = run(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
@@ -171,15 +178,14 @@ TEST_P(CliBadResultsFile, ExitTwoWithAClearMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     BadFiles, CliBadResultsFile,
-    ::testing::Values(
-        std::make_pair(std::string("<missing>"), std::string("No such file")),
-        std::make_pair(std::string("m,n,k\n1,2,3\n"), std::string("is not JSON")),
-        std::make_pair(std::string(R"({"schema_version": 2, "records": []})"),
-                       std::string("schema_version 2")),
-        std::make_pair(std::string(R"({"schema_version": 1, "records": []})"),
-                       std::string("holds no results")),
-        std::make_pair(std::string(R"({"context": {}, "benchmarks": []})"),
-                       std::string("not a gpubench results file"))));
+    ::testing::Values(std::make_pair(std::string("<missing>"), std::string("No such file")),
+                      std::make_pair(std::string("m,n,k\n1,2,3\n"), std::string("is not JSON")),
+                      std::make_pair(std::string(R"({"schema_version": 2, "records": []})"),
+                                     std::string("schema_version 2")),
+                      std::make_pair(std::string(R"({"schema_version": 1, "records": []})"),
+                                     std::string("holds no results")),
+                      std::make_pair(std::string(R"({"context": {}, "benchmarks": []})"),
+                                     std::string("not a gpubench results file"))));
 
 TEST(CliResults, CompareNeedsTwoFiles) {
   auto r = run("compare " + kData + "gate_baseline.json");
@@ -237,10 +243,10 @@ void interrupt_and_check(int sig, int expected_code) {
   const std::string stdout_path = tmp("interrupted_stdout_" + std::to_string(sig) + ".txt");
   std::remove(out.c_str());
   // 40 cases of at least 0.2 s each: many seconds of work, interrupted after the first is saved.
-  const pid_t pid = spawn({GPUBENCH_BINARY, "matmul", "--sizes", "64..2560:+64", "--backends",
-                           "openblas", "--threads", "1", "--min-time", "0.2", "--warmup", "1",
-                           "--output", out},
-                          stdout_path);
+  const pid_t pid =
+      spawn({GPUBENCH_BINARY, "matmul", "--sizes", "64..2560:+64", "--backends", "openblas",
+             "--threads", "1", "--min-time", "0.2", "--warmup", "1", "--output", out},
+            stdout_path);
   ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (finished_records(out) == 0 && std::chrono::steady_clock::now() < deadline)

@@ -136,7 +136,8 @@ TEST(Gate, ParsesThresholds) {
 }
 
 TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {
-  const NamedResults base{"base", run_with({{256, 100}, {512, 100}, {1024, 100}, {2048, 100}}, 0.01)};
+  const NamedResults base{"base",
+                          run_with({{256, 100}, {512, 100}, {1024, 100}, {2048, 100}}, 0.01)};
   // 256: -20% with small spread -> regressed. 512: -3% -> under the threshold. 1024: +10%.
   // 2048: -20% but each run has ±20% spread (combined ±28%) -> noise, not a regression.
   Results now = run_with({{256, 80}, {512, 97}, {1024, 110}, {2048, 80}}, 0.01);

@@ -39,7 +39,9 @@ void expect_golden(const std::string& name, const std::string& actual) {
 TEST(Reporters, MarkdownGolden) { expect_golden("sample.md", rendered(Format::markdown)); }
 TEST(Reporters, CsvGolden) { expect_golden("sample.csv", rendered(Format::csv)); }
 TEST(Reporters, JsonGolden) { expect_golden("sample.json", rendered(Format::json)); }
-TEST(Reporters, GbenchJsonGolden) { expect_golden("sample.gbench.json", rendered(Format::gbench_json)); }
+TEST(Reporters, GbenchJsonGolden) {
+  expect_golden("sample.gbench.json", rendered(Format::gbench_json));
+}
 
 // Properties the goldens must have, checked independently of the golden text.
 TEST(Reporters, CsvHasOneLinePerRecordAndQuotesHazards) {
@@ -66,12 +68,13 @@ TEST(Reporters, MarkdownEscapesPipesAndShowsSpeedups) {
   while (std::getline(in, line)) {
     if (line.rfind("|", 0) != 0) continue;
     std::size_t pipes = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    for (std::size_t i = 0; i < line.size(); ++i)
+      pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
     if (rows++ == 0) header_pipes = pipes;
     EXPECT_EQ(pipes, header_pipes) << line;
   }
   EXPECT_EQ(rows, 2 + int(sample_results().records.size()));
-  EXPECT_NE(md.find("| 100.0×"), std::string::npos) << md;   // cuBLAS over the CPU row
+  EXPECT_NE(md.find("| 100.0×"), std::string::npos) << md;  // cuBLAS over the CPU row
   EXPECT_NE(md.find("**FAILED**: verification"), std::string::npos) << md;
   EXPECT_NE(md.find("6 cases: 3 ok, 1 failed, 2 skipped or unsupported"), std::string::npos);
 }

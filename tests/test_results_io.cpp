@@ -142,7 +142,8 @@ TEST(ResultsJsonBadFiles, WrongFieldTypeNamesTheProblem) {
   std::string text = results_to_json_text(sample_results());
   const std::string from = "\"dtype\": \"fp32\"";
   text.replace(text.find(from), from.size(), "\"dtype\": \"int4\"");
-  expect_refused(temp_file("gpubench_baddtype.json", text), "records[0] has an unknown dtype 'int4'");
+  expect_refused(temp_file("gpubench_baddtype.json", text),
+                 "records[0] has an unknown dtype 'int4'");
   std::string text2 = results_to_json_text(sample_results());
   const std::string from2 = "\"iterations\": 10";
   text2.replace(text2.find(from2), from2.size(), "\"iterations\": \"ten\"");

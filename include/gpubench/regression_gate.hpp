@@ -18,16 +18,16 @@ double parse_max_regression(const std::string& s);
 struct Regression {
   CaseKey key;
   double baseline_gflops = 0, current_gflops = 0;
-  double drop = 0;    // 1 - current / baseline
-  double spread = 0;  // combined relative spread of the two runs, sqrt(cv_a^2 + cv_b^2)
+  double drop = 0;          // 1 - current / baseline
+  double spread = 0;        // combined relative spread of the two runs, sqrt(cv_a^2 + cv_b^2)
   bool now_failed = false;  // ok in the baseline, failed (e.g. verification) now
 };
 
 struct GateResult {
   std::string baseline_name, current_name;
   double max_regression = 0.05;
-  int compared = 0;                   // cases ok in both runs
-  std::vector<Regression> regressed;  // slower beyond threshold and spread, or failing now
+  int compared = 0;                       // cases ok in both runs
+  std::vector<Regression> regressed;      // slower beyond threshold and spread, or failing now
   std::vector<std::string> not_compared;  // ok in the baseline, absent or not run now
   std::optional<Regression> worst_within_noise;  // the largest drop that did not count
   bool passed() const { return regressed.empty(); }

@@ -1,6 +1,7 @@
 // Runs the real gpubench binary and checks what a user sees: rows, numbers, exit codes.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -17,7 +18,10 @@ struct Run {
 };
 
 Run run(const std::string& args) {
-  const std::string errfile = ::testing::TempDir() + "gpubench_cli_stderr.txt";
+  // One file per process and call: ctest -j runs test processes side by side.
+  static int calls = 0;
+  const std::string errfile = ::testing::TempDir() + "gpubench_cli_stderr_" +
+                              std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
   const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
   Run r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -28,6 +32,7 @@ Run run(const std::string& args) {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream f(errfile);
   r.err.assign(std::istreambuf_iterator<char>(f), {});
+  std::remove(errfile.c_str());
   return r;
 }
 

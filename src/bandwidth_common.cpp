@@ -2,6 +2,7 @@
 // GPU rows of `gpubench bandwidth` assembled from the CUDA timings.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -56,16 +57,32 @@ std::optional<double> pcie_peak_gbs(const std::string& link_speed, const std::st
   return gts * lanes * encoding / 8.0;
 }
 
-std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::string& note) {
+std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::string& note,
+                                         const std::string& sysfs_devices) {
   std::string id = pci_bus_id;
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+  // sysfs names the domain with 4 hex digits; CUDA and nvidia-smi may print 8 ("00000000:19:...").
+  if (const auto colon = id.find(':'); colon == 8 && id.compare(0, 4, "0000") == 0) id.erase(0, 4);
   if (id.empty()) return std::nullopt;
-  const std::string dir = "/sys/bus/pci/devices/" + id + "/";
-  // The maximum the link trained to support; the current speed drops while the GPU idles.
-  const std::string speed = read_line(dir + "max_link_speed");
-  const std::string width = read_line(dir + "max_link_width");
-  auto peak = pcie_peak_gbs(speed, width);
-  if (peak) note = fmt::format("PCIe {} x{} per direction ({})", speed, width, dir);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dev = fs::canonical(fs::path(sysfs_devices) / id, ec);
+  if (ec) return std::nullopt;
+  // The most the link can train to: the lesser of the card's and its upstream port's maxima (the
+  // current speed is no guide: GPUs drop to a slow link while idle).
+  auto peak = pcie_peak_gbs(read_line(dev / "max_link_speed"), read_line(dev / "max_link_width"));
+  if (!peak) return std::nullopt;
+  note = fmt::format("PCIe {} x{} per direction", read_line(dev / "max_link_speed"),
+                     read_line(dev / "max_link_width"));
+  const fs::path port = dev.parent_path();
+  if (auto up = pcie_peak_gbs(read_line(port / "max_link_speed"),
+                              read_line(port / "max_link_width"));
+      up && *up < *peak) {
+    peak = up;
+    note = fmt::format("PCIe {} x{} per direction (limited by the upstream port {})",
+                       read_line(port / "max_link_speed"), read_line(port / "max_link_width"),
+                       port.filename().string());
+  }
   return peak;
 }
 

@@ -2,6 +2,8 @@
 // the reporters on fixture records.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "gpubench/bandwidth.hpp"
@@ -55,6 +57,34 @@ TEST(Pcie, PeakFromLinkSpeedAndWidth) {
   std::string note;
   EXPECT_FALSE(pcie_link_peak_gbs("", note).has_value());
   EXPECT_FALSE(pcie_link_peak_gbs("ffff:ff:1f.7", note).has_value());
+}
+
+// A fake sysfs: devices/<id> links into the tree under its upstream port, as on Linux.
+TEST(Pcie, LinkFromSysfsTakesTheSlowerOfCardAndPort) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(::testing::TempDir()) / "gpubench_fake_sysfs";
+  fs::remove_all(root);
+  const fs::path port = root / "pci0000:00" / "0000:00:01.0", card = port / "0000:19:00.0";
+  fs::create_directories(card);
+  fs::create_directories(root / "devices");
+  fs::create_directory_symlink(card, root / "devices" / "0000:19:00.0");
+  auto put = [](const fs::path& p, const char* text) { std::ofstream(p) << text << "\n"; };
+  put(card / "max_link_speed", "32.0 GT/s PCIe");
+  put(card / "max_link_width", "16");
+  put(port / "max_link_speed", "32.0 GT/s PCIe");
+  put(port / "max_link_width", "16");
+  std::string note;
+  // CUDA's 8-digit domain spelling is accepted.
+  auto peak = pcie_link_peak_gbs("00000000:19:00.0", note, (root / "devices").string());
+  ASSERT_TRUE(peak.has_value());
+  EXPECT_NEAR(*peak, 63.015, 1e-3);
+  EXPECT_EQ(note, "PCIe 32.0 GT/s PCIe x16 per direction");
+  put(port / "max_link_speed", "16.0 GT/s PCIe");  // a Gen4 slot holds the Gen5 card back
+  peak = pcie_link_peak_gbs("0000:19:00.0", note, (root / "devices").string());
+  ASSERT_TRUE(peak.has_value());
+  EXPECT_NEAR(*peak, 31.508, 1e-3);
+  EXPECT_NE(note.find("limited by the upstream port 0000:00:01.0"), std::string::npos) << note;
+  EXPECT_FALSE(pcie_link_peak_gbs("0000:1a:00.0", note, (root / "devices").string()));
 }
 
 TEST(Bandwidth, FinishComputesGbsAndPercent) {

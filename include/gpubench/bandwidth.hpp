@@ -58,9 +58,10 @@ void finish_bandwidth_record(BandwidthRecord& r, const std::vector<double>& seco
 // One direction of a PCIe link in GB/s from sysfs strings ("32.0 GT/s PCIe", "16"): transfer
 // rate x lanes x encoding efficiency (8b/10b up to 5 GT/s, 128b/130b above) / 8 bits.
 std::optional<double> pcie_peak_gbs(const std::string& link_speed, const std::string& link_width);
-// The same for a PCI device ("0000:19:00.0") read from /sys/bus/pci/devices; `note` says which
-// link it is.
-std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::string& note);
+// The same for a PCI device ("0000:19:00.0") read from sysfs: the lesser of its and its upstream
+// port's maximum link; `note` says which link it is.
+std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::string& note,
+                                         const std::string& sysfs_devices = "/sys/bus/pci/devices");
 
 // Bandwidth reporters: the terminal table, markdown and CSV of Results::bandwidth.
 void write_bandwidth_table(std::ostream& os, const Results& r);

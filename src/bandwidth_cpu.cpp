@@ -139,8 +139,7 @@ HostRun run_stream(int threads, std::size_t n, double min_time, int min_reps, in
 BandwidthRecord host_record(const std::string& test, int threads, std::uint64_t bytes) {
   BandwidthRecord r;
   r.test = test;
-  r.device_kind = DeviceKind::cpu;
-  r.device_name = collect_cpu_info().model;
+  r.device_kind = DeviceKind::cpu;  // device_name: the caller knows the CPU model
   r.threads = threads;
   r.bytes = bytes;
   r.peak_note = "host DRAM peak unknown (not visible to an unprivileged process)";

@@ -88,7 +88,10 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
     auto gpu = measure_gpu_bandwidth(o, r.system);
     r.bandwidth.insert(r.bandwidth.end(), gpu.begin(), gpu.end());
   }
-  for (BandwidthRecord& b : r.bandwidth) b.host = r.system.hostname;
+  for (BandwidthRecord& b : r.bandwidth) {
+    b.host = r.system.hostname;
+    if (b.device_kind == DeviceKind::cpu) b.device_name = r.system.cpu.model;
+  }
 
   render_bandwidth(stdout_format, std::cout, r);
   for (const auto& [path, format] : outputs) {

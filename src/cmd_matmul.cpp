@@ -6,12 +6,17 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "results_sink.hpp"
 #include "gpubench/bandwidth.hpp"
+#include "gpubench/devices.hpp"
 #include "gpubench/errors.hpp"
+#include "gpubench/mpi_session.hpp"
 #include "gpubench/pricing.hpp"
 #include "gpubench/registry.hpp"
 #include "gpubench/report.hpp"
 #include "gpubench/runner.hpp"
+#include "gpubench/shapes_file.hpp"
+#include "gpubench/stop_signal.hpp"
 #include "gpubench/sysinfo.hpp"
 #include "gpubench/verdict.hpp"
 
@@ -24,7 +29,9 @@ struct MatmulOptions {
   std::string dtypes = "fp32";
   std::string backends = "default";
   int threads = 0;
-  int device = 0;
+  std::string device = "0";  // "all", "0", "0,1"
+  bool device_given = false;  // otherwise, under mpirun, the local rank picks the GPU
+  bool concurrent = false;
   double min_time = 0.3;
   double max_time_per_case = 10.0;
   int warmup = 2;
@@ -35,6 +42,8 @@ struct MatmulOptions {
   bool flush_l2 = false;
   bool transfers = true;
   std::string host_memory = "pinned";
+  std::string shapes_file;  // --shapes: a CSV of M,N,K[,dtype] instead of --sizes
+  ResultsOptions results;   // --format, --output, --baseline, --max-regression
   PriceOptions price;
 };
 
@@ -61,11 +70,39 @@ class ProgressLine {
   std::size_t width_ = 0;
 };
 
+// 1 when a row failed; 3 when a GPU backend the user named could not run at all; else 0.
+int matmul_exit_code(const std::vector<Record>& records, const std::vector<BackendEntry>& selected,
+                     bool backends_given, bool quiet) {
+  bool failed = false;
+  for (const Record& r : records) failed = failed || r.status == Status::failed;
+  if (failed) return kExitCheckFailed;
+  // A GPU backend the user named explicitly but that could not run at all is an environment error.
+  if (backends_given) {
+    for (const BackendEntry& e : selected) {
+      if (e.kind != DeviceKind::gpu) continue;
+      bool any_ran = false;
+      std::string why;
+      for (const Record& r : records)
+        if (r.backend == e.name) any_ran = any_ran || r.status != Status::skipped, why = r.reason;
+      if (!any_ran) {
+        if (!quiet) std::cerr << fmt::format("gpubench: {} could not run: {}\n", e.name, why);
+        return kExitEnvironment;
+      }
+    }
+  }
+  return kExitOk;
+}
+
 int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
                        bool backends_given) {
   RunOptions ro;
-  ro.shapes = parse_sizes(o.sizes);
-  ro.dtypes = parse_dtype_list(o.dtypes);
+  // Shapes x dtypes that run together: one group for --sizes, one per dtype for --shapes lines
+  // that name their own dtype.
+  const std::vector<ShapeGroup> groups =
+      o.shapes_file.empty()
+          ? std::vector<ShapeGroup>{{parse_sizes(o.sizes), parse_dtype_list(o.dtypes)}}
+          : group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
+  const ResultsSink sink(o.results);  // bad --format/--output/--baseline: exit 2, nothing run
   ro.min_time = o.min_time;
   ro.max_time_per_case = o.max_time_per_case;
   ro.warmup = o.warmup;
@@ -76,51 +113,96 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   const auto registry = backend_registry();
   const auto selected = select_backends(registry, o.backends);
 
+  // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
+  // reports them all; a plain run is rank 0 of 1.
+  MpiSession mpi;
+  if (!mpi.note().empty() && !o.quiet) std::cerr << "gpubench: note: " << mpi.note() << "\n";
+
   BackendOptions bo;
-  bo.threads = o.threads;
-  bo.device = o.device;
+  bo.threads = threads_for_process(o.threads, mpi.local_size());
   bo.flush_l2 = o.flush_l2;
   bo.end_to_end = o.transfers;
   bo.pinned_host = o.host_memory == "pinned";
 
   Results results;
   results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring
-  results.system = collect_system_info(command_line, o.threads);
-  if (o.require_gpu && results.system.gpus.empty())
-    throw EnvironmentError("--require-gpu: " + results.system.cuda_status);
+  results.system = collect_system_info(command_line, bo.threads);
 
-  {
-    ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-    results.records = run_matmul(selected, bo, ro, [&](const Progress& p) { progress(p); });
+  // Ctrl-C / SIGTERM: the runner stops between cases; what finished is saved and printed.
+  StopOnSignal stop;
+  ro.stop = stop.flag();
+  int rank_code = kExitOk;
+  std::vector<int> devices{0};
+  try {
+    if (o.require_gpu && results.system.gpus.empty())
+      throw EnvironmentError("--require-gpu: " + results.system.cuda_status);
+    devices = devices_for_process(o.device, o.device_given, int(results.system.gpus.size()),
+                                  mpi.local_rank());
+    const std::size_t per_case = bind_to_devices(selected, devices).size();
+    ProgressLine progress(!o.quiet && mpi.is_root() && isatty(STDERR_FILENO));
+    int total = 0, done_before = 0;
+    for (const ShapeGroup& g : groups) total += int(per_case * g.shapes.size() * g.dtypes.size());
+    for (const ShapeGroup& g : groups) {
+      ro.shapes = g.shapes;
+      ro.dtypes = g.dtypes;
+      const std::size_t first = results.records.size();
+      auto records = run_matmul_on_devices(selected, devices, o.concurrent, bo, ro,
+                                           [&](const Progress& p) {
+        progress({p.index + done_before, total, p.just_finished, p.backend, p.shape, p.dtype});
+        if (!p.just_finished) return;
+        // Every --output file is rewritten after each case: an interrupted or killed run keeps
+        // everything it finished.
+        Record& r = results.records.emplace_back(*p.just_finished);
+        r.host = results.system.hostname;
+        if (stop.signal())
+          r.warnings.push_back(fmt::format("cut short by the interrupt: {} samples",
+                                           r.seconds.samples));
+        if (mpi.is_root()) sink.save(results);  // under MPI the gathered results, at the end
+      });
+      // The runner's records are the authority; the copies above only fed the saved files.
+      for (std::size_t i = 0; i < records.size() && first + i < results.records.size(); ++i) {
+        auto warnings = std::move(results.records[first + i].warnings);
+        results.records[first + i] = std::move(records[i]);
+        results.records[first + i].warnings = std::move(warnings);
+      }
+      done_before += int(per_case * g.shapes.size() * g.dtypes.size());
+      if (stop.signal()) break;
+    }
+  } catch (const std::exception& e) {
+    if (!mpi.active()) throw;
+    // One rank's failure must not stop the others: its rows say why, rank 0 reports them all.
+    rank_code = dynamic_cast<const UsageError*>(&e)         ? kExitUsage
+                : dynamic_cast<const EnvironmentError*>(&e) ? kExitEnvironment
+                                                            : kExitCheckFailed;
+    results.records.clear();
+    for (const ShapeGroup& g : groups) {
+      ro.shapes = g.shapes;
+      ro.dtypes = g.dtypes;
+      for (Record& r : failed_rows(selected, devices, ro,
+                                   fmt::format("rank {} could not run: {}", mpi.rank(), e.what())))
+        results.records.push_back(std::move(r));
+    }
   }
-  for (Record& r : results.records) r.host = results.system.hostname;
+  results.interrupted = stop.signal() != 0;
+  label_records(results.records, results.system, mpi.rank());
   // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
   // when there is a CPU/GPU comparison to make.
   if (verdict_applies(results))
     results.system.cpu.memory_bandwidth_gbs =
         quick_host_triad_gbs(o.threads, results.system.cpu.memory_bandwidth_note);
 
-  write_table(std::cout, results);
-  if (verdict_applies(results)) write_verdict(std::cout, compute_verdict(results));
+  // Each rank judges its own rows; rank 0 reports everyone's and exits with the worst code.
+  const int code = mpi.max_exit_code(
+      std::max(rank_code, matmul_exit_code(results.records, selected, backends_given, o.quiet)));
+  results = mpi.gather(results);
+  if (!mpi.is_root()) return kExitOk;
 
-  bool failed = false;
-  for (const Record& r : results.records) failed = failed || r.status == Status::failed;
-  if (failed) return kExitCheckFailed;
-  // A GPU backend the user named explicitly but that could not run at all is an environment error.
-  if (backends_given) {
-    for (const BackendEntry& e : selected) {
-      if (e.kind != DeviceKind::gpu) continue;
-      bool any_ran = false;
-      std::string why;
-      for (const Record& r : results.records)
-        if (r.backend == e.name) any_ran = any_ran || r.status != Status::skipped, why = r.reason;
-      if (!any_ran) {
-        if (!o.quiet) std::cerr << fmt::format("gpubench: {} could not run: {}\n", e.name, why);
-        return kExitEnvironment;
-      }
-    }
-  }
-  return kExitOk;
+  sink.finish(std::cout, results);
+  if (sink.stdout_format() == Format::table && verdict_applies(results))
+    write_verdict(std::cout, compute_verdict(results));
+  if (results.interrupted) return stop.exit_code();  // 130 (SIGINT) or 143 (SIGTERM)
+  if (!sink.gate_passes(std::cout, results)) return kExitCheckFailed;
+  return code;
 }
 
 }  // namespace
@@ -128,10 +210,13 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
 void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line) {
   auto o = std::make_shared<MatmulOptions>();
   CLI::App* cmd = app.add_subcommand("matmul", "Time C = A*B on the CPU and the GPU, and compare");
-  cmd->add_option("--sizes", o->sizes,
+  auto* sizes_option = cmd->add_option("--sizes", o->sizes,
                   "Sizes: 128..8192 (doubling), 128..1024:+128, 256..4096:x4, 512,1000, "
                   "4096x1024x512 (MxNxK), 4096x1024 (K=N)")
       ->capture_default_str();
+  cmd->add_option("--shapes", o->shapes_file,
+                  "A CSV file of M,N,K[,dtype] lines (a workload's real shapes) instead of --sizes")
+      ->excludes(sizes_option);
   cmd->add_option("--dtype", o->dtypes, "Comma-separated: fp64,fp32,tf32,fp16,bf16")
       ->capture_default_str();
   auto* backends = cmd->add_option(
@@ -140,8 +225,12 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--device", o->device, "GPU ordinal")->check(CLI::NonNegativeNumber)
+  auto* device = cmd->add_option(
+      "--device", o->device,
+      "GPUs: an ordinal (0), a list (0,1) or all (under mpirun, default: the local rank's GPU)")
       ->capture_default_str();
+  cmd->add_flag("--concurrent", o->concurrent,
+                "With several GPUs: all at once (a host thread and stream each), not in turn");
   cmd->add_option("--min-time", o->min_time, "Seconds of timed work per case, at least")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--max-time-per-case", o->max_time_per_case,
@@ -169,8 +258,10 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
                   "Both prices from a preset in the price file (e.g. h100-cloud)");
   cmd->add_option("--price-file", o->price.file,
                   "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)");
-  cmd->callback([&action, o, command_line, backends] {
+  add_results_options(cmd, o->results);
+  cmd->callback([&action, o, command_line, backends, device] {
     const bool given = backends->count() > 0;
+    o->device_given = device->count() > 0;
     action = [o, command_line, given] { return run_matmul_command(*o, command_line, given); };
   });
 }

@@ -13,6 +13,7 @@ using Action = std::function<int()>;
 
 void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_info_command(CLI::App& app, Action& action, const std::string& command_line);
+void add_compare_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_bandwidth_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_plot_command(CLI::App& app, Action& action, const std::string& command_line);
 

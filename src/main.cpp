@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   const std::string command_line = join_command_line(argc, argv);
   add_matmul_command(app, action, command_line);
   add_info_command(app, action, command_line);
+  add_compare_command(app, action, command_line);
   add_bandwidth_command(app, action, command_line);
   add_plot_command(app, action, command_line);
 

@@ -35,17 +35,21 @@ if [ -z "${PRICE_PRESET+set}" ] && [[ "$gpu_name" == *H100* ]]; then preset=h100
 
 "$gpubench" info | tee "$out/info_${name}.txt"
 
+# A failed check (exit 1) must not lose the other outputs: note it, go on, exit with it at the end.
+status=0
+
 # The sweep: OpenBLAS on every core against cuBLAS, kernel-only and with pinned copies.
 "$gpubench" matmul --sizes "$sizes" --dtype "$dtypes" --host-memory pinned "${price[@]}" \
-    --output "$out/${name}.json" --output "$out/${name}.md" | tee "$out/${name}.txt"
+    --output "$out/${name}.json" --output "$out/${name}.md" | tee "$out/${name}.txt" || status=$?
 # Pageable host memory costs more per copy: the copies-included crossover moves.
 "$gpubench" matmul --sizes "$sizes" --dtype fp32 --host-memory pageable "${price[@]}" \
-    --output "$out/${name}_pageable.json" | tee "$out/${name}_pageable.txt"
+    --output "$out/${name}_pageable.json" | tee "$out/${name}_pageable.txt" || status=$?
 
 "$gpubench" plot "$out/${name}.json" -o "$out/${name}.svg"
 "$gpubench" plot "$out/${name}.json" -o "$out/${name}.html"
 
 "$gpubench" bandwidth --output "$out/bandwidth_${name}.json" \
-    --output "$out/bandwidth_${name}.md" | tee "$out/bandwidth_${name}.txt"
+    --output "$out/bandwidth_${name}.md" | tee "$out/bandwidth_${name}.txt" || status=$?
 
-echo "gpu_question: outputs in $out (name $name)"
+echo "gpu_question: outputs in $out (name $name), exit status $status"
+exit "$status"

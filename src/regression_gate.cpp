@@ -1,6 +1,7 @@
 // The regression gate: fail a CI run only for slowdowns larger than the threshold and the noise.
 #include "gpubench/regression_gate.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -23,6 +24,14 @@ double parse_max_regression(const std::string& text) {
   if (v < 0 || v >= 100)
     throw UsageError(fmt::format("--max-regression '{}' must be at least 0% and below 100%", text));
   return v / 100.0;
+}
+
+// A run's noise as its median sees it: how far the fastest sample lies below the median. Unlike
+// the CV, it is not inflated by a few preempted (slow) samples; on a busy machine one of those
+// can push the CV past 100%, and a gate using it could then never fail.
+double run_spread(const Stats& s) {
+  if (s.samples < 2 || !(s.median > 0)) return 0.0;
+  return std::max(0.0, (s.median - s.min) / s.median);
 }
 
 GateResult regression_gate(const NamedResults& baseline, const NamedResults& current,
@@ -55,7 +64,7 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
     ++g.compared;
     r.current_gflops = now->gflops;
     r.drop = base->gflops > 0 ? 1.0 - now->gflops / base->gflops : 0.0;
-    r.spread = std::hypot(base->seconds.cv(), now->seconds.cv());
+    r.spread = std::hypot(run_spread(base->seconds), run_spread(now->seconds));
     if (r.drop > max_regression && r.drop > r.spread)
       g.regressed.push_back(r);
     else if (r.drop > 0 && (!g.worst_within_noise || r.drop > g.worst_within_noise->drop))

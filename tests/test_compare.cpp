@@ -18,8 +18,9 @@ using gpubench::testing::sample_record;
 
 namespace {
 
-// A run of openblas fp32 cases with the given GFLOPS per size, each with spread `cv`.
-Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, double cv = 0.01,
+// A run of openblas fp32 cases with the given GFLOPS per size; `spread` is both the CV and the
+// fastest sample's distance below the median.
+Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, double spread = 0.01,
                  int threads = 2) {
   Results r = gpubench::testing::sample_results();
   r.system.blas.threads = threads;
@@ -28,7 +29,8 @@ Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, dou
     Record rec = sample_record(n, "openblas", DeviceKind::cpu, 1.0);
     rec.gflops = g;
     rec.seconds.mean = 1.0;
-    rec.seconds.stddev = cv;
+    rec.seconds.stddev = spread;
+    rec.seconds.min = 1.0 - spread;
     r.records.push_back(rec);
   }
   return r;
@@ -139,11 +141,11 @@ TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {
   const NamedResults base{"base",
                           run_with({{256, 100}, {512, 100}, {1024, 100}, {2048, 100}}, 0.01)};
   // 256: -20% with small spread -> regressed. 512: -3% -> under the threshold. 1024: +10%.
-  // 2048: -20% but each run has ±20% spread (combined ±28%) -> noise, not a regression.
+  // 2048: -20% but each run's fastest sample is 20% below its median (combined ±28%) -> noise.
   Results now = run_with({{256, 80}, {512, 97}, {1024, 110}, {2048, 80}}, 0.01);
-  now.records[3].seconds.stddev = 0.2;
+  now.records[3].seconds.min = 0.8;
   Results base_noisy = base.results;
-  base_noisy.records[3].seconds.stddev = 0.2;
+  base_noisy.records[3].seconds.min = 0.8;
   const GateResult g = regression_gate({"base", base_noisy}, {"now", now}, 0.05);
   EXPECT_FALSE(g.passed());
   ASSERT_EQ(g.regressed.size(), 1u);
@@ -161,6 +163,19 @@ TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {
   std::ostringstream ok;
   write_gate(ok, lenient);
   EXPECT_NE(ok.str().find("nothing regressed"), std::string::npos) << ok.str();
+}
+
+TEST(Gate, SlowOutliersDoNotHideARegression) {
+  // One preempted sample: stddev twice the mean (CV 200%), yet the other samples sit tight around
+  // the median. A CV-based spread could never be exceeded; the median's own spread is 2%.
+  const NamedResults base{"base", run_with({{256, 100}})};
+  Results now = run_with({{256, 80}});
+  now.records[0].seconds.stddev = 2.0;
+  now.records[0].seconds.max = 30.0;
+  EXPECT_NEAR(run_spread(now.records[0].seconds), 0.01, 1e-12);
+  const GateResult g = regression_gate(base, {"now", now}, 0.05);
+  ASSERT_EQ(g.regressed.size(), 1u);
+  EXPECT_NEAR(g.regressed[0].spread, std::hypot(0.01, 0.01), 1e-12);
 }
 
 TEST(Gate, FailingNowIsARegressionMissingIsReported) {

@@ -19,7 +19,7 @@ struct Regression {
   CaseKey key;
   double baseline_gflops = 0, current_gflops = 0;
   double drop = 0;          // 1 - current / baseline
-  double spread = 0;        // combined relative spread of the two runs, sqrt(cv_a^2 + cv_b^2)
+  double spread = 0;        // the two runs' noise combined, sqrt(s_a^2 + s_b^2), see run_spread
   bool now_failed = false;  // ok in the baseline, failed (e.g. verification) now
 };
 
@@ -38,6 +38,9 @@ struct GateResult {
 // in the baseline and failed now.
 GateResult regression_gate(const NamedResults& baseline, const NamedResults& current,
                            double max_regression);
+
+// A run's relative noise around its median: (median - min) / median, 0 with fewer than 2 samples.
+double run_spread(const Stats& s);
 
 // Names every regressed row, or says that nothing regressed. Markdown-friendly plain text.
 void write_gate(std::ostream& os, const GateResult& g);

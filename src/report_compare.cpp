@@ -29,7 +29,10 @@ std::string ratio_cell(const std::optional<double>& q) {
 
 std::string presence(const ComparedRow& row) {
   std::string in, out;
-  for (std::size_t i = 0; i < row.records.size(); ++i) (row.records[i] ? in : out) += letter(i);
+  for (std::size_t i = 0; i < row.records.size(); ++i) {
+    std::string& list = row.records[i] ? in : out;
+    list += (list.empty() ? "" : ", ") + letter(i);
+  }
   return fmt::format("only in {} (absent from {})", in, out);
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "golden.hpp"
 #include "gpubench/compare.hpp"
 #include "gpubench/errors.hpp"
 #include "gpubench/regression_gate.hpp"
@@ -125,6 +126,38 @@ TEST(Compare, RendersEveryFormat) {
   EXPECT_EQ(doc["rows"].size(), 2u);
   EXPECT_TRUE(doc["rows"][1]["runs"][1].is_null());
   EXPECT_DOUBLE_EQ(doc["geomeans"][0]["ratios"][1].get<double>(), 1.5);
+}
+
+// Two machines and a third run: a faster CPU, a GPU only one of them has, a case only in one file,
+// a failed row. Golden outputs of every format of the comparison.
+TEST(Compare, GoldenOutputs) {
+  Results laptop = run_with({{256, 100}, {512, 120}, {1024, 130}}, 0.02, 4);
+  laptop.system.hostname = "laptop";
+  laptop.system.cpu.model = "Laptop CPU";
+  laptop.system.gpus.clear();
+  laptop.system.cuda_status = "no CUDA device: none found";
+  Results cloud = run_with({{256, 300}, {512, 450}, {1024, 500}, {2048, 520}}, 0.01, 16);
+  cloud.system.hostname = "cloud";
+  cloud.system.cpu.physical_cores = 16;
+  cloud.system.cpu.logical_cpus = 32;
+  Record gpu = sample_record(1024, "cublas", DeviceKind::gpu, 0.0001);
+  cloud.records.push_back(gpu);
+  Results rerun = cloud;
+  rerun.records[1].status = Status::failed;
+  rerun.records[1].reason = "verification failed";
+  rerun.records[2].gflops = 450;
+  std::vector<NamedResults> runs{
+      {"laptop.json", laptop}, {"cloud.json", cloud}, {"cloud2.json", rerun}};
+  const Comparison c = compare_runs(runs);
+  const std::pair<Format, const char*> forms[] = {{Format::table, "compare.txt"},
+                                                  {Format::markdown, "compare.md"},
+                                                  {Format::csv, "compare.csv"},
+                                                  {Format::json, "compare.json"}};
+  for (const auto& [format, file] : forms) {
+    std::ostringstream os;
+    write_comparison(os, c, format);
+    gpubench::testing::expect_golden(file, os.str());
+  }
 }
 
 TEST(Gate, ParsesThresholds) {

@@ -8,10 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "golden.hpp"
 #include "gpubench/report.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;
+using gpubench::testing::expect_golden;
 using gpubench::testing::sample_results;
 
 namespace {
@@ -20,18 +22,6 @@ std::string rendered(Format f) {
   std::ostringstream os;
   render(f, os, sample_results());
   return os.str();
-}
-
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::string path = std::string(GPUBENCH_TEST_DIR) + "/golden/" + name;
-  if (const char* update = std::getenv("GPUBENCH_UPDATE_GOLDEN"); update && *update == '1') {
-    std::ofstream(path, std::ios::binary) << actual;
-    GTEST_SKIP() << "updated " << path;
-  }
-  std::ifstream f(path, std::ios::binary);
-  ASSERT_TRUE(f) << "missing golden file " << path << " (GPUBENCH_UPDATE_GOLDEN=1 writes it)";
-  const std::string expected{std::istreambuf_iterator<char>(f), {}};
-  EXPECT_EQ(actual, expected) << "output differs from " << path;
 }
 
 }  // namespace

@@ -102,7 +102,13 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
       o.shapes_file.empty()
           ? std::vector<ShapeGroup>{{parse_sizes(o.sizes), parse_dtype_list(o.dtypes)}}
           : group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
-  const ResultsSink sink(o.results);  // bad --format/--output/--baseline: exit 2, nothing run
+  // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
+  // reports them all; a plain run is rank 0 of 1. Only rank 0 writes files and reads the baseline:
+  // the other hosts need not have them.
+  MpiSession mpi;
+  if (!mpi.note().empty() && !o.quiet) std::cerr << "gpubench: note: " << mpi.note() << "\n";
+  // Bad --format/--output/--baseline: exit 2, nothing run.
+  const ResultsSink sink(mpi.is_root() ? o.results : ResultsOptions{});
   ro.min_time = o.min_time;
   ro.max_time_per_case = o.max_time_per_case;
   ro.warmup = o.warmup;
@@ -112,11 +118,6 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
     throw UsageError("--host-memory must be 'pinned' or 'pageable', got '" + o.host_memory + "'");
   const auto registry = backend_registry();
   const auto selected = select_backends(registry, o.backends);
-
-  // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
-  // reports them all; a plain run is rank 0 of 1.
-  MpiSession mpi;
-  if (!mpi.note().empty() && !o.quiet) std::cerr << "gpubench: note: " << mpi.note() << "\n";
 
   BackendOptions bo;
   bo.threads = threads_for_process(o.threads, mpi.local_size());

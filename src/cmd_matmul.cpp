@@ -98,10 +98,16 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   RunOptions ro;
   // Shapes x dtypes that run together: one group for --sizes, one per dtype for --shapes lines
   // that name their own dtype.
-  const std::vector<ShapeGroup> groups =
-      o.shapes_file.empty()
-          ? std::vector<ShapeGroup>{{parse_sizes(o.sizes), parse_dtype_list(o.dtypes)}}
-          : group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
+  // (Parsed into locals first: g++ 12 mis-destroys a braced temporary whose second member's
+  // initialiser throws, which ASan reports as a stack-use-after-scope on a bad --dtype.)
+  std::vector<ShapeGroup> groups;
+  if (o.shapes_file.empty()) {
+    std::vector<Shape> shapes = parse_sizes(o.sizes);
+    std::vector<DType> dtypes = parse_dtype_list(o.dtypes);
+    groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
+  } else {
+    groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
+  }
   // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
   // reports them all; a plain run is rank 0 of 1. Only rank 0 writes files and reads the baseline:
   // the other hosts need not have them.

@@ -70,7 +70,8 @@ Record base_record(const BackendEntry& e, const Backend* b, const Shape& s, DTyp
   return r;
 }
 
-void measure_case(Backend& backend, const Problem& p, const RunOptions& o, Record& r) {
+void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const BackendOptions& bopts,
+                  Record& r) {
   std::unique_ptr<Case> c = backend.prepare(p);
 
   // Warm-up: handles, lazy module loading, thread pools and page faults stay out of the numbers.
@@ -104,6 +105,7 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, Recor
         *first, e2e, e2e_iters);
     r.end_to_end_seconds = compute_stats(samples);
     r.end_to_end_gflops = p.shape.flops() / r.end_to_end_seconds->median / 1e9;
+    r.host_memory = bopts.pinned_host ? "pinned" : "pageable";
   }
 
   for (auto& w : c->warnings()) r.warnings.push_back(std::move(w));
@@ -192,7 +194,7 @@ std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
               a->fill_random(o.seed);
               b->fill_random(o.seed + 1);
             }
-            measure_case(*backend, Problem{s, d, &*a, &*b}, o, r);
+            measure_case(*backend, Problem{s, d, &*a, &*b}, o, bopts, r);
           } catch (const std::bad_alloc&) {
             r = base_record(entry, backend, s, d);
             r.status = Status::skipped;

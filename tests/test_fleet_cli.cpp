@@ -27,7 +27,10 @@ struct Run {
 
 // Runs a shell command line; stdout and stderr apart.
 Run shell(const std::string& cmd) {
-  const std::string errfile = ::testing::TempDir() + "gpubench_fleet_stderr.txt";
+  // One file per process and call: ctest -j runs test processes side by side.
+  static int calls = 0;
+  const std::string errfile = ::testing::TempDir() + "gpubench_fleet_stderr_" +
+                              std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
   Run r;
   FILE* p = popen((cmd + " 2>" + errfile).c_str(), "r");
   if (!p) return r;
@@ -37,6 +40,7 @@ Run shell(const std::string& cmd) {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream f(errfile);
   r.err.assign(std::istreambuf_iterator<char>(f), {});
+  std::remove(errfile.c_str());
   return r;
 }
 

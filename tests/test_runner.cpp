@@ -15,6 +15,7 @@ struct FakeConfig {
   bool throw_on_prepare = false;
   bool oom_on_prepare = false;
   std::optional<std::size_t> free_bytes;
+  bool end_to_end = false;
   int runs = 0;
 };
 
@@ -24,6 +25,10 @@ class FakeCase : public Case {
   double time_kernel(int reps) override {
     cfg_.runs += reps;
     return reps * cfg_.seconds_per_run;
+  }
+  std::optional<double> time_end_to_end() override {
+    if (!cfg_.end_to_end) return std::nullopt;
+    return 2 * cfg_.seconds_per_run;
   }
   void read_result(std::vector<double>& out) override {
     const auto M = p_.shape.m, N = p_.shape.n, K = p_.shape.k;
@@ -188,4 +193,18 @@ TEST(Runner, StopFlagEndsBetweenCases) {
     if (p.just_finished && ++finished == 1) stop = true;
   });
   EXPECT_EQ(recs.size(), 1u);
+}
+
+TEST(Runner, EndToEndTimesSayWhichHostMemory) {
+  FakeConfig cfg;
+  cfg.end_to_end = true;
+  BackendOptions pageable;
+  pageable.pinned_host = false;
+  auto recs = run_matmul(fake_entries(cfg), pageable, small({{8, 8, 8}}));
+  ASSERT_TRUE(recs[0].end_to_end_gflops.has_value());
+  EXPECT_NEAR(*recs[0].end_to_end_gflops, recs[0].gflops / 2, 1e-9);
+  EXPECT_EQ(recs[0].host_memory, "pageable");
+  cfg.end_to_end = false;
+  auto kernel_only = run_matmul(fake_entries(cfg), pageable, small({{8, 8, 8}}));
+  EXPECT_EQ(kernel_only[0].host_memory, "");
 }

@@ -14,7 +14,10 @@ import sys
 try:
     import jsonschema
 except ImportError:
-    sys.exit("FAIL: python3 module 'jsonschema' is missing: apt-get install python3-jsonschema")
+    # CI installs it (.ci/run), so there a missing validator is a failure; elsewhere (the GPU
+    # machine's Python, say) the test is skipped with the reason: exit 77 = ctest SKIP_RETURN_CODE.
+    print("python3 module 'jsonschema' is missing: apt-get install python3-jsonschema")
+    sys.exit(1 if os.environ.get("CI") else 77)
 
 
 def strict_load(path):

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <memory>
+#include <span>
 #include <vector>
 
 extern "C" void openblas_set_num_threads(int);
@@ -20,11 +22,20 @@ int main(int argc, char** argv) {
   const int n = std::atoi(argv[1]);
   openblas_set_num_threads(std::atoi(argv[2]));
   const double min_time = std::atof(argv[3]);
-  std::vector<float> a(std::size_t(n) * n), b(a.size()), c(a.size());
+  // 64-byte aligned like gpubench's HostMatrix, so the two loops feed OpenBLAS the same layout.
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  const std::size_t count = std::size_t(n) * n;
+  const std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+  auto alloc = [&] { return std::unique_ptr<float[], Free>(static_cast<float*>(std::aligned_alloc(64, bytes))); };
+  auto a_buf = alloc(), b_buf = alloc(), c_buf = alloc();
+  std::span<float> a(a_buf.get(), count), b(b_buf.get(), count), c(c_buf.get(), count);
+  std::fill(c.begin(), c.end(), 0.0f);  // first touch, as gpubench's poisoning does
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<float> u(0.125f, 1.0f);
   for (auto* m : {&a, &b})
-    for (auto& x : *m) x = (rng() & 1) ? u(rng) : -u(rng);
+    for (float& x : *m) x = (rng() & 1) ? u(rng) : -u(rng);
   auto once = [&] {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(),
                 n, 0.0f, c.data(), n);

@@ -11,7 +11,7 @@ rounds=${3:-3}
 min_time=${MIN_TIME:-1.0}
 sizes=${SIZES:-"512 1024 2048 4096"}
 [ -x "$build/gpubench" ] || { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build "$build" >/dev/null; }
-g++ -O2 -std=c++17 bench/direct_sgemm.cpp $(pkg-config --cflags --libs openblas) -o "$build/direct_sgemm"
+g++ -O2 -std=c++20 bench/direct_sgemm.cpp $(pkg-config --cflags --libs openblas) -o "$build/direct_sgemm"
 
 gpubench_gflops() {  # the GFLOPS column of the single openblas row of the table
   "$build/gpubench" matmul --sizes "$1" --dtype fp32 --backends openblas --threads "$threads" \

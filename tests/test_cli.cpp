@@ -1,5 +1,7 @@
 // Runs the real gpubench binary and checks what a user sees: rows, numbers, exit codes.
 #include <gtest/gtest.h>
+
+#include "command_runner.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,28 +14,10 @@
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = gpubench::test::CommandResult;
 
 Run run(const std::string& args) {
-  // One file per process and call: ctest -j runs test processes side by side.
-  static int calls = 0;
-  const std::string errfile = ::testing::TempDir() + "gpubench_cli_stderr_" +
-                              std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
-  const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(errfile);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  std::remove(errfile.c_str());
-  return r;
+  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
 }
 
 const char* kFast = " --min-time 0.01 --warmup 1 --threads 2 ";

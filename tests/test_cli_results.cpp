@@ -1,6 +1,8 @@
 // The real binary's results features: --format/--output files, compare, the regression gate,
 // --shapes, bad results files, and a run interrupted by SIGINT/SIGTERM.
 #include <gtest/gtest.h>
+
+#include "command_runner.hpp"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,33 +19,17 @@
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = gpubench::test::CommandResult;
 
 // Per-process names: ctest -j runs the tests of this file in parallel processes.
 std::string tmp(const std::string& name) {
   return ::testing::TempDir() + "gpubench_results_" + std::to_string(getpid()) + "_" + name;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
+std::string slurp(const std::string& path) { return gpubench::test::read_file(path); }
 
 Run run(const std::string& args) {
-  const std::string errfile = tmp("stderr.txt");
-  const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(errfile);
-  return r;
+  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
 }
 
 const std::string kData = std::string(GPUBENCH_TEST_DIR) + "/data/";

@@ -1,5 +1,7 @@
 // The real binary's `bandwidth` and `plot` subcommands and matmul's price options.
 #include <gtest/gtest.h>
+
+#include "command_runner.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,34 +12,15 @@
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = gpubench::test::CommandResult;
 
 Run run_gpubench(const std::string& args) {
-  // One file per process: ctest -j runs several of these binaries at once.
-  const std::string errfile =
-      ::testing::TempDir() + "gpubench_cli_verdict_stderr_" + std::to_string(getpid()) + ".txt";
-  const std::string cmd = std::string(GPUBENCH_BINARY) + " " + args + " 2>" + errfile;
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(errfile);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  return r;
+  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
 }
 
 bool has_gpu() { return run_gpubench("info").out.find("GPU 0:") != std::string::npos; }
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
+std::string slurp(const std::string& path) { return gpubench::test::read_file(path); }
 
 const char* kSmall =
     " --host-mib 4 --transfer-mib 4 --device-copy-mib 8 --min-time 0.01 --threads 2";

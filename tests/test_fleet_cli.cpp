@@ -3,6 +3,8 @@
 // was built (two ranks on this host, CPU backend); the multi-GPU tests need two GPUs and skip
 // without them.
 #include <gtest/gtest.h>
+
+#include "command_runner.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,31 +22,14 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = gpubench::test::CommandResult;
 
 // Runs a shell command line; stdout and stderr apart.
-Run shell(const std::string& cmd) {
-  // One file per process and call: ctest -j runs test processes side by side.
-  static int calls = 0;
-  const std::string errfile = ::testing::TempDir() + "gpubench_fleet_stderr_" +
-                              std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
-  Run r;
-  FILE* p = popen((cmd + " 2>" + errfile).c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(errfile);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  std::remove(errfile.c_str());
-  return r;
-}
+Run shell(const std::string& cmd) { return gpubench::test::run_command(cmd); }
 
-Run gpubench(const std::string& args) { return shell(std::string(GPUBENCH_BINARY) + " " + args); }
+Run run_gpubench(const std::string& args) {
+  return shell(std::string(GPUBENCH_BINARY) + " " + args);
+}
 
 #ifdef GPUBENCH_MPIEXEC
 // CI runs as root, which Open MPI refuses unless told twice; the CI machine has 2 cores (the
@@ -71,7 +56,7 @@ std::string hostname() {
 }
 
 int gpu_count() {
-  const auto info = gpubench("info");
+  const auto info = run_gpubench("info");
   int n = 0;
   while (info.out.find("GPU " + std::to_string(n) + ":") != std::string::npos) ++n;
   return n;
@@ -83,7 +68,7 @@ const char* kFast = " --min-time 0.01 --warmup 1 --quiet ";
 
 TEST(FleetCli, BadDeviceListIsUsageError) {
   for (const char* spec : {"x", "0,,1", "-1", "0,0"}) {
-    auto r = gpubench(std::string("matmul --sizes 32 --backends openblas --device ") + spec + kFast);
+    auto r = run_gpubench(std::string("matmul --sizes 32 --backends openblas --device ") + spec + kFast);
     EXPECT_EQ(r.code, 2) << spec << "\n" << r.out << r.err;
     EXPECT_NE(r.err.find("--device"), std::string::npos) << spec << "\n" << r.err;
     EXPECT_EQ(r.out.find("GFLOPS"), std::string::npos) << "ran something: " << r.out;
@@ -92,7 +77,7 @@ TEST(FleetCli, BadDeviceListIsUsageError) {
 
 TEST(FleetCli, ConcurrentWithoutGpuRunsTheCpuAndSaysWhyTheGpuIsEmpty) {
   if (gpu_count() > 0) GTEST_SKIP() << "a GPU is present";
-  auto r = gpubench(std::string("matmul --sizes 32,48 --device all --concurrent --threads 1") +
+  auto r = run_gpubench(std::string("matmul --sizes 32,48 --device all --concurrent --threads 1") +
                     kFast);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("cublas: skipped, no CUDA device"), std::string::npos) << r.out;
@@ -172,7 +157,7 @@ TEST(FleetCli, EveryGpuSequentiallyAndConcurrently) {
   if (gpus < 2) GTEST_SKIP() << "needs two GPUs; this machine has " << gpus;
   for (const std::string mode : {"", " --concurrent"}) {
     const std::string path = ::testing::TempDir() + "gpubench_all_gpus.json";
-    auto r = gpubench("matmul --backends cublas --device all --sizes 256,512 --output " + path +
+    auto r = run_gpubench("matmul --backends cublas --device all --sizes 256,512 --output " + path +
                       kFast + mode);
     ASSERT_EQ(r.code, 0) << mode << "\n" << r.out << r.err;
     for (int d = 0; d < gpus; ++d)

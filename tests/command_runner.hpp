@@ -1,0 +1,44 @@
+// Runs a shell command the way a user would and captures what they would see: stdout, stderr and
+// the exit code. Shared by the CLI tests, which run the real gpubench binary.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace gpubench::test {
+
+struct CommandResult {
+  int code = -1;  // the exit code; -1 when the command did not exit normally
+  std::string out, err;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+inline CommandResult run_command(const std::string& command_line) {
+  // One stderr file per process and call: ctest -j runs test processes side by side.
+  static int calls = 0;
+  const std::string errfile = ::testing::TempDir() + "gpubench_test_stderr_" +
+                              std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
+  CommandResult r;
+  FILE* p = popen((command_line + " 2>" + errfile).c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = read_file(errfile);
+  std::remove(errfile.c_str());
+  return r;
+}
+
+}  // namespace gpubench::test

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "cuda_check.hpp"
+#include "gpu_backend.hpp"
 #include "gpubench/gpu_peaks.hpp"
 #include "nvml_telemetry.hpp"
 
@@ -151,25 +152,9 @@ class CublasCase final : public Case {
   int flush_round_ = 0;
 };
 
-class CublasBackend final : public Backend {
+class CublasBackend final : public GpuBackend {
  public:
-  explicit CublasBackend(const BackendOptions& o) : opts_(o) {
-    int count = 0;
-    if (const cudaError_t err = cudaGetDeviceCount(&count); err != cudaSuccess) {
-      cudaGetLastError();
-      throw BackendError(fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
-                                     cudaGetErrorName(err)));
-    }
-    if (count == 0) throw BackendError("no CUDA device: cudaGetDeviceCount found 0 devices");
-    if (o.device < 0 || o.device >= count)
-      throw BackendError(fmt::format("--device {} does not exist: this machine has {} CUDA "
-                                     "device{} (ordinals 0..{})",
-                                     o.device, count, count == 1 ? "" : "s", count - 1));
-    GPUBENCH_CUDA_CHECK(cudaSetDevice(o.device));
-    GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&prop_, o.device));
-    int khz = 0;
-    GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, o.device));
-    max_clock_mhz_ = khz / 1e3;
+  explicit CublasBackend(const BackendOptions& o) : GpuBackend(o) {
     stream_ = std::make_unique<Stream>();
     lt_ = std::make_unique<LtHandle>();
     char bus[32] = {};
@@ -177,9 +162,6 @@ class CublasBackend final : public Backend {
   }
 
   std::string name() const override { return "cublas"; }
-  DeviceKind device_kind() const override { return DeviceKind::gpu; }
-  int device_index() const override { return opts_.device; }
-  std::string device_name() const override { return prop_.name; }
 
   Support supports(DType d, const Shape& s) const override {
     const int cc = prop_.major * 10 + prop_.minor;
@@ -201,34 +183,17 @@ class CublasBackend final : public Backend {
     return total + extra;
   }
 
-  std::optional<std::size_t> free_device_bytes() const override {
-    std::size_t free = 0, total = 0;
-    if (cudaSetDevice(opts_.device) != cudaSuccess || cudaMemGetInfo(&free, &total) != cudaSuccess) {
-      cudaGetLastError();
-      return std::nullopt;
-    }
-    return free;
-  }
-
-  std::optional<double> peak_gflops(DType d) const override {
-    return gpu_peak_gflops(prop_.major, prop_.minor, prop_.multiProcessorCount, max_clock_mhz_, d);
-  }
-
   std::unique_ptr<Case> prepare(const Problem& p) override {
     GPUBENCH_CUDA_CHECK(cudaSetDevice(opts_.device));
     return std::make_unique<CublasCase>(*this, p);
   }
 
   std::size_t flush_bytes() const { return flush_bytes_for(std::size_t(prop_.l2CacheSize)); }
-  const BackendOptions& options() const { return opts_; }
   cudaStream_t stream() const { return stream_->get(); }
   cublasLtHandle_t lt() const { return lt_->h; }
   const NvmlDevice* nvml() const { return nvml_.get(); }
 
  private:
-  BackendOptions opts_;
-  cudaDeviceProp prop_{};
-  double max_clock_mhz_ = 0;
   std::unique_ptr<Stream> stream_;
   std::unique_ptr<LtHandle> lt_;
   std::unique_ptr<NvmlDevice> nvml_;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cuda_check.hpp"
+#include "gpu_backend.hpp"
 #include "gpubench/gpu_peaks.hpp"
 #include "gpubench/kernel_catalog.hpp"
 #include "kernels.hpp"
@@ -49,33 +50,15 @@ class KernelCase final : public Case {
   cuda::EventTimer timer_;
 };
 
-class KernelBackend final : public Backend {
+class KernelBackend final : public cuda::GpuBackend {
  public:
-  KernelBackend(std::size_t index, const BackendOptions& o) : index_(index), opts_(o) {
-    int count = 0;
-    if (const cudaError_t err = cudaGetDeviceCount(&count); err != cudaSuccess) {
-      cudaGetLastError();
-      throw BackendError(fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
-                                     cudaGetErrorName(err)));
-    }
-    if (count == 0) throw BackendError("no CUDA device: cudaGetDeviceCount found 0 devices");
-    if (o.device < 0 || o.device >= count)
-      throw BackendError(fmt::format("--device {} does not exist: this machine has {} CUDA "
-                                     "device{}", o.device, count, count == 1 ? "" : "s"));
-    GPUBENCH_CUDA_CHECK(cudaSetDevice(o.device));
-    GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&prop_, o.device));
-    int khz = 0;
-    GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, o.device));
-    max_clock_mhz_ = khz / 1e3;
+  KernelBackend(std::size_t index, const BackendOptions& o) : GpuBackend(o), index_(index) {
     if (info().needs_hopper) device_refusal_ = kernels::bf16_wgmma_unavailable_reason(o.device);
     stream_ = std::make_unique<cuda::Stream>();
   }
 
   const KernelInfo& info() const { return kKernelCatalog[index_]; }
   std::string name() const override { return std::string(info().name); }
-  DeviceKind device_kind() const override { return DeviceKind::gpu; }
-  int device_index() const override { return opts_.device; }
-  std::string device_name() const override { return prop_.name; }
 
   Support supports(DType d, const Shape& s) const override {
     if (d != info().dtype)
@@ -94,20 +77,6 @@ class KernelBackend final : public Backend {
     return Support::yes();
   }
 
-  std::optional<std::size_t> free_device_bytes() const override {
-    std::size_t free = 0, total = 0;
-    if (cudaSetDevice(opts_.device) != cudaSuccess ||
-        cudaMemGetInfo(&free, &total) != cudaSuccess) {
-      cudaGetLastError();
-      return std::nullopt;
-    }
-    return free;
-  }
-
-  std::optional<double> peak_gflops(DType d) const override {
-    return gpu_peak_gflops(prop_.major, prop_.minor, prop_.multiProcessorCount, max_clock_mhz_, d);
-  }
-
   std::unique_ptr<Case> prepare(const Problem& p) override {
     const Support s = supports(p.dtype, p.shape);
     if (!s.ok) throw BackendError(s.reason);
@@ -119,9 +88,6 @@ class KernelBackend final : public Backend {
 
  private:
   std::size_t index_;
-  BackendOptions opts_;
-  cudaDeviceProp prop_{};
-  double max_clock_mhz_ = 0;
   std::string device_refusal_;  // why this device cannot run the kernel at all; "" if it can
   std::unique_ptr<cuda::Stream> stream_;
 };

@@ -3,24 +3,13 @@
 #include <sstream>
 
 #include "gpubench/report.hpp"
+#include "sample_results.hpp"
 
 using namespace gpubench;
 
 namespace {
 Record rec(std::int64_t n, const char* backend, DeviceKind k, double seconds) {
-  Record r;
-  r.shape = {n, n, n};
-  r.dtype = DType::fp32;
-  r.backend = backend;
-  r.device_kind = k;
-  r.device_index = k == DeviceKind::gpu ? 0 : -1;
-  r.seconds.samples = 5;
-  r.seconds.median = r.seconds.mean = r.seconds.min = r.seconds.max = seconds;
-  r.gflops = r.shape.flops() / seconds / 1e9;
-  r.verified = true;
-  r.max_rel_error = 1.5e-7;
-  r.iterations = 5;
-  return r;
+  return gpubench::testing::sample_record(n, backend, k, seconds);
 }
 
 Results sample() {

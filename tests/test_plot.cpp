@@ -1,6 +1,8 @@
 // The chart: parsed with a real XML parser (python3's xml.etree, through tests/check_svg.py).
 #include <gtest/gtest.h>
 
+#include "sample_results.hpp"
+
 #include <cstdio>
 #include <fstream>
 
@@ -12,16 +14,7 @@ using namespace gpubench;
 namespace {
 
 Record row(std::int64_t n, const char* backend, DeviceKind k, double gflops) {
-  Record r;
-  r.shape = {n, n, n};
-  r.backend = backend;
-  r.device_kind = k;
-  r.device_index = k == DeviceKind::gpu ? 0 : -1;
-  r.host = "box";
-  r.gflops = gflops;
-  r.seconds.samples = 3;
-  r.seconds.median = r.shape.flops() / gflops / 1e9;
-  return r;
+  return gpubench::testing::record_at_gflops(n, DType::fp32, backend, k, gflops, 3);
 }
 
 Results sweep(const std::string& host, double cpu_scale) {

@@ -2,6 +2,8 @@
 // missing rows, tf32 against fp32, prices and the roofline note.
 #include <gtest/gtest.h>
 
+#include "sample_results.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -18,17 +20,7 @@ using namespace gpubench;
 namespace {
 
 Record row(std::int64_t n, DType d, const char* backend, DeviceKind k, double gflops) {
-  Record r;
-  r.shape = {n, n, n};
-  r.dtype = d;
-  r.backend = backend;
-  r.device_kind = k;
-  r.device_index = k == DeviceKind::gpu ? 0 : -1;
-  r.host = "box";
-  r.gflops = gflops;
-  r.seconds.samples = 5;
-  r.seconds.median = r.shape.flops() / gflops / 1e9;
-  return r;
+  return gpubench::testing::record_at_gflops(n, d, backend, k, gflops);
 }
 
 Record gpu(std::int64_t n, double gflops, std::optional<double> e2e = std::nullopt,

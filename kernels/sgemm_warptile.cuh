@@ -10,7 +10,8 @@
 // so global latency hides behind arithmetic and one __syncthreads() per tile suffices. Blocks
 // run in grouped order (kGroupM block rows at a time) so that the blocks resident at once share
 // rows of A and columns of B in L2 instead of streaming all of B from memory per block row.
-// (Structure after siboehm/SGEMM_CUDA kernels 10-11; parameters re-tuned for the H100.)
+// Interior blocks load without bounds checks (below). (Structure after siboehm/SGEMM_CUDA
+// kernels 10-11; parameters re-tuned for the H100 by bench/tune_warptile.sh.)
 #pragma once
 
 #include "common.cuh"
@@ -20,11 +21,14 @@ namespace gpubench::kernels {
 inline constexpr int kWarptileGroupM = 8;
 
 // One configuration of the warp-tiled kernel. Every size is a compile-time constant.
+// MIN_BLOCKS is __launch_bounds__'s minimum resident blocks per SM, a search knob: it caps the
+// registers per thread so that more warps fit, at the price of spills (it gained at most a few
+// percent in bench/tune_warptile.sh's rounds, and the chosen configurations leave it at 1).
 template <int BM_, int BN_, int BK_, int WM_, int WN_, int WNITER_, int TM_, int TN_,
-          int THREADS_>
+          int THREADS_, int MIN_BLOCKS_ = 1>
 struct WarptileConfig {
   static constexpr int BM = BM_, BN = BN_, BK = BK_, WM = WM_, WN = WN_, WNITER = WNITER_;
-  static constexpr int TM = TM_, TN = TN_, THREADS = THREADS_;
+  static constexpr int TM = TM_, TN = TN_, THREADS = THREADS_, MIN_BLOCKS = MIN_BLOCKS_;
   static constexpr int WMITER = (WM * WN) / (32 * TM * TN * WNITER);
   static constexpr int WSUBM = WM / WMITER, WSUBN = WN / WNITER;
   static constexpr int APAD = 4;  // As row padding: halves bank conflicts of the transposed store
@@ -39,7 +43,7 @@ struct WarptileConfig {
 };
 
 template <class Cfg>
-__global__ void __launch_bounds__(Cfg::THREADS)
+__global__ void __launch_bounds__(Cfg::THREADS, Cfg::MIN_BLOCKS)
     sgemm_warptile(int M, int N, int K, const float* __restrict__ A, const float* __restrict__ B,
                    float* __restrict__ C) {
   constexpr int BM = Cfg::BM, BN = Cfg::BN, BK = Cfg::BK, WM = Cfg::WM, WN = Cfg::WN;
@@ -66,9 +70,26 @@ __global__ void __launch_bounds__(Cfg::THREADS)
   const float4 zero = make_float4(0.f, 0.f, 0.f, 0.f);
 
   float4 pre_a[LOADS_A], pre_b[LOADS_B];
+  // This thread's first float4 of A and of B; later loads are fixed strides away.
+  const float* a_src = A + size_t(block_row + a_row) * K + a_col4 * 4;
+  const float* b_src = B + size_t(b_row) * N + block_col + b_col4 * 4;
+  const size_t a_stride = size_t(ROW_STRIDE_A) * K, b_stride = size_t(ROW_STRIDE_B) * N;
+  // Interior blocks (all but the bottom and right edges) load without bounds checks. This one
+  // branch per K-tile was worth 82% -> 94% of cuBLAS at n = 4096: the checks on every load cost
+  // issue slots and registers in a kernel whose limit is issuing FFMAs (round 3 of the search).
+  const bool full_mn = block_row + BM <= M && block_col + BN <= N;
   // Global -> registers for the K-tile at k0; zero outside the matrix (K, N multiples of 4 make
   // each float4 wholly inside or outside).
   auto load_tile = [&](int k0) {
+    if (full_mn && k0 + BK <= K) {
+#pragma unroll
+      for (int l = 0; l < LOADS_A; ++l)
+        pre_a[l] = *reinterpret_cast<const float4*>(a_src + l * a_stride + k0);
+#pragma unroll
+      for (int l = 0; l < LOADS_B; ++l)
+        pre_b[l] = *reinterpret_cast<const float4*>(b_src + l * b_stride + size_t(k0) * N);
+      return;
+    }
 #pragma unroll
     for (int l = 0; l < LOADS_A; ++l) {
       const int r = block_row + a_row + l * ROW_STRIDE_A, k = k0 + a_col4 * 4;

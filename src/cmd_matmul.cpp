@@ -167,11 +167,11 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
         if (mpi.is_root()) sink.save(results);  // under MPI the gathered results, at the end
       });
       // The runner's records are the authority; the copies above only fed the saved files.
-      for (std::size_t i = 0; i < records.size() && first + i < results.records.size(); ++i) {
-        auto warnings = std::move(results.records[first + i].warnings);
-        results.records[first + i] = std::move(records[i]);
-        results.records[first + i].warnings = std::move(warnings);
-      }
+      std::vector<Record> reported(std::make_move_iterator(results.records.begin() + first),
+                                   std::make_move_iterator(results.records.end()));
+      results.records.resize(first);
+      for (Record& r : adopt_reported_warnings(std::move(records), std::move(reported)))
+        results.records.push_back(std::move(r));
       done_before += int(per_case * g.shapes.size() * g.dtypes.size());
       if (stop.signal()) break;
     }

@@ -154,6 +154,20 @@ std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entri
   return run_matmul(bind_to_devices(entries, devices), bopts, opts, progress);
 }
 
+std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
+                                            std::vector<Record> reported) {
+  for (Record& r : runner) {
+    const auto copy = std::find_if(reported.begin(), reported.end(), [&](const Record& c) {
+      return c.backend == r.backend && c.device_index == r.device_index && c.shape == r.shape &&
+             c.dtype == r.dtype;
+    });
+    if (copy == reported.end()) continue;
+    r.warnings = std::move(copy->warnings);
+    reported.erase(copy);
+  }
+  return runner;
+}
+
 std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
                                 const std::vector<int>& devices, const RunOptions& opts,
                                 const std::string& reason) {

@@ -45,6 +45,14 @@ std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entri
                                           const BackendOptions& bopts, const RunOptions& opts,
                                           const ProgressFn& progress = {});
 
+// The runner's records, each given the warnings of its copy in `reported` (the records as the
+// progress callback saw them, with warnings added on the way, e.g. "cut short by the interrupt").
+// Copies are matched by case (backend, device, shape, dtype), not by position: under --concurrent
+// they arrive in the order the devices finished, the runner's records in a sequential run's.
+// A record without a copy keeps its own warnings.
+std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
+                                            std::vector<Record> reported);
+
 // The rows of a process that could not run at all (under MPI: a rank without the GPU it was asked
 // for): one failed row per backend, device and case, each giving `reason`, so that the gathered
 // table shows the failure where that rank's numbers would be.

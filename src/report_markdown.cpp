@@ -3,6 +3,7 @@
 
 #include "gpubench/format_util.hpp"
 #include "gpubench/report.hpp"
+#include "gpubench/verdict.hpp"
 
 namespace gpubench {
 
@@ -102,6 +103,12 @@ void write_markdown(std::ostream& os, const Results& r) {
   os << fmt::format("\n{} cases: {} ok, {} failed, {} skipped or unsupported{}\n", r.records.size(),
                     n_ok, n_failed, n_other,
                     r.interrupted ? " (interrupted: partial results)" : "");
+  // The same verdict the terminal table ends with, so that CI summaries answer the question too.
+  if (verdict_applies(r)) {
+    os << "\n```text";
+    write_verdict(os, compute_verdict(r));  // starts with its own blank line
+    os << "```\n";
+  }
 }
 
 }  // namespace gpubench

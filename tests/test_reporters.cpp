@@ -47,6 +47,20 @@ TEST(Reporters, CsvHasOneLinePerRecordAndQuotesHazards) {
   EXPECT_EQ(csv.rfind("m,n,k,dtype,backend,", 0), 0u);
 }
 
+TEST(Reporters, MarkdownEndsWithTheVerdictWhenThereAreCpuAndGpuRows) {
+  const std::string md = rendered(Format::markdown);
+  const auto verdict = md.find("```text\nDo I need a GPU?");
+  ASSERT_NE(verdict, std::string::npos) << md;
+  EXPECT_GT(verdict, md.find("6 cases:"));
+  EXPECT_EQ(md.substr(md.size() - 4), "```\n");
+
+  Results cpu_only = sample_results();
+  std::erase_if(cpu_only.records, [](const Record& r) { return r.device_kind == DeviceKind::gpu; });
+  std::ostringstream os;
+  render(Format::markdown, os, cpu_only);
+  EXPECT_EQ(os.str().find("Do I need a GPU?"), std::string::npos) << os.str();
+}
+
 TEST(Reporters, MarkdownEscapesPipesAndShowsSpeedups) {
   const std::string md = rendered(Format::markdown);
   EXPECT_NE(md.find("tensor-core mode \\| not on CPUs"), std::string::npos) << md;

@@ -6,6 +6,7 @@
 #include "backend_cublas.hpp"
 #include "backend_kernels.hpp"
 #include "cuda_check.hpp"
+#include "gpu_backend.hpp"
 #include "gpubench/gpu_peaks.hpp"
 #include "gpubench/registry.hpp"
 #include "gpubench/sysinfo.hpp"
@@ -13,26 +14,10 @@
 
 namespace gpubench {
 
-namespace {
-// Why no CUDA device can be used, or "" when at least one can.
-std::string cuda_unavailable_reason() {
-  int count = 0;
-  const cudaError_t err = cudaGetDeviceCount(&count);
-  if (err != cudaSuccess) {
-    cudaGetLastError();
-    return fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err), cudaGetErrorName(err));
-  }
-  if (count == 0) return "no CUDA device: cudaGetDeviceCount found 0 devices";
-  return "";
-}
-}  // namespace
-
 void register_cuda_backends(std::vector<BackendEntry>& registry) {
-  registry.push_back({"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true,
-                      [](const BackendOptions& o) -> std::unique_ptr<Backend> {
-                        if (auto why = cuda_unavailable_reason(); !why.empty()) throw BackendError(why);
-                        return cuda::make_cublas_backend(o);
-                      }});
+  // Without a usable device, creating the backend throws the reason (GpuBackend's constructor).
+  registry.push_back(
+      {"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true, cuda::make_cublas_backend});
   register_kernel_backends(registry);
 }
 
@@ -45,11 +30,8 @@ void collect_gpu_info(SystemInfo& info) {
       cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
       cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
     info.cublas_version = major * 10000 + minor * 100 + patch;
-  info.cuda_status = cuda_unavailable_reason();
-  if (!info.cuda_status.empty()) return;
-  info.cuda_status = "ok";
-  int count = 0;
-  cudaGetDeviceCount(&count);
+  const auto [count, why_none] = cuda::count_devices();
+  info.cuda_status = count > 0 ? "ok" : why_none;
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp p{};
     if (cudaGetDeviceProperties(&p, i) != cudaSuccess) continue;

@@ -7,14 +7,20 @@
 
 namespace gpubench::cuda {
 
-GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {
+DeviceCount count_devices() {
   int count = 0;
   if (const cudaError_t err = cudaGetDeviceCount(&count); err != cudaSuccess) {
-    cudaGetLastError();
-    throw BackendError(fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
-                                   cudaGetErrorName(err)));
+    cudaGetLastError();  // clear it, so that later calls do not report it again
+    return {0, fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
+                           cudaGetErrorName(err))};
   }
-  if (count == 0) throw BackendError("no CUDA device: cudaGetDeviceCount found 0 devices");
+  if (count == 0) return {0, "no CUDA device: cudaGetDeviceCount found 0 devices"};
+  return {count, ""};
+}
+
+GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {
+  const auto [count, why_none] = count_devices();
+  if (count == 0) throw BackendError(why_none);
   if (o.device < 0 || o.device >= count)
     throw BackendError(fmt::format(
         "--device {} does not exist: this machine has {} CUDA device{} (ordinals 0..{})", o.device,

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "gpubench/bandwidth.hpp"
+#include "gpubench/devices.hpp"
 #include "gpubench/errors.hpp"
 #include "gpubench/report.hpp"
 #include "gpubench/results_io.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 struct BandwidthCommandOptions {
   int threads = 0;
-  int device = 0;
+  std::string device = "0";  // --device: "N", "N,M,..." or "all"
   double min_time = 0.2;
   std::size_t host_mib = 0;
   std::size_t transfer_mib = 256;
@@ -67,7 +68,6 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
 
   BandwidthOptions o;
   o.threads = c.threads;
-  o.device = c.device;
   o.min_time = c.min_time;
   o.host_array_bytes = c.host_mib << 20;
   o.transfer_bytes = c.transfer_mib << 20;
@@ -75,6 +75,9 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
 
   Results r;
   r.system = collect_system_info(command_line, c.threads);
+  // A bad ordinal is a usage error before anything runs; without GPUs, "all" is GPU 0's rows,
+  // which say why they are empty.
+  const std::vector<int> devices = parse_device_spec(c.device, int(r.system.gpus.size()));
   if (c.host) {
     auto host = measure_host_bandwidth(o);
     for (const BandwidthRecord& b : host)
@@ -84,10 +87,12 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
       }
     r.bandwidth.insert(r.bandwidth.end(), host.begin(), host.end());
   }
-  if (c.gpu) {
-    auto gpu = measure_gpu_bandwidth(o, r.system);
-    r.bandwidth.insert(r.bandwidth.end(), gpu.begin(), gpu.end());
-  }
+  if (c.gpu)
+    for (int device : devices) {  // one card at a time, so that no copy shares the host's links
+      o.device = device;
+      auto gpu = measure_gpu_bandwidth(o, r.system);
+      r.bandwidth.insert(r.bandwidth.end(), gpu.begin(), gpu.end());
+    }
   for (BandwidthRecord& b : r.bandwidth) {
     b.host = r.system.hostname;
     if (b.device_kind == DeviceKind::cpu) b.device_name = r.system.cpu.model;
@@ -112,7 +117,7 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
       "bandwidth", "Memory bandwidth: host STREAM copy/triad, host<->device, device-to-device");
   cmd->add_option("--threads", o->threads, "Host threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--device", o->device, "GPU ordinal")->check(CLI::NonNegativeNumber)
+  cmd->add_option("--device", o->device, "GPU ordinal(s): N, N,M,... or all, one after another")
       ->capture_default_str();
   cmd->add_option("--min-time", o->min_time, "Seconds of timed repetitions per test, at least")
       ->check(CLI::PositiveNumber)->capture_default_str();

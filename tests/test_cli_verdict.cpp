@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -62,6 +63,24 @@ TEST(CliBandwidth, BadInputExitsTwo) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("unknown format 'yaml'"), std::string::npos) << r.err;
   EXPECT_EQ(run_gpubench("bandwidth --host-mib 0").code, 2);
+  r = run_gpubench("bandwidth --no-host --device 0,x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("'x'"), std::string::npos) << r.err;
+}
+
+TEST(CliBandwidth, DeviceAllMeasuresEveryGpuInTurn) {
+  const std::string info = run_gpubench("info").out;
+  int gpus = 0;
+  while (info.find("GPU " + std::to_string(gpus) + ":") != std::string::npos) ++gpus;
+  auto r = run_gpubench(std::string("bandwidth --no-host --device all --format markdown") + kSmall);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  // Every GPU's rows; without a GPU, GPU 0's rows, which say why they are empty.
+  for (int d = 0; d < std::max(gpus, 1); ++d)
+    EXPECT_NE(r.out.find("| H2D | pinned | GPU " + std::to_string(d) + " |"), std::string::npos)
+        << r.out;
+  EXPECT_EQ(r.out.find("| H2D | pinned | GPU " + std::to_string(std::max(gpus, 1)) + " |"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(CliPlot, MissingInputExitsTwo) {

@@ -24,10 +24,12 @@ BackendEntry entry_named(std::string_view name) {
 }
 
 // Shapes chosen to miss every tile size (32, 64, 128, 256) in M, N and K, plus a square one and,
-// for the persistent BF16 kernel, one with more tiles than an H100 has SMs.
+// for the persistent BF16 kernel, one with more tiles than an H100 has SMs. warptile runs its
+// 128x128 configuration on 2040x2044 (one full wave of 132 SMs x 2 blocks) and its 64x128 one on
+// the others.
 const std::vector<Shape> kShapes = {
     {1000, 777, 333}, {129, 65, 257}, {1024, 1024, 1024}, {7, 5, 3},        // any alignment
-    {1000, 776, 332}, {129, 68, 260},                                       // K, N % 4 == 0
+    {1000, 776, 332}, {129, 68, 260}, {2040, 2044, 1000},                   // K, N % 4 == 0
     {1000, 776, 336}, {129, 264, 520}, {200, 136, 72},  {2112, 4104, 1000}, // K, N % 8 == 0
 };
 

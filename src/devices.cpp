@@ -156,15 +156,17 @@ std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entri
 
 std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
                                             std::vector<Record> reported) {
-  for (Record& r : runner) {
-    const auto copy = std::find_if(reported.begin(), reported.end(), [&](const Record& c) {
-      return c.backend == r.backend && c.device_index == r.device_index && c.shape == r.shape &&
-             c.dtype == r.dtype;
-    });
-    if (copy == reported.end()) continue;
-    r.warnings = std::move(copy->warnings);
-    reported.erase(copy);
-  }
+  std::vector<bool> taken(reported.size(), false);  // each copy goes to one record
+  for (Record& r : runner)
+    for (std::size_t i = 0; i < reported.size(); ++i) {
+      const Record& c = reported[i];
+      if (taken[i] || c.backend != r.backend || c.device_index != r.device_index ||
+          c.shape != r.shape || c.dtype != r.dtype)
+        continue;
+      r.warnings = std::move(reported[i].warnings);
+      taken[i] = true;
+      break;
+    }
   return runner;
 }
 

@@ -18,7 +18,12 @@
 //  - Persistent grid: one block per SM loops over output tiles in grouped order (GROUP_M rows of
 //    tiles at a time) so concurrently running tiles share A and B in L2; the producer already
 //    loads the next tile while the consumers write the last one.
-// C is written as bf16 straight from the accumulator fragments (bf16x2 stores).
+//  - Epilogue through the TMA unit: each consumer converts its 64 x BN half of C to bf16 in
+//    64x64 chunks, written into one of two swizzled shared-memory buffers, and one thread
+//    issues a TMA store (cp.async.bulk.tensor global <- shared) per chunk. The global writes
+//    then run in the background while the consumers start the next tile's wgmmas; writing
+//    straight from registers (bf16x2 stores, 8 rows per warp instruction) kept them off the
+//    tensor cores for the whole write. The TMA also clips partial tiles at the matrix edge.
 #include <cuda.h>  // CUtensorMap and its enums (types only: the driver is reached at run time)
 #include <cuda_runtime.h>
 
@@ -43,14 +48,23 @@ constexpr int BM = 128, BK = 64, GROUP_M = 8;
 constexpr int kConsumers = 2, kThreads = 128 * (1 + kConsumers);
 constexpr int kBoxCols = 64;  // 128-byte swizzle: a box row is at most 64 bf16
 
+// The epilogue stages C in 64x64 bf16 chunks (one 128-byte-swizzled TMA box, 8 KB), two
+// buffers per consumer so that one chunk is written while the TMA still reads the other.
+// Chunks rather than a whole 128x256 tile (64 KB): that would cost a pipeline stage.
+constexpr int kCBoxRows = 64, kCBuffers = 2;
+constexpr int kCChunkElems = kCBoxRows * kBoxCols;
+constexpr std::size_t kCStagingBytes = std::size_t(kConsumers) * kCBuffers * kCChunkElems * 2;
+
 // The block tile is BM x BN: 128x256 (m64n256 wgmmas) for large problems; 128x128 (m64n128,
-// twice the tiles) when the large tile would leave most SMs idle. Stages fill ~192 KB of smem.
+// twice the tiles) when the large tile would leave most SMs idle. Stages fill ~192 KB of smem,
+// the C staging 32 KB more: 225 KB of the 227 KB a block may opt into.
 template <int BN>
 struct TileConfig {
   static constexpr int kStages = BN == 256 ? 4 : 6;
   static constexpr int kStageElemsA = BM * BK, kStageElemsB = BK * BN;
   static constexpr std::uint32_t kStageBytes = (kStageElemsA + kStageElemsB) * 2;
-  static constexpr std::size_t kSmemBytes = std::size_t(kStages) * kStageBytes + 1024;  // + align
+  static constexpr std::size_t kSmemBytes =
+      std::size_t(kStages) * kStageBytes + kCStagingBytes + 1024;  // + align
 };
 
 #ifdef GPUBENCH_WGMMA_DEVICE_CODE
@@ -88,6 +102,35 @@ __device__ __forceinline__ void tma_load_2d(void* dst, const CUtensorMap* map, s
       " [%0], [%1, {%3, %4}], [%2];\n" ::"r"(smem_addr(dst)),
       "l"(reinterpret_cast<std::uint64_t>(map)), "r"(smem_addr(bar)), "r"(c0), "r"(c1)
       : "memory");
+}
+// Shared -> global through the TMA unit, tracked by this thread's bulk-async groups; rows and
+// columns outside the matrix are not written.
+__device__ __forceinline__ void tma_store_2d(const CUtensorMap* map, const void* src, int c0,
+                                             int c1) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.global.shared::cta.tile.bulk_group [%0, {%2, %3}], [%1];\n" ::"l"(
+          reinterpret_cast<std::uint64_t>(map)),
+      "r"(smem_addr(src)), "r"(c0), "r"(c1)
+      : "memory");
+}
+__device__ __forceinline__ void bulk_commit() {
+  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
+}
+// Waits until at most N of this thread's bulk groups still read their shared-memory source.
+template <int N>
+__device__ __forceinline__ void bulk_wait_read() {
+  asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(N) : "memory");
+}
+__device__ __forceinline__ void bulk_wait_all() {
+  asm volatile("cp.async.bulk.wait_group 0;\n" ::: "memory");
+}
+// Generic-proxy shared-memory writes made visible to the async proxy (the TMA unit).
+__device__ __forceinline__ void fence_proxy_async() {
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+}
+// A barrier for one warpgroup (ids 1.. ; 0 is __syncthreads).
+__device__ __forceinline__ void warpgroup_bar(int id) {
+  asm volatile("bar.sync %0, 128;\n" ::"r"(id) : "memory");
 }
 // A shared-memory matrix descriptor for the 128-byte swizzle: start address, leading and stride
 // byte offsets (16-byte units). K-major A: SBO = 1024 (8 rows of 128 B), LBO unused. N-major B:
@@ -131,9 +174,9 @@ __device__ __forceinline__ void tile_coords(int t, int tiles_m, int tiles_n, int
 
 template <int BN>
 __global__ void __launch_bounds__(kThreads, 1)
-    bf16_wgmma_kernel(int M, int N, int K, __nv_bfloat16* __restrict__ C,
-                      const __grid_constant__ CUtensorMap map_a,
-                      const __grid_constant__ CUtensorMap map_b) {
+    bf16_wgmma_kernel(int M, int N, int K, const __grid_constant__ CUtensorMap map_a,
+                      const __grid_constant__ CUtensorMap map_b,
+                      const __grid_constant__ CUtensorMap map_c) {
 #ifdef GPUBENCH_WGMMA_DEVICE_CODE
   constexpr int STAGES = TileConfig<BN>::kStages;
   constexpr int kStageElemsA = TileConfig<BN>::kStageElemsA;
@@ -145,6 +188,7 @@ __global__ void __launch_bounds__(kThreads, 1)
       (reinterpret_cast<std::uintptr_t>(smem_raw) + 1023) & ~std::uintptr_t(1023));
   __nv_bfloat16* sA = smem;                          // [STAGES][BM][BK]
   __nv_bfloat16* sB = smem + STAGES * kStageElemsA;  // [STAGES][BN/64][BK][64]
+  __nv_bfloat16* sC = sB + STAGES * kStageElemsB;    // [kConsumers][kCBuffers][64][64]
   __shared__ alignas(8) std::uint64_t full[STAGES], empty[STAGES];
   static_assert(BN == 256 || BN == 128, "the wgmma wrappers exist for N = 256 and 128");
 
@@ -222,21 +266,39 @@ __global__ void __launch_bounds__(kThreads, 1)
       if (prev_stage >= 0 && tid == 0) mbar_arrive(&empty[prev_stage]);
 
       // Accumulator fragment: thread (warp, lane) holds rows warp*16 + lane/4 (+8) and, for each
-      // 8-column group g, columns 8g + 2*(lane%4) (+1).
-      const int row = tm * BM + cw * 64 + warp * 16 + lane / 4;
-      const int col0 = tn * BN + 2 * (lane % 4);
+      // 8-column group g, columns 8g + 2*(lane%4) (+1). Chunk j of the epilogue is column
+      // groups 8j..8j+7. In the 128-byte swizzle the 16-byte unit u of row r sits at unit
+      // u ^ (r % 8); r % 8 is lane/4 for both rows, so a warp's 4-byte writes hit 32 banks.
+      const int r0 = warp * 16 + lane / 4;
+      const std::uint32_t lane_off = 4 * (lane % 4);
+      const int sw = lane / 4;
 #pragma unroll
-      for (int g = 0; g < BN / 8; ++g) {
-        const int col = col0 + 8 * g;
-        if (col >= N) continue;  // N is even, so col + 1 < N as well
-        if (row < M)
-          *reinterpret_cast<__nv_bfloat162*>(&C[std::size_t(row) * N + col]) =
+      for (int j = 0; j < BN / kBoxCols; ++j) {
+        std::uint8_t* buf =
+            reinterpret_cast<std::uint8_t*>(sC + (cw * kCBuffers + j % kCBuffers) * kCChunkElems);
+        // The store issued from this buffer kCBuffers chunks ago must have read it (BN/64 is
+        // even, so the buffers alternate across tiles too).
+        if (tid == 0) bulk_wait_read<kCBuffers - 1>();
+        warpgroup_bar(1 + cw);
+#pragma unroll
+        for (int gg = 0; gg < 8; ++gg) {
+          const int g = 8 * j + gg;
+          const std::uint32_t off = ((gg ^ sw) << 4) + lane_off;
+          *reinterpret_cast<__nv_bfloat162*>(buf + r0 * 128 + off) =
               __floats2bfloat162_rn(d[4 * g], d[4 * g + 1]);
-        if (row + 8 < M)
-          *reinterpret_cast<__nv_bfloat162*>(&C[std::size_t(row + 8) * N + col]) =
+          *reinterpret_cast<__nv_bfloat162*>(buf + (r0 + 8) * 128 + off) =
               __floats2bfloat162_rn(d[4 * g + 2], d[4 * g + 3]);
+        }
+        fence_proxy_async();
+        warpgroup_bar(1 + cw);
+        if (tid == 0) {
+          tma_store_2d(&map_c, buf, tn * BN + j * kBoxCols, tm * BM + cw * 64);
+          bulk_commit();
+        }
       }
     }
+    // The block must not exit while the TMA still reads its shared memory.
+    if (tid == 0) bulk_wait_all();
   }
 #endif  // GPUBENCH_WGMMA_DEVICE_CODE
 }
@@ -277,16 +339,16 @@ bool make_map(EncodeTiledFn encode, CUtensorMap* map, const __nv_bfloat16* base,
 }
 
 template <int BN>
-cudaError_t launch_tiles(int M, int N, int K, __nv_bfloat16* C, const CUtensorMap& map_a,
-                         const CUtensorMap& map_b, int sms, cudaStream_t stream) {
+cudaError_t launch_tiles(int M, int N, int K, const CUtensorMap& map_a, const CUtensorMap& map_b,
+                         const CUtensorMap& map_c, int sms, cudaStream_t stream) {
   constexpr std::size_t smem = TileConfig<BN>::kSmemBytes;
   if (const cudaError_t err = cudaFuncSetAttribute(
           bf16_wgmma_kernel<BN>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem));
       err != cudaSuccess)
     return err;
   const int tiles = ceil_div(M, BM) * ceil_div(N, BN);
-  bf16_wgmma_kernel<BN><<<std::min(tiles, sms), kThreads, smem, stream>>>(M, N, K, C, map_a,
-                                                                           map_b);
+  bf16_wgmma_kernel<BN><<<std::min(tiles, sms), kThreads, smem, stream>>>(M, N, K, map_a, map_b,
+                                                                           map_c);
   return cudaGetLastError();
 }
 
@@ -311,12 +373,14 @@ std::string bf16_wgmma_unavailable_reason(int device) {
 cudaError_t launch_bf16_wgmma(int M, int N, int K, const __nv_bfloat16* A,
                               const __nv_bfloat16* B, __nv_bfloat16* C, cudaStream_t stream) {
   if (M <= 0 || N <= 0 || K <= 0 || K % kWgmmaMultiple || N % kWgmmaMultiple ||
-      reinterpret_cast<std::uintptr_t>(A) % 16 || reinterpret_cast<std::uintptr_t>(B) % 16)
+      reinterpret_cast<std::uintptr_t>(A) % 16 || reinterpret_cast<std::uintptr_t>(B) % 16 ||
+      reinterpret_cast<std::uintptr_t>(C) % 16)
     return cudaErrorInvalidValue;
   const EncodeTiledFn encode = encode_tiled();
   if (!encode) return cudaErrorNotSupported;
-  CUtensorMap map_a, map_b;
-  if (!make_map(encode, &map_a, A, M, K, BM) || !make_map(encode, &map_b, B, K, N, BK))
+  CUtensorMap map_a, map_b, map_c;
+  if (!make_map(encode, &map_a, A, M, K, BM) || !make_map(encode, &map_b, B, K, N, BK) ||
+      !make_map(encode, &map_c, C, M, N, kCBoxRows))
     return cudaErrorInvalidValue;
   int device = 0, sms = 0;
   cudaError_t err = cudaGetDevice(&device);
@@ -325,8 +389,8 @@ cudaError_t launch_bf16_wgmma(int M, int N, int K, const __nv_bfloat16* A,
   if (err != cudaSuccess) return err;
   // 128x256 tiles unless they would leave more than half the SMs without one.
   if (ceil_div(M, BM) * ceil_div(N, 256) * 2 >= sms)
-    return launch_tiles<256>(M, N, K, C, map_a, map_b, sms, stream);
-  return launch_tiles<128>(M, N, K, C, map_a, map_b, sms, stream);
+    return launch_tiles<256>(M, N, K, map_a, map_b, map_c, sms, stream);
+  return launch_tiles<128>(M, N, K, map_a, map_b, map_c, sms, stream);
 }
 
 }  // namespace gpubench::kernels

@@ -36,7 +36,7 @@ void launch_sgemm_warptile(int M, int N, int K, const float* A, const float* B, 
 // producer warpgroup feeding two consumer warpgroups through mbarriers, a persistent grid.
 // C is written as bf16 (the storage type of the dtype). Needs compute capability 9.0 (the code
 // is built for sm_90a only), K and N multiples of kWgmmaMultiple (TMA wants 16-byte row strides)
-// and 16-byte-aligned A and B. M is free. Unlike the FP32 launchers it returns its error:
+// and 16-byte-aligned A, B and C. M is free. Unlike the FP32 launchers it returns its error:
 // cudaErrorInvalidValue for a shape or alignment it cannot take, cudaErrorNotSupported without
 // the driver's TMA entry point, else the launch's own status.
 inline constexpr int kWgmmaMultiple = 8;

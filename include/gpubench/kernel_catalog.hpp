@@ -29,7 +29,7 @@ inline constexpr std::array<KernelInfo, 8> kKernelCatalog{{
     {"kernel:vectorized", "own SGEMM 6: float4 loads, transposed A tile", DType::fp32, 4, false},
     {"kernel:warptile", "own SGEMM 7: warp tiling + double buffering, tuned for H100",
      DType::fp32, 4, false},
-    {"kernel:wgmma_bf16", "own Hopper BF16: TMA + wgmma, warp-specialised, persistent",
+    {"kernel:wgmma_bf16", "own Hopper BF16: TMA + wgmma, warp-specialised, persistent, TMA stores",
      DType::bf16, 8, true},
 }};
 

@@ -41,4 +41,19 @@ inline CommandResult run_command(const std::string& command_line) {
   return r;
 }
 
+#ifdef GPUBENCH_BINARY
+// The gpubench binary under test (its path is a compile definition of the CLI test targets).
+inline CommandResult run_gpubench(const std::string& args) {
+  return run_command(std::string(GPUBENCH_BINARY) + " " + args);
+}
+
+// How many GPUs that binary sees: the "GPU N:" lines of `gpubench info`.
+inline int gpu_count() {
+  const std::string info = run_gpubench("info").out;
+  int n = 0;
+  while (info.find("GPU " + std::to_string(n) + ":") != std::string::npos) ++n;
+  return n;
+}
+#endif
+
 }  // namespace gpubench::test

@@ -16,9 +16,7 @@ namespace {
 
 using Run = gpubench::test::CommandResult;
 
-Run run(const std::string& args) {
-  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
-}
+Run run(const std::string& args) { return gpubench::test::run_gpubench(args); }
 
 const char* kFast = " --min-time 0.01 --warmup 1 --threads 2 ";
 

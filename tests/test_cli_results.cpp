@@ -28,9 +28,7 @@ std::string tmp(const std::string& name) {
 
 std::string slurp(const std::string& path) { return gpubench::test::read_file(path); }
 
-Run run(const std::string& args) {
-  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
-}
+Run run(const std::string& args) { return gpubench::test::run_gpubench(args); }
 
 const std::string kData = std::string(GPUBENCH_TEST_DIR) + "/data/";
 const char* kFast = " --backends openblas --min-time 0.01 --warmup 1 --threads 1 ";

@@ -15,11 +15,8 @@ namespace {
 
 using Run = gpubench::test::CommandResult;
 
-Run run_gpubench(const std::string& args) {
-  return gpubench::test::run_command(std::string(GPUBENCH_BINARY) + " " + args);
-}
-
-bool has_gpu() { return run_gpubench("info").out.find("GPU 0:") != std::string::npos; }
+using gpubench::test::gpu_count;
+using gpubench::test::run_gpubench;
 
 std::string slurp(const std::string& path) { return gpubench::test::read_file(path); }
 
@@ -36,7 +33,7 @@ TEST(CliBandwidth, HostRowsAndGpuRowsSayWhy) {
   EXPECT_NE(r.out.find("GB/s"), std::string::npos) << r.out;
   for (const char* test : {"H2D", "D2H", "D2D copy"})
     EXPECT_NE(r.out.find(test), std::string::npos) << test << "\n" << r.out;
-  if (!has_gpu())  // every GPU row skipped for one reason: one line says why
+  if (gpu_count() == 0)  // every GPU row skipped for one reason: one line says why
     EXPECT_NE(r.out.find("GPU copies (H2D, D2H pinned/pageable, D2D): skipped, no CUDA device"),
               std::string::npos)
         << r.out;
@@ -69,9 +66,7 @@ TEST(CliBandwidth, BadInputExitsTwo) {
 }
 
 TEST(CliBandwidth, DeviceAllMeasuresEveryGpuInTurn) {
-  const std::string info = run_gpubench("info").out;
-  int gpus = 0;
-  while (info.find("GPU " + std::to_string(gpus) + ":") != std::string::npos) ++gpus;
+  const int gpus = gpu_count();
   auto r = run_gpubench(std::string("bandwidth --no-host --device all --format markdown") + kSmall);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   // Every GPU's rows; without a GPU, GPU 0's rows, which say why they are empty.

@@ -27,9 +27,8 @@ using Run = gpubench::test::CommandResult;
 // Runs a shell command line; stdout and stderr apart.
 Run shell(const std::string& cmd) { return gpubench::test::run_command(cmd); }
 
-Run run_gpubench(const std::string& args) {
-  return shell(std::string(GPUBENCH_BINARY) + " " + args);
-}
+using gpubench::test::gpu_count;
+using gpubench::test::run_gpubench;
 
 #ifdef GPUBENCH_MPIEXEC
 // CI runs as root, which Open MPI refuses unless told twice; the CI machine has 2 cores (the
@@ -53,13 +52,6 @@ std::string hostname() {
   char h[256] = {};
   gethostname(h, sizeof h - 1);
   return h;
-}
-
-int gpu_count() {
-  const auto info = run_gpubench("info");
-  int n = 0;
-  while (info.out.find("GPU " + std::to_string(n) + ":") != std::string::npos) ++n;
-  return n;
 }
 
 const char* kFast = " --min-time 0.01 --warmup 1 --quiet ";

@@ -202,7 +202,7 @@ __global__ void __launch_bounds__(kThreads, 1)
       mbar_init(&empty[s], kConsumers);
     }
     // Make the initialised barriers visible to the async proxy (the TMA unit).
-    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    fence_proxy_async();
   }
   __syncthreads();
 

@@ -2,7 +2,7 @@
 // row with end-to-end numbers, a kernel row, warnings, quoting hazards and an optional left unset.
 #pragma once
 
-#include "gpubench/record.hpp"
+#include "gpubench/core/record.hpp"
 
 namespace gpubench::testing {
 

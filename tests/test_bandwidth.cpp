@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "gpubench/bandwidth.hpp"
+#include "gpubench/measure/bandwidth.hpp"
 
 using namespace gpubench;
 

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "golden.hpp"
-#include "gpubench/compare.hpp"
-#include "gpubench/errors.hpp"
-#include "gpubench/regression_gate.hpp"
-#include "gpubench/shapes_file.hpp"
+#include "gpubench/analysis/compare.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/analysis/regression_gate.hpp"
+#include "gpubench/core/shapes_file.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

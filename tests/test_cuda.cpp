@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "gpubench/backend.hpp"
-#include "gpubench/registry.hpp"
-#include "gpubench/runner.hpp"
-#include "gpubench/verify.hpp"
+#include "gpubench/backends/backend.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/measure/runner.hpp"
+#include "gpubench/core/verify.hpp"
 
 #ifdef GPUBENCH_HAVE_CUDA
 #include <cuda_runtime.h>

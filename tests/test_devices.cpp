@@ -7,13 +7,13 @@
 #include <mutex>
 #include <thread>
 
-#include "gpubench/compare.hpp"
-#include "gpubench/devices.hpp"
-#include "gpubench/errors.hpp"
-#include "gpubench/mpi_session.hpp"
-#include "gpubench/plot.hpp"
-#include "gpubench/report.hpp"
-#include "gpubench/results_io.hpp"
+#include "gpubench/analysis/compare.hpp"
+#include "gpubench/measure/devices.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/measure/mpi_session.hpp"
+#include "gpubench/output/plot.hpp"
+#include "gpubench/output/report.hpp"
+#include "gpubench/output/results_io.hpp"
 
 using namespace gpubench;
 

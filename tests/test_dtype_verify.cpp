@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "gpubench/dtype.hpp"
-#include "gpubench/errors.hpp"
-#include "gpubench/host_matrix.hpp"
-#include "gpubench/verify.hpp"
+#include "gpubench/core/dtype.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/host_matrix.hpp"
+#include "gpubench/core/verify.hpp"
 
 using namespace gpubench;
 

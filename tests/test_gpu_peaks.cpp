@@ -1,7 +1,7 @@
 // The per-architecture peak table, checked against published data-sheet numbers.
 #include <gtest/gtest.h>
 
-#include "gpubench/gpu_peaks.hpp"
+#include "gpubench/backends/gpu_peaks.hpp"
 
 using namespace gpubench;
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "gpubench/backend.hpp"
-#include "gpubench/kernel_catalog.hpp"
-#include "gpubench/registry.hpp"
-#include "gpubench/verify.hpp"
+#include "gpubench/backends/backend.hpp"
+#include "gpubench/backends/kernel_catalog.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/core/verify.hpp"
 
 using namespace gpubench;
 

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "gpubench/errors.hpp"
-#include "gpubench/plot.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/output/plot.hpp"
 
 using namespace gpubench;
 

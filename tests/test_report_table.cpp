@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "gpubench/report.hpp"
+#include "gpubench/output/report.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "golden.hpp"
-#include "gpubench/report.hpp"
+#include "gpubench/output/report.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

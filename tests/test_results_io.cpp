@@ -7,9 +7,9 @@
 #include <fstream>
 #include <limits>
 
-#include "gpubench/errors.hpp"
-#include "gpubench/output_files.hpp"
-#include "gpubench/results_io.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/output/output_files.hpp"
+#include "gpubench/output/results_io.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

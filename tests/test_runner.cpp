@@ -3,7 +3,7 @@
 
 #include <atomic>
 
-#include "gpubench/runner.hpp"
+#include "gpubench/measure/runner.hpp"
 
 using namespace gpubench;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "gpubench/errors.hpp"
-#include "gpubench/shape.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/shape.hpp"
 
 using gpubench::parse_sizes;
 using gpubench::Shape;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "gpubench/stats.hpp"
+#include "gpubench/core/stats.hpp"
 
 using gpubench::compute_stats;
 

@@ -8,12 +8,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "gpubench/errors.hpp"
+#include "gpubench/core/errors.hpp"
 #include <nlohmann/json.hpp>
 
-#include "gpubench/pricing.hpp"
-#include "gpubench/results_io.hpp"
-#include "gpubench/verdict.hpp"
+#include "gpubench/analysis/pricing.hpp"
+#include "gpubench/output/results_io.hpp"
+#include "gpubench/analysis/verdict.hpp"
 
 using namespace gpubench;
 

@@ -1,0 +1,74 @@
+// Several runs side by side (`gpubench compare A.json B.json ...`): records aligned by case,
+// GFLOPS ratios to the first run, geometric means, and what differs between the machines.
+#pragma once
+
+#include <compare>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gpubench/core/record.hpp"
+#include "gpubench/output/report.hpp"
+
+namespace gpubench {
+
+// What makes two records "the same case" across runs. Host names are not part of it: comparing
+// a laptop with a cloud machine is the point. Ranks and GPU ordinals keep MPI and multi-GPU rows
+// apart.
+struct CaseKey {
+  std::int64_t m = 0, n = 0, k = 0;
+  DType dtype = DType::fp32;
+  std::string backend;
+  int device_index = -1;
+  int rank = 0;
+  auto operator<=>(const CaseKey&) const = default;
+  Shape shape() const { return {m, n, k}; }
+  // "1024 fp32 openblas", "4096x1024x512 bf16 cublas[1]", "... (rank 2)"
+  std::string label() const;
+};
+CaseKey case_key(const Record& r);
+
+struct NamedResults {
+  std::string name;  // shown in headers: usually the file name
+  Results results;
+};
+
+struct ComparedRow {
+  CaseKey key;
+  std::vector<const Record*> records;  // one per run; null where the run has no such case
+  // GFLOPS of run i over run 0, when both are ok.
+  std::optional<double> ratio(std::size_t i) const;
+  bool in_all_runs() const;
+};
+
+struct GeoMean {
+  std::string backend;
+  DType dtype = DType::fp32;
+  int rows = 0;                // cases ok in every run
+  std::vector<double> ratios;  // per run, over run 0 (ratios[0] == 1)
+};
+
+// A machine property that differs between the runs, with each run's value.
+struct MachineDifference {
+  std::string what;
+  std::vector<std::string> values;
+};
+
+struct Comparison {
+  std::vector<std::string> names;
+  std::vector<MachineDifference> differences;
+  std::vector<MachineDifference> same;  // properties identical in every run (values has one)
+  std::vector<ComparedRow> rows;        // in the order cases first appear, run 0 first
+  std::vector<GeoMean> geomeans;
+  bool any_interrupted = false;
+};
+
+// `runs` must outlive the Comparison (rows point into it).
+Comparison compare_runs(const std::vector<NamedResults>& runs);
+Comparison compare_runs(std::vector<NamedResults>&&) = delete;  // rows would dangle
+
+// Renders a comparison: table (terminal), markdown, csv (one line per case) or json.
+void write_comparison(std::ostream& os, const Comparison& c, Format f);
+
+}  // namespace gpubench

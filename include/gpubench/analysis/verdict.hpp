@@ -1,0 +1,110 @@
+// "Do I need a GPU?" answered from measurements: where the GPU overtakes the CPU (with and
+// without host-device copies), the speedups, whether the GPU pays for its price, and a roofline
+// note per shape. compute_verdict is a pure function of Results; write_verdict prints its result.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "gpubench/core/record.hpp"
+
+namespace gpubench {
+
+// Where a GPU-over-CPU ratio first exceeds a threshold (1 for "faster", the price ratio for "pays
+// off") across the measured square sizes, in increasing order. Sizes that were not measured are
+// never invented: a crossover lies "between" two measured sizes.
+struct Crossover {
+  enum class Kind {
+    no_data,  // no size had both a CPU and a GPU number
+    never,    // not ahead at the largest compared size (maybe at some smaller ones: ahead_at)
+    always,   // ahead at every compared size
+    between,  // behind at `below`, ahead at `above` and every larger compared size
+  };
+  Kind kind = Kind::no_data;
+  std::int64_t below = 0, above = 0;
+  std::int64_t smallest = 0, largest = 0;  // the compared range
+  std::vector<std::int64_t> ahead_at;      // sizes ahead below the crossover (noise, caches)
+};
+
+// `ahead[i]` says whether the GPU was ahead at sizes[i]; sizes ascending.
+Crossover find_crossover(const std::vector<std::int64_t>& sizes, const std::vector<bool>& ahead);
+
+// One square size where both devices have an ok row.
+struct SizePoint {
+  std::int64_t n = 0;
+  double cpu_gflops = 0;
+  std::string cpu_backend;
+  double gpu_gflops = 0;  // kernel only, best GPU row
+  std::string gpu_backend;
+  // Best end-to-end GFLOPS (copies included) per host memory kind ("pinned", "pageable").
+  std::vector<std::pair<std::string, double>> e2e_gflops;
+  double speedup() const { return gpu_gflops / cpu_gflops; }
+  std::optional<double> e2e_speedup(const std::string& host_memory) const;
+};
+
+// GFLOP per dollar at `usd_per_hour`: GFLOPS x 3600 s / price of that hour.
+double gflop_per_usd(double gflops, double usd_per_hour);
+
+struct DtypeVerdict {
+  std::string host;  // the host that measured it (Results can hold several)
+  DType dtype = DType::fp32;
+  DType cpu_dtype = DType::fp32;  // tf32 GPU rows compare with the CPU's fp32 rows
+  std::vector<SizePoint> points;  // ascending n
+  std::vector<std::int64_t> unpaired;  // square sizes measured on one side only (or not ok there)
+  std::string why_no_comparison;       // set when points is empty
+  Crossover kernel;                    // GPU kernel-only vs CPU
+  std::vector<std::pair<std::string, Crossover>> with_copies;  // per host memory kind
+  // With pricing: where GPU GFLOP/$ beats CPU GFLOP/$ (speedup > price ratio).
+  std::optional<Crossover> price_kernel;
+  std::vector<std::pair<std::string, Crossover>> price_with_copies;
+  std::optional<SizePoint> peak;  // the point of the highest kernel-only speedup
+};
+
+// The roofline position of one device for one shape and dtype.
+struct RooflineDevice {
+  std::string label;  // "CPU", "GPU 0"
+  std::optional<double> peak_gflops, bandwidth_gbs;
+  std::optional<double> ridge() const;  // FLOP per byte where memory and compute limits meet
+  // "memory" | "compute" | "unknown"
+  std::string bound(double intensity) const;
+};
+
+struct RooflineNote {
+  Shape shape;
+  DType dtype = DType::fp32;
+  double intensity = 0;  // 2MNK / bytes of A, B and C, each moved once
+  std::vector<RooflineDevice> devices;
+};
+
+// FLOP per byte moved at minimum: 2MNK / ((MK + KN + MN) x element bytes).
+double arithmetic_intensity(const Shape& s, DType d);
+
+struct Verdict {
+  std::vector<DtypeVerdict> dtypes;
+  std::vector<RooflineNote> roofline;
+  std::optional<Pricing> pricing;
+  std::vector<std::string> hosts;
+};
+
+// True when the results have ok rows from both a CPU and a GPU backend: the verdict has
+// something to say.
+bool verdict_applies(const Results& r);
+
+Verdict compute_verdict(const Results& r);
+
+// The block printed after the matmul table.
+void write_verdict(std::ostream& os, const Verdict& v);
+
+// The verdict for scripts (the "verdict" section of the results JSON): crossovers, speedups per
+// size, GFLOP per dollar and whether the GPU pays off, the roofline notes. Derived at write time.
+nlohmann::json verdict_to_json(const Verdict& v);
+
+// Plain words for a crossover: "from 512 on (between 256 and 512)".
+std::string describe_crossover(const Crossover& c);
+
+}  // namespace gpubench

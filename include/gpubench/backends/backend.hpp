@@ -1,0 +1,92 @@
+// The Backend interface: a way to multiply matrices on some device. Backends measure, never print.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gpubench/core/host_matrix.hpp"
+#include "gpubench/core/record.hpp"
+
+namespace gpubench {
+
+// Whether a backend can run a dtype/shape, and why not.
+struct Support {
+  bool ok = true;
+  std::string reason;
+  static Support yes() { return {}; }
+  static Support no(std::string why) { return {false, std::move(why)}; }
+};
+
+// The inputs of one case, filled by the Runner outside any timed region. A and B hold values that
+// are exactly representable in the dtype's storage format (see round_to_storage).
+struct Problem {
+  Shape shape;
+  DType dtype = DType::fp32;
+  const HostMatrix* a = nullptr;  // M x K, row-major
+  const HostMatrix* b = nullptr;  // K x N, row-major
+};
+
+// Options every backend may honour.
+struct BackendOptions {
+  int threads = 0;             // CPU threads; 0 = all cores
+  int device = 0;              // GPU ordinal
+  bool flush_l2 = false;       // GPU: overwrite the L2 between timed repetitions
+  bool pinned_host = true;     // GPU end-to-end: page-locked host buffers
+  bool end_to_end = true;      // GPU: also time copies + multiply
+};
+
+// A prepared case: operands allocated and loaded on the device, ready to be timed.
+class Case {
+ public:
+  virtual ~Case() = default;
+  // Runs `reps` multiplications back to back and returns the elapsed seconds measured with the
+  // backend's own clock (a steady clock on the CPU, CUDA events on the GPU stream).
+  virtual double time_kernel(int reps) = 0;
+  // One end-to-end repetition (host->device copies, multiply, device->host copy), in seconds;
+  // nullopt where it makes no sense (CPU backends).
+  virtual std::optional<double> time_end_to_end() { return std::nullopt; }
+  // Copies the result C (M x N, row-major) into `out` as doubles, for verification.
+  virtual void read_result(std::vector<double>& out) = 0;
+  // Warnings collected while timing (clock drops, throttling).
+  virtual std::vector<std::string> warnings() { return {}; }
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual DeviceKind device_kind() const = 0;
+  virtual int device_index() const { return -1; }
+  virtual std::string device_name() const = 0;
+  virtual Support supports(DType d, const Shape& s) const = 0;
+  // Bytes the backend must allocate on its device for the case (checked against free memory).
+  virtual std::size_t device_bytes(DType d, const Shape& s) const {
+    return s.operand_bytes(element_bytes(d));
+  }
+  // Free memory on the backend's device right now, or nullopt when unknown.
+  virtual std::optional<std::size_t> free_device_bytes() const { return std::nullopt; }
+  // Peak GFLOPS for the dtype on this device, when known.
+  virtual std::optional<double> peak_gflops(DType) const { return std::nullopt; }
+  // Threads used (CPU backends), after the backend applied the request.
+  virtual int threads() const { return 0; }
+  // Allocates and loads the operands. Throws BackendError (with the failing call) on failure.
+  virtual std::unique_ptr<Case> prepare(const Problem& p) = 0;
+};
+
+// A failure inside a backend (a failed allocation, a CUDA or cuBLAS error): the case's row says
+// why and the sweep goes on.
+struct BackendError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An allocation on the backend's device failed: the case is skipped (not failed) with the reason.
+struct OutOfMemoryError : BackendError {
+  using BackendError::BackendError;
+};
+
+}  // namespace gpubench

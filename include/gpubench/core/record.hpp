@@ -1,0 +1,158 @@
+// The one data model: what was measured (Record) and where (SystemInfo). Backends fill Records
+// through the Runner; reporters only read them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpubench/core/dtype.hpp"
+#include "gpubench/core/shape.hpp"
+#include "gpubench/core/stats.hpp"
+
+namespace gpubench {
+
+enum class DeviceKind { cpu, gpu };
+std::string to_string(DeviceKind k);
+
+enum class Status { ok, skipped, unsupported, failed };
+std::string to_string(Status s);
+
+// One measured (or refused) case: a shape, a dtype, a backend.
+struct Record {
+  Shape shape;
+  DType dtype = DType::fp32;
+  std::string backend;  // "openblas", "cublas", "kernel:naive"
+  DeviceKind device_kind = DeviceKind::cpu;
+  int device_index = -1;  // GPU ordinal, -1 for the CPU
+  std::string device_name;
+  std::string pci_bus_id;  // GPU rows: the card's PCI bus id, which tells identical cards apart
+  std::string host;  // hostname (several hosts appear under MPI)
+  int rank = 0;      // MPI rank that measured it
+
+  Status status = Status::ok;
+  std::string reason;  // why skipped / unsupported / failed; empty when ok
+
+  int threads = 0;     // CPU threads used (CPU backends)
+  int iterations = 0;  // timed multiplications in total
+  Stats seconds;       // per-multiplication time (kernel-only for GPU backends)
+  double gflops = 0;   // 2*M*N*K / median seconds / 1e9
+  std::optional<double> peak_gflops;  // the device's peak for this dtype, when known
+  std::optional<double> pct_of_peak;  // 100 * gflops / peak
+
+  // GPU only: copy A and B to the device, multiply, copy C back (one end-to-end repetition).
+  std::optional<Stats> end_to_end_seconds;
+  std::optional<double> end_to_end_gflops;
+  std::string host_memory;  // "pinned" | "pageable" for end-to-end numbers
+
+  // Verification against the fp64 reference: max |C - R| / sum_k |A_ik B_kj| over the checked
+  // entries, the tolerance it was held to, and how many entries were checked.
+  bool verified = false;
+  double max_rel_error = 0;
+  double tolerance = 0;
+  std::int64_t checked_entries = 0;
+
+  std::vector<std::string> warnings;  // e.g. clock dropped during the case, far below peak
+
+  double flops() const { return shape.flops(); }
+  bool ok() const { return status == Status::ok; }
+};
+
+struct CpuInfo {
+  std::string model;
+  int physical_cores = 0;
+  int logical_cpus = 0;
+  std::string simd;  // "avx512", "avx2", "sse4.2", "neon", ...
+  int fma_units = 0;
+  double clock_ghz = 0;        // 0 when unknown
+  std::string clock_source;    // "/proc/cpuinfo", "measured", "cpufreq max", ...
+  std::optional<double> peak_gflops_fp32, peak_gflops_fp64;  // estimates
+  std::string peak_note;       // how the estimate was made
+  // Host memory bandwidth for the roofline note: measured (a short STREAM triad) when known.
+  std::optional<double> memory_bandwidth_gbs;
+  std::string memory_bandwidth_note;  // how it was obtained
+};
+
+struct BlasInfo {
+  std::string name = "OpenBLAS";
+  std::string version;
+  std::string config;  // openblas_get_config()
+  std::string core;    // openblas_get_corename()
+  int threads = 0;     // openblas_get_num_threads() after setting
+  std::string parallel;  // "pthreads", "openmp", "sequential"
+};
+
+struct GpuInfo {
+  int index = 0;
+  std::string name;
+  std::string pci_bus_id;
+  int cc_major = 0, cc_minor = 0;
+  int sms = 0;
+  double sm_clock_mhz = 0;      // current, when telemetry has it
+  double max_sm_clock_mhz = 0;  // from device properties
+  double memory_clock_mhz = 0;
+  int memory_bus_width_bits = 0;
+  std::uint64_t memory_total_bytes = 0;
+  std::uint64_t l2_bytes = 0;
+  // Peak TFLOPS per dtype name ("fp32", ...) at max_sm_clock_mhz, absent where unknown.
+  std::vector<std::pair<std::string, double>> peak_gflops;
+  std::optional<double> peak_bandwidth_gbs;
+};
+
+struct SystemInfo {
+  std::string gpubench_version;
+  std::string command_line;
+  std::string start_time;  // ISO 8601 UTC
+  std::string hostname;
+  std::string os;
+  CpuInfo cpu;
+  BlasInfo blas;
+  bool cuda_built = false;
+  std::string cuda_status;  // "ok" or "no CUDA device: <reason>"
+  int driver_version = 0, runtime_version = 0, cublas_version = 0;
+  std::vector<GpuInfo> gpus;
+};
+
+// One memory-bandwidth measurement of `gpubench bandwidth`: a host STREAM kernel, a host<->device
+// copy or a device-to-device copy.
+struct BandwidthRecord {
+  std::string test;  // "host copy", "host triad", "H2D", "D2H", "D2D copy"
+  std::string host_memory;  // "pinned" | "pageable" for H2D/D2H; empty otherwise
+  DeviceKind device_kind = DeviceKind::cpu;
+  int device_index = -1;
+  std::string device_name;
+  std::string host;
+  Status status = Status::ok;
+  std::string reason;
+  int threads = 0;                // host threads (host tests)
+  std::uint64_t bytes = 0;        // bytes counted as moved by one repetition
+  int iterations = 0;
+  Stats seconds;                  // per repetition
+  double gbs = 0;                 // bytes / median seconds / 1e9
+  std::optional<double> peak_gbs;  // the link's or memory's peak, when known
+  std::optional<double> pct_of_peak;
+  std::string peak_note;          // where the peak comes from ("HBM: 2619 MHz x 5120 bits x 2")
+  bool ok() const { return status == Status::ok; }
+};
+
+// Prices the user gave (--price-cpu/--price-gpu or a preset) to turn GFLOPS into GFLOP per dollar.
+struct Pricing {
+  double cpu_usd_per_hour = 0;
+  double gpu_usd_per_hour = 0;
+  std::string source;  // "--price-cpu/--price-gpu" or "preset NAME (FILE)"
+};
+
+// Everything a run produced: the input of every reporter.
+struct Results {
+  SystemInfo system;
+  // Under MPI: every rank's SystemInfo, indexed by rank (system is rank 0's); empty for a run of
+  // one process.
+  std::vector<SystemInfo> ranks;
+  std::vector<Record> records;
+  std::vector<BandwidthRecord> bandwidth;  // filled by `gpubench bandwidth`; matmul leaves it empty
+  std::optional<Pricing> pricing;
+  bool interrupted = false;
+};
+
+}  // namespace gpubench

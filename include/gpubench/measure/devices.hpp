@@ -1,0 +1,89 @@
+// Several GPUs in one run: which ones (--device), one backend per GPU, every GPU at once
+// (--concurrent), and which card is slower than its siblings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gpubench/core/record.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/measure/runner.hpp"
+
+namespace gpubench {
+
+// Parses --device: "all" (every one of `gpu_count` GPUs), "N" or "N,M,..." (each once, in the
+// order given). Throws UsageError naming the bad token; when GPUs are present (gpu_count > 0), an
+// ordinal past the last one is an error too. Without GPUs, "all" is {0}, so that the GPU rows
+// appear and say why they are empty.
+std::vector<int> parse_device_spec(const std::string& spec, int gpu_count);
+
+// The GPUs one process measures. A --device the user gave is taken as it is; otherwise the
+// process's rank among those on its host picks one GPU (local rank modulo the GPU count), so that
+// `mpirun -np 2` on a 2-GPU machine measures each GPU once. A plain run is local rank 0: GPU 0.
+std::vector<int> devices_for_process(const std::string& spec, bool spec_given, int gpu_count,
+                                     int local_rank);
+
+// Every GPU entry once per device (bound to it: its `device` set, its create() given that
+// ordinal); CPU entries once. Order is kept: a GPU entry's copies follow each other.
+std::vector<BackendEntry> bind_to_devices(const std::vector<BackendEntry>& entries,
+                                          const std::vector<int>& devices);
+
+// --concurrent: the CPU entries first, alone (their threads would otherwise compete with the
+// threads feeding the GPUs); then every device at once, one host thread per device running that
+// device's GPU entries (each backend has its own stream). Every case starts on every device at the
+// same moment, so the cards are loaded together: what they reach side by side, sharing power,
+// cooling and the host. Records come back in the order of a sequential run.
+std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
+                                            const std::vector<int>& devices,
+                                            const BackendOptions& bopts, const RunOptions& opts,
+                                            const ProgressFn& progress = {});
+
+// Every selected device in turn (each GPU entry bound to each device), or with `concurrent` all of
+// them at once (run_matmul_concurrently).
+std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entries,
+                                          const std::vector<int>& devices, bool concurrent,
+                                          const BackendOptions& bopts, const RunOptions& opts,
+                                          const ProgressFn& progress = {});
+
+// The runner's records, each given the warnings of its copy in `reported` (the records as the
+// progress callback saw them, with warnings added on the way, e.g. "cut short by the interrupt").
+// Copies are matched by case (backend, device, shape, dtype), not by position: under --concurrent
+// they arrive in the order the devices finished, the runner's records in a sequential run's.
+// A record without a copy keeps its own warnings.
+std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
+                                            std::vector<Record> reported);
+
+// The rows of a process that could not run at all (under MPI: a rank without the GPU it was asked
+// for): one failed row per backend, device and case, each giving `reason`, so that the gathered
+// table shows the failure where that rank's numbers would be.
+std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
+                                const std::vector<int>& devices, const RunOptions& opts,
+                                const std::string& reason);
+
+// Fills what the runner does not know: the host and rank on every record, and the PCI bus id of
+// GPU records from `system`.
+void label_records(std::vector<Record>& records, const SystemInfo& system, int rank);
+
+// A GPU that reached notably less than the median GPU on one case (same backend, dtype, shape).
+struct SlowDevice {
+  std::string host;
+  int rank = 0;
+  int device_index = -1;
+  std::string pci_bus_id;
+  std::string backend;
+  Shape shape;
+  DType dtype = DType::fp32;
+  double gflops = 0;
+  double median_gflops = 0;  // of every GPU that ran the case
+  double pct_below = 0;      // 100 * (1 - gflops / median_gflops)
+};
+
+// Compares the GPUs (across devices, ranks and hosts) case by case; names every one more than
+// `threshold_pct` below the case's median. Cases measured on fewer than two GPUs are not compared.
+std::vector<SlowDevice> find_slow_devices(const Results& r, double threshold_pct = 5.0);
+
+// How many distinct GPUs (host, rank, device) have ok rows: the summary says whether any
+// comparison took place.
+int count_compared_devices(const Results& r);
+
+}  // namespace gpubench

@@ -1,0 +1,156 @@
+// Aligning several runs case by case; the numbers `gpubench compare` and the gate work from.
+#include "gpubench/analysis/compare.hpp"
+
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace gpubench {
+
+namespace {
+
+std::string version_triplet(int v, int major_div) {
+  // CUDA packs versions as major*1000 + minor*10 (driver, runtime) or major*10000 + minor*100 +
+  // patch (cuBLAS); 0 means unknown.
+  if (v <= 0) return "unknown";
+  if (major_div == 1000) return fmt::format("{}.{}", v / 1000, v % 1000 / 10);
+  return fmt::format("{}.{}.{}", v / 10000, v % 10000 / 100, v % 100);
+}
+
+std::string gpus(const SystemInfo& s) {
+  if (s.gpus.empty()) return "none";
+  std::string out;
+  for (const GpuInfo& g : s.gpus)
+    out += fmt::format("{}{} (sm_{}{}, {} SMs)", out.empty() ? "" : "; ", g.name, g.cc_major,
+                       g.cc_minor, g.sms);
+  return out;
+}
+
+std::string gpu_clocks(const SystemInfo& s) {
+  if (s.gpus.empty()) return "-";
+  std::string out;
+  for (const GpuInfo& g : s.gpus)
+    out += fmt::format("{}{:.0f} MHz SM max, {:.0f} MHz memory", out.empty() ? "" : "; ",
+                       g.max_sm_clock_mhz, g.memory_clock_mhz);
+  return out;
+}
+
+// The machine properties a reader needs to explain a difference, in the order they are printed.
+const std::vector<std::pair<std::string, std::function<std::string(const Results&)>>>&
+machine_properties() {
+  static const std::vector<std::pair<std::string, std::function<std::string(const Results&)>>> p = {
+      {"host", [](const Results& r) { return r.system.hostname; }},
+      {"OS", [](const Results& r) { return r.system.os; }},
+      {"CPU", [](const Results& r) { return r.system.cpu.model; }},
+      {"cores/threads",
+       [](const Results& r) {
+         return fmt::format("{} cores / {} threads", r.system.cpu.physical_cores,
+                            r.system.cpu.logical_cpus);
+       }},
+      {"SIMD", [](const Results& r) { return r.system.cpu.simd; }},
+      {"CPU clock",
+       [](const Results& r) {
+         return r.system.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz", r.system.cpu.clock_ghz)
+                                           : std::string("unknown");
+       }},
+      {"BLAS",
+       [](const Results& r) {
+         return fmt::format("{} {}", r.system.blas.name, r.system.blas.version);
+       }},
+      {"BLAS core", [](const Results& r) { return r.system.blas.core; }},
+      {"BLAS threads", [](const Results& r) { return std::to_string(r.system.blas.threads); }},
+      {"GPU", [](const Results& r) { return gpus(r.system); }},
+      {"GPU clocks", [](const Results& r) { return gpu_clocks(r.system); }},
+      {"driver", [](const Results& r) { return version_triplet(r.system.driver_version, 1000); }},
+      {"CUDA runtime",
+       [](const Results& r) { return version_triplet(r.system.runtime_version, 1000); }},
+      {"cuBLAS", [](const Results& r) { return version_triplet(r.system.cublas_version, 10000); }},
+      {"gpubench", [](const Results& r) { return r.system.gpubench_version; }},
+  };
+  return p;
+}
+
+}  // namespace
+
+std::string CaseKey::label() const {
+  std::string s = fmt::format("{} {} {}", Shape{m, n, k}.label(), to_string(dtype), backend);
+  if (device_index > 0) s += fmt::format("[{}]", device_index);
+  if (rank != 0) s += fmt::format(" (rank {})", rank);
+  return s;
+}
+
+CaseKey case_key(const Record& r) {
+  return {r.shape.m, r.shape.n, r.shape.k,
+          r.dtype,   r.backend, r.device_kind == DeviceKind::gpu ? r.device_index : -1,
+          r.rank};
+}
+
+std::optional<double> ComparedRow::ratio(std::size_t i) const {
+  const Record* a = records.empty() ? nullptr : records[0];
+  const Record* b = i < records.size() ? records[i] : nullptr;
+  if (!a || !b || !a->ok() || !b->ok() || !(a->gflops > 0) || !(b->gflops > 0)) return std::nullopt;
+  return b->gflops / a->gflops;
+}
+
+bool ComparedRow::in_all_runs() const {
+  for (const Record* r : records)
+    if (!r) return false;
+  return true;
+}
+
+Comparison compare_runs(const std::vector<NamedResults>& runs) {
+  Comparison c;
+  for (const NamedResults& run : runs) {
+    c.names.push_back(run.name);
+    c.any_interrupted = c.any_interrupted || run.results.interrupted;
+  }
+
+  for (const auto& [what, value_of] : machine_properties()) {
+    std::vector<std::string> values;
+    for (const NamedResults& run : runs) values.push_back(value_of(run.results));
+    bool same = true;
+    for (const auto& v : values) same = same && v == values.front();
+    if (same)
+      c.same.push_back({what, {values.front()}});
+    else
+      c.differences.push_back({what, values});
+  }
+
+  std::map<CaseKey, std::size_t> row_of;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    for (const Record& rec : runs[i].results.records) {
+      const CaseKey key = case_key(rec);
+      auto [it, fresh] = row_of.emplace(key, c.rows.size());
+      if (fresh) c.rows.push_back({key, std::vector<const Record*>(runs.size(), nullptr)});
+      // A case measured twice in one file (merged files): the first one counts.
+      const Record*& slot = c.rows[it->second].records[i];
+      if (!slot) slot = &rec;
+    }
+  }
+
+  // Geometric mean of the ratios per backend and dtype over the cases ok in every run: one
+  // number per pair that a slow or fast outlier size cannot dominate.
+  std::map<std::pair<std::string, DType>, std::size_t> mean_of;
+  std::vector<std::vector<double>> log_sums;
+  for (const ComparedRow& row : c.rows) {
+    bool all_ok = row.in_all_runs();
+    for (std::size_t i = 0; all_ok && i < runs.size(); ++i) all_ok = row.ratio(i).has_value();
+    if (!all_ok) continue;
+    auto [it, fresh] =
+        mean_of.emplace(std::make_pair(row.key.backend, row.key.dtype), c.geomeans.size());
+    if (fresh) {
+      c.geomeans.push_back({row.key.backend, row.key.dtype, 0, {}});
+      log_sums.emplace_back(runs.size(), 0.0);
+    }
+    ++c.geomeans[it->second].rows;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      log_sums[it->second][i] += std::log(*row.ratio(i));
+  }
+  for (std::size_t g = 0; g < c.geomeans.size(); ++g)
+    for (double s : log_sums[g]) c.geomeans[g].ratios.push_back(std::exp(s / c.geomeans[g].rows));
+  return c;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,83 @@
+// Price options and the preset file.
+#include "gpubench/analysis/pricing.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gpubench/core/errors.hpp"
+
+namespace gpubench {
+
+namespace {
+
+nlohmann::json read_preset_file(const std::string& file) {
+  std::ifstream f(file);
+  if (!f) throw UsageError(fmt::format("cannot read the price preset file '{}'", file));
+  std::stringstream text;
+  text << f.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false, true);  // comments allowed
+  if (j.is_discarded() || !j.is_object() || !j.contains("presets") || !j["presets"].is_object())
+    throw UsageError(fmt::format("'{}' is not a price preset file: expected a JSON object with "
+                                 "\"presets\": {{\"NAME\": {{\"cpu_usd_per_hour\": X, "
+                                 "\"gpu_usd_per_hour\": Y}}}}",
+                                 file));
+  return j["presets"];
+}
+
+double positive_price(const nlohmann::json& v, const std::string& what) {
+  if (!v.is_number() || !(v.get<double>() > 0))
+    throw UsageError(fmt::format("{} must be a positive number of dollars per hour", what));
+  return v.get<double>();
+}
+
+}  // namespace
+
+std::string default_price_file() {
+  if (const char* env = std::getenv("GPUBENCH_PRICE_FILE"); env && *env) return env;
+  return GPUBENCH_SOURCE_DIR "/bench/prices.json";
+}
+
+std::vector<std::string> price_preset_names(const std::string& file) {
+  std::vector<std::string> names;
+  const nlohmann::json presets = read_preset_file(file);  // items() must not outlive it
+  for (const auto& [name, value] : presets.items()) names.push_back(name);
+  return names;
+}
+
+std::optional<Pricing> resolve_pricing(const PriceOptions& o) {
+  for (const auto& [v, flag] : {std::pair{o.cpu_usd_per_hour, "--price-cpu"},
+                                std::pair{o.gpu_usd_per_hour, "--price-gpu"}})
+    if (v && !(*v > 0))
+      throw UsageError(fmt::format("{} must be a positive number of dollars per hour", flag));
+  if (o.preset.empty()) {
+    if (!o.cpu_usd_per_hour && !o.gpu_usd_per_hour) return std::nullopt;
+    if (!o.cpu_usd_per_hour || !o.gpu_usd_per_hour)
+      throw UsageError("--price-cpu and --price-gpu go together (or use --price-preset NAME)");
+    return Pricing{*o.cpu_usd_per_hour, *o.gpu_usd_per_hour, "--price-cpu/--price-gpu"};
+  }
+  const std::string file = o.file.empty() ? default_price_file() : o.file;
+  const nlohmann::json presets = read_preset_file(file);
+  if (!presets.contains(o.preset)) {
+    std::string known;
+    for (const auto& [name, value] : presets.items()) known += (known.empty() ? "" : ", ") + name;
+    throw UsageError(fmt::format("unknown price preset '{}' in '{}'; known: {}", o.preset, file,
+                                 known.empty() ? "none" : known));
+  }
+  const nlohmann::json& p = presets[o.preset];
+  const std::string where = fmt::format("preset '{}' in '{}':", o.preset, file);
+  if (!p.is_object() || !p.contains("cpu_usd_per_hour") || !p.contains("gpu_usd_per_hour"))
+    throw UsageError(where + " needs cpu_usd_per_hour and gpu_usd_per_hour");
+  Pricing price{positive_price(p["cpu_usd_per_hour"], where + " cpu_usd_per_hour"),
+                positive_price(p["gpu_usd_per_hour"], where + " gpu_usd_per_hour"),
+                fmt::format("preset {}", o.preset)};
+  if (o.cpu_usd_per_hour) price.cpu_usd_per_hour = *o.cpu_usd_per_hour;
+  if (o.gpu_usd_per_hour) price.gpu_usd_per_hour = *o.gpu_usd_per_hour;
+  if (o.cpu_usd_per_hour || o.gpu_usd_per_hour) price.source += ", overridden on the command line";
+  return price;
+}
+
+}  // namespace gpubench

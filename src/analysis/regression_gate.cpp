@@ -1,0 +1,106 @@
+// The regression gate: fail a CI run only for slowdowns larger than the threshold and the noise.
+#include "gpubench/analysis/regression_gate.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
+
+namespace gpubench {
+
+double parse_max_regression(const std::string& text) {
+  std::string s = text;
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (!s.empty() && s.back() == '%') s.pop_back();
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
+    throw UsageError(fmt::format(
+        "--max-regression '{}' is not a percentage; write e.g. 5% or 5 (five percent)", text));
+  if (v < 0 || v >= 100)
+    throw UsageError(fmt::format("--max-regression '{}' must be at least 0% and below 100%", text));
+  return v / 100.0;
+}
+
+// A run's noise as its median sees it: how far the fastest sample lies below the median. Unlike
+// the CV, it is not inflated by a few preempted (slow) samples; on a busy machine one of those
+// can push the CV past 100%, and a gate using it could then never fail.
+double run_spread(const Stats& s) {
+  if (s.samples < 2 || !(s.median > 0)) return 0.0;
+  return std::max(0.0, (s.median - s.min) / s.median);
+}
+
+GateResult regression_gate(const NamedResults& baseline, const NamedResults& current,
+                           double max_regression) {
+  GateResult g;
+  g.baseline_name = baseline.name;
+  g.current_name = current.name;
+  g.max_regression = max_regression;
+  const std::vector<NamedResults> runs{baseline, current};  // outlives the rows pointing into it
+  const Comparison c = compare_runs(runs);
+  for (const ComparedRow& row : c.rows) {
+    const Record* base = row.records[0];
+    const Record* now = row.records[1];
+    if (!base || !base->ok()) continue;  // nothing to hold the new run to
+    if (!now || (!now->ok() && now->status != Status::failed)) {
+      g.not_compared.push_back(
+          fmt::format("{}: {}", row.key.label(),
+                      now ? fmt::format("{} now ({})", to_string(now->status), now->reason)
+                          : std::string("not in the new run")));
+      continue;
+    }
+    Regression r;
+    r.key = row.key;
+    r.baseline_gflops = base->gflops;
+    if (now->status == Status::failed) {
+      r.now_failed = true;
+      g.regressed.push_back(r);
+      continue;
+    }
+    ++g.compared;
+    r.current_gflops = now->gflops;
+    r.drop = base->gflops > 0 ? 1.0 - now->gflops / base->gflops : 0.0;
+    r.spread = std::hypot(run_spread(base->seconds), run_spread(now->seconds));
+    if (r.drop > max_regression && r.drop > r.spread)
+      g.regressed.push_back(r);
+    else if (r.drop > 0 && (!g.worst_within_noise || r.drop > g.worst_within_noise->drop))
+      g.worst_within_noise = r;
+  }
+  return g;
+}
+
+void write_gate(std::ostream& os, const GateResult& g) {
+  const std::string rule =
+      fmt::format("a drop of more than {:.4g}% and more than the two runs' combined spread",
+                  100 * g.max_regression);
+  if (g.passed()) {
+    os << fmt::format(
+        "Regression gate: nothing regressed. {} case{} of {} compared with {} ({}).\n", g.compared,
+        g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
+    if (g.worst_within_noise) {
+      const Regression& w = *g.worst_within_noise;
+      os << fmt::format("- largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),
+                        100 * w.drop, 100 * w.spread);
+    }
+  } else {
+    os << fmt::format("Regression gate: {} case{} REGRESSED in {} against {} ({}):\n",
+                      g.regressed.size(), g.regressed.size() == 1 ? "" : "s", g.current_name,
+                      g.baseline_name, rule);
+    for (const Regression& r : g.regressed) {
+      if (r.now_failed)
+        os << fmt::format("- REGRESSED {}: ok in the baseline ({} GFLOPS), FAILED now\n",
+                          r.key.label(), format_gflops(r.baseline_gflops));
+      else
+        os << fmt::format("- REGRESSED {}: {} -> {} GFLOPS (-{:.1f}%, spread ±{:.1f}%)\n",
+                          r.key.label(), format_gflops(r.baseline_gflops),
+                          format_gflops(r.current_gflops), 100 * r.drop, 100 * r.spread);
+    }
+  }
+  for (const std::string& n : g.not_compared) os << "- not compared: " << n << "\n";
+}
+
+}  // namespace gpubench

@@ -1,0 +1,48 @@
+#include "gpu_backend.hpp"
+
+#include <fmt/format.h>
+
+#include "cuda_check.hpp"
+#include "gpubench/backends/gpu_peaks.hpp"
+
+namespace gpubench::cuda {
+
+DeviceCount count_devices() {
+  int count = 0;
+  if (const cudaError_t err = cudaGetDeviceCount(&count); err != cudaSuccess) {
+    cudaGetLastError();  // clear it, so that later calls do not report it again
+    return {0, fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
+                           cudaGetErrorName(err))};
+  }
+  if (count == 0) return {0, "no CUDA device: cudaGetDeviceCount found 0 devices"};
+  return {count, ""};
+}
+
+GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {
+  const auto [count, why_none] = count_devices();
+  if (count == 0) throw BackendError(why_none);
+  if (o.device < 0 || o.device >= count)
+    throw BackendError(fmt::format(
+        "--device {} does not exist: this machine has {} CUDA device{} (ordinals 0..{})", o.device,
+        count, count == 1 ? "" : "s", count - 1));
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(o.device));
+  GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&prop_, o.device));
+  int khz = 0;
+  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, o.device));
+  max_clock_mhz_ = khz / 1e3;
+}
+
+std::optional<std::size_t> GpuBackend::free_device_bytes() const {
+  std::size_t free = 0, total = 0;
+  if (cudaSetDevice(opts_.device) != cudaSuccess || cudaMemGetInfo(&free, &total) != cudaSuccess) {
+    cudaGetLastError();
+    return std::nullopt;
+  }
+  return free;
+}
+
+std::optional<double> GpuBackend::peak_gflops(DType d) const {
+  return gpu_peak_gflops(prop_.major, prop_.minor, prop_.multiProcessorCount, max_clock_mhz_, d);
+}
+
+}  // namespace gpubench::cuda

@@ -1,0 +1,44 @@
+// What every GPU backend shares: opening the device named by --device (with the reason when it
+// cannot be used), its properties, free memory and peak rates. Each backend adds its own cases.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <optional>
+#include <string>
+
+#include "gpubench/backends/backend.hpp"
+
+namespace gpubench::cuda {
+
+// How many CUDA devices this process can use, and why none when there are none: "no CUDA device:
+// ..." (no driver, a driver too old for this runtime, zero devices). Never throws or aborts, so a
+// machine without a GPU is a reason in the rows, not a crash.
+struct DeviceCount {
+  int count = 0;
+  std::string why_none;  // empty when count > 0
+};
+DeviceCount count_devices();
+
+class GpuBackend : public Backend {
+ public:
+  // Throws BackendError "no CUDA device: ..." (no driver, no device) or "--device N does not
+  // exist: ..." so the runner can put the reason in every row of the backend.
+  explicit GpuBackend(const BackendOptions& o);
+
+  DeviceKind device_kind() const override { return DeviceKind::gpu; }
+  int device_index() const override { return opts_.device; }
+  std::string device_name() const override { return prop_.name; }
+  std::optional<std::size_t> free_device_bytes() const override;
+  std::optional<double> peak_gflops(DType d) const override;
+
+  const BackendOptions& options() const { return opts_; }
+  const cudaDeviceProp& properties() const { return prop_; }
+
+ protected:
+  BackendOptions opts_;
+  cudaDeviceProp prop_{};
+  double max_clock_mhz_ = 0;
+};
+
+}  // namespace gpubench::cuda

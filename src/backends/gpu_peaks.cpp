@@ -1,0 +1,91 @@
+#include "gpubench/backends/gpu_peaks.hpp"
+
+namespace gpubench {
+
+std::string gpu_architecture_name(int cc_major, int cc_minor) {
+  switch (cc_major) {
+    case 7: return cc_minor >= 5 ? "Turing" : "Volta";
+    case 8: return cc_minor == 9 ? "Ada" : "Ampere";
+    case 9: return "Hopper";
+    case 10:
+    case 12: return "Blackwell";
+    default: return "unknown";
+  }
+}
+
+// Sources: NVIDIA architecture whitepapers and data sheets, cross-checked as peak = SMs x rate x
+// clock: V100 SXM2 80 SMs at 1.53 GHz (15.7 fp32, 7.8 fp64, 125 fp16 TFLOPS); A100 108 SMs at
+// 1.41 GHz (19.5 fp32 and fp64 tensor, 156 tf32, 312 fp16/bf16); H100 SXM 132 SMs (66.9 fp32 and
+// 67 fp64 tensor at 1.98 GHz, 495 tf32 and 989 bf16 at 1.83 GHz); B200 148 SMs (2.25 PFLOPS dense
+// bf16, 1.1 tf32). GeForce/professional splits (7.5, 8.6, 8.9, 12.0 tensor rates) stay unknown.
+std::optional<double> gpu_flops_per_clock_per_sm(int cc_major, int cc_minor, DType d) {
+  const int cc = cc_major * 10 + cc_minor;
+  switch (cc) {
+    case 70:  // Volta V100: 64 fp32, 32 fp64 lanes; 8 tensor cores x 64 fp16 FMA (fp32 acc. too)
+      switch (d) {
+        case DType::fp64: return 64;
+        case DType::fp32: return 128;
+        case DType::fp16: return 1024;
+        default: return std::nullopt;  // no tf32 or bf16 on Volta
+      }
+    case 75:  // Turing: 64 fp32 lanes, fp64 at 1/32
+      switch (d) {
+        case DType::fp64: return 4;
+        case DType::fp32: return 128;
+        default: return std::nullopt;  // fp16 with fp32 accumulation: full or half rate by SKU
+      }
+    case 80:  // A100: 64 fp32 lanes; fp64 through DMMA tensor cores (what cuBLAS DGEMM uses)
+      switch (d) {
+        case DType::fp64: return 128;
+        case DType::fp32: return 128;
+        case DType::tf32: return 1024;
+        case DType::fp16:
+        case DType::bf16: return 2048;
+      }
+      return std::nullopt;
+    case 86:  // GA10x, Ada: 128 fp32 lanes, fp64 at 1/64; tensor rates depend on the product
+    case 89:
+    case 120:  // consumer/workstation Blackwell, same split
+      switch (d) {
+        case DType::fp64: return 4;
+        case DType::fp32: return 256;
+        default: return std::nullopt;
+      }
+    case 87:  // Jetson Orin: 128 fp32 lanes; its fp64 and tensor rates are not published per SM
+      if (d == DType::fp32) return 256;
+      return std::nullopt;
+    case 90:  // H100/H200: 128 fp32 lanes, fp64 tensor cores at 2x the fp64 lanes
+      switch (d) {
+        case DType::fp64: return 256;
+        case DType::fp32: return 256;
+        case DType::tf32: return 2048;
+        case DType::fp16:
+        case DType::bf16: return 4096;
+      }
+      return std::nullopt;
+    case 100:  // B200: tensor cores at 2x Hopper per SM; its fp64 rate is not settled enough
+      switch (d) {
+        case DType::fp32: return 256;
+        case DType::tf32: return 4096;
+        case DType::fp16:
+        case DType::bf16: return 8192;
+        default: return std::nullopt;
+      }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<double> gpu_peak_gflops(int cc_major, int cc_minor, int sms, double sm_clock_mhz,
+                                      DType d) {
+  if (sms <= 0 || !(sm_clock_mhz > 0)) return std::nullopt;
+  const auto rate = gpu_flops_per_clock_per_sm(cc_major, cc_minor, d);
+  if (!rate) return std::nullopt;
+  return double(sms) * *rate * sm_clock_mhz * 1e6 / 1e9;
+}
+
+std::optional<double> gpu_peak_bandwidth_gbs(double memory_clock_mhz, int bus_width_bits) {
+  if (!(memory_clock_mhz > 0) || bus_width_bits <= 0) return std::nullopt;
+  return memory_clock_mhz * 1e6 * 2.0 * (bus_width_bits / 8.0) / 1e9;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,82 @@
+// `gpubench info`: the machine, the BLAS build and the backends this build offers.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "gpubench/backends/openblas.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/platform/sysinfo.hpp"
+
+namespace gpubench {
+
+namespace {
+struct InfoOptions {
+  int threads = 0;
+};
+
+int run_info(const InfoOptions& o, const std::string& command_line) {
+  const SystemInfo s = collect_system_info(command_line, o.threads);
+  auto& out = std::cout;
+  out << fmt::format("gpubench {}\n", s.gpubench_version);
+  out << fmt::format("host:       {} ({})\n", s.hostname, s.os);
+  out << fmt::format("CPU:        {}\n", s.cpu.model);
+  out << fmt::format("cores:      {} physical, {} logical\n", s.cpu.physical_cores, s.cpu.logical_cpus);
+  out << fmt::format("SIMD:       {} ({} FMA units per core assumed)\n", s.cpu.simd, s.cpu.fma_units);
+  out << fmt::format("clock:      {}\n", s.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz ({})", s.cpu.clock_ghz, s.cpu.clock_source) : "unknown");
+  if (s.cpu.peak_gflops_fp32)
+    out << fmt::format("CPU peak:   {:.0f} GFLOPS fp32, {:.0f} fp64 ({})\n", *s.cpu.peak_gflops_fp32,
+                       *s.cpu.peak_gflops_fp64, s.cpu.peak_note);
+  else
+    out << fmt::format("CPU peak:   {}\n", s.cpu.peak_note);
+  out << fmt::format("BLAS:       {} {} core={} parallel={} threads={}\n", s.blas.name,
+                     s.blas.version, s.blas.core, s.blas.parallel, s.blas.threads);
+  out << fmt::format("BLAS build: {}\n", s.blas.config);
+  if (s.gpus.empty()) {
+    out << fmt::format("GPU:        {}\n", s.cuda_status);
+  } else {
+    // cublas_version uses cuBLAS's own encoding: major * 10000 + minor * 100 + patch.
+    out << fmt::format("CUDA:       driver {}.{}, runtime {}.{}, cuBLAS {}.{}.{}\n",
+                       s.driver_version / 1000, (s.driver_version % 1000) / 10,
+                       s.runtime_version / 1000, (s.runtime_version % 1000) / 10,
+                       s.cublas_version / 10000, (s.cublas_version % 10000) / 100,
+                       s.cublas_version % 100);
+    for (const GpuInfo& g : s.gpus) {
+      out << fmt::format("GPU {}:      {} (bus {}), compute capability {}.{}, {} SMs, {:.1f} GiB, "
+                         "L2 {:.0f} MiB\n",
+                         g.index, g.name, g.pci_bus_id, g.cc_major, g.cc_minor, g.sms,
+                         double(g.memory_total_bytes) / (1ull << 30), double(g.l2_bytes) / (1 << 20));
+      out << fmt::format("            SM clock {:.0f} MHz now, {:.0f} MHz max; memory {:.0f} MHz x {} bits",
+                         g.sm_clock_mhz, g.max_sm_clock_mhz, g.memory_clock_mhz, g.memory_bus_width_bits);
+      if (g.peak_bandwidth_gbs) out << fmt::format(" ({:.0f} GB/s peak)", *g.peak_bandwidth_gbs);
+      out << "\n            peak at max clock:";
+      if (g.peak_gflops.empty()) out << " unknown for this architecture";
+      for (const auto& [d, v] : g.peak_gflops) out << fmt::format(" {} {:.1f} TFLOPS;", d, v / 1000);
+      out << "\n";
+    }
+  }
+  out << "backends:\n";
+  for (const BackendEntry& e : backend_registry()) {
+    std::string state = "available";
+    try {
+      e.create(BackendOptions{});
+    } catch (const std::exception& ex) {
+      state = std::string("unavailable: ") + ex.what();
+    }
+    out << fmt::format("  {:<18} {:<4} {}  [{}]\n", e.name, to_string(e.kind), e.description, state);
+  }
+  return 0;
+}
+}  // namespace
+
+void add_info_command(CLI::App& app, Action& action, const std::string& command_line) {
+  auto opts = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Print the CPU, OpenBLAS build, GPUs and backends");
+  cmd->add_option("--threads", opts->threads, "OpenBLAS threads to report (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([&action, opts, command_line] {
+    action = [opts, command_line] { return run_info(*opts, command_line); };
+  });
+}
+
+}  // namespace gpubench

@@ -1,0 +1,53 @@
+// `gpubench plot A.json [B.json ...] -o sweep.svg|sweep.html`: the sweep chart from saved results.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/output/plot.hpp"
+#include "gpubench/output/results_io.hpp"
+
+namespace gpubench {
+
+namespace {
+
+struct PlotOptions {
+  std::vector<std::string> inputs;
+  std::string output;
+};
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+int run_plot(const PlotOptions& o) {
+  const bool html = ends_with(o.output, ".html") || ends_with(o.output, ".htm");
+  if (!html && !ends_with(o.output, ".svg"))
+    throw UsageError(fmt::format("-o {}: the chart is written as .svg or .html", o.output));
+  std::vector<Results> results;
+  for (const std::string& path : o.inputs) results.push_back(read_results_file(path));
+  const std::vector<std::string> labels = plot_labels(o.inputs, results);
+  std::vector<PlotInput> inputs;
+  for (std::size_t i = 0; i < results.size(); ++i)
+    inputs.push_back({labels[i], std::move(results[i])});
+  const std::string svg = render_svg(inputs);
+  write_file_atomically(o.output, html ? render_html(svg, "gpubench sweep") : svg);
+  std::cout << fmt::format("wrote {} ({} input{})\n", o.output, inputs.size(),
+                           inputs.size() == 1 ? "" : "s");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_plot_command(CLI::App& app, Action& action, const std::string&) {
+  auto o = std::make_shared<PlotOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "plot", "Chart GFLOPS and GPU speedup against size from saved JSON results (SVG or HTML)");
+  cmd->add_option("inputs", o->inputs, "Results files written by `gpubench matmul --output X.json`")
+      ->required();
+  cmd->add_option("-o,--output", o->output, "The chart: FILE.svg or FILE.html")->required();
+  cmd->callback([&action, o] { action = [o] { return run_plot(*o); }; });
+}
+
+}  // namespace gpubench

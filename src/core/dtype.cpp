@@ -1,0 +1,102 @@
+#include "gpubench/core/dtype.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+#include "gpubench/core/errors.hpp"
+
+namespace gpubench {
+
+std::string_view to_string(DType d) {
+  switch (d) {
+    case DType::fp64: return "fp64";
+    case DType::fp32: return "fp32";
+    case DType::tf32: return "tf32";
+    case DType::fp16: return "fp16";
+    case DType::bf16: return "bf16";
+  }
+  return "?";
+}
+
+std::optional<DType> parse_dtype(std::string_view s) {
+  for (DType d : kAllDTypes)
+    if (to_string(d) == s) return d;
+  if (s == "float" || s == "float32" || s == "f32") return DType::fp32;
+  if (s == "double" || s == "float64" || s == "f64") return DType::fp64;
+  if (s == "half" || s == "float16" || s == "f16") return DType::fp16;
+  if (s == "bfloat16") return DType::bf16;
+  return std::nullopt;
+}
+
+std::vector<DType> parse_dtype_list(std::string_view s) {
+  std::vector<DType> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t comma = s.find(',', start);
+    if (comma == std::string_view::npos) comma = s.size();
+    std::string_view tok = s.substr(start, comma - start);
+    auto d = parse_dtype(tok);
+    if (!d)
+      throw UsageError("unknown dtype '" + std::string(tok) +
+                       "' in --dtype; expected a comma-separated list of fp64, fp32, tf32, fp16, bf16");
+    bool seen = false;
+    for (DType e : out) seen = seen || e == *d;
+    if (!seen) out.push_back(*d);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::size_t element_bytes(DType d) {
+  switch (d) {
+    case DType::fp64: return 8;
+    case DType::fp32:
+    case DType::tf32: return 4;
+    case DType::fp16:
+    case DType::bf16: return 2;
+  }
+  return 4;
+}
+
+double storage_unit_roundoff(DType d) {
+  switch (d) {
+    case DType::fp64: return std::ldexp(1.0, -53);
+    case DType::fp32:
+    case DType::tf32: return std::ldexp(1.0, -24);
+    case DType::fp16: return std::ldexp(1.0, -11);
+    case DType::bf16: return std::ldexp(1.0, -8);
+  }
+  return 0;
+}
+
+double compute_unit_roundoff(DType d) {
+  // fp16/bf16 products of storage-exact inputs are exact in fp32 and accumulate in fp32.
+  return d == DType::fp64 ? std::ldexp(1.0, -53) : std::ldexp(1.0, -24);
+}
+
+namespace {
+// Round-to-nearest-even of a float's mantissa to `keep` bits (of 23). Valid in the normal range of
+// the narrower format, which is where gpubench's inputs (|x| in [0.125, 1]) live.
+float round_mantissa(float x, int keep) {
+  auto bits = std::bit_cast<std::uint32_t>(x);
+  const int drop = 23 - keep;
+  const std::uint32_t half = (1u << (drop - 1)) - 1;
+  bits += half + ((bits >> drop) & 1u);
+  bits &= ~((1u << drop) - 1u);
+  return std::bit_cast<float>(bits);
+}
+}  // namespace
+
+double round_to_storage(DType d, double v) {
+  switch (d) {
+    case DType::fp64: return v;
+    case DType::fp32:
+    case DType::tf32: return double(float(v));
+    case DType::fp16: return double(round_mantissa(float(v), 10));
+    case DType::bf16: return double(round_mantissa(float(v), 7));
+  }
+  return v;
+}
+
+}  // namespace gpubench

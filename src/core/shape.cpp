@@ -1,0 +1,187 @@
+#include "gpubench/core/shape.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "gpubench/core/errors.hpp"
+
+namespace gpubench {
+
+const char* const kSizesGrammar =
+    "--sizes grammar (items separated by commas):\n"
+    "  N                 a square N x N x N multiplication, e.g. 1024\n"
+    "  A..B              powers-of-two steps from A to B (doubling), e.g. 128..8192\n"
+    "  A..B:+S           arithmetic steps of S, e.g. 128..1024:+128\n"
+    "  A..B:xF           geometric steps of factor F, e.g. 256..4096:x4\n"
+    "  MxNxK             a rectangular shape: C is M x N, K is the inner dimension, e.g. 4096x1024x512\n"
+    "  MxN               the same with K = N\n"
+    "  every number is a positive integer; e.g. --sizes 128..1024,3000,4096x1024x512";
+
+std::string Shape::label() const {
+  if (square()) return std::to_string(m);
+  return fmt::format("{}x{}x{}", m, n, k);
+}
+
+std::size_t Shape::operand_bytes(std::size_t elem) const {
+  // A (M*K) + B (K*N) + C (M*N), each times the element size, with overflow checks.
+  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
+  std::size_t total = 0;
+  const std::int64_t dims[3][2] = {{m, k}, {k, n}, {m, n}};
+  for (const auto& d : dims) {
+    const auto r = std::size_t(d[0]), c = std::size_t(d[1]);
+    if (r != 0 && c > kMax / r) return kMax;
+    const std::size_t count = r * c;
+    if (elem != 0 && count > kMax / elem) return kMax;
+    const std::size_t bytes = count * elem;
+    if (total > kMax - bytes) return kMax;
+    total += bytes;
+  }
+  return total;
+}
+
+namespace {
+// BLAS takes 32-bit ints for dimensions.
+constexpr std::int64_t kMaxDim = std::numeric_limits<std::int32_t>::max();
+}  // namespace
+
+std::int64_t parse_dimension(std::string_view num, std::string_view what) {
+  if (num.empty()) throw UsageError(fmt::format("missing {}", what));
+  if (num.front() == '-') throw UsageError(fmt::format("{} '{}' is negative", what, num));
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (ec == std::errc::result_out_of_range)
+    throw UsageError(fmt::format("{} '{}' is too large", what, num));
+  if (ec != std::errc() || ptr != num.data() + num.size())
+    throw UsageError(fmt::format("{} '{}' is not a positive integer", what, num));
+  if (v == 0) throw UsageError(fmt::format("{} must be positive, got 0", what));
+  if (v > std::uint64_t(kMaxDim))
+    throw UsageError(
+        fmt::format("{} {} exceeds the largest BLAS dimension {}", what, v, kMaxDim));
+  return std::int64_t(v);
+}
+
+void check_shape_bytes(const Shape& s) {
+  // fp64 is the widest element: a shape whose fp64 operands overflow size_t can never run.
+  if (s.operand_bytes(8) == std::numeric_limits<std::size_t>::max())
+    throw UsageError(fmt::format("the operands of {} overflow a {}-bit byte count", s.label(),
+                                 8 * sizeof(std::size_t)));
+}
+
+namespace {
+// A range that expands into more sizes than this is surely a typo.
+constexpr std::size_t kMaxSizes = 4096;
+
+[[noreturn]] void fail(std::string_view token, const std::string& why) {
+  throw UsageError(fmt::format("invalid --sizes item '{}': {}\n{}", token, why, kSizesGrammar));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::int64_t parse_positive(std::string_view item, std::string_view num, const char* what) {
+  try {
+    return parse_dimension(num, what);
+  } catch (const UsageError& e) {
+    fail(item, e.what());
+  }
+}
+
+void check_bytes(std::string_view item, const Shape& s) {
+  try {
+    check_shape_bytes(s);
+  } catch (const UsageError& e) {
+    fail(item, e.what());
+  }
+}
+
+void parse_range(std::string_view item, std::string_view body, std::vector<Shape>& out) {
+  const auto dots = body.find("..");
+  std::string_view ends = body, step;
+  const auto colon = body.find(':');
+  if (colon != std::string_view::npos) {
+    ends = body.substr(0, colon);
+    step = body.substr(colon + 1);
+    if (step.empty()) fail(item, "':' must be followed by a step, '+S' or 'xF'");
+  }
+  const std::int64_t lo = parse_positive(item, trim(ends.substr(0, dots)), "range start");
+  const std::int64_t hi = parse_positive(item, trim(ends.substr(dots + 2)), "range end");
+  if (lo > hi)
+    fail(item, fmt::format("range start {} is greater than its end {} (write {}..{})", lo, hi, hi,
+                           lo));
+  char kind = 'x';
+  std::int64_t by = 2;
+  if (!step.empty()) {
+    kind = step.front();
+    if (kind != '+' && kind != 'x' && kind != '*')
+      fail(item, fmt::format("step '{}' must start with '+' (arithmetic) or 'x' (geometric)", step));
+    by = parse_positive(item, step.substr(1), "step");
+    if (kind != '+' && by < 2) fail(item, "a geometric factor must be at least 2");
+  }
+  std::size_t count = 0;
+  for (std::int64_t v = lo; v <= hi;) {
+    if (++count > kMaxSizes)
+      fail(item, fmt::format("expands to more than {} sizes", kMaxSizes));
+    Shape s{v, v, v};
+    check_bytes(item, s);
+    out.push_back(s);
+    if (kind == '+') {
+      if (v > hi - by) break;
+      v += by;
+    } else {
+      if (v > hi / by) break;
+      v *= by;
+    }
+  }
+}
+
+void parse_shape(std::string_view item, std::string_view body, std::vector<Shape>& out) {
+  std::int64_t dims[3];
+  int count = 0;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t x = body.find_first_of("xX", start);
+    std::string_view tok = body.substr(start, x == std::string_view::npos ? body.npos : x - start);
+    if (count == 3) fail(item, "a shape has at most three dimensions, MxNxK");
+    static const char* const names[] = {"M", "N", "K"};
+    const char* what = count == 0 && x == body.npos ? "size" : names[count];
+    dims[count] = parse_positive(item, trim(tok), what);
+    ++count;
+    if (x == std::string_view::npos) break;
+    start = x + 1;
+  }
+  Shape s;
+  if (count == 1) s = {dims[0], dims[0], dims[0]};
+  if (count == 2) s = {dims[0], dims[1], dims[1]};
+  if (count == 3) s = {dims[0], dims[1], dims[2]};
+  check_bytes(item, s);
+  out.push_back(s);
+}
+
+}  // namespace
+
+std::vector<Shape> parse_sizes(std::string_view spec) {
+  std::vector<Shape> out;
+  if (trim(spec).empty()) fail(spec, "empty size list");
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    std::size_t comma = spec.find(',', start);
+    if (comma == std::string_view::npos) comma = spec.size();
+    const std::string_view item = trim(spec.substr(start, comma - start));
+    if (item.empty()) fail(spec, "empty item between commas");
+    if (item.find("..") != std::string_view::npos)
+      parse_range(item, item, out);
+    else
+      parse_shape(item, item, out);
+    if (out.size() > kMaxSizes) fail(spec, fmt::format("more than {} sizes", kMaxSizes));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,293 @@
+// Rendering a Comparison: the terminal table, markdown, csv and json of `gpubench compare`.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gpubench/analysis/compare.hpp"
+#include "gpubench/core/format_util.hpp"
+
+namespace gpubench {
+
+namespace {
+
+// Runs are called A, B, C... in headers; the legend maps letters to file names.
+std::string letter(std::size_t i) {
+  return i < 26 ? std::string(1, char('A' + i)) : fmt::format("R{}", i + 1);
+}
+
+std::string gflops_cell(const Record* r) {
+  if (!r) return "absent";
+  if (!r->ok()) return r->status == Status::failed ? "FAILED" : to_string(r->status);
+  return format_gflops(r->gflops);
+}
+
+std::string ratio_cell(const std::optional<double>& q) {
+  return q ? fmt::format("{:.2f}x", *q) : std::string("-");
+}
+
+std::string presence(const ComparedRow& row) {
+  std::string in, out;
+  for (std::size_t i = 0; i < row.records.size(); ++i) {
+    std::string& list = row.records[i] ? in : out;
+    list += (list.empty() ? "" : ", ") + letter(i);
+  }
+  return fmt::format("only in {} (absent from {})", in, out);
+}
+
+// Plain aligned columns; the first `left` columns are left-aligned.
+void write_aligned(std::ostream& os, const std::vector<std::vector<std::string>>& rows,
+                   std::size_t left, const std::string& indent = "") {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (width.size() <= c) width.push_back(0);
+      // Column widths count characters, not bytes ("±" and "×" are two bytes).
+      std::size_t chars = 0;
+      for (unsigned char ch : row[c]) chars += (ch & 0xC0) != 0x80;
+      width[c] = std::max(width[c], chars);
+    }
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      std::size_t chars = 0;
+      for (unsigned char ch : row[c]) chars += (ch & 0xC0) != 0x80;
+      const std::string pad(width[c] - chars, ' ');
+      line += c < left ? row[c] + pad : pad + row[c];
+      if (c + 1 < row.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    os << line << "\n";
+  }
+}
+
+std::vector<std::string> header_cells(const Comparison& c) {
+  std::vector<std::string> h{"shape", "dtype", "backend"};
+  for (std::size_t i = 0; i < c.names.size(); ++i) h.push_back("GFLOPS " + letter(i));
+  for (std::size_t i = 1; i < c.names.size(); ++i) h.push_back(letter(i) + "/" + letter(0));
+  return h;
+}
+
+std::vector<std::string> row_cells(const ComparedRow& row) {
+  std::string backend = row.key.backend;
+  if (row.key.device_index > 0) backend += fmt::format("[{}]", row.key.device_index);
+  if (row.key.rank != 0) backend += fmt::format(" rank {}", row.key.rank);
+  std::vector<std::string> cells{row.key.shape().label(), std::string(to_string(row.key.dtype)),
+                                 backend};
+  for (const Record* r : row.records) cells.push_back(gflops_cell(r));
+  for (std::size_t i = 1; i < row.records.size(); ++i) cells.push_back(ratio_cell(row.ratio(i)));
+  return cells;
+}
+
+void write_table_form(std::ostream& os, const Comparison& c) {
+  os << fmt::format("Comparing {} runs (ratios are GFLOPS over run A; higher is faster):\n",
+                    c.names.size());
+  for (std::size_t i = 0; i < c.names.size(); ++i)
+    os << fmt::format("  {} = {}\n", letter(i), c.names[i]);
+  if (c.any_interrupted) os << "  (at least one run was interrupted: partial results)\n";
+  os << "\n";
+  if (c.differences.empty()) {
+    os << "Machines: no difference in CPU, BLAS, GPU, driver or clocks.\n";
+  } else {
+    os << "Machine differences:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const MachineDifference& d : c.differences) {
+      std::vector<std::string> cells{d.what + ":"};
+      for (std::size_t i = 0; i < d.values.size(); ++i)
+        cells.push_back(letter(i) + " " + d.values[i]);
+      rows.push_back(cells);
+    }
+    write_aligned(os, rows, rows.empty() ? 0 : rows.front().size(), "  ");
+  }
+  std::string same;
+  for (const MachineDifference& s : c.same)
+    if (s.what == "CPU" || s.what == "BLAS" || s.what == "BLAS core" || s.what == "GPU")
+      same += fmt::format("{}{} {}", same.empty() ? "" : ", ", s.what, s.values.front());
+  if (!same.empty()) os << "Same in every run: " << same << "\n";
+  os << "\n";
+
+  std::vector<std::vector<std::string>> rows{header_cells(c)};
+  for (const ComparedRow& row : c.rows) rows.push_back(row_cells(row));
+  write_aligned(os, rows, 3);
+
+  if (!c.geomeans.empty() && c.names.size() > 1) {
+    os << "\nGeometric mean of the ratios (cases ok in every run):\n";
+    std::vector<std::vector<std::string>> g;
+    for (const GeoMean& m : c.geomeans) {
+      std::vector<std::string> cells{m.backend, std::string(to_string(m.dtype)),
+                                     fmt::format("{} case{}", m.rows, m.rows == 1 ? "" : "s")};
+      for (std::size_t i = 1; i < m.ratios.size(); ++i)
+        cells.push_back(fmt::format("{}/{} {:.2f}x", letter(i), letter(0), m.ratios[i]));
+      g.push_back(cells);
+    }
+    write_aligned(os, g, 2, "  ");
+  }
+  bool heading = false;
+  for (const ComparedRow& row : c.rows) {
+    if (row.in_all_runs()) continue;
+    if (!heading) os << "\nCases not in every run:\n", heading = true;
+    os << fmt::format("  {}: {}\n", row.key.label(), presence(row));
+  }
+}
+
+std::string md(std::string s) {
+  std::string out;
+  for (char ch : s) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+  return out;
+}
+
+void write_markdown_form(std::ostream& os, const Comparison& c) {
+  os << fmt::format("### gpubench compare: {} runs\n\n", c.names.size());
+  for (std::size_t i = 0; i < c.names.size(); ++i)
+    os << fmt::format("- **{}** = `{}`\n", letter(i), c.names[i]);
+  if (c.any_interrupted) os << "- at least one run was interrupted: partial results\n";
+  os << "\n";
+  if (!c.differences.empty()) {
+    os << "| machine |";
+    for (std::size_t i = 0; i < c.names.size(); ++i) os << " " << letter(i) << " |";
+    os << "\n|---|";
+    for (std::size_t i = 0; i < c.names.size(); ++i) os << "---|";
+    os << "\n";
+    for (const MachineDifference& d : c.differences) {
+      os << "| " << md(d.what) << " |";
+      for (const auto& v : d.values) os << " " << md(v) << " |";
+      os << "\n";
+    }
+    os << "\n";
+  } else {
+    os << "Machines: no difference in CPU, BLAS, GPU, driver or clocks.\n\n";
+  }
+  const auto head = header_cells(c);
+  os << "|";
+  for (const auto& h : head) os << " " << h << " |";
+  os << "\n|";
+  for (std::size_t i = 0; i < head.size(); ++i) os << (i == 1 || i == 2 ? "---|" : "---:|");
+  os << "\n";
+  for (const ComparedRow& row : c.rows) {
+    os << "|";
+    for (const auto& cell : row_cells(row)) os << " " << md(cell) << " |";
+    os << "\n";
+  }
+  if (!c.geomeans.empty() && c.names.size() > 1) {
+    os << "\n**Geometric mean of the ratios** (cases ok in every run)\n\n";
+    os << "| backend | dtype | cases |";
+    for (std::size_t i = 1; i < c.names.size(); ++i)
+      os << " " << letter(i) << "/" << letter(0) << " |";
+    os << "\n|---|---|---:|";
+    for (std::size_t i = 1; i < c.names.size(); ++i) os << "---:|";
+    os << "\n";
+    for (const GeoMean& m : c.geomeans) {
+      os << fmt::format("| {} | {} | {} |", md(m.backend), to_string(m.dtype), m.rows);
+      for (std::size_t i = 1; i < m.ratios.size(); ++i)
+        os << fmt::format(" {:.2f}x |", m.ratios[i]);
+      os << "\n";
+    }
+  }
+  bool heading = false;
+  for (const ComparedRow& row : c.rows) {
+    if (row.in_all_runs()) continue;
+    if (!heading) os << "\n**Cases not in every run**\n\n", heading = true;
+    os << fmt::format("- {}: {}\n", md(row.key.label()), presence(row));
+  }
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+void write_csv_form(std::ostream& os, const Comparison& c) {
+  std::string line = "m,n,k,dtype,backend,device_index,rank";
+  for (std::size_t i = 0; i < c.names.size(); ++i)
+    line += fmt::format(",status_{0},gflops_{0}", letter(i));
+  for (std::size_t i = 1; i < c.names.size(); ++i) line += fmt::format(",ratio_{}", letter(i));
+  os << line << "\n";
+  for (const ComparedRow& row : c.rows) {
+    line = fmt::format("{},{},{},{},{},{},{}", row.key.m, row.key.n, row.key.k,
+                       to_string(row.key.dtype), csv_field(row.key.backend), row.key.device_index,
+                       row.key.rank);
+    for (const Record* r : row.records) {
+      const std::string status = !r                            ? "absent"
+                                 : r->status == Status::failed ? "failed"
+                                                               : to_string(r->status);
+      line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->gflops) : "");
+    }
+    for (std::size_t i = 1; i < row.records.size(); ++i) {
+      const auto q = row.ratio(i);
+      line += fmt::format(",{}", q ? fmt::format("{}", *q) : "");
+    }
+    os << line << "\n";
+  }
+}
+
+void write_json_form(std::ostream& os, const Comparison& c) {
+  using json = nlohmann::ordered_json;
+  const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json runs = json::array();
+  for (std::size_t i = 0; i < c.names.size(); ++i)
+    runs.push_back({{"label", letter(i)}, {"name", c.names[i]}});
+  json differences = json::array();
+  for (const MachineDifference& d : c.differences)
+    differences.push_back({{"what", d.what}, {"values", d.values}});
+  json rows = json::array();
+  for (const ComparedRow& row : c.rows) {
+    json per_run = json::array();
+    for (std::size_t i = 0; i < row.records.size(); ++i) {
+      const Record* r = row.records[i];
+      const auto q = row.ratio(i);
+      if (!r) {
+        per_run.push_back(nullptr);
+        continue;
+      }
+      per_run.push_back({{"status", r->status == Status::failed ? "failed" : to_string(r->status)},
+                         {"gflops", r->ok() ? num(r->gflops) : json(nullptr)},
+                         {"cv", r->ok() ? num(r->seconds.cv()) : json(nullptr)},
+                         {"ratio", q ? num(*q) : json(nullptr)}});
+    }
+    rows.push_back({{"shape", {{"m", row.key.m}, {"n", row.key.n}, {"k", row.key.k}}},
+                    {"label", row.key.shape().label()},
+                    {"dtype", std::string(to_string(row.key.dtype))},
+                    {"backend", row.key.backend},
+                    {"device_index", row.key.device_index},
+                    {"rank", row.key.rank},
+                    {"in_every_run", row.in_all_runs()},
+                    {"runs", per_run}});
+  }
+  json geomeans = json::array();
+  for (const GeoMean& m : c.geomeans) {
+    json ratios = json::array();
+    for (double q : m.ratios) ratios.push_back(num(q));
+    geomeans.push_back({{"backend", m.backend},
+                        {"dtype", std::string(to_string(m.dtype))},
+                        {"cases", m.rows},
+                        {"ratios", ratios}});
+  }
+  os << json{{"runs", runs},
+             {"machine_differences", differences},
+             {"rows", rows},
+             {"geomeans", geomeans},
+             {"any_interrupted", c.any_interrupted}}
+            .dump(2)
+     << "\n";
+}
+
+}  // namespace
+
+void write_comparison(std::ostream& os, const Comparison& c, Format f) {
+  switch (f) {
+    case Format::markdown:
+      return write_markdown_form(os, c);
+    case Format::csv:
+      return write_csv_form(os, c);
+    case Format::json:
+      return write_json_form(os, c);
+    case Format::table:
+    case Format::gbench_json:
+      return write_table_form(os, c);
+  }
+}
+
+}  // namespace gpubench

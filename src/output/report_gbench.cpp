@@ -1,0 +1,88 @@
+// Google Benchmark's JSON layout, so its tools/compare.py and CI trackers that read that format
+// (github-action-benchmark's "googlecpp", Bencher, ...) take gpubench output unchanged.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gpubench/output/report.hpp"
+
+namespace gpubench {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// "matmul/openblas/fp32/1024", with "/gpu1" or "/rank3" where several devices or ranks ran.
+std::string benchmark_name(const Results& r, const Record& rec) {
+  bool many_devices = false, many_ranks = false;
+  for (const Record& o : r.records) {
+    many_devices = many_devices || (o.device_kind == DeviceKind::gpu && o.device_index > 0);
+    many_ranks = many_ranks || o.rank != 0;
+  }
+  std::string name =
+      fmt::format("matmul/{}/{}/{}", rec.backend, to_string(rec.dtype), rec.shape.label());
+  if (many_devices && rec.device_kind == DeviceKind::gpu)
+    name += fmt::format("/gpu{}", rec.device_index);
+  if (many_ranks) name += fmt::format("/rank{}", rec.rank);
+  return name;
+}
+
+}  // namespace
+
+void write_gbench_json(std::ostream& os, const Results& r) {
+  const SystemInfo& s = r.system;
+  json context = {
+      {"date", s.start_time},
+      {"host_name", s.hostname},
+      {"executable", "gpubench"},
+      {"num_cpus", s.cpu.logical_cpus},
+      {"mhz_per_cpu", int(s.cpu.clock_ghz * 1000 + 0.5)},
+      {"cpu_scaling_enabled", false},
+      {"caches", json::array()},
+      {"load_avg", json::array()},
+      {"library_build_type", "release"},
+      // Not part of Google Benchmark's context; its tools ignore keys they do not know.
+      {"gpubench_version", s.gpubench_version},
+      {"command_line", s.command_line},
+      {"cpu_model", s.cpu.model},
+      {"blas", fmt::format("{} {} core={} threads={}", s.blas.name, s.blas.version, s.blas.core,
+                           s.blas.threads)},
+      {"interrupted", r.interrupted},
+  };
+  if (!s.gpus.empty()) {
+    context["gpu"] = s.gpus.front().name;
+    context["cuda_driver_version"] = s.driver_version;
+  }
+
+  // Only measured records: Google Benchmark has no row for a case that did not run, and a zero
+  // time would read as infinitely fast to trackers.
+  json benchmarks = json::array();
+  int family = 0;
+  for (const Record& rec : r.records) {
+    if (!rec.ok() || rec.seconds.samples == 0 || !(rec.seconds.median > 0)) continue;
+    const std::string name = benchmark_name(r, rec);
+    const double ns = rec.seconds.median * 1e9;
+    json b = {{"name", name},
+              {"family_index", family++},
+              {"per_family_instance_index", 0},
+              {"run_name", name},
+              {"run_type", "iteration"},
+              {"repetitions", 1},
+              {"repetition_index", 0},
+              {"threads", 1},
+              {"iterations", rec.iterations},
+              // One time per multiplication: the median; the CPU time of a GPU case is not
+              // measured separately, so it repeats the wall-clock time.
+              {"real_time", ns},
+              {"cpu_time", ns},
+              {"time_unit", "ns"},
+              {"GFLOPS", rec.gflops}};
+    if (rec.pct_of_peak) b["pct_of_peak"] = *rec.pct_of_peak;
+    if (rec.end_to_end_gflops) b["GFLOPS_end_to_end"] = *rec.end_to_end_gflops;
+    if (rec.verified) b["max_rel_error"] = rec.max_rel_error;
+    b["cv"] = rec.seconds.cv();
+    benchmarks.push_back(std::move(b));
+  }
+  os << json{{"context", context}, {"benchmarks", benchmarks}}.dump(2) << "\n";
+}
+
+}  // namespace gpubench

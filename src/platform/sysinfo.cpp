@@ -1,0 +1,181 @@
+#include "gpubench/platform/sysinfo.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "gpubench/backends/openblas.hpp"
+
+namespace gpubench {
+
+std::string gpubench_version() { return GPUBENCH_VERSION; }
+
+namespace {
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  return line;
+}
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::string os_name() {
+  std::ifstream f("/etc/os-release");
+  std::string line, pretty;
+  while (std::getline(f, line))
+    if (line.rfind("PRETTY_NAME=", 0) == 0) {
+      pretty = line.substr(12);
+      pretty.erase(std::remove(pretty.begin(), pretty.end(), '"'), pretty.end());
+    }
+  utsname u{};
+  if (uname(&u) == 0) pretty += fmt::format("{}Linux {} {}", pretty.empty() ? "" : ", ", u.release, u.machine);
+  return pretty;
+}
+
+// Clock by a chain of dependent register-register integer adds (one per cycle on every x86 core of
+// the last 15 years; add-immediate is not used because recent cores fold those at rename):
+// cycles / time. Single-core and scalar, so it reads the turbo clock, which all-core
+// AVX-512 work may not sustain: one reason the CPU peak is labelled an estimate.
+double measure_clock_ghz() {
+#if defined(__x86_64__)
+  double best = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    long n = 200'000;
+    long x = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    asm volatile(
+        "1:\n\t"
+        ".rept 100\n\t"
+        "add %[one], %[x]\n\t"
+        ".endr\n\t"
+        "dec %[n]\n\t"
+        "jnz 1b\n\t"
+        : [x] "+r"(x), [n] "+r"(n)
+        : [one] "r"(1L)
+        : "cc");
+    const auto t1 = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(t1 - t0).count();
+    best = std::max(best, 100.0 * 200'000 / secs / 1e9);
+  }
+  return best;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
+CpuInfo collect_cpu_info() {
+  CpuInfo c;
+  std::ifstream f("/proc/cpuinfo");
+  std::string line, flags;
+  std::set<std::pair<std::string, std::string>> cores;  // (physical id, core id)
+  std::string phys = "0";
+  double mhz = 0;
+  while (std::getline(f, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, colon));
+    const std::string val = trim(line.substr(colon + 1));
+    if (key == "processor") ++c.logical_cpus;
+    else if (key == "model name" && c.model.empty()) c.model = val;
+    else if (key == "flags" && flags.empty()) flags = " " + val + " ";
+    else if (key == "Features" && flags.empty()) flags = " " + val + " ";  // aarch64
+    else if (key == "physical id") phys = val;
+    else if (key == "core id") cores.insert({phys, val});
+    else if (key == "cpu MHz" && mhz == 0) mhz = std::atof(val.c_str());
+  }
+  if (c.logical_cpus == 0) c.logical_cpus = int(sysconf(_SC_NPROCESSORS_ONLN));
+  c.physical_cores = cores.empty() ? c.logical_cpus : int(cores.size());
+  // The process may be limited to fewer CPUs (containers, taskset): count only those.
+  c.physical_cores = std::min(c.physical_cores, default_cpu_threads());
+  auto has = [&](const char* flag) { return flags.find(std::string(" ") + flag + " ") != std::string::npos; };
+  if (has("avx512f")) c.simd = "avx512", c.fma_units = 2;
+  else if (has("avx2") && has("fma")) c.simd = "avx2", c.fma_units = 2;
+  else if (has("avx")) c.simd = "avx", c.fma_units = 0;
+  else if (has("sse4_2")) c.simd = "sse4.2", c.fma_units = 0;
+  else if (has("asimd")) c.simd = "neon", c.fma_units = 2;
+  else c.simd = "unknown";
+
+  const std::string maxfreq = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  if (!maxfreq.empty()) {
+    c.clock_ghz = std::atof(maxfreq.c_str()) / 1e6;
+    c.clock_source = "cpufreq max";
+  } else {
+    // /proc/cpuinfo's "cpu MHz" is often the base clock (or absent, on some VMs) while cores
+    // turbo above it: take the larger of it and a measured clock, and say which one it was.
+    const double measured = measure_clock_ghz();
+    if (measured > mhz / 1e3) {
+      c.clock_ghz = measured;
+      c.clock_source = "measured, single core";
+    } else if (mhz > 0) {
+      c.clock_ghz = mhz / 1e3;
+      c.clock_source = "/proc/cpuinfo";
+    }
+  }
+  return c;
+}
+
+void estimate_cpu_peak(CpuInfo& c) {
+  int lanes32 = 0;
+  if (c.simd == "avx512") lanes32 = 16;
+  else if (c.simd == "avx2") lanes32 = 8;
+  else if (c.simd == "neon") lanes32 = 4;
+  if (lanes32 == 0 || c.fma_units == 0 || c.clock_ghz <= 0) {
+    c.peak_note = "unknown (no FMA SIMD or no clock)";
+    return;
+  }
+  const double fp32 = c.physical_cores * lanes32 * 2.0 * c.fma_units * c.clock_ghz;
+  c.peak_gflops_fp32 = fp32;
+  c.peak_gflops_fp64 = fp32 / 2;
+  c.peak_note = fmt::format("est.: {} cores x {} fp32 lanes ({}) x 2 (FMA) x {} FMA units x {:.2f} GHz ({})",
+                            c.physical_cores, lanes32, c.simd, c.fma_units, c.clock_ghz,
+                            c.clock_source);
+}
+
+std::size_t available_host_memory() {
+  std::ifstream f("/proc/meminfo");
+  std::string key;
+  std::size_t kb = 0;
+  std::string unit;
+  while (f >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024;
+  return 0;
+}
+
+SystemInfo collect_system_info(const std::string& command_line, int threads) {
+  SystemInfo s;
+  s.gpubench_version = gpubench_version();
+  s.command_line = command_line;
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  s.start_time = buf;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  s.hostname = host;
+  s.os = os_name();
+  s.cpu = collect_cpu_info();
+  estimate_cpu_peak(s.cpu);
+  s.blas = openblas_info(threads);
+  collect_gpu_info(s);
+  return s;
+}
+
+}  // namespace gpubench

@@ -13,7 +13,7 @@
 #include "gpubench/measure/mpi_session.hpp"
 #include "gpubench/output/plot.hpp"
 #include "gpubench/output/report.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 
 using namespace gpubench;
 

@@ -9,7 +9,7 @@
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/output_files.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

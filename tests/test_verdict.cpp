@@ -12,8 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "gpubench/analysis/pricing.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 #include "gpubench/analysis/verdict.hpp"
+#include "gpubench/output/report.hpp"
 
 using namespace gpubench;
 
@@ -45,6 +46,12 @@ Results sweep() {
     r.records.push_back(gpu(sizes[i], kernel[i], e2e[i]));
   }
   return r;
+}
+
+std::string json_of(const Results& r) {
+  std::ostringstream os;
+  write_json(os, r);
+  return os.str();
 }
 
 std::string text_of(const Results& r) {
@@ -372,7 +379,7 @@ Results priced_sweep() {
 // JSON Schema (results_json_schema) and drawn by the plot CLI test. After an intended change,
 // regenerate with GPUBENCH_UPDATE_GOLDEN=1 and review the diff.
 TEST(VerdictJson, GoldenResultsFileWithVerdictAndPrices) {
-  const std::string text = results_to_json_text(priced_sweep());
+  const std::string text = json_of(priced_sweep());
   const std::string path = std::string(GPUBENCH_TEST_DIR) + "/golden/verdict_sweep.json";
   if (const char* update = std::getenv("GPUBENCH_UPDATE_GOLDEN"); update && *update == '1')
     std::ofstream(path) << text;
@@ -410,7 +417,7 @@ TEST(VerdictJson, GoldenResultsFileWithVerdictAndPrices) {
 TEST(VerdictJson, NoVerdictWithoutBothDevices) {
   Results r = priced_sweep();
   std::erase_if(r.records, [](const Record& x) { return x.device_kind == DeviceKind::gpu; });
-  const nlohmann::json j = nlohmann::json::parse(results_to_json_text(r));
+  const nlohmann::json j = nlohmann::json::parse(json_of(r));
   EXPECT_FALSE(j.contains("verdict"));
   EXPECT_TRUE(j.at("records").at(0).contains("gflop_per_usd"));
 }

@@ -10,7 +10,7 @@
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/report.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/output/atomic_file.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {

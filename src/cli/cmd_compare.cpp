@@ -9,7 +9,7 @@
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 
 namespace gpubench {
 

@@ -6,7 +6,8 @@
 #include "commands.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/plot.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
+#include "gpubench/output/atomic_file.hpp"
 
 namespace gpubench {
 

@@ -1,5 +1,5 @@
 // MPI when built with it (GPUBENCH_HAVE_MPI) and launched by mpirun; otherwise one process. Ranks
-// exchange their Results as the JSON results document (results_io.hpp): one format, one parser.
+// exchange their Results as the JSON results document (core/results_json.hpp): one format, one parser.
 #include "gpubench/measure/mpi_session.hpp"
 
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/backends/openblas.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 
 #ifdef GPUBENCH_HAVE_MPI
 // The C API only: the deprecated C++ bindings are not used and do not compile warning-free.

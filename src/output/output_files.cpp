@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/output/atomic_file.hpp"
 
 namespace gpubench {
 

@@ -6,7 +6,7 @@
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
-#include "gpubench/output/results_io.hpp"
+#include "gpubench/core/results_json.hpp"
 
 namespace gpubench {
 

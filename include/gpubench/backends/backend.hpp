@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gpubench/core/host_matrix.hpp"
+#include "gpubench/core/problem.hpp"
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
@@ -20,15 +21,6 @@ struct Support {
   std::string reason;
   static Support yes() { return {}; }
   static Support no(std::string why) { return {false, std::move(why)}; }
-};
-
-// The inputs of one case, filled by the Runner outside any timed region. A and B hold values that
-// are exactly representable in the dtype's storage format (see round_to_storage).
-struct Problem {
-  Shape shape;
-  DType dtype = DType::fp32;
-  const HostMatrix* a = nullptr;  // M x K, row-major
-  const HostMatrix* b = nullptr;  // K x N, row-major
 };
 
 // Options every backend may honour.

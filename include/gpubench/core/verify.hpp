@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "gpubench/backends/backend.hpp"
+#include "gpubench/core/problem.hpp"
 
 namespace gpubench {
 

@@ -18,7 +18,7 @@ void write_table(std::ostream& os, const Results& r);
 void write_markdown(std::ostream& os, const Results& r);
 // One header line, then one line per record with every statistic (RFC 4180 quoting).
 void write_csv(std::ostream& os, const Results& r);
-// The versioned results document (src/gpubench-results.schema.json); see results_io.hpp.
+// The versioned results document (src/gpubench-results.schema.json); the data of core/results_json.hpp plus the derived numbers.
 void write_json(std::ostream& os, const Results& r);
 // Google Benchmark's JSON layout (context + benchmarks, GFLOPS as a counter), for its compare.py
 // and CI trackers that read that format.

@@ -1,0 +1,441 @@
+// The data model <-> the versioned JSON results document: what `--output X.json` holds (plus the
+// derived numbers the JSON printer adds), what `compare` and `--baseline` read back and what MPI
+// ranks send to rank 0. The layout is documented by src/output/gpubench-results.schema.json; keep
+// both in step.
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/results_json.hpp"
+
+namespace gpubench {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// JSON has no NaN or Infinity: a number that is not finite is written as null.
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json optional_number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
+// Zero means "unknown" in SystemInfo for clocks; the file says null.
+json known_number(double v) { return v > 0 ? number(v) : json(nullptr); }
+
+std::string status_name(Status s) {
+  switch (s) {
+    case Status::ok:
+      return "ok";
+    case Status::skipped:
+      return "skipped";
+    case Status::unsupported:
+      return "unsupported";
+    case Status::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+json stats_json(const Stats& s) {
+  return {{"min", number(s.min)},       {"median", number(s.median)}, {"mean", number(s.mean)},
+          {"stddev", number(s.stddev)}, {"max", number(s.max)},       {"samples", s.samples},
+          {"cv", number(s.cv())}};
+}
+
+json record_json(const Record& r) {
+  return {
+      {"shape", {{"m", r.shape.m}, {"n", r.shape.n}, {"k", r.shape.k}}},
+      {"label", r.shape.label()},
+      {"dtype", std::string(to_string(r.dtype))},
+      {"backend", r.backend},
+      {"device_kind", to_string(r.device_kind)},
+      {"device_index", r.device_index},
+      {"device_name", r.device_name},
+      {"pci_bus_id", r.pci_bus_id},
+      {"host", r.host},
+      {"rank", r.rank},
+      {"status", status_name(r.status)},
+      {"reason", r.reason},
+      {"threads", r.threads},
+      {"iterations", r.iterations},
+      {"flops", number(r.flops())},
+      {"seconds", stats_json(r.seconds)},
+      {"gflops", number(r.gflops)},
+      {"peak_gflops", optional_number(r.peak_gflops)},
+      {"pct_of_peak", optional_number(r.pct_of_peak)},
+      {"end_to_end_seconds", r.end_to_end_seconds ? stats_json(*r.end_to_end_seconds) : json()},
+      {"end_to_end_gflops", optional_number(r.end_to_end_gflops)},
+      {"host_memory", r.host_memory},
+      {"verified", r.verified},
+      {"max_rel_error", number(r.max_rel_error)},
+      {"tolerance", number(r.tolerance)},
+      {"checked_entries", r.checked_entries},
+      {"warnings", r.warnings},
+  };
+}
+
+json system_json(const SystemInfo& s) {
+  json gpus = json::array();
+  for (const GpuInfo& g : s.gpus) {
+    json peaks = json::object();
+    for (const auto& [dtype, gflops] : g.peak_gflops) peaks[dtype] = number(gflops);
+    gpus.push_back({{"index", g.index},
+                    {"name", g.name},
+                    {"pci_bus_id", g.pci_bus_id},
+                    {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)},
+                    {"sms", g.sms},
+                    {"sm_clock_mhz", known_number(g.sm_clock_mhz)},
+                    {"max_sm_clock_mhz", known_number(g.max_sm_clock_mhz)},
+                    {"memory_clock_mhz", known_number(g.memory_clock_mhz)},
+                    {"memory_bus_width_bits", g.memory_bus_width_bits},
+                    {"memory_total_bytes", g.memory_total_bytes},
+                    {"l2_bytes", g.l2_bytes},
+                    {"peak_gflops", peaks},
+                    {"peak_bandwidth_gbs", optional_number(g.peak_bandwidth_gbs)}});
+  }
+  const CpuInfo& c = s.cpu;
+  return {
+      {"hostname", s.hostname},
+      {"os", s.os},
+      {"cpu",
+       {{"model", c.model},
+        {"physical_cores", c.physical_cores},
+        {"logical_cpus", c.logical_cpus},
+        {"simd", c.simd},
+        {"fma_units", c.fma_units},
+        {"clock_ghz", known_number(c.clock_ghz)},
+        {"clock_source", c.clock_source},
+        {"peak_gflops_fp32", optional_number(c.peak_gflops_fp32)},
+        {"peak_gflops_fp64", optional_number(c.peak_gflops_fp64)},
+        {"peak_note", c.peak_note},
+        {"memory_bandwidth_gbs", optional_number(c.memory_bandwidth_gbs)},
+        {"memory_bandwidth_note", c.memory_bandwidth_note}}},
+      {"blas",
+       {{"name", s.blas.name},
+        {"version", s.blas.version},
+        {"config", s.blas.config},
+        {"core", s.blas.core},
+        {"threads", s.blas.threads},
+        {"parallel", s.blas.parallel}}},
+      {"cuda",
+       {{"built", s.cuda_built},
+        {"status", s.cuda_status},
+        {"driver_version", s.driver_version},
+        {"runtime_version", s.runtime_version},
+        {"cublas_version", s.cublas_version}}},
+      {"gpus", gpus},
+  };
+}
+
+json bandwidth_json(const BandwidthRecord& b) {
+  return {{"test", b.test},
+          {"host_memory", b.host_memory},
+          {"device_kind", to_string(b.device_kind)},
+          {"device_index", b.device_index},
+          {"device_name", b.device_name},
+          {"host", b.host},
+          {"status", status_name(b.status)},
+          {"reason", b.reason},
+          {"threads", b.threads},
+          {"bytes", b.bytes},
+          {"iterations", b.iterations},
+          {"seconds", stats_json(b.seconds)},
+          {"gbs", number(b.gbs)},
+          {"peak_gbs", optional_number(b.peak_gbs)},
+          {"pct_of_peak", optional_number(b.pct_of_peak)},
+          {"peak_note", b.peak_note}};
+}
+
+}  // namespace
+
+json results_to_json(const Results& r) {
+  json records = json::array();
+  for (const Record& rec : r.records) records.push_back(record_json(rec));
+  json doc = {{"schema_version", kResultsSchemaVersion},
+              {"format", "gpubench-results"},
+              {"gpubench_version", r.system.gpubench_version},
+              {"command_line", r.system.command_line},
+              {"start_time", r.system.start_time},
+              {"interrupted", r.interrupted},
+              {"system", system_json(r.system)},
+              {"records", records}};
+  // Sections that only some subcommands fill are omitted when empty.
+  if (!r.ranks.empty()) {
+    // Under MPI: every rank's machine, in rank order ("system" is rank 0's).
+    json ranks = json::array();
+    for (std::size_t i = 0; i < r.ranks.size(); ++i) {
+      json rank = system_json(r.ranks[i]);
+      rank["rank"] = i;
+      rank["gpubench_version"] = r.ranks[i].gpubench_version;
+      rank["command_line"] = r.ranks[i].command_line;
+      rank["start_time"] = r.ranks[i].start_time;
+      ranks.push_back(std::move(rank));
+    }
+    doc["ranks"] = ranks;
+  }
+  if (!r.bandwidth.empty()) {
+    json bw = json::array();
+    for (const BandwidthRecord& b : r.bandwidth) bw.push_back(bandwidth_json(b));
+    doc["bandwidth"] = bw;
+  }
+  if (r.pricing) {
+    doc["pricing"] = {{"cpu_usd_per_hour", number(r.pricing->cpu_usd_per_hour)},
+                      {"gpu_usd_per_hour", number(r.pricing->gpu_usd_per_hour)},
+                      {"source", r.pricing->source}};
+  }
+  return doc;
+}
+
+namespace {
+
+// --- reading --------------------------------------------------------------------------------
+
+// Reads a field with a default when absent or null; throws json::type_error when present with the
+// wrong type, which the caller turns into a message naming the field.
+template <class T>
+T get_or(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->get<T>();
+}
+
+std::optional<double> get_optional(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<double>();
+}
+
+// A member object or array, or an empty one when absent: optional sections read as defaults.
+const json& member(const json& j, const char* key, const json& empty) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? empty : *it;
+}
+
+struct FieldError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const json& require(const json& j, const char* key, const std::string& where) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) throw FieldError(fmt::format("{} has no '{}'", where, key));
+  return *it;
+}
+
+Stats read_stats(const json& j) {
+  Stats s;
+  s.min = get_or(j, "min", 0.0);
+  s.median = get_or(j, "median", 0.0);
+  s.mean = get_or(j, "mean", 0.0);
+  s.stddev = get_or(j, "stddev", 0.0);
+  s.max = get_or(j, "max", 0.0);
+  s.samples = get_or(j, "samples", 0);
+  return s;
+}
+
+Status read_status(const std::string& s, const std::string& where) {
+  for (Status v : {Status::ok, Status::skipped, Status::unsupported, Status::failed})
+    if (status_name(v) == s) return v;
+  throw FieldError(fmt::format("{} has an unknown status '{}'", where, s));
+}
+
+Record read_record(const json& j, const std::string& where) {
+  if (!j.is_object()) throw FieldError(where + " is not an object");
+  Record r;
+  const json& shape = require(j, "shape", where);
+  r.shape = {require(shape, "m", where + ".shape").get<std::int64_t>(),
+             require(shape, "n", where + ".shape").get<std::int64_t>(),
+             require(shape, "k", where + ".shape").get<std::int64_t>()};
+  if (r.shape.m <= 0 || r.shape.n <= 0 || r.shape.k <= 0)
+    throw FieldError(fmt::format("{} has a non-positive shape {}", where, r.shape.label()));
+  const std::string dtype = require(j, "dtype", where).get<std::string>();
+  const auto d = parse_dtype(dtype);
+  if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
+  r.dtype = *d;
+  r.backend = require(j, "backend", where).get<std::string>();
+  r.device_kind =
+      get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
+  r.device_index = get_or(j, "device_index", -1);
+  r.device_name = get_or<std::string>(j, "device_name", "");
+  r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");
+  r.host = get_or<std::string>(j, "host", "");
+  r.rank = get_or(j, "rank", 0);
+  r.status = read_status(require(j, "status", where).get<std::string>(), where);
+  r.reason = get_or<std::string>(j, "reason", "");
+  r.threads = get_or(j, "threads", 0);
+  r.iterations = get_or(j, "iterations", 0);
+  if (auto it = j.find("seconds"); it != j.end() && it->is_object()) r.seconds = read_stats(*it);
+  r.gflops = get_or(j, "gflops", 0.0);
+  r.peak_gflops = get_optional(j, "peak_gflops");
+  r.pct_of_peak = get_optional(j, "pct_of_peak");
+  if (auto it = j.find("end_to_end_seconds"); it != j.end() && it->is_object())
+    r.end_to_end_seconds = read_stats(*it);
+  r.end_to_end_gflops = get_optional(j, "end_to_end_gflops");
+  r.host_memory = get_or<std::string>(j, "host_memory", "");
+  r.verified = get_or(j, "verified", false);
+  r.max_rel_error = get_or(j, "max_rel_error", 0.0);
+  r.tolerance = get_or(j, "tolerance", 0.0);
+  r.checked_entries = get_or<std::int64_t>(j, "checked_entries", 0);
+  r.warnings = get_or(j, "warnings", std::vector<std::string>{});
+  return r;
+}
+
+BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
+  if (!j.is_object()) throw FieldError(where + " is not an object");
+  BandwidthRecord b;
+  b.test = require(j, "test", where).get<std::string>();
+  b.host_memory = get_or<std::string>(j, "host_memory", "");
+  b.device_kind =
+      get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
+  b.device_index = get_or(j, "device_index", -1);
+  b.device_name = get_or<std::string>(j, "device_name", "");
+  b.host = get_or<std::string>(j, "host", "");
+  b.status = read_status(require(j, "status", where).get<std::string>(), where);
+  b.reason = get_or<std::string>(j, "reason", "");
+  b.threads = get_or(j, "threads", 0);
+  b.bytes = get_or<std::uint64_t>(j, "bytes", 0);
+  b.iterations = get_or(j, "iterations", 0);
+  if (auto it = j.find("seconds"); it != j.end() && it->is_object()) b.seconds = read_stats(*it);
+  b.gbs = get_or(j, "gbs", 0.0);
+  b.peak_gbs = get_optional(j, "peak_gbs");
+  b.pct_of_peak = get_optional(j, "pct_of_peak");
+  b.peak_note = get_or<std::string>(j, "peak_note", "");
+  return b;
+}
+
+SystemInfo read_system(const json& doc) {
+  SystemInfo s;
+  s.gpubench_version = get_or<std::string>(doc, "gpubench_version", "");
+  s.command_line = get_or<std::string>(doc, "command_line", "");
+  s.start_time = get_or<std::string>(doc, "start_time", "");
+  static const json kObject = json::object(), kArray = json::array();
+  const json& sys = member(doc, "system", kObject);
+  s.hostname = get_or<std::string>(sys, "hostname", "");
+  s.os = get_or<std::string>(sys, "os", "");
+  const json& cpu = member(sys, "cpu", kObject);
+  s.cpu.model = get_or<std::string>(cpu, "model", "");
+  s.cpu.physical_cores = get_or(cpu, "physical_cores", 0);
+  s.cpu.logical_cpus = get_or(cpu, "logical_cpus", 0);
+  s.cpu.simd = get_or<std::string>(cpu, "simd", "");
+  s.cpu.fma_units = get_or(cpu, "fma_units", 0);
+  s.cpu.clock_ghz = get_or(cpu, "clock_ghz", 0.0);
+  s.cpu.clock_source = get_or<std::string>(cpu, "clock_source", "");
+  s.cpu.peak_gflops_fp32 = get_optional(cpu, "peak_gflops_fp32");
+  s.cpu.peak_gflops_fp64 = get_optional(cpu, "peak_gflops_fp64");
+  s.cpu.peak_note = get_or<std::string>(cpu, "peak_note", "");
+  s.cpu.memory_bandwidth_gbs = get_optional(cpu, "memory_bandwidth_gbs");
+  s.cpu.memory_bandwidth_note = get_or<std::string>(cpu, "memory_bandwidth_note", "");
+  const json& blas = member(sys, "blas", kObject);
+  s.blas.name = get_or<std::string>(blas, "name", "");
+  s.blas.version = get_or<std::string>(blas, "version", "");
+  s.blas.config = get_or<std::string>(blas, "config", "");
+  s.blas.core = get_or<std::string>(blas, "core", "");
+  s.blas.threads = get_or(blas, "threads", 0);
+  s.blas.parallel = get_or<std::string>(blas, "parallel", "");
+  const json& cuda = member(sys, "cuda", kObject);
+  s.cuda_built = get_or(cuda, "built", false);
+  s.cuda_status = get_or<std::string>(cuda, "status", "");
+  s.driver_version = get_or(cuda, "driver_version", 0);
+  s.runtime_version = get_or(cuda, "runtime_version", 0);
+  s.cublas_version = get_or(cuda, "cublas_version", 0);
+  for (const json& g : member(sys, "gpus", kArray)) {
+    GpuInfo gi;
+    gi.index = get_or(g, "index", 0);
+    gi.name = get_or<std::string>(g, "name", "");
+    gi.pci_bus_id = get_or<std::string>(g, "pci_bus_id", "");
+    const std::string cc = get_or<std::string>(g, "compute_capability", "0.0");
+    if (std::sscanf(cc.c_str(), "%d.%d", &gi.cc_major, &gi.cc_minor) != 2)
+      throw FieldError(fmt::format("system.gpus has a bad compute_capability '{}'", cc));
+    gi.sms = get_or(g, "sms", 0);
+    gi.sm_clock_mhz = get_or(g, "sm_clock_mhz", 0.0);
+    gi.max_sm_clock_mhz = get_or(g, "max_sm_clock_mhz", 0.0);
+    gi.memory_clock_mhz = get_or(g, "memory_clock_mhz", 0.0);
+    gi.memory_bus_width_bits = get_or(g, "memory_bus_width_bits", 0);
+    gi.memory_total_bytes = get_or<std::uint64_t>(g, "memory_total_bytes", 0);
+    gi.l2_bytes = get_or<std::uint64_t>(g, "l2_bytes", 0);
+    for (const auto& [dtype, v] : member(g, "peak_gflops", kObject).items())
+      if (v.is_number()) gi.peak_gflops.emplace_back(dtype, v.get<double>());
+    gi.peak_bandwidth_gbs = get_optional(g, "peak_bandwidth_gbs");
+    s.gpus.push_back(std::move(gi));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string results_to_json_text(const Results& r) { return results_to_json(r).dump(2) + "\n"; }
+
+Results results_from_json_text(std::string_view text, const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+    throw UsageError(fmt::format("{} is not JSON ({})", origin, why));
+  }
+  if (!doc.is_object() || !doc.contains("schema_version"))
+    throw UsageError(
+        fmt::format("{} is not a gpubench results file (no schema_version; write one with "
+                    "`gpubench matmul --output FILE.json`)",
+                    origin));
+  const json& version = doc["schema_version"];
+  if (!version.is_number_integer() || version.get<int>() != kResultsSchemaVersion)
+    throw UsageError(
+        fmt::format("{} has schema_version {}; this gpubench {} reads schema_version {} only",
+                    origin, version.dump(), GPUBENCH_VERSION, kResultsSchemaVersion));
+  Results r;
+  try {
+    r.system = read_system(doc);
+    r.interrupted = get_or(doc, "interrupted", false);
+    const json& records = require(doc, "records", "the file");
+    if (!records.is_array()) throw FieldError("'records' is not an array");
+    for (std::size_t i = 0; i < records.size(); ++i)
+      r.records.push_back(read_record(records[i], fmt::format("records[{}]", i)));
+    if (auto it = doc.find("ranks"); it != doc.end() && !it->is_null()) {
+      if (!it->is_array()) throw FieldError("'ranks' is not an array");
+      // Each entry is a "system" object with the run's command line and times beside it.
+      for (const json& rank : *it)
+        r.ranks.push_back(read_system({{"gpubench_version", rank.value("gpubench_version", "")},
+                                       {"command_line", rank.value("command_line", "")},
+                                       {"start_time", rank.value("start_time", "")},
+                                       {"system", rank}}));
+    }
+    if (auto it = doc.find("bandwidth"); it != doc.end() && !it->is_null()) {
+      if (!it->is_array()) throw FieldError("'bandwidth' is not an array");
+      for (std::size_t i = 0; i < it->size(); ++i)
+        r.bandwidth.push_back(read_bandwidth((*it)[i], fmt::format("bandwidth[{}]", i)));
+    }
+    if (auto it = doc.find("pricing"); it != doc.end() && it->is_object())
+      r.pricing =
+          Pricing{get_or(*it, "cpu_usd_per_hour", 0.0), get_or(*it, "gpu_usd_per_hour", 0.0),
+                  get_or<std::string>(*it, "source", "")};
+  } catch (const FieldError& e) {
+    throw UsageError(fmt::format("{}: {}", origin, e.what()));
+  } catch (const json::exception& e) {
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+    throw UsageError(fmt::format("{}: a field has the wrong type ({})", origin, why));
+  }
+  if (r.records.empty() && r.bandwidth.empty())
+    throw UsageError(fmt::format("{} holds no results (empty 'records')", origin));
+  return r;
+}
+
+Results read_results_file(const std::string& path) {
+  if (std::filesystem::is_directory(path))
+    throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << f.rdbuf();
+  if (f.bad()) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  return results_from_json_text(text.str(), "'" + path + "'");
+}
+
+}  // namespace gpubench

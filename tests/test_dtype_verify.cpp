@@ -27,6 +27,26 @@ TEST(DType, RoundToStorage) {
   EXPECT_EQ(round_to_storage(DType::fp64, 0.1), 0.1);
 }
 
+// Every --dtype name is one GemmSpec row, and the numbers derive from its storage and arithmetic.
+TEST(GemmSpec, EveryNameHasItsOwnRowAndTheNumbersFollowIt) {
+  for (DType d : kAllDTypes) {
+    EXPECT_EQ(spec_of(d).name, d) << to_string(d);
+    EXPECT_FALSE(spec_of(d).description.empty()) << to_string(d);
+    EXPECT_EQ(element_bytes(d), storage_bytes(spec_of(d).a)) << to_string(d);
+  }
+  // tf32 is fp32 data with a faster multiply: fp32's bytes and storage rounding, fp32's CPU rows,
+  // and a looser tolerance than fp32 only through its arithmetic.
+  EXPECT_EQ(spec_of(DType::tf32).compute, Arithmetic::tf32);
+  EXPECT_EQ(spec_of(DType::tf32).cpu_equivalent, DType::fp32);
+  EXPECT_EQ(element_bytes(DType::tf32), 4u);
+  EXPECT_EQ(round_to_storage(DType::tf32, 0.1), round_to_storage(DType::fp32, 0.1));
+  EXPECT_EQ(operand_roundoff_in_compute(DType::fp32), 0.0);
+  EXPECT_DOUBLE_EQ(tolerance_for(DType::tf32, 1024) - tolerance_for(DType::fp32, 1024),
+                   std::ldexp(1.0, -9));
+  EXPECT_EQ(spec_of(DType::bf16).cpu_equivalent, DType::bf16);
+  EXPECT_EQ(element_bytes_c(DType::fp64), 8u);
+}
+
 TEST(HostMatrix, RandomFillIsNonZeroBoundedAndSeeded) {
   HostMatrix a(DType::bf16, 33, 17), b(DType::bf16, 33, 17), c(DType::bf16, 33, 17);
   a.fill_random(7);

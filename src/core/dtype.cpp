@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 
 #include "gpubench/core/errors.hpp"
 
@@ -48,31 +49,61 @@ std::vector<DType> parse_dtype_list(std::string_view s) {
   return out;
 }
 
-std::size_t element_bytes(DType d) {
-  switch (d) {
-    case DType::fp64: return 8;
-    case DType::fp32:
-    case DType::tf32: return 4;
-    case DType::fp16:
-    case DType::bf16: return 2;
+namespace {
+// One row per --dtype name, in DType order.
+constexpr std::array<GemmSpec, 5> kSpecs{{
+    {DType::fp64, Storage::f64, Storage::f64, Storage::f64, Arithmetic::f64, DType::fp64,
+     "fp64 in and out, fp64 arithmetic (DGEMM)"},
+    {DType::fp32, Storage::f32, Storage::f32, Storage::f32, Arithmetic::f32, DType::fp32,
+     "fp32 in and out, exact fp32 arithmetic (SGEMM)"},
+    {DType::tf32, Storage::f32, Storage::f32, Storage::f32, Arithmetic::tf32, DType::fp32,
+     "fp32 in and out, tensor-core products of 10-bit mantissas, fp32 sums"},
+    {DType::fp16, Storage::f16, Storage::f16, Storage::f16, Arithmetic::f32, DType::fp16,
+     "fp16 in and out, fp32 accumulation"},
+    {DType::bf16, Storage::bf16, Storage::bf16, Storage::bf16, Arithmetic::f32, DType::bf16,
+     "bf16 in and out, fp32 accumulation"},
+}};
+}  // namespace
+
+const GemmSpec& spec_of(DType d) {
+  for (const GemmSpec& s : kSpecs)
+    if (s.name == d) return s;
+  throw std::logic_error("spec_of: a DType without a GemmSpec row");
+}
+
+std::size_t storage_bytes(Storage s) {
+  switch (s) {
+    case Storage::f64: return 8;
+    case Storage::f32: return 4;
+    case Storage::f16:
+    case Storage::bf16: return 2;
   }
   return 4;
 }
 
-double storage_unit_roundoff(DType d) {
-  switch (d) {
-    case DType::fp64: return std::ldexp(1.0, -53);
-    case DType::fp32:
-    case DType::tf32: return std::ldexp(1.0, -24);
-    case DType::fp16: return std::ldexp(1.0, -11);
-    case DType::bf16: return std::ldexp(1.0, -8);
+double storage_roundoff(Storage s) {
+  switch (s) {
+    case Storage::f64: return std::ldexp(1.0, -53);
+    case Storage::f32: return std::ldexp(1.0, -24);
+    case Storage::f16: return std::ldexp(1.0, -11);
+    case Storage::bf16: return std::ldexp(1.0, -8);
   }
   return 0;
 }
 
+std::size_t element_bytes(DType d) { return storage_bytes(spec_of(d).a); }
+std::size_t element_bytes_c(DType d) { return storage_bytes(spec_of(d).c); }
+
+double storage_unit_roundoff(DType d) { return storage_roundoff(spec_of(d).c); }
+
 double compute_unit_roundoff(DType d) {
-  // fp16/bf16 products of storage-exact inputs are exact in fp32 and accumulate in fp32.
-  return d == DType::fp64 ? std::ldexp(1.0, -53) : std::ldexp(1.0, -24);
+  // Products of storage-exact fp16/bf16 inputs are exact in fp32 and accumulate in fp32.
+  return spec_of(d).compute == Arithmetic::f64 ? std::ldexp(1.0, -53) : std::ldexp(1.0, -24);
+}
+
+double operand_roundoff_in_compute(DType d) {
+  // TF32 keeps 10 mantissa bits of each fp32 input: each product may be off by ~2^-10 relative.
+  return spec_of(d).compute == Arithmetic::tf32 ? std::ldexp(1.0, -10) : 0.0;
 }
 
 namespace {
@@ -89,12 +120,11 @@ float round_mantissa(float x, int keep) {
 }  // namespace
 
 double round_to_storage(DType d, double v) {
-  switch (d) {
-    case DType::fp64: return v;
-    case DType::fp32:
-    case DType::tf32: return double(float(v));
-    case DType::fp16: return double(round_mantissa(float(v), 10));
-    case DType::bf16: return double(round_mantissa(float(v), 7));
+  switch (spec_of(d).a) {
+    case Storage::f64: return v;
+    case Storage::f32: return double(float(v));
+    case Storage::f16: return double(round_mantissa(float(v), 10));
+    case Storage::bf16: return double(round_mantissa(float(v), 7));
   }
   return v;
 }

@@ -7,10 +7,9 @@ namespace gpubench {
 
 double tolerance_for(DType d, std::int64_t k) {
   const double growth = 8.0 * std::sqrt(double(std::max<std::int64_t>(k, 1)));
-  double tol = 2.0 * storage_unit_roundoff(d) + growth * compute_unit_roundoff(d);
-  // TF32 keeps 10 mantissa bits of each fp32 input: each product may be off by ~2^-10 relative.
-  if (d == DType::tf32) tol += std::ldexp(1.0, -9);
-  return tol;
+  // Operands rounded for the multiplier (tf32) put up to twice their roundoff on each product.
+  return 2.0 * storage_unit_roundoff(d) + growth * compute_unit_roundoff(d) +
+         2.0 * operand_roundoff_in_compute(d);
 }
 
 

@@ -33,9 +33,6 @@ std::optional<Format> format_from_extension(const std::string& path) {
   return std::nullopt;
 }
 
-std::string temp_path_for(const std::string& path) {
-  return fmt::format("{}.tmp.{}", path, ::getpid());
-}
 
 }  // namespace
 
@@ -69,49 +66,12 @@ OutputTarget parse_output_target(const std::string& spec) {
       spec));
 }
 
-void check_writable(const OutputTarget& t) {
-  if (std::filesystem::is_directory(t.path))
-    throw UsageError(fmt::format("--output '{}' is a directory", t.path));
-  const std::string tmp = temp_path_for(t.path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    throw UsageError(fmt::format("cannot write --output '{}': {}", t.path, std::strerror(errno)));
-  ::close(fd);
-  ::unlink(tmp.c_str());
-}
+void check_writable(const OutputTarget& t) { check_destination_writable(t.path); }
 
 void save_output(const OutputTarget& t, const Results& r) {
   std::ostringstream text;
   render(t.format, text, r);
   write_file_atomically(t.path, text.str());
-}
-
-void write_file_atomically(const std::string& path, std::string_view content) {
-  // The temp file lives in the same directory, so rename() is atomic (same file system).
-  const std::string tmp = temp_path_for(path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    throw EnvironmentError(fmt::format("cannot write '{}': {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;  // a signal (the user's Ctrl-C) arrived mid-write
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw EnvironmentError(fmt::format("cannot write '{}': {}", tmp, why));
-    }
-    done += std::size_t(n);
-  }
-  // Data on disk before the rename makes it visible: a crash leaves the old file or the new one.
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw EnvironmentError(fmt::format("cannot replace '{}': {}", path, why));
-  }
 }
 
 }  // namespace gpubench

@@ -1,5 +1,6 @@
 #include "gpubench/output/results_sink.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/output/atomic_file.hpp"
 
 namespace gpubench {
 
@@ -30,9 +32,17 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
     throw UsageError(fmt::format(
         "--format '{}' is not one of table, markdown, csv, json, gbench-json", o.format));
   format_ = *f;
+  std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
   for (const std::string& spec : o.outputs) {
     targets_.push_back(parse_output_target(spec));
     check_writable(targets_.back());
+    // Two -o naming one file (./a.json and a.json, a link and its target) would lose one output.
+    const WriteDestination d = resolve_destination(targets_.back().path);
+    const std::string real = std::filesystem::weakly_canonical(std::filesystem::absolute(d.path)).string();
+    for (const auto& [other_real, other] : seen)
+      if (other_real == real)
+        throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));
+    seen.emplace_back(real, spec);
   }
   if (!o.max_regression.empty() && o.baseline.empty())
     throw UsageError("--max-regression needs --baseline FILE (the run to compare with)");
@@ -45,11 +55,13 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
 }
 
 void ResultsSink::save(const Results& so_far) const {
-  for (const OutputTarget& t : targets_) save_output(t, so_far);
+  // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
+  for (const OutputTarget& t : targets_)
+    if (!resolve_destination(t.path).stream) save_output(t, so_far);
 }
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
-  save(r);
+  for (const OutputTarget& t : targets_) save_output(t, r);
   render(format_, out, r);
   out.flush();
 }

@@ -1,0 +1,158 @@
+// Atomic replacement of the files a user names (see atomic_file.hpp for the rules).
+#include "gpubench/output/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "gpubench/core/errors.hpp"
+
+namespace gpubench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Follows a chain of symlinks by hand, so that a dangling link resolves to the file it would
+// create (std::filesystem::canonical refuses those). Relative targets are relative to the link.
+std::string follow_symlinks(const std::string& path) {
+  fs::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
+    std::error_code ec;
+    const fs::path target = fs::read_symlink(p, ec);
+    if (ec) throw UsageError(fmt::format("cannot follow the symlink '{}': {}", path, ec.message()));
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  throw UsageError(fmt::format("cannot write '{}': too many levels of symbolic links", path));
+}
+
+std::string folder_of(const std::string& path) {
+  const fs::path parent = fs::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// The mode a new file gets from open(..., 0666): read from /proc (umask() itself would have to
+// change it, racing with other threads creating files).
+mode_t new_file_mode() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "Umask:") {
+      unsigned mask = 022;
+      if (status >> std::oct >> mask) return mode_t(0666 & ~mask);
+      break;
+    }
+    status.ignore(4096, '\n');
+  }
+  return 0644;
+}
+
+// An exclusively created temporary in `folder` (mkstemp: O_CREAT|O_EXCL, a random name), so a
+// file or symlink planted at a predictable name is never opened. Returns the fd; fills `name`.
+int make_temporary(const std::string& folder, const std::string& base, std::string& name) {
+  std::string templ = fmt::format("{}/.{}.gpubench-XXXXXX", folder, base);
+  const int fd = ::mkstemp(templ.data());
+  name = templ;
+  return fd;
+}
+
+void write_all(int fd, std::string_view content, const std::string& path) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;  // a signal (the user's Ctrl-C) arrived mid-write
+    if (n < 0) throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    done += std::size_t(n);
+  }
+}
+
+}  // namespace
+
+WriteDestination resolve_destination(const std::string& path) {
+  if (path.empty()) throw UsageError("an output file needs a name");
+  WriteDestination d;
+  struct stat st {};
+  // stat() follows every link, the /proc magic links of /dev/stdout included: a pipe or a terminal
+  // behind them is written in place through the name the user gave.
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return {path, true};
+    if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("cannot write '{}': it is a directory", path));
+    if (!S_ISREG(st.st_mode))
+      throw UsageError(fmt::format(
+          "cannot write '{}': it is not a regular file, a character device or a FIFO", path));
+  }
+  d.path = follow_symlinks(path);
+  return d;
+}
+
+void check_destination_writable(const std::string& path) {
+  const WriteDestination d = resolve_destination(path);
+  if (d.stream) {
+    if (::access(d.path.c_str(), W_OK) != 0)
+      throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    return;
+  }
+  // The rename needs a writable folder; try the real thing under a name nobody else uses.
+  const std::string folder = folder_of(d.path);
+  std::string tmp;
+  const int fd = make_temporary(folder, fs::path(d.path).filename().string(), tmp);
+  if (fd < 0) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  ::close(fd);
+  ::unlink(tmp.c_str());
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  WriteDestination d;
+  try {
+    d = resolve_destination(path);
+  } catch (const UsageError& e) {
+    throw EnvironmentError(e.what());  // the file changed under a run that had checked it
+  }
+  if (d.stream) {
+    const int fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    try {
+      write_all(fd, content, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    return;
+  }
+  struct stat old {};
+  const mode_t mode = ::stat(d.path.c_str(), &old) == 0 ? (old.st_mode & 07777) : new_file_mode();
+  std::string tmp;
+  const int fd = make_temporary(folder_of(d.path), fs::path(d.path).filename().string(), tmp);
+  if (fd < 0) throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  try {
+    write_all(fd, content, path);
+    ::fchmod(fd, mode);
+    // Data on disk before the rename makes it visible: a crash leaves the old file or the new one.
+    if (::fsync(fd) != 0 && errno != EINVAL)
+      throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  ::close(fd);
+  if (std::rename(tmp.c_str(), d.path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw EnvironmentError(fmt::format("cannot replace '{}': {}", path, why));
+  }
+}
+
+}  // namespace gpubench

@@ -1,0 +1,149 @@
+// What `-o PATH` does to what is already at PATH: files replaced atomically, links followed,
+// devices and pipes written in place, other things refused, nothing planted ever opened.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "gpubench/core/errors.hpp"
+#include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/results_sink.hpp"
+
+namespace fs = std::filesystem;
+using namespace gpubench;
+
+namespace {
+
+// A fresh, empty folder per test.
+struct Folder {
+  fs::path path;
+  explicit Folder(const std::string& name) : path(fs::path(::testing::TempDir()) / name) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Folder() { fs::remove_all(path); }
+  std::string operator/(const std::string& f) const { return (path / f).string(); }
+};
+
+std::string read(const std::string& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void put(const std::string& p, const std::string& text) { std::ofstream(p) << text; }
+
+int entries(const fs::path& dir) {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(AtomicFile, ReplacesARegularFileKeepingItsModeAndLeavesNoTemporary) {
+  Folder d("gpubench_af_regular");
+  put(d / "r.json", "old");
+  ::chmod((d / "r.json").c_str(), 0600);
+  write_file_atomically(d / "r.json", "new");
+  EXPECT_EQ(read(d / "r.json"), "new");
+  struct stat st {};
+  ASSERT_EQ(::stat((d / "r.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(entries(d.path), 1);
+}
+
+TEST(AtomicFile, FollowsASymlinkAndReplacesItsTargetNotTheLink) {
+  Folder d("gpubench_af_link");
+  fs::create_directories(d.path / "real");
+  put(d / "real/target.json", "old");
+  fs::create_symlink("real/target.json", d / "link.json");
+  write_file_atomically(d / "link.json", "new");
+  EXPECT_TRUE(fs::is_symlink(d / "link.json"));
+  EXPECT_EQ(read(d / "real/target.json"), "new");
+  // A dangling link creates the file it points at.
+  fs::create_symlink("real/later.json", d / "dangling.json");
+  write_file_atomically(d / "dangling.json", "made");
+  EXPECT_TRUE(fs::is_symlink(d / "dangling.json"));
+  EXPECT_EQ(read(d / "real/later.json"), "made");
+}
+
+TEST(AtomicFile, WritesCharacterDevicesAndFifosInPlace) {
+  EXPECT_TRUE(resolve_destination("/dev/null").stream);
+  EXPECT_NO_THROW(check_destination_writable("/dev/null"));
+  EXPECT_NO_THROW(write_file_atomically("/dev/null", "discarded"));
+  struct stat st {};
+  ASSERT_EQ(::stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+
+  Folder d("gpubench_af_fifo");
+  ASSERT_EQ(::mkfifo((d / "pipe").c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = read(d / "pipe"); });
+  write_file_atomically(d / "pipe", "through the pipe");
+  reader.join();
+  EXPECT_EQ(got, "through the pipe");
+  ASSERT_EQ(::lstat((d / "pipe").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+TEST(AtomicFile, RefusesDirectoriesAndSockets) {
+  Folder d("gpubench_af_refuse");
+  EXPECT_THROW(check_destination_writable(d.path.string()), UsageError);
+  const int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sock = d / "sock";
+  ASSERT_LT(sock.size(), sizeof(addr.sun_path));
+  std::strcpy(addr.sun_path, sock.c_str());
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  try {
+    check_destination_writable(sock);
+    ADD_FAILURE() << "a socket was accepted as an output";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(write_file_atomically(sock, "x"), EnvironmentError);
+  ::close(s);
+}
+
+TEST(AtomicFile, ThePreflightCheckCreatesNothingAndNeverOpensAPlantedName) {
+  Folder d("gpubench_af_planted");
+  put(d / "victim.txt", "precious");
+  // The names a predictable scheme would use: none of them may be opened.
+  fs::create_symlink(d / "victim.txt", d / ("r.json.tmp." + std::to_string(::getpid())));
+  fs::create_symlink(d / "victim.txt", d / ".r.json.gpubench-XXXXXX");
+  check_destination_writable(d / "r.json");
+  EXPECT_FALSE(fs::exists(fs::symlink_status(d / "r.json")));
+  write_file_atomically(d / "r.json", "results");
+  EXPECT_EQ(read(d / "victim.txt"), "precious");
+  EXPECT_EQ(read(d / "r.json"), "results");
+  EXPECT_THROW(check_destination_writable("/nonexistent-dir/x.json"), UsageError);
+}
+
+TEST(ResultsSinkOutputs, TheSameFileNamedTwiceIsAUsageError) {
+  Folder d("gpubench_af_twice");
+  const std::string cwd = fs::current_path().string();
+  fs::current_path(d.path);
+  ResultsOptions o;
+  o.outputs = {"same.json", "./same.json"};
+  EXPECT_THROW(ResultsSink{o}, UsageError);
+  o.outputs = {"f.out:json", "f.out:csv"};
+  EXPECT_THROW(ResultsSink{o}, UsageError);
+  fs::create_symlink("same.json", "alias.json");
+  o.outputs = {"same.json", "alias.json"};
+  EXPECT_THROW(ResultsSink{o}, UsageError);
+  o.outputs = {"a.json", "a.csv"};
+  EXPECT_NO_THROW(ResultsSink{o});
+  fs::current_path(cwd);
+}

@@ -15,6 +15,9 @@
 #include <thread>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/input_file.hpp"
+#include "gpubench/core/results_json.hpp"
+#include "gpubench/core/shapes_file.hpp"
 #include "gpubench/output/atomic_file.hpp"
 #include "gpubench/output/results_sink.hpp"
 
@@ -146,4 +149,27 @@ TEST(ResultsSinkOutputs, TheSameFileNamedTwiceIsAUsageError) {
   o.outputs = {"a.json", "a.csv"};
   EXPECT_NO_THROW(ResultsSink{o});
   fs::current_path(cwd);
+}
+
+// Inputs are read with a limit: a device or pipe that never ends is an error, not gigabytes.
+TEST(InputFile, EndlessAndOversizedInputsAreUsageErrors) {
+  try {
+    read_input_file("/dev/zero", "--shapes", kMaxShapesFileBytes);
+    ADD_FAILURE() << "/dev/zero was read";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than the 16 MiB"), std::string::npos) << e.what();
+  }
+  Folder d("gpubench_input_file");
+  EXPECT_THROW(read_input_file(d.path.string(), "--shapes", 100), UsageError);
+  put(d / "big.csv", std::string(101, '1'));
+  EXPECT_THROW(read_input_file(d / "big.csv", "--shapes", 100), UsageError);
+  EXPECT_EQ(read_input_file(d / "big.csv", "--shapes", 101).size(), 101u);
+  EXPECT_THROW(read_results_file("/dev/zero"), UsageError);
+  EXPECT_THROW(read_shapes_file("/dev/zero"), UsageError);
+}
+
+TEST(InputFile, AByteOrderMarkStartsAShapesCsv) {
+  const auto cases = parse_shapes_csv("\xEF\xBB\xBFm,n,k\n64,32,16\n", "bom.csv");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].shape, (Shape{64, 32, 16}));
 }

@@ -47,6 +47,12 @@ TEST(GemmSpec, EveryNameHasItsOwnRowAndTheNumbersFollowIt) {
   EXPECT_EQ(element_bytes_c(DType::fp64), 8u);
 }
 
+TEST(DType, NamesAreCaseInsensitive) {
+  EXPECT_EQ(parse_dtype("BF16"), DType::bf16);
+  EXPECT_EQ(parse_dtype_list("FP32,Tf32"), (std::vector<DType>{DType::fp32, DType::tf32}));
+  EXPECT_FALSE(parse_dtype("fp33").has_value());
+}
+
 TEST(HostMatrix, RandomFillIsNonZeroBoundedAndSeeded) {
   HostMatrix a(DType::bf16, 33, 17), b(DType::bf16, 33, 17), c(DType::bf16, 33, 17);
   a.fill_random(7);

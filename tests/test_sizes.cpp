@@ -46,7 +46,7 @@ TEST(Sizes, List) {
 
 TEST(Sizes, ListWithRangesAndSpaces) {
   EXPECT_EQ(squares(parse_sizes("64..256, 1000 ,128..384:+128")),
-            (std::vector<std::int64_t>{64, 128, 256, 1000, 128, 256, 384}));
+            (std::vector<std::int64_t>{64, 128, 256, 1000, 384}));
 }
 
 TEST(Sizes, Rectangular) {
@@ -114,4 +114,14 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair("2147483647x2147483647x2147483647", "overflow"),
                       std::make_pair("1..100000000:+1", "more than"),
                       std::make_pair("64..128..256", "64..128..256"), std::make_pair("+64", "+64"),
-                      std::make_pair("0x10", "0x10")));
+                      std::make_pair("0x10", "0x10"),
+                      // A step before the range once crashed the parser (substr out of range).
+                      std::make_pair("128:+1..1024", "step comes after"),
+                      std::make_pair("1:2..4", "1:2..4"), std::make_pair("1:..2", "1:..2"),
+                      std::make_pair("1:x2..4", "1:x2..4")));
+
+TEST(Sizes, ASizeNamedTwiceIsMeasuredOnce) {
+  EXPECT_EQ(squares(parse_sizes("64,64")), (std::vector<std::int64_t>{64}));
+  EXPECT_EQ(squares(parse_sizes("128..512,256,1024")),
+            (std::vector<std::int64_t>{128, 256, 512, 1024}));
+}

@@ -1,6 +1,8 @@
 #include "gpubench/core/dtype.hpp"
 
 #include <bit>
+#include <cctype>
+#include <string>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -20,7 +22,10 @@ std::string_view to_string(DType d) {
   return "?";
 }
 
-std::optional<DType> parse_dtype(std::string_view s) {
+std::optional<DType> parse_dtype(std::string_view name) {
+  // Case does not matter: FP32, BF16 and Float32 name what fp32, bf16 and float32 do.
+  std::string s(name);
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   for (DType d : kAllDTypes)
     if (to_string(d) == s) return d;
   if (s == "float" || s == "float32" || s == "f32") return DType::fp32;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/input_file.hpp"
 #include "gpubench/core/results_json.hpp"
 
 namespace gpubench {
@@ -428,14 +429,8 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
 }
 
 Results read_results_file(const std::string& path) {
-  if (std::filesystem::is_directory(path))
-    throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << f.rdbuf();
-  if (f.bad()) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  return results_from_json_text(text.str(), "'" + path + "'");
+  return results_from_json_text(read_input_file(path, "results file", kMaxResultsFileBytes),
+                                "'" + path + "'");
 }
 
 }  // namespace gpubench

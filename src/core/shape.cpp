@@ -1,5 +1,6 @@
 #include "gpubench/core/shape.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -104,6 +105,8 @@ void parse_range(std::string_view item, std::string_view body, std::vector<Shape
   const auto dots = body.find("..");
   std::string_view ends = body, step;
   const auto colon = body.find(':');
+  if (colon != std::string_view::npos && colon < dots)
+    fail(item, "the step comes after the range: A..B:+S or A..B:xF");
   if (colon != std::string_view::npos) {
     ends = body.substr(0, colon);
     step = body.substr(colon + 1);
@@ -181,7 +184,11 @@ std::vector<Shape> parse_sizes(std::string_view spec) {
     if (out.size() > kMaxSizes) fail(spec, fmt::format("more than {} sizes", kMaxSizes));
     start = comma + 1;
   }
-  return out;
+  // A size named twice (64,64 or 128..512,256) is measured once, where it first appears.
+  std::vector<Shape> unique;
+  for (const Shape& s : out)
+    if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
+  return unique;
 }
 
 }  // namespace gpubench

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/input_file.hpp"
 
 namespace gpubench {
 
@@ -50,7 +51,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
   std::vector<ShapeCase> out;
   int line_no = 0;
   bool first_content_line = true;
-  std::size_t start = 0;
+  // Spreadsheets start a UTF-8 CSV with a byte order mark.
+  std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == text.npos) end = text.size();
@@ -93,14 +95,7 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
 }
 
 std::vector<ShapeCase> read_shapes_file(const std::string& path) {
-  if (std::filesystem::is_directory(path))
-    throw UsageError(fmt::format("--shapes '{}' is a directory", path));
-  std::ifstream f(path, std::ios::binary);
-  if (!f)
-    throw UsageError(fmt::format("cannot read --shapes '{}': {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << f.rdbuf();
-  return parse_shapes_csv(text.str(), path);
+  return parse_shapes_csv(read_input_file(path, "--shapes", kMaxShapesFileBytes), path);
 }
 
 std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,

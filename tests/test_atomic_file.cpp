@@ -20,6 +20,7 @@
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/output/atomic_file.hpp"
 #include "gpubench/output/results_sink.hpp"
+#include "sample_results.hpp"
 
 namespace fs = std::filesystem;
 using namespace gpubench;
@@ -172,4 +173,25 @@ TEST(InputFile, AByteOrderMarkStartsAShapesCsv) {
   const auto cases = parse_shapes_csv("\xEF\xBB\xBFm,n,k\n64,32,16\n", "bom.csv");
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(cases[0].shape, (Shape{64, 32, 16}));
+}
+
+// Values a results file may not carry: they are exit 2 with the field named, never an internal
+// error and never a number the gate divides by.
+TEST(InputFile, ResultsFilesWithImpossibleNumbersAreRefused) {
+  const std::string good = results_to_json_text(gpubench::testing::sample_results());
+  const auto refused = [&](const std::string& from, const std::string& to, const char* needle) {
+    std::string text = good;
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    try {
+      results_from_json_text(text, "f.json");
+      ADD_FAILURE() << "accepted " << to;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  refused("\"gflops\": ", "\"gflops\": 1e400, \"x\": ", "f.json");
+  refused("\"gflops\": ", "\"gflops\": -5, \"x\": ", "gflops -5");
+  refused("\"m\": 1024", "\"m\": 9223372036854775807", "beyond the largest BLAS dimension");
 }

@@ -92,8 +92,12 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   EXPECT_EQ(text.find("Infinity"), std::string::npos);
   EXPECT_EQ(text.find(": nan"), std::string::npos);
   EXPECT_EQ(text.find(": inf"), std::string::npos);
-  const Results out = results_from_json_text(text, "test");
-  EXPECT_EQ(out.records[0].gflops, 0.0);                 // null reads as "not measured"
+  // An ok row without a rate is refused on reading (compare and the gate divide by it) ...
+  EXPECT_THROW(results_from_json_text(text, "test"), UsageError);
+  // ... a failed one reads back with null as "not measured".
+  in.records[0].status = Status::failed;
+  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  EXPECT_EQ(out.records[0].gflops, 0.0);
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
 }
 

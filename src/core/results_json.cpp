@@ -4,6 +4,7 @@
 // both in step.
 #include <cerrno>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -253,6 +254,10 @@ Record read_record(const json& j, const std::string& where) {
              require(shape, "k", where + ".shape").get<std::int64_t>()};
   if (r.shape.m <= 0 || r.shape.n <= 0 || r.shape.k <= 0)
     throw FieldError(fmt::format("{} has a non-positive shape {}", where, r.shape.label()));
+  for (const std::int64_t dim : {r.shape.m, r.shape.n, r.shape.k})
+    if (dim > std::numeric_limits<std::int32_t>::max())
+      throw FieldError(fmt::format("{} has a dimension {} beyond the largest BLAS dimension", where,
+                                   dim));
   const std::string dtype = require(j, "dtype", where).get<std::string>();
   const auto d = parse_dtype(dtype);
   if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
@@ -282,6 +287,20 @@ Record read_record(const json& j, const std::string& where) {
   r.tolerance = get_or(j, "tolerance", 0.0);
   r.checked_entries = get_or<std::int64_t>(j, "checked_entries", 0);
   r.warnings = get_or(j, "warnings", std::vector<std::string>{});
+  // A measured row must carry a usable rate and time: compare and the gate divide by them.
+  const auto bad_number = [&](const char* field, double v) {
+    throw FieldError(fmt::format("{} has {} {} (must be finite and positive)", where, field, v));
+  };
+  if (r.ok()) {
+    if (!std::isfinite(r.gflops) || r.gflops <= 0) bad_number("gflops", r.gflops);
+    if (!std::isfinite(r.seconds.median) || r.seconds.median <= 0)
+      bad_number("seconds.median", r.seconds.median);
+    if (!std::isfinite(r.seconds.min) || r.seconds.min < 0 || r.seconds.min > r.seconds.median)
+      bad_number("seconds.min", r.seconds.min);
+  }
+  for (const auto& [field, v] : {std::pair{"peak_gflops", r.peak_gflops},
+                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops}})
+    if (v && !(std::isfinite(*v) && *v > 0)) bad_number(field, *v);
   return r;
 }
 
@@ -374,8 +393,9 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+  } catch (const json::exception& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; a
+    // number beyond double range (1e400) is an out_of_range error of the parser.
     std::string why = e.what();
     if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
     throw UsageError(fmt::format("{} is not JSON ({})", origin, why));

@@ -40,3 +40,9 @@ TEST(Stats, MedianIgnoresOutlier) {
   EXPECT_DOUBLE_EQ(s.median, 1);
   EXPECT_GT(s.mean, 10);
 }
+
+TEST(Median, OddEvenAndEmpty) {
+  EXPECT_DOUBLE_EQ(gpubench::median({3.0, 1.0, 2.0}), 2.0);
+  EXPECT_DOUBLE_EQ(gpubench::median({4.0, 1.0, 3.0, 2.0}), 2.5);
+  EXPECT_DOUBLE_EQ(gpubench::median({}), 0.0);
+}

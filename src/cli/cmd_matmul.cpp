@@ -178,9 +178,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   } catch (const std::exception& e) {
     if (!mpi.active()) throw;
     // One rank's failure must not stop the others: its rows say why, rank 0 reports them all.
-    rank_code = dynamic_cast<const UsageError*>(&e)         ? kExitUsage
-                : dynamic_cast<const EnvironmentError*>(&e) ? kExitEnvironment
-                                                            : kExitCheckFailed;
+    rank_code = exit_code_for(e);
     results.records.clear();
     for (const ShapeGroup& g : groups) {
       ro.shapes = g.shapes;

@@ -47,14 +47,8 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     return action ? action() : kExitUsage;
-  } catch (const UsageError& e) {
-    std::cerr << "gpubench: error: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const EnvironmentError& e) {
-    std::cerr << "gpubench: environment error: " << e.what() << "\n";
-    return kExitEnvironment;
   } catch (const std::exception& e) {
-    std::cerr << "gpubench: internal error: " << e.what() << "\n";
-    return kExitCheckFailed;
+    std::cerr << "gpubench: " << error_kind(e) << ": " << e.what() << "\n";
+    return exit_code_for(e);
   }
 }

@@ -6,6 +6,21 @@
 
 namespace gpubench {
 
+namespace {
+
+double median_of_sorted(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  if (n == 0) return 0;
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return median_of_sorted(values);
+}
+
 Stats compute_stats(std::vector<double> v) {
   Stats s;
   s.samples = int(v.size());
@@ -14,7 +29,7 @@ Stats compute_stats(std::vector<double> v) {
   s.min = v.front();
   s.max = v.back();
   const std::size_t n = v.size();
-  s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  s.median = median_of_sorted(v);
   s.mean = std::accumulate(v.begin(), v.end(), 0.0) / double(n);
   if (n > 1) {
     double ss = 0;

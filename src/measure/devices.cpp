@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/stats.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {
@@ -213,12 +214,6 @@ bool comparable(const Record& r) {
   return r.ok() && r.device_kind == DeviceKind::gpu && r.gflops > 0;
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 }  // namespace
 
 std::vector<SlowDevice> find_slow_devices(const Results& r, double threshold_pct) {
@@ -235,7 +230,7 @@ std::vector<SlowDevice> find_slow_devices(const Results& r, double threshold_pct
       gflops.push_back(rec->gflops);
     }
     if (devices.size() < 2) continue;
-    const double median = median_of(gflops);
+    const double median = gpubench::median(gflops);
     for (const Record* rec : recs) {
       const double below = 100.0 * (1.0 - rec->gflops / median);
       if (below <= threshold_pct) continue;

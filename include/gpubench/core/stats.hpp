@@ -15,4 +15,7 @@ struct Stats {
 // Sample statistics (stddev with n-1). An empty input gives all zeros.
 Stats compute_stats(std::vector<double> samples);
 
+// The middle value (the mean of the two middle ones for an even count); 0 for an empty input.
+double median(std::vector<double> values);
+
 }  // namespace gpubench

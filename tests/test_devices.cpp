@@ -11,6 +11,7 @@
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/measure/mpi_session.hpp"
+#include "gpubench/measure/session.hpp"
 #include "gpubench/output/plot.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/core/results_json.hpp"
@@ -220,26 +221,6 @@ TEST(LabelRecords, HostRankAndBusId) {
   for (const Record& r : recs) {
     EXPECT_EQ(r.host, "node7");
     EXPECT_EQ(r.rank, 3);
-  }
-}
-
-TEST(AdoptReportedWarnings, MatchesCopiesByCaseNotByPosition) {
-  // The runner's order (sequential) against the order the devices finished (--concurrent).
-  std::vector<Record> runner{gpu_row(0, 1), gpu_row(1, 1), gpu_row(0, 2), gpu_row(1, 2)};
-  runner[0].shape = runner[1].shape = {64, 64, 64};
-  runner[2].shape = runner[3].shape = {128, 128, 128};
-  std::vector<Record> reported{runner[1], runner[0], runner[3]};  // runner[2] never reported
-  reported[0].warnings = {"cut short by the interrupt: 3 samples"};  // device 1, n = 64
-  runner[2].warnings = {"clock dropped"};
-  const auto out = adopt_reported_warnings(runner, reported);
-  ASSERT_EQ(out.size(), 4u);
-  EXPECT_TRUE(out[0].warnings.empty());
-  EXPECT_EQ(out[1].warnings, std::vector<std::string>{"cut short by the interrupt: 3 samples"});
-  EXPECT_EQ(out[2].warnings, std::vector<std::string>{"clock dropped"});  // kept: no copy
-  EXPECT_TRUE(out[3].warnings.empty());
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    EXPECT_EQ(out[i].device_index, runner[i].device_index);  // the runner's order is kept
-    EXPECT_EQ(out[i].shape, runner[i].shape);
   }
 }
 

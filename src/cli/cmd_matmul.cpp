@@ -1,4 +1,4 @@
-// `gpubench matmul`: plan the sweep, run it, report it, decide the exit code.
+// `gpubench matmul`: binds the options to a Session, shows its progress, saves as it goes, prints.
 #include <unistd.h>
 
 #include <iostream>
@@ -6,19 +6,15 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "gpubench/output/results_sink.hpp"
-#include "gpubench/measure/bandwidth.hpp"
-#include "gpubench/measure/devices.hpp"
-#include "gpubench/core/errors.hpp"
-#include "gpubench/measure/mpi_session.hpp"
 #include "gpubench/analysis/pricing.hpp"
-#include "gpubench/backends/registry.hpp"
-#include "gpubench/output/report.hpp"
-#include "gpubench/measure/runner.hpp"
-#include "gpubench/core/shapes_file.hpp"
-#include "gpubench/measure/stop_signal.hpp"
-#include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/analysis/verdict.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/shapes_file.hpp"
+#include "gpubench/measure/bandwidth.hpp"
+#include "gpubench/measure/session.hpp"
+#include "gpubench/output/report.hpp"
+#include "gpubench/output/results_sink.hpp"
 
 namespace gpubench {
 
@@ -48,164 +44,108 @@ struct MatmulOptions {
 };
 
 // "[3/12] openblas fp32 1024" on a terminal only; never in --quiet, never into a pipe.
-class ProgressLine {
+class ProgressLine : public SessionObserver {
  public:
   explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  ~ProgressLine() { clear(); }
-  void operator()(const Progress& p) {
-    if (!enabled_ || p.just_finished) return;
-    const std::string line = fmt::format("[{}/{}] {} {} {}", p.index, p.total, p.backend,
-                                         to_string(p.dtype), p.shape.label());
+  ~ProgressLine() override { clear(); }
+  void case_started(const CaseStart& c) override {
+    if (!enabled_) return;
+    const std::string line = fmt::format("[{}/{}] {}", c.index, c.total, c.label);
     std::cerr << "\r" << line << std::string(width_ > line.size() ? width_ - line.size() : 0, ' ')
               << std::flush;
     width_ = line.size();
   }
+  void sweep_finished(const Results&) override { clear(); }
+
+ private:
   void clear() {
     if (enabled_ && width_) std::cerr << "\r" << std::string(width_, ' ') << "\r" << std::flush;
     width_ = 0;
   }
 
- private:
   bool enabled_;
   std::size_t width_ = 0;
 };
 
-// 1 when a row failed; 3 when a GPU backend the user named could not run at all; else 0.
-int matmul_exit_code(const std::vector<Record>& records, const std::vector<BackendEntry>& selected,
-                     bool backends_given, bool quiet) {
-  bool failed = false;
-  for (const Record& r : records) failed = failed || r.status == Status::failed;
-  if (failed) return kExitCheckFailed;
-  // A GPU backend the user named explicitly but that could not run at all is an environment error.
-  if (backends_given) {
-    for (const BackendEntry& e : selected) {
-      if (e.kind != DeviceKind::gpu) continue;
-      bool any_ran = false;
-      std::string why;
-      for (const Record& r : records)
-        if (r.backend == e.name) any_ran = any_ran || r.status != Status::skipped, why = r.reason;
-      if (!any_ran) {
-        if (!quiet) std::cerr << fmt::format("gpubench: {} could not run: {}\n", e.name, why);
-        return kExitEnvironment;
-      }
-    }
-  }
-  return kExitOk;
-}
+// Every --output file is rewritten after each case: an interrupted or killed run keeps everything
+// it finished. Under MPI only rank 0 saves, its own rows as they come and everyone's at the end.
+class SaveEachCase : public SessionObserver {
+ public:
+  explicit SaveEachCase(const ResultsSink& sink) : sink_(sink) {}
+  void case_finished(const Record&, const Results& so_far) override { sink_.save(so_far); }
 
-int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
-                       bool backends_given) {
-  RunOptions ro;
+ private:
+  const ResultsSink& sink_;
+};
+
+SessionOptions session_options(const MatmulOptions& o, const std::string& command_line) {
+  SessionOptions so;
+  so.command_line = command_line;
+  so.mpi = true;
   // Shapes x dtypes that run together: one group for --sizes, one per dtype for --shapes lines
   // that name their own dtype.
   // (Parsed into locals first: g++ 12 mis-destroys a braced temporary whose second member's
   // initialiser throws, which ASan reports as a stack-use-after-scope on a bad --dtype.)
-  std::vector<ShapeGroup> groups;
   if (o.shapes_file.empty()) {
     std::vector<Shape> shapes = parse_sizes(o.sizes);
     std::vector<DType> dtypes = parse_dtype_list(o.dtypes);
-    groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
+    so.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
   } else {
-    groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
+    so.groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
   }
-  // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
-  // reports them all; a plain run is rank 0 of 1. Only rank 0 writes files and reads the baseline:
-  // the other hosts need not have them.
-  MpiSession mpi;
-  if (!mpi.note().empty() && !o.quiet) std::cerr << "gpubench: note: " << mpi.note() << "\n";
-  // Bad --format/--output/--baseline: exit 2, nothing run.
-  const ResultsSink sink(mpi.is_root() ? o.results : ResultsOptions{});
-  ro.min_time = o.min_time;
-  ro.max_time_per_case = o.max_time_per_case;
-  ro.warmup = o.warmup;
-  ro.seed = o.seed;
-  ro.verify = o.verify;
+  so.run.min_time = o.min_time;
+  so.run.max_time_per_case = o.max_time_per_case;
+  so.run.warmup = o.warmup;
+  so.run.seed = o.seed;
+  so.run.verify = o.verify;
   if (o.host_memory != "pinned" && o.host_memory != "pageable")
     throw UsageError("--host-memory must be 'pinned' or 'pageable', got '" + o.host_memory + "'");
-  const auto registry = backend_registry();
-  const auto selected = select_backends(registry, o.backends);
+  so.backends = select_backends(backend_registry(), o.backends);
+  so.threads = o.threads;
+  so.backend.flush_l2 = o.flush_l2;
+  so.backend.end_to_end = o.transfers;
+  so.backend.pinned_host = o.host_memory == "pinned";
+  so.device = o.device;
+  so.device_given = o.device_given;
+  so.concurrent = o.concurrent;
+  so.require_gpu = o.require_gpu;
+  return so;
+}
 
-  BackendOptions bo;
-  bo.threads = threads_for_process(o.threads, mpi.local_size());
-  bo.flush_l2 = o.flush_l2;
-  bo.end_to_end = o.transfers;
-  bo.pinned_host = o.host_memory == "pinned";
-
-  Results results;
+int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
+                       bool backends_given) {
+  // MPI joins here, before the checks below, so that only rank 0 checks the files it writes: the
+  // other hosts need not have them.
+  Session session(session_options(o, command_line));
+  if (!session.mpi_note().empty() && !o.quiet)
+    std::cerr << "gpubench: note: " << session.mpi_note() << "\n";
+  // Bad --format/--output/--baseline: exit 2, nothing run.
+  const ResultsSink sink(session.is_root() ? o.results : ResultsOptions{});
+  Results& results = session.results();
   results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring
-  results.system = collect_system_info(command_line, bo.threads);
 
-  // Ctrl-C / SIGTERM: the runner stops between cases; what finished is saved and printed.
-  StopOnSignal stop;
-  ro.stop = stop.flag();
-  int rank_code = kExitOk;
-  std::vector<int> devices{0};
-  try {
-    if (o.require_gpu && results.system.gpus.empty())
-      throw EnvironmentError("--require-gpu: " + results.system.cuda_status);
-    devices = devices_for_process(o.device, o.device_given, int(results.system.gpus.size()),
-                                  mpi.local_rank());
-    const std::size_t per_case = bind_to_devices(selected, devices).size();
-    ProgressLine progress(!o.quiet && mpi.is_root() && isatty(STDERR_FILENO));
-    int total = 0, done_before = 0;
-    for (const ShapeGroup& g : groups) total += int(per_case * g.shapes.size() * g.dtypes.size());
-    for (const ShapeGroup& g : groups) {
-      ro.shapes = g.shapes;
-      ro.dtypes = g.dtypes;
-      const std::size_t first = results.records.size();
-      auto records = run_matmul_on_devices(selected, devices, o.concurrent, bo, ro,
-                                           [&](const Progress& p) {
-        progress({p.index + done_before, total, p.just_finished, p.backend, p.shape, p.dtype});
-        if (!p.just_finished) return;
-        // Every --output file is rewritten after each case: an interrupted or killed run keeps
-        // everything it finished.
-        Record& r = results.records.emplace_back(*p.just_finished);
-        r.host = results.system.hostname;
-        if (stop.signal())
-          r.warnings.push_back(fmt::format("cut short by the interrupt: {} samples",
-                                           r.seconds.samples));
-        if (mpi.is_root()) sink.save(results);  // under MPI the gathered results, at the end
-      });
-      // The runner's records are the authority; the copies above only fed the saved files.
-      std::vector<Record> reported(std::make_move_iterator(results.records.begin() + first),
-                                   std::make_move_iterator(results.records.end()));
-      results.records.resize(first);
-      for (Record& r : adopt_reported_warnings(std::move(records), std::move(reported)))
-        results.records.push_back(std::move(r));
-      done_before += int(per_case * g.shapes.size() * g.dtypes.size());
-      if (stop.signal()) break;
-    }
-  } catch (const std::exception& e) {
-    if (!mpi.active()) throw;
-    // One rank's failure must not stop the others: its rows say why, rank 0 reports them all.
-    rank_code = exit_code_for(e);
-    results.records.clear();
-    for (const ShapeGroup& g : groups) {
-      ro.shapes = g.shapes;
-      ro.dtypes = g.dtypes;
-      for (Record& r : failed_rows(selected, devices, ro,
-                                   fmt::format("rank {} could not run: {}", mpi.rank(), e.what())))
-        results.records.push_back(std::move(r));
-    }
-  }
-  results.interrupted = stop.signal() != 0;
-  label_records(results.records, results.system, mpi.rank());
+  ProgressLine progress(!o.quiet && session.is_root() && isatty(STDERR_FILENO));
+  SaveEachCase saving(sink);
+  session.add_observer(progress);
+  if (session.is_root()) session.add_observer(saving);
+  session.run_matmul();
+
   // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
   // when there is a CPU/GPU comparison to make.
   if (verdict_applies(results))
     results.system.cpu.memory_bandwidth_gbs =
         quick_host_triad_gbs(o.threads, results.system.cpu.memory_bandwidth_note);
 
-  // Each rank judges its own rows; rank 0 reports everyone's and exits with the worst code.
-  const int code = mpi.max_exit_code(
-      std::max(rank_code, matmul_exit_code(results.records, selected, backends_given, o.quiet)));
-  results = mpi.gather(results);
-  if (!mpi.is_root()) return kExitOk;
+  std::string why;
+  const int own = session.matmul_exit_code(backends_given, why);
+  if (!why.empty() && !o.quiet) std::cerr << "gpubench: " << why << "\n";
+  const int code = session.gather(own);
+  if (!session.is_root()) return kExitOk;
 
   sink.finish(std::cout, results);
   if (sink.stdout_format() == Format::table && verdict_applies(results))
     write_verdict(std::cout, compute_verdict(results));
-  if (results.interrupted) return stop.exit_code();  // 130 (SIGINT) or 143 (SIGTERM)
+  if (session.interrupted()) return session.interrupt_exit_code();  // 130 or 143
   if (!sink.gate_passes(std::cout, results)) return kExitCheckFailed;
   return code;
 }

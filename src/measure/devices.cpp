@@ -75,34 +75,43 @@ std::vector<BackendEntry> bind_to_devices(const std::vector<BackendEntry>& entri
   return out;
 }
 
-namespace {
-
-// Position of a record's case in a sequential run's order (dtype-major, then shape).
-std::pair<std::size_t, std::size_t> case_position(const Record& r, const RunOptions& o) {
-  const auto d = std::find(o.dtypes.begin(), o.dtypes.end(), r.dtype) - o.dtypes.begin();
-  const auto s = std::find(o.shapes.begin(), o.shapes.end(), r.shape) - o.shapes.begin();
-  return {std::size_t(d), std::size_t(s)};
+void concurrent_order(std::vector<Record>::iterator first, std::vector<Record>::iterator last,
+                      const std::vector<BackendEntry>& entries, const std::vector<int>& devices,
+                      const RunOptions& opts) {
+  auto position_in = [](const auto& list, const auto& value) {
+    return std::size_t(std::find(list.begin(), list.end(), value) - list.begin());
+  };
+  std::vector<std::string> names;
+  for (const BackendEntry& e : entries) names.push_back(e.name);
+  auto key = [&](const Record& r) {
+    const bool gpu = r.device_kind == DeviceKind::gpu;
+    return std::tuple(position_in(opts.dtypes, r.dtype), position_in(opts.shapes, r.shape), gpu,
+                      gpu ? position_in(devices, r.device_index) : 0, position_in(names, r.backend));
+  };
+  std::stable_sort(first, last, [&](const Record& a, const Record& b) { return key(a) < key(b); });
 }
 
-}  // namespace
-
-std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
-                                            const std::vector<int>& devices,
-                                            const BackendOptions& bopts, const RunOptions& opts,
-                                            const ProgressFn& progress) {
+void run_cases_concurrently(const std::vector<BackendEntry>& entries,
+                            const std::vector<int>& devices, const BackendOptions& bopts,
+                            const RunOptions& opts, const CaseHandlers& handlers) {
   std::vector<BackendEntry> cpu, gpu;
   for (const BackendEntry& e : entries) (e.kind == DeviceKind::gpu ? gpu : cpu).push_back(e);
 
-  std::mutex progress_mutex;
-  auto locked_progress = [&](const Progress& p) {
-    if (!progress) return;
-    std::lock_guard lock(progress_mutex);
-    progress(p);
+  // The receiver sees one event at a time, whichever thread it comes from.
+  std::mutex handlers_mutex;
+  auto started = [&](const Progress& p) {
+    if (!handlers.started) return;
+    std::lock_guard lock(handlers_mutex);
+    handlers.started(p);
+  };
+  auto finished = [&](const Progress& p, Record&& r) {
+    if (!handlers.finished) return;
+    std::lock_guard lock(handlers_mutex);
+    handlers.finished(p, std::move(r));
   };
 
-  std::vector<Record> records;
-  if (!cpu.empty()) records = run_matmul(cpu, bopts, opts, locked_progress);
-  if (gpu.empty() || devices.empty() || (opts.stop && opts.stop->load())) return records;
+  if (!cpu.empty()) run_cases(cpu, bopts, opts, {started, finished});
+  if (gpu.empty() || devices.empty() || (opts.stop && opts.stop->load())) return;
 
   // Each thread holds inputs of its own: the host memory is shared out between them.
   RunOptions per_device = opts;
@@ -112,7 +121,6 @@ std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& ent
   // Every thread runs the same list of cases, so each reaches the barrier once per case; a thread
   // that ends early (stopped, or an exception) drops out of it so the others do not wait forever.
   std::barrier start_together(std::ptrdiff_t(devices.size()));
-  std::vector<std::vector<Record>> per_thread(devices.size());
   std::vector<std::exception_ptr> errors(devices.size());
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < devices.size(); ++t) {
@@ -121,14 +129,17 @@ std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& ent
         std::barrier<>& b;
         ~DropOut() { b.arrive_and_drop(); }
       } drop_out{start_together};
+      auto named = [&](Progress p) {
+        p.backend += fmt::format("[{}]", devices[t]);
+        return p;
+      };
       try {
-        per_thread[t] = run_matmul(bind_to_devices(gpu, {devices[t]}), bopts, per_device,
-                                   [&, t](const Progress& p) {
-                                     Progress named = p;
-                                     named.backend += fmt::format("[{}]", devices[t]);
-                                     locked_progress(named);
-                                     if (!p.just_finished) start_together.arrive_and_wait();
-                                   });
+        run_cases(bind_to_devices(gpu, {devices[t]}), bopts, per_device,
+                  {[&](const Progress& p) {
+                     started(named(p));
+                     start_together.arrive_and_wait();
+                   },
+                   [&](const Progress& p, Record&& r) { finished(named(p), std::move(r)); }});
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -137,68 +148,32 @@ std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& ent
   for (auto& th : threads) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
 
-  for (auto& recs : per_thread)
-    for (Record& r : recs) records.push_back(std::move(r));
-  // Sequential order: per case, the CPU rows, then each device's rows.
-  std::stable_sort(records.begin(), records.end(), [&](const Record& a, const Record& b) {
-    return case_position(a, opts) < case_position(b, opts);
-  });
+std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
+                                            const std::vector<int>& devices,
+                                            const BackendOptions& bopts, const RunOptions& opts,
+                                            const ProgressFn& progress) {
+  std::vector<Record> records;
+  CaseHandlers handlers;
+  if (progress) handlers.started = progress;
+  handlers.finished = [&](const Progress& at, Record&& r) {
+    records.push_back(std::move(r));
+    if (!progress) return;
+    Progress done = at;
+    done.just_finished = &records.back();
+    progress(done);
+  };
+  run_cases_concurrently(entries, devices, bopts, opts, handlers);
+  concurrent_order(records.begin(), records.end(), entries, devices, opts);
   return records;
 }
 
-std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entries,
-                                          const std::vector<int>& devices, bool concurrent,
-                                          const BackendOptions& bopts, const RunOptions& opts,
-                                          const ProgressFn& progress) {
-  if (concurrent) return run_matmul_concurrently(entries, devices, bopts, opts, progress);
-  return run_matmul(bind_to_devices(entries, devices), bopts, opts, progress);
-}
-
-std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
-                                            std::vector<Record> reported) {
-  std::vector<bool> taken(reported.size(), false);  // each copy goes to one record
-  for (Record& r : runner)
-    for (std::size_t i = 0; i < reported.size(); ++i) {
-      const Record& c = reported[i];
-      if (taken[i] || c.backend != r.backend || c.device_index != r.device_index ||
-          c.shape != r.shape || c.dtype != r.dtype)
-        continue;
-      r.warnings = std::move(reported[i].warnings);
-      taken[i] = true;
-      break;
-    }
-  return runner;
-}
-
-std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
-                                const std::vector<int>& devices, const RunOptions& opts,
-                                const std::string& reason) {
-  std::vector<Record> out;
-  for (DType d : opts.dtypes)
-    for (const Shape& s : opts.shapes)
-      for (const BackendEntry& e : bind_to_devices(entries, devices)) {
-        Record r;
-        r.shape = s;
-        r.dtype = d;
-        r.backend = e.name;
-        r.device_kind = e.kind;
-        r.device_index = e.device;
-        r.status = Status::failed;
-        r.reason = reason;
-        out.push_back(std::move(r));
-      }
-  return out;
-}
-
-void label_records(std::vector<Record>& records, const SystemInfo& system, int rank) {
-  for (Record& r : records) {
-    r.host = system.hostname;
-    r.rank = rank;
-    if (r.device_kind != DeviceKind::gpu || !r.pci_bus_id.empty()) continue;
-    for (const GpuInfo& g : system.gpus)
-      if (g.index == r.device_index) r.pci_bus_id = g.pci_bus_id;
-  }
+void run_cases_on_devices(const std::vector<BackendEntry>& entries, const std::vector<int>& devices,
+                          bool concurrent, const BackendOptions& bopts, const RunOptions& opts,
+                          const CaseHandlers& handlers) {
+  if (concurrent) return run_cases_concurrently(entries, devices, bopts, opts, handlers);
+  run_cases(bind_to_devices(entries, devices), bopts, opts, handlers);
 }
 
 namespace {

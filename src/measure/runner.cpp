@@ -74,17 +74,34 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const
                   Record& r) {
   std::unique_ptr<Case> c = backend.prepare(p);
 
+  // Cold cache (--flush-l2): each repetition timed on its own, after the backend flushed its
+  // device's caches. The flush is queued ahead of the repetition's timed region, so the backend's
+  // own clock (CUDA events on its stream) never includes it. A backend without a flush is timed
+  // warm, and its row says so rather than passing a warm number off as a cold one.
+  const bool cold = bopts.flush_l2 && c->flush_cache();
+  if (bopts.flush_l2 && !cold)
+    r.warnings.push_back(fmt::format(
+        "--flush-l2: {} cannot flush its device's caches, so this row was timed warm", r.backend));
+  auto timed = [&](int reps) {
+    if (!cold) return c->time_kernel(reps);
+    double seconds = 0;
+    for (int i = 0; i < reps; ++i) {
+      c->flush_cache();
+      seconds += c->time_kernel(1);
+    }
+    return seconds;
+  };
+
   // Warm-up: handles, lazy module loading, thread pools and page faults stay out of the numbers.
   // A single very long run counts as enough warm-up.
   double last = 0, warm_spent = 0;
   for (int i = 0; i < std::max(1, o.warmup); ++i) {
-    last = c->time_kernel(1);
+    last = timed(1);
     warm_spent += last;
     if (warm_spent >= o.max_time_per_case / 2) break;
   }
 
-  r.seconds = compute_stats(adaptive_samples([&](int reps) { return c->time_kernel(reps); }, last,
-                                             o, r.iterations));
+  r.seconds = compute_stats(adaptive_samples(timed, last, o, r.iterations));
   r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
   // A wide spread means something else competed for the device: the median may not be the
   // machine's real speed, so the row is marked rather than printed as if it were clean.
@@ -140,10 +157,8 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const
 
 }  // namespace
 
-std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
-                               const BackendOptions& bopts, const RunOptions& o,
-                               const ProgressFn& progress) {
-  std::vector<Record> records;
+void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
+               const RunOptions& o, const CaseHandlers& handlers) {
   const int total = int(backends.size() * o.shapes.size() * o.dtypes.size());
   int index = 0;
   const std::size_t host_limit = o.host_memory_limit ? o.host_memory_limit : available_host_memory();
@@ -169,8 +184,9 @@ std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
         const BackendEntry& entry = backends[bi];
         Backend* backend = created[bi].get();
         ++index;
-        if (stopped(o)) return records;
-        if (progress) progress({index, total, nullptr, entry.name, s, d});
+        if (stopped(o)) return;
+        const Progress at{index, total, nullptr, entry.name, s, d};
+        if (handlers.started) handlers.started(at);
         Record r = base_record(entry, backend, s, d);
         if (!backend) {
           r.status = Status::skipped;
@@ -209,11 +225,26 @@ std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
             r.reason = e.what();
           }
         }
-        records.push_back(std::move(r));
-        if (progress) progress({index, total, &records.back(), entry.name, s, d});
+        if (handlers.finished) handlers.finished(at, std::move(r));
       }
     }
   }
+}
+
+std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
+                               const BackendOptions& bopts, const RunOptions& opts,
+                               const ProgressFn& progress) {
+  std::vector<Record> records;
+  CaseHandlers handlers;
+  if (progress) handlers.started = progress;
+  handlers.finished = [&](const Progress& at, Record&& r) {
+    records.push_back(std::move(r));
+    if (!progress) return;
+    Progress done = at;
+    done.just_finished = &records.back();
+    progress(done);
+  };
+  run_cases(backends, bopts, opts, handlers);
   return records;
 }
 

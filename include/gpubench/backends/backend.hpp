@@ -27,7 +27,9 @@ struct Support {
 struct BackendOptions {
   int threads = 0;             // CPU threads; 0 = all cores
   int device = 0;              // GPU ordinal
-  bool flush_l2 = false;       // GPU: overwrite the L2 between timed repetitions
+  // Cold cache: the runner calls Case::flush_cache() before every timed repetition; a backend
+  // that can flush reserves its flush buffer (counted in device_bytes).
+  bool flush_l2 = false;
   bool pinned_host = true;     // GPU end-to-end: page-locked host buffers
   bool end_to_end = true;      // GPU: also time copies + multiply
 };
@@ -44,6 +46,10 @@ class Case {
   virtual std::optional<double> time_end_to_end() { return std::nullopt; }
   // Copies the result C (M x N, row-major) into `out` as doubles, for verification.
   virtual void read_result(std::vector<double>& out) = 0;
+  // Evicts the device's caches (the GPU's L2) before the next repetition, queued on the case's
+  // stream ahead of it, so the flush stays outside the timed region. The runner calls it when a
+  // cold cache is asked for; false means this backend cannot flush (the row then says so).
+  virtual bool flush_cache() { return false; }
   // Warnings collected while timing (clock drops, throttling).
   virtual std::vector<std::string> warnings() { return {}; }
 };

@@ -1,5 +1,5 @@
 // Several GPUs in one run: which ones (--device), one backend per GPU, every GPU at once
-// (--concurrent), and which card is slower than its siblings.
+// (--concurrent), and (until it moves to analysis/) which card is slower than its siblings.
 #pragma once
 
 #include <string>
@@ -32,37 +32,29 @@ std::vector<BackendEntry> bind_to_devices(const std::vector<BackendEntry>& entri
 // threads feeding the GPUs); then every device at once, one host thread per device running that
 // device's GPU entries (each backend has its own stream). Every case starts on every device at the
 // same moment, so the cards are loaded together: what they reach side by side, sharing power,
-// cooling and the host. Records come back in the order of a sequential run.
+// cooling and the host. Records reach `handlers` as they finish (one at a time, under a lock), so
+// GPU rows come in the order the devices finished; concurrent_order() puts them back in order.
+void run_cases_concurrently(const std::vector<BackendEntry>& entries,
+                            const std::vector<int>& devices, const BackendOptions& bopts,
+                            const RunOptions& opts, const CaseHandlers& handlers);
+
+// Every selected device in turn (each GPU entry bound to each device: rows arrive in order), or
+// with `concurrent` all of them at once (run_cases_concurrently).
+void run_cases_on_devices(const std::vector<BackendEntry>& entries, const std::vector<int>& devices,
+                          bool concurrent, const BackendOptions& bopts, const RunOptions& opts,
+                          const CaseHandlers& handlers);
+
+// The order of a --concurrent run's report: per case (dtype, then shape), the CPU rows, then each
+// device's GPU rows in the order of `devices`, each device's in the order of `entries`.
+void concurrent_order(std::vector<Record>::iterator first, std::vector<Record>::iterator last,
+                      const std::vector<BackendEntry>& entries, const std::vector<int>& devices,
+                      const RunOptions& opts);
+
+// run_cases_concurrently collected and put in concurrent_order.
 std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
                                             const std::vector<int>& devices,
                                             const BackendOptions& bopts, const RunOptions& opts,
                                             const ProgressFn& progress = {});
-
-// Every selected device in turn (each GPU entry bound to each device), or with `concurrent` all of
-// them at once (run_matmul_concurrently).
-std::vector<Record> run_matmul_on_devices(const std::vector<BackendEntry>& entries,
-                                          const std::vector<int>& devices, bool concurrent,
-                                          const BackendOptions& bopts, const RunOptions& opts,
-                                          const ProgressFn& progress = {});
-
-// The runner's records, each given the warnings of its copy in `reported` (the records as the
-// progress callback saw them, with warnings added on the way, e.g. "cut short by the interrupt").
-// Copies are matched by case (backend, device, shape, dtype), not by position: under --concurrent
-// they arrive in the order the devices finished, the runner's records in a sequential run's.
-// A record without a copy keeps its own warnings.
-std::vector<Record> adopt_reported_warnings(std::vector<Record> runner,
-                                            std::vector<Record> reported);
-
-// The rows of a process that could not run at all (under MPI: a rank without the GPU it was asked
-// for): one failed row per backend, device and case, each giving `reason`, so that the gathered
-// table shows the failure where that rank's numbers would be.
-std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
-                                const std::vector<int>& devices, const RunOptions& opts,
-                                const std::string& reason);
-
-// Fills what the runner does not know: the host and rank on every record, and the PCI bus id of
-// GPU records from `system`.
-void label_records(std::vector<Record>& records, const SystemInfo& system, int rank);
 
 // A GPU that reached notably less than the median GPU on one case (same backend, dtype, shape).
 struct SlowDevice {

@@ -1,4 +1,5 @@
-// The Runner owns timing policy and verification; backends only run multiplications.
+// The Runner owns the timing policy (warm-up, batching, cold cache) and verification; backends
+// only run multiplications and offer services the runner drives (Case::flush_cache).
 #pragma once
 
 #include <atomic>
@@ -39,8 +40,24 @@ struct Progress {
 // Called when each case starts and finishes (progress display, incremental saving).
 using ProgressFn = std::function<void(const Progress&)>;
 
-// Runs every shape x dtype x backend (one backend's cases together, so a GPU stays warm), and
-// returns one Record per case. Backends that fail to initialise produce skipped Records.
+// What a run reports while it goes: `started` before each case (Progress::just_finished null),
+// `finished` with the case's Record handed over, so the receiver owns it and nobody has to merge
+// copies back. Either may be empty.
+struct CaseHandlers {
+  std::function<void(const Progress&)> started;
+  std::function<void(const Progress&, Record&&)> finished;
+};
+
+// Runs every shape x dtype x backend, case-major (the inputs of a case are made once and every
+// backend runs on the same data), handing each Record to `handlers.finished` as it is done.
+// Backends that fail to initialise produce skipped Records. With BackendOptions::flush_l2, every
+// timed repetition runs on its own after Case::flush_cache(); a backend that cannot flush is timed
+// warm and its row says so.
+void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
+               const RunOptions& opts, const CaseHandlers& handlers);
+
+// run_cases collected into one Record per case, in the order they ran; `progress` sees each
+// case start and finish (just_finished pointing at the collected Record).
 std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
                                const BackendOptions& bopts, const RunOptions& opts,
                                const ProgressFn& progress = {});

@@ -42,9 +42,6 @@ GemmTypes gemm_types(DType d) {
   throw std::invalid_argument("unknown dtype");
 }
 
-// L2 flushing: a buffer twice the L2, rewritten before each timed repetition.
-std::size_t flush_bytes_for(std::size_t l2_bytes) { return std::max<std::size_t>(2 * l2_bytes, 1 << 20); }
-
 // Writes the host matrix `m` (float or double, values exact in the dtype) into `dst` in the
 // device storage format of `d`.
 void to_device_format(DType d, const HostMatrix& m, void* dst) {
@@ -127,13 +124,13 @@ class CublasCase final : public Case {
   double time_kernel(int reps) override;
   std::optional<double> time_end_to_end() override;
   void read_result(std::vector<double>& out) override;
+  bool flush_cache() override;
   std::vector<std::string> warnings() override { return telemetry_->finish(); }
 
   DeviceResult device_result() const { return {c_.get(), c_.bytes()}; }
 
  private:
   void run_once();
-  void flush_l2();
   void choose_algorithm();
   void settle_clocks();
 
@@ -142,14 +139,13 @@ class CublasCase final : public Case {
   GemmTypes types_;
   cudaStream_t stream_;
   std::size_t a_bytes_, b_bytes_, c_bytes_;
-  DeviceBuffer a_, b_, c_, workspace_, flush_;
+  DeviceBuffer a_, b_, c_, workspace_;
   HostBuffer host_a_, host_b_, host_c_;  // device-format copies for the end-to-end timing
   MatmulDesc desc_;
   Layout lay_b_, lay_a_, lay_c_;  // the column-major view: B^T is the first operand
   cublasLtMatmulAlgo_t algo_{};
   EventTimer timer_;
   std::unique_ptr<TelemetryRecorder> telemetry_;
-  int flush_round_ = 0;
 };
 
 class CublasBackend final : public GpuBackend {
@@ -177,10 +173,8 @@ class CublasBackend final : public GpuBackend {
   }
 
   std::size_t device_bytes(DType d, const Shape& s) const override {
-    std::size_t total = s.operand_bytes(element_bytes(d));
-    const std::size_t extra = kCublasWorkspaceBytes + (opts_.flush_l2 ? flush_bytes() : 0);
-    if (total > SIZE_MAX - extra) return SIZE_MAX;
-    return total + extra;
+    const std::size_t base = GpuBackend::device_bytes(d, s);  // operands and the flush buffer
+    return base > SIZE_MAX - kCublasWorkspaceBytes ? SIZE_MAX : base + kCublasWorkspaceBytes;
   }
 
   std::unique_ptr<Case> prepare(const Problem& p) override {
@@ -188,7 +182,6 @@ class CublasBackend final : public GpuBackend {
     return std::make_unique<CublasCase>(*this, p);
   }
 
-  std::size_t flush_bytes() const { return flush_bytes_for(std::size_t(prop_.l2CacheSize)); }
   cudaStream_t stream() const { return stream_->get(); }
   cublasLtHandle_t lt() const { return lt_->h; }
   const NvmlDevice* nvml() const { return nvml_.get(); }
@@ -217,7 +210,6 @@ CublasCase::CublasCase(const CublasBackend& backend, const Problem& p)
       lay_b_(types_.storage, p.shape.n, p.shape.k, p.shape.n),
       lay_a_(types_.storage, p.shape.k, p.shape.m, p.shape.k),
       lay_c_(types_.storage, p.shape.n, p.shape.m, p.shape.n) {
-  if (backend.options().flush_l2) flush_ = DeviceBuffer(backend.flush_bytes());
   if (backend.options().end_to_end) host_c_ = HostBuffer(c_bytes_, backend.options().pinned_host);
   to_device_format(p.dtype, *p.a, host_a_.get());
   to_device_format(p.dtype, *p.b, host_b_.get());
@@ -308,29 +300,16 @@ void CublasCase::run_once() {
                                        &algo_, workspace_.get(), workspace_.bytes(), stream_));
 }
 
-// Default off: GEMMs at benchmark sizes stream far more data than the L2 holds, and the cuBLAS and
-// PyTorch numbers users compare with are measured warm. With it on, each repetition is timed on
-// its own, after rewriting a buffer twice the L2's size (outside the timed events).
-void CublasCase::flush_l2() {
-  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(flush_.get(), ++flush_round_ & 0xFF, flush_.bytes(), stream_));
+bool CublasCase::flush_cache() {
+  be_.flush_l2(stream_);
+  return true;
 }
 
 double CublasCase::time_kernel(int reps) {
-  if (!flush_.get()) {
-    timer_.start(stream_);
-    for (int i = 0; i < reps; ++i) run_once();
-    timer_.stop(stream_);
-    return timer_.seconds();
-  }
-  double total = 0;
-  for (int i = 0; i < reps; ++i) {
-    flush_l2();
-    timer_.start(stream_);
-    run_once();
-    timer_.stop(stream_);
-    total += timer_.seconds();
-  }
-  return total;
+  timer_.start(stream_);
+  for (int i = 0; i < reps; ++i) run_once();
+  timer_.stop(stream_);
+  return timer_.seconds();
 }
 
 std::optional<double> CublasCase::time_end_to_end() {

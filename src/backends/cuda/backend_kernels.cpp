@@ -38,6 +38,7 @@ class KernelCase final : public Case {
  public:
   KernelCase(const KernelBackend& be, const Problem& p);
   double time_kernel(int reps) override;
+  bool flush_cache() override;
   void read_result(std::vector<double>& out) override;
 
  private:
@@ -152,6 +153,12 @@ double KernelCase::time_kernel(int reps) {
   // A kernel that faulted reports it at the next synchronisation: surface it here, not later.
   GPUBENCH_CUDA_CHECK(cudaGetLastError());
   return s;
+}
+
+bool KernelCase::flush_cache() {
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(be_.device_index()));
+  be_.flush_l2(stream_);
+  return true;
 }
 
 void KernelCase::read_result(std::vector<double>& out) {

@@ -1,5 +1,8 @@
 #include "gpu_backend.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "cuda_check.hpp"
@@ -39,6 +42,21 @@ std::optional<std::size_t> GpuBackend::free_device_bytes() const {
     return std::nullopt;
   }
   return free;
+}
+
+std::size_t GpuBackend::device_bytes(DType d, const Shape& s) const {
+  const std::size_t operands = s.operand_bytes(element_bytes(d));
+  const std::size_t flush = opts_.flush_l2 ? flush_bytes() : 0;
+  return operands > SIZE_MAX - flush ? SIZE_MAX : operands + flush;
+}
+
+std::size_t GpuBackend::flush_bytes() const {
+  return std::max<std::size_t>(2 * std::size_t(prop_.l2CacheSize), std::size_t(1) << 20);
+}
+
+void GpuBackend::flush_l2(cudaStream_t stream) const {
+  if (!flush_.get()) flush_ = DeviceBuffer(flush_bytes());
+  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(flush_.get(), ++flush_round_ & 0xFF, flush_.bytes(), stream));
 }
 
 std::optional<double> GpuBackend::peak_gflops(DType d) const {

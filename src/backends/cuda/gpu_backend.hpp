@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "cuda_check.hpp"
 #include "gpubench/backends/backend.hpp"
 
 namespace gpubench::cuda {
@@ -30,15 +31,28 @@ class GpuBackend : public Backend {
   int device_index() const override { return opts_.device; }
   std::string device_name() const override { return prop_.name; }
   std::optional<std::size_t> free_device_bytes() const override;
+  // The operands plus, with --flush-l2, the flush buffer.
+  std::size_t device_bytes(DType d, const Shape& s) const override;
   std::optional<double> peak_gflops(DType d) const override;
 
   const BackendOptions& options() const { return opts_; }
   const cudaDeviceProp& properties() const { return prop_; }
 
+  // Cold cache for every GPU case (cublas and the kernels alike): rewrites a buffer twice the L2's
+  // size on `stream`, a different byte each round so no cache can keep the old lines. The buffer
+  // is allocated on the first flush and kept for the backend's life.
+  void flush_l2(cudaStream_t stream) const;
+  // Bytes of that buffer: twice the L2, at least 1 MiB.
+  std::size_t flush_bytes() const;
+
  protected:
   BackendOptions opts_;
   cudaDeviceProp prop_{};
   double max_clock_mhz_ = 0;
+
+ private:
+  mutable DeviceBuffer flush_;  // a backend runs its cases on one thread: no lock needed
+  mutable int flush_round_ = 0;
 };
 
 }  // namespace gpubench::cuda

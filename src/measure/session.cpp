@@ -1,0 +1,209 @@
+#include "gpubench/measure/session.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "gpubench/core/errors.hpp"
+#include "gpubench/measure/devices.hpp"
+#include "gpubench/measure/mpi_session.hpp"
+#include "gpubench/measure/stop_signal.hpp"
+#include "gpubench/platform/sysinfo.hpp"
+
+namespace gpubench {
+
+Session::Session(SessionOptions o) : o_(std::move(o)) {
+  // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
+  // reports them all; a plain run is rank 0 of 1.
+  if (o_.mpi) mpi_ = std::make_unique<MpiSession>();
+  o_.backend.threads = threads_for_process(o_.threads, mpi_ ? mpi_->local_size() : 1);
+}
+
+Session::~Session() = default;
+
+bool Session::is_root() const { return rank() == 0; }
+int Session::rank() const { return mpi_ ? mpi_->rank() : 0; }
+
+const std::string& Session::mpi_note() const {
+  static const std::string none;
+  return mpi_ ? mpi_->note() : none;
+}
+
+int Session::interrupt_exit_code() const { return stop_ && stop_->signal() ? stop_->exit_code() : 0; }
+
+void Session::start(const std::string& command_line) {
+  results_.system = collect_system_info(command_line, o_.backend.threads);
+  // Ctrl-C / SIGTERM from here on: the runner stops between cases; what finished is kept.
+  if (!stop_) stop_ = std::make_unique<StopOnSignal>();
+}
+
+void Session::notify_started(const CaseStart& c) {
+  for (SessionObserver* ob : observers_) ob->case_started(c);
+}
+
+void Session::finished(Record&& r) {
+  label_record(r, results_.system, rank());
+  if (stop_->signal())
+    r.warnings.push_back(fmt::format("cut short by the interrupt: {} samples", r.seconds.samples));
+  results_.records.push_back(std::move(r));
+  for (SessionObserver* ob : observers_) ob->case_finished(results_.records.back(), results_);
+}
+
+void Session::run_group(const ShapeGroup& g, const std::vector<int>& devices, int& done_before,
+                        int total) {
+  RunOptions ro = o_.run;
+  ro.shapes = g.shapes;
+  ro.dtypes = g.dtypes;
+  ro.stop = stop_->flag();
+  const std::size_t first = results_.records.size();
+  CaseHandlers handlers;
+  handlers.started = [&](const Progress& p) {
+    notify_started({p.index + done_before, total,
+                    fmt::format("{} {} {}", p.backend, to_string(p.dtype), p.shape.label())});
+  };
+  handlers.finished = [&](const Progress&, Record&& r) { finished(std::move(r)); };
+  run_cases_on_devices(o_.backends, devices, o_.concurrent, o_.backend, ro, handlers);
+  // Observers saw the rows as the devices finished them; the report has them case by case.
+  if (o_.concurrent)
+    concurrent_order(results_.records.begin() + std::ptrdiff_t(first), results_.records.end(),
+                     o_.backends, devices, ro);
+  done_before += int(bind_to_devices(o_.backends, devices).size() * g.shapes.size() *
+                     g.dtypes.size());
+}
+
+void Session::run_matmul() {
+  start(o_.command_line);
+  std::vector<int> devices{0};
+  try {
+    if (o_.require_gpu && results_.system.gpus.empty())
+      throw EnvironmentError("--require-gpu: " + results_.system.cuda_status);
+    devices = devices_for_process(o_.device, o_.device_given, int(results_.system.gpus.size()),
+                                  mpi_ ? mpi_->local_rank() : 0);
+    const std::size_t per_case = bind_to_devices(o_.backends, devices).size();
+    int total = 0, done_before = 0;
+    for (const ShapeGroup& g : o_.groups)
+      total += int(per_case * g.shapes.size() * g.dtypes.size());
+    for (const ShapeGroup& g : o_.groups) {
+      run_group(g, devices, done_before, total);
+      if (stop_->signal()) break;
+    }
+  } catch (const std::exception& e) {
+    if (!mpi_ || !mpi_->active()) throw;
+    // One rank's failure must not stop the others: its rows say why, rank 0 reports them all.
+    rank_failure_code_ = exit_code_for(e);
+    results_.records.clear();
+    const std::string reason = fmt::format("rank {} could not run: {}", rank(), e.what());
+    for (const ShapeGroup& g : o_.groups) {
+      RunOptions ro = o_.run;
+      ro.shapes = g.shapes;
+      ro.dtypes = g.dtypes;
+      for (Record& r : failed_rows(o_.backends, devices, ro, reason)) {
+        label_record(r, results_.system, rank());
+        results_.records.push_back(std::move(r));
+      }
+    }
+  }
+  results_.interrupted = stop_->signal() != 0;
+  for (SessionObserver* ob : observers_) ob->sweep_finished(results_);
+}
+
+void Session::run_bandwidth(const BandwidthPlan& plan) {
+  start(o_.command_line);
+  // Without GPUs, "all" is GPU 0's rows, which say why they are empty.
+  const std::vector<int> devices = parse_device_spec(plan.device, int(results_.system.gpus.size()));
+  BandwidthOptions o = plan.measure;
+  o.threads = o_.backend.threads;
+  const int total = (plan.host ? 1 : 0) + (plan.gpu ? int(devices.size()) : 0);
+  int index = 0;
+  auto keep = [&](std::vector<BandwidthRecord> rows) {
+    for (BandwidthRecord& b : rows) {
+      b.host = results_.system.hostname;
+      if (b.device_kind == DeviceKind::cpu) b.device_name = results_.system.cpu.model;
+      results_.bandwidth.push_back(std::move(b));
+      for (SessionObserver* ob : observers_)
+        ob->bandwidth_finished(results_.bandwidth.back(), results_);
+    }
+  };
+  if (plan.host) {
+    notify_started({++index, total, "host memory"});
+    auto host = measure_host_bandwidth(o);
+    for (const BandwidthRecord& b : host)
+      if (b.test == "host triad" && b.ok()) {
+        results_.system.cpu.memory_bandwidth_gbs = b.gbs;
+        results_.system.cpu.memory_bandwidth_note = "measured: STREAM triad (gpubench bandwidth)";
+      }
+    keep(std::move(host));
+  }
+  if (plan.gpu)
+    for (int device : devices) {  // one card at a time, so that no copy shares the host's links
+      if (stop_->signal()) break;
+      o.device = device;
+      notify_started({++index, total, fmt::format("GPU {} copies", device)});
+      keep(measure_gpu_bandwidth(o, results_.system));
+    }
+  results_.interrupted = stop_->signal() != 0;
+  for (SessionObserver* ob : observers_) ob->sweep_finished(results_);
+}
+
+int Session::gather(int local_code) {
+  const int here = std::max(local_code, rank_failure_code_);
+  if (!mpi_) return here;
+  // Each rank judges its own rows; rank 0 reports everyone's and exits with the worst code.
+  const int code = mpi_->max_exit_code(here);
+  results_ = mpi_->gather(results_);
+  return code;
+}
+
+std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
+                                const std::vector<int>& devices, const RunOptions& opts,
+                                const std::string& reason) {
+  std::vector<Record> out;
+  for (DType d : opts.dtypes)
+    for (const Shape& s : opts.shapes)
+      for (const BackendEntry& e : bind_to_devices(entries, devices)) {
+        Record r;
+        r.shape = s;
+        r.dtype = d;
+        r.backend = e.name;
+        r.device_kind = e.kind;
+        r.device_index = e.device;
+        r.status = Status::failed;
+        r.reason = reason;
+        out.push_back(std::move(r));
+      }
+  return out;
+}
+
+void label_record(Record& r, const SystemInfo& system, int rank) {
+  r.host = system.hostname;
+  r.rank = rank;
+  if (r.device_kind != DeviceKind::gpu || !r.pci_bus_id.empty()) return;
+  for (const GpuInfo& g : system.gpus)
+    if (g.index == r.device_index) r.pci_bus_id = g.pci_bus_id;
+}
+
+void label_records(std::vector<Record>& records, const SystemInfo& system, int rank) {
+  for (Record& r : records) label_record(r, system, rank);
+}
+
+int Session::matmul_exit_code(bool backends_named, std::string& why) const {
+  const std::vector<Record>& records = results_.records;
+  for (const Record& r : records)
+    if (r.status == Status::failed) return kExitCheckFailed;
+  // A GPU backend the user named explicitly but that could not run at all is an environment error.
+  if (!backends_named) return kExitOk;
+  for (const BackendEntry& e : o_.backends) {
+    if (e.kind != DeviceKind::gpu) continue;
+    bool any_ran = false;
+    std::string reason;
+    for (const Record& r : records)
+      if (r.backend == e.name) any_ran = any_ran || r.status != Status::skipped, reason = r.reason;
+    if (!any_ran) {
+      why = fmt::format("{} could not run: {}", e.name, reason);
+      return kExitEnvironment;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace gpubench

@@ -54,6 +54,16 @@ TEST(CliBandwidth, FormatsAndOutputFiles) {
   EXPECT_NE(slurp(csv).find(",host triad,"), std::string::npos) << slurp(csv);
 }
 
+TEST(CliBandwidth, UnwritableOutputExitsTwoBeforeMeasuring) {
+  // A directory that does not exist: the file cannot be written, and saying so after minutes of
+  // measuring would lose them. Nothing may be measured or printed first.
+  const std::string bad = ::testing::TempDir() + "gpubench_no_such_dir/bw.json";
+  auto r = run_gpubench(std::string("bandwidth --no-gpu -o ") + bad + kSmall);
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "") << "measured before checking --output";
+}
+
 TEST(CliBandwidth, BadInputExitsTwo) {
   EXPECT_EQ(run_gpubench("bandwidth --no-host --no-gpu").code, 2);
   auto r = run_gpubench("bandwidth --format yaml --no-gpu");

@@ -7,11 +7,11 @@
 
 #include "commands.hpp"
 #include "gpubench/measure/bandwidth.hpp"
-#include "gpubench/measure/devices.hpp"
 #include "gpubench/core/errors.hpp"
-#include "gpubench/output/report.hpp"
+#include "gpubench/measure/session.hpp"
 #include "gpubench/output/atomic_file.hpp"
-#include "gpubench/platform/sysinfo.hpp"
+#include "gpubench/output/output_files.hpp"
+#include "gpubench/output/report.hpp"
 
 namespace gpubench {
 
@@ -60,50 +60,57 @@ std::pair<std::string, BandwidthFormat> output_of(const std::string& spec) {
   return {spec, format_of(spec.substr(dot + 1), "--output " + spec)};
 }
 
+// Every --output file is rewritten after each test: an interrupted run keeps what it measured.
+class SaveEachTest : public SessionObserver {
+ public:
+  explicit SaveEachTest(const std::vector<std::pair<std::string, BandwidthFormat>>& outputs)
+      : outputs_(outputs) {}
+  void bandwidth_finished(const BandwidthRecord&, const Results& so_far) override {
+    save(so_far);
+  }
+  void save(const Results& r) const {
+    for (const auto& [path, format] : outputs_) {
+      std::ostringstream text;
+      render_bandwidth(format, text, r);
+      write_file_atomically(path, text.str());
+    }
+  }
+
+ private:
+  const std::vector<std::pair<std::string, BandwidthFormat>>& outputs_;
+};
+
 int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_line) {
+  // Bad formats and unwritable --output files: exit 2 before anything is measured.
   const BandwidthFormat stdout_format = format_of(c.format, "--format");
   std::vector<std::pair<std::string, BandwidthFormat>> outputs;
-  for (const auto& spec : c.outputs) outputs.push_back(output_of(spec));
+  for (const auto& spec : c.outputs) {
+    outputs.push_back(output_of(spec));
+    check_writable(OutputTarget{outputs.back().first});
+  }
   if (!c.host && !c.gpu) throw UsageError("--no-host and --no-gpu together leave nothing to do");
 
-  BandwidthOptions o;
-  o.threads = c.threads;
-  o.min_time = c.min_time;
-  o.host_array_bytes = c.host_mib << 20;
-  o.transfer_bytes = c.transfer_mib << 20;
-  o.device_copy_bytes = c.device_copy_mib << 20;
+  BandwidthPlan plan;
+  plan.measure.min_time = c.min_time;
+  plan.measure.host_array_bytes = c.host_mib << 20;
+  plan.measure.transfer_bytes = c.transfer_mib << 20;
+  plan.measure.device_copy_bytes = c.device_copy_mib << 20;
+  plan.device = c.device;
+  plan.host = c.host;
+  plan.gpu = c.gpu;
 
-  Results r;
-  r.system = collect_system_info(command_line, c.threads);
-  // A bad ordinal is a usage error before anything runs; without GPUs, "all" is GPU 0's rows,
-  // which say why they are empty.
-  const std::vector<int> devices = parse_device_spec(c.device, int(r.system.gpus.size()));
-  if (c.host) {
-    auto host = measure_host_bandwidth(o);
-    for (const BandwidthRecord& b : host)
-      if (b.test == "host triad" && b.ok()) {
-        r.system.cpu.memory_bandwidth_gbs = b.gbs;
-        r.system.cpu.memory_bandwidth_note = "measured: STREAM triad (gpubench bandwidth)";
-      }
-    r.bandwidth.insert(r.bandwidth.end(), host.begin(), host.end());
-  }
-  if (c.gpu)
-    for (int device : devices) {  // one card at a time, so that no copy shares the host's links
-      o.device = device;
-      auto gpu = measure_gpu_bandwidth(o, r.system);
-      r.bandwidth.insert(r.bandwidth.end(), gpu.begin(), gpu.end());
-    }
-  for (BandwidthRecord& b : r.bandwidth) {
-    b.host = r.system.hostname;
-    if (b.device_kind == DeviceKind::cpu) b.device_name = r.system.cpu.model;
-  }
+  SessionOptions so;
+  so.command_line = command_line;
+  so.threads = c.threads;
+  Session session(std::move(so));
+  SaveEachTest saving(outputs);
+  session.add_observer(saving);
+  session.run_bandwidth(plan);
 
+  const Results& r = session.results();
   render_bandwidth(stdout_format, std::cout, r);
-  for (const auto& [path, format] : outputs) {
-    std::ostringstream text;
-    render_bandwidth(format, text, r);
-    write_file_atomically(path, text.str());
-  }
+  saving.save(r);
+  if (session.interrupted()) return session.interrupt_exit_code();  // 130 or 143
   for (const BandwidthRecord& b : r.bandwidth)
     if (b.status == Status::failed) return kExitCheckFailed;
   return kExitOk;

@@ -1,6 +1,7 @@
 // The Runner with a fake backend: timing policy, verification, errors and memory refusals.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "gpubench/measure/runner.hpp"
@@ -17,6 +18,13 @@ struct FakeConfig {
   std::optional<std::size_t> free_bytes;
   bool end_to_end = false;
   int runs = 0;
+  // Cold cache: whether the case can flush, how often it did, and timed calls that were not
+  // preceded by a flush of their own or timed more than one repetition.
+  bool can_flush = false;
+  int flushes = 0;
+  bool flushed = false;
+  int runs_without_flush = 0;
+  int max_reps_per_call = 0;
 };
 
 class FakeCase : public Case {
@@ -24,7 +32,16 @@ class FakeCase : public Case {
   FakeCase(const Problem& p, FakeConfig& cfg) : p_(p), cfg_(cfg) {}
   double time_kernel(int reps) override {
     cfg_.runs += reps;
+    if (!cfg_.flushed) ++cfg_.runs_without_flush;
+    cfg_.flushed = false;
+    cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
     return reps * cfg_.seconds_per_run;
+  }
+  bool flush_cache() override {
+    if (!cfg_.can_flush) return false;
+    ++cfg_.flushes;
+    cfg_.flushed = true;
+    return true;
   }
   std::optional<double> time_end_to_end() override {
     if (!cfg_.end_to_end) return std::nullopt;
@@ -207,4 +224,41 @@ TEST(Runner, EndToEndTimesSayWhichHostMemory) {
   cfg.end_to_end = false;
   auto kernel_only = run_matmul(fake_entries(cfg), pageable, small({{8, 8, 8}}));
   EXPECT_EQ(kernel_only[0].host_memory, "");
+}
+
+TEST(Runner, ColdCacheFlushesBeforeEveryTimedRepetition) {
+  FakeConfig cfg;
+  cfg.can_flush = true;  // like the GPU backends (GpuBackend::flush_l2)
+  BackendOptions cold;
+  cold.flush_l2 = true;
+  auto recs = run_matmul(fake_entries(cfg), cold, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
+  EXPECT_TRUE(recs[0].warnings.empty());
+  // Warm-up and timed runs alike: each one alone, each after a flush of its own.
+  EXPECT_GT(cfg.flushes, recs[0].iterations);
+  EXPECT_EQ(cfg.runs_without_flush, 0);
+  EXPECT_EQ(cfg.max_reps_per_call, 1);
+}
+
+TEST(Runner, WarmByDefaultNoFlushAndBatched) {
+  FakeConfig cfg;
+  cfg.can_flush = true;
+  cfg.seconds_per_run = 1e-6;  // short enough to be batched
+  auto recs = run_matmul(fake_entries(cfg), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(cfg.flushes, 0);
+  EXPECT_GT(cfg.max_reps_per_call, 1);
+  EXPECT_TRUE(recs[0].warnings.empty());
+}
+
+TEST(Runner, BackendThatCannotFlushSaysItsRowIsWarm) {
+  FakeConfig cfg;  // can_flush false: like a CPU backend
+  BackendOptions cold;
+  cold.flush_l2 = true;
+  auto recs = run_matmul(fake_entries(cfg), cold, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].status, Status::ok);
+  ASSERT_EQ(recs[0].warnings.size(), 1u);
+  EXPECT_NE(recs[0].warnings[0].find("--flush-l2"), std::string::npos) << recs[0].warnings[0];
+  EXPECT_NE(recs[0].warnings[0].find("timed warm"), std::string::npos) << recs[0].warnings[0];
 }

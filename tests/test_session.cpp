@@ -1,0 +1,141 @@
+// The Session with fake CPU backends: every record reaches the observers once and final, groups
+// count as one sweep, and a stop signal ends it between cases with the rows saying so.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <map>
+#include <tuple>
+
+#include "gpubench/measure/session.hpp"
+
+using namespace gpubench;
+
+namespace {
+
+class InstantCase : public Case {
+ public:
+  double time_kernel(int reps) override { return reps * 1e-4; }
+  void read_result(std::vector<double>&) override {}
+};
+
+class InstantBackend : public Backend {
+ public:
+  explicit InstantBackend(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  DeviceKind device_kind() const override { return DeviceKind::cpu; }
+  std::string device_name() const override { return "fake"; }
+  Support supports(DType, const Shape&) const override { return Support::yes(); }
+  std::unique_ptr<Case> prepare(const Problem&) override { return std::make_unique<InstantCase>(); }
+
+ private:
+  std::string name_;
+};
+
+BackendEntry entry(const std::string& name) {
+  return {name, DeviceKind::cpu, "", "cpu", true,
+          [name](const BackendOptions&) { return std::make_unique<InstantBackend>(name); }};
+}
+
+SessionOptions tiny_sweep() {
+  SessionOptions o;
+  o.command_line = "gpubench matmul (test)";
+  o.threads = 1;
+  o.groups = {{{{8, 8, 8}, {16, 16, 16}}, {DType::fp32}}, {{{4, 4, 4}}, {DType::fp64}}};
+  o.backends = {entry("a"), entry("b")};
+  o.run.min_time = 0.001;
+  o.run.min_samples = 2;
+  o.run.warmup = 1;
+  o.run.verify = false;
+  return o;
+}
+
+using CaseId = std::tuple<std::string, DType, std::int64_t>;
+
+struct Recorder : SessionObserver {
+  std::vector<CaseStart> started;
+  std::map<CaseId, std::vector<std::string>> warnings_seen;  // per case, as the observer saw it
+  int finished = 0, sweeps = 0;
+  std::size_t records_at_end = 0;
+  bool interrupt_at_first_case = false;
+
+  void case_started(const CaseStart& c) override {
+    started.push_back(c);
+    if (interrupt_at_first_case && started.size() == 1) std::raise(SIGINT);
+  }
+  void case_finished(const Record& r, const Results& so_far) override {
+    ++finished;
+    EXPECT_EQ(&so_far.records.back(), &r) << "the record is the session's own, not a copy";
+    EXPECT_EQ(r.host, so_far.system.hostname) << "labelled before observers see it";
+    const bool first_time =
+        warnings_seen.emplace(CaseId{r.backend, r.dtype, r.shape.m}, r.warnings).second;
+    EXPECT_TRUE(first_time) << "seen twice: " << r.backend << " " << r.shape.label();
+  }
+  void sweep_finished(const Results& r) override {
+    ++sweeps;
+    records_at_end = r.records.size();
+  }
+};
+
+}  // namespace
+
+TEST(Session, ObserverSeesEveryRecordOnceAsReported) {
+  Session session(tiny_sweep());
+  EXPECT_TRUE(session.is_root());
+  Recorder rec;
+  session.add_observer(rec);
+  session.run_matmul();
+
+  const Results& r = session.results();
+  ASSERT_EQ(r.records.size(), 6u);  // 2 backends x (2 fp32 shapes + 1 fp64 shape)
+  EXPECT_EQ(rec.finished, 6);
+  EXPECT_EQ(rec.sweeps, 1);
+  EXPECT_EQ(rec.records_at_end, 6u);
+  EXPECT_FALSE(session.interrupted());
+  // The groups are one sweep: [1/6] ... [6/6].
+  ASSERT_EQ(rec.started.size(), 6u);
+  for (std::size_t i = 0; i < rec.started.size(); ++i) {
+    EXPECT_EQ(rec.started[i].index, int(i) + 1);
+    EXPECT_EQ(rec.started[i].total, 6);
+  }
+  EXPECT_EQ(rec.started[0].label, "a fp32 8");
+  for (const Record& row : r.records) {
+    EXPECT_EQ(row.status, Status::ok) << row.reason;
+    const auto seen = rec.warnings_seen.find(CaseId{row.backend, row.dtype, row.shape.m});
+    ASSERT_NE(seen, rec.warnings_seen.end()) << row.backend << " " << row.shape.label();
+    EXPECT_EQ(seen->second, row.warnings);
+  }
+  std::string why;
+  EXPECT_EQ(session.matmul_exit_code(false, why), 0);
+  EXPECT_EQ(session.gather(0), 0);
+}
+
+TEST(Session, SignalStopsBetweenCasesAndTheRowSaysSoToObserversToo) {
+  Session session(tiny_sweep());
+  Recorder rec;
+  rec.interrupt_at_first_case = true;
+  session.add_observer(rec);
+  session.run_matmul();
+
+  const Results& r = session.results();
+  ASSERT_EQ(r.records.size(), 1u);  // the case under way finishes, no other starts
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_TRUE(session.interrupted());
+  EXPECT_EQ(session.interrupt_exit_code(), 130);
+  ASSERT_EQ(r.records[0].warnings.size(), 1u);
+  EXPECT_NE(r.records[0].warnings[0].find("cut short by the interrupt"), std::string::npos);
+  // The observer (what incremental saving writes) saw the final warnings, not a copy without them.
+  EXPECT_EQ(rec.warnings_seen.at(CaseId{"a", DType::fp32, 8}), r.records[0].warnings);
+  EXPECT_EQ(rec.sweeps, 1);
+}
+
+TEST(Session, FailedRowsOnePerBackendAndCaseWithTheReason) {
+  RunOptions ro;
+  ro.shapes = {{8, 8, 8}};
+  ro.dtypes = {DType::fp32, DType::bf16};
+  auto rows = failed_rows({entry("a")}, {0}, ro, "rank 1 could not run: no GPU");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const Record& row : rows) {
+    EXPECT_EQ(row.status, Status::failed);
+    EXPECT_EQ(row.reason, "rank 1 could not run: no GPU");
+  }
+}

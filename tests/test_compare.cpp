@@ -24,7 +24,7 @@ namespace {
 Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, double spread = 0.01,
                  int threads = 2) {
   Results r = gpubench::testing::sample_results();
-  r.system.blas.threads = threads;
+  r.system.libraries.at(0).threads = threads;
   r.records.clear();
   for (auto [n, g] : gflops) {
     Record rec = sample_record(n, "openblas", DeviceKind::cpu, 1.0);
@@ -106,7 +106,7 @@ TEST(Compare, ListsMachineDifferences) {
 
 TEST(Compare, RendersEveryFormat) {
   Results a = run_with({{256, 100}, {512, 100}}), b = run_with({{256, 150}});
-  b.system.blas.threads = 4;
+  b.system.libraries.at(0).threads = 4;
   std::vector<NamedResults> runs{{"a.json", a}, {"b.json", b}};
   const Comparison c = compare_runs(runs);
   std::ostringstream table, md, csv, json;

@@ -17,8 +17,8 @@ Results sample() {
   r.system.gpubench_version = "9.9.9";
   r.system.hostname = "box";
   r.system.cpu.model = "Test CPU";
-  r.system.blas.version = "0.3.26";
-  r.system.blas.core = "Haswell";
+  r.system.libraries.push_back(
+      {.name = "OpenBLAS", .role = kCpuBlasRole, .version = "0.3.26", .detected = "Haswell"});
   r.system.cuda_status = "no CUDA device: test";
   r.records.push_back(rec(1024, "openblas", DeviceKind::cpu, 0.01));       // 214.7 GFLOPS
   r.records.push_back(rec(1024, "cublas", DeviceKind::gpu, 0.0001));       // 100x

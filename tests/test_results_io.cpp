@@ -46,7 +46,7 @@ TEST(ResultsJson, RoundTripKeepsEveryField) {
   EXPECT_EQ(out.system.cpu.model, in.system.cpu.model);
   EXPECT_EQ(out.system.cpu.logical_cpus, 8);
   EXPECT_EQ(out.system.cpu.peak_gflops_fp32, 256.0);
-  EXPECT_EQ(out.system.blas.core, "Haswell");
+  EXPECT_EQ(out.system.cpu_blas().detected, "Haswell");
   EXPECT_EQ(out.system.driver_version, 13000);
   ASSERT_EQ(out.system.gpus.size(), 1u);
   EXPECT_EQ(out.system.gpus[0].cc_major, 9);
@@ -172,4 +172,39 @@ TEST(OutputTarget, FormatFromExtensionOrSuffix) {
 TEST(OutputTarget, UnwritableDirectoryRefusedBeforeRunning) {
   EXPECT_THROW(check_writable(parse_output_target("/nonexistent-dir/x.json")), UsageError);
   EXPECT_NO_THROW(check_writable(parse_output_target(::testing::TempDir() + "ok.json")));
+}
+
+TEST(ResultsJson, EveryLibraryRoundTrips) {
+  Results in = sample_results();
+  in.system.libraries.push_back({.name = "cuBLAS",
+                                 .role = "gpu-blas",
+                                 .version = "13.0.0",
+                                 .config = "built against CUDA 13.0"});
+  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  ASSERT_EQ(out.system.libraries.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const LibraryInfo &a = in.system.libraries[i], &b = out.system.libraries[i];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.role, a.role);
+    EXPECT_EQ(b.version, a.version);
+    EXPECT_EQ(b.config, a.config);
+    EXPECT_EQ(b.detected, a.detected);
+    EXPECT_EQ(b.threads, a.threads);
+    EXPECT_EQ(b.parallel, a.parallel);
+  }
+  EXPECT_EQ(out.system.cpu_blas().name, "OpenBLAS");
+  EXPECT_EQ(out.system.cpu_blas().threads, 2);
+}
+
+// Files written before SystemInfo had a list of libraries carry the CPU BLAS as "blas".
+TEST(ResultsJson, OldFilesWithBlasStillRead) {
+  const Results r = read_results_file(std::string(GPUBENCH_TEST_DIR) + "/data/gate_baseline.json");
+  ASSERT_EQ(r.system.libraries.size(), 1u);
+  const LibraryInfo& blas = r.system.cpu_blas();
+  EXPECT_EQ(blas.name, "OpenBLAS");
+  EXPECT_EQ(blas.role, kCpuBlasRole);
+  EXPECT_EQ(blas.version, "0.3.21");
+  EXPECT_EQ(blas.detected, "SkylakeX");
+  EXPECT_EQ(blas.threads, 1);
+  EXPECT_EQ(blas.parallel, "pthreads");
 }

@@ -57,10 +57,11 @@ machine_properties() {
        }},
       {"BLAS",
        [](const Results& r) {
-         return fmt::format("{} {}", r.system.blas.name, r.system.blas.version);
+         return fmt::format("{} {}", r.system.cpu_blas().name, r.system.cpu_blas().version);
        }},
-      {"BLAS core", [](const Results& r) { return r.system.blas.core; }},
-      {"BLAS threads", [](const Results& r) { return std::to_string(r.system.blas.threads); }},
+      {"BLAS core", [](const Results& r) { return r.system.cpu_blas().detected; }},
+      {"BLAS threads",
+       [](const Results& r) { return std::to_string(r.system.cpu_blas().threads); }},
       {"GPU", [](const Results& r) { return gpus(r.system); }},
       {"GPU clocks", [](const Results& r) { return gpu_clocks(r.system); }},
       {"driver", [](const Results& r) { return version_triplet(r.system.driver_version, 1000); }},

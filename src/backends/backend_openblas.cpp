@@ -144,7 +144,7 @@ class OpenblasBackend final : public Backend {
   }
 
  private:
-  BlasInfo info_;
+  LibraryInfo info_;
   CpuInfo cpu_;
 };
 
@@ -156,12 +156,14 @@ int default_cpu_threads() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-BlasInfo openblas_info(int threads) {
-  BlasInfo b;
+LibraryInfo openblas_info(int threads) {
+  LibraryInfo b;
+  b.name = "OpenBLAS";
+  b.role = kCpuBlasRole;
   openblas_set_num_threads(threads > 0 ? threads : default_cpu_threads());
   b.threads = openblas_get_num_threads();
   b.config = openblas_get_config();
-  b.core = openblas_get_corename();
+  b.detected = openblas_get_corename();
   std::smatch m;
   static const std::regex version_re(R"(OpenBLAS\s+([0-9][0-9.]*\w*))");
   if (std::regex_search(b.config, m, version_re)) b.version = m[1];

@@ -17,6 +17,7 @@ struct InfoOptions {
 
 int run_info(const InfoOptions& o, const std::string& command_line) {
   const SystemInfo s = collect_system_info(command_line, o.threads);
+  const LibraryInfo& blas = s.cpu_blas();
   auto& out = std::cout;
   out << fmt::format("gpubench {}\n", s.gpubench_version);
   out << fmt::format("host:       {} ({})\n", s.hostname, s.os);
@@ -29,9 +30,9 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
                        *s.cpu.peak_gflops_fp64, s.cpu.peak_note);
   else
     out << fmt::format("CPU peak:   {}\n", s.cpu.peak_note);
-  out << fmt::format("BLAS:       {} {} core={} parallel={} threads={}\n", s.blas.name,
-                     s.blas.version, s.blas.core, s.blas.parallel, s.blas.threads);
-  out << fmt::format("BLAS build: {}\n", s.blas.config);
+  out << fmt::format("BLAS:       {} {} core={} parallel={} threads={}\n", blas.name,
+                     blas.version, blas.detected, blas.parallel, blas.threads);
+  out << fmt::format("BLAS build: {}\n", blas.config);
   if (s.gpus.empty()) {
     out << fmt::format("GPU:        {}\n", s.cuda_status);
   } else {

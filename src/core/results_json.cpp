@@ -101,6 +101,15 @@ json system_json(const SystemInfo& s) {
                     {"peak_bandwidth_gbs", optional_number(g.peak_bandwidth_gbs)}});
   }
   const CpuInfo& c = s.cpu;
+  json libraries = json::array();
+  for (const LibraryInfo& l : s.libraries)
+    libraries.push_back({{"name", l.name},
+                         {"role", l.role},
+                         {"version", l.version},
+                         {"config", l.config},
+                         {"detected", l.detected},
+                         {"threads", l.threads},
+                         {"parallel", l.parallel}});
   return {
       {"hostname", s.hostname},
       {"os", s.os},
@@ -117,13 +126,7 @@ json system_json(const SystemInfo& s) {
         {"peak_note", c.peak_note},
         {"memory_bandwidth_gbs", optional_number(c.memory_bandwidth_gbs)},
         {"memory_bandwidth_note", c.memory_bandwidth_note}}},
-      {"blas",
-       {{"name", s.blas.name},
-        {"version", s.blas.version},
-        {"config", s.blas.config},
-        {"core", s.blas.core},
-        {"threads", s.blas.threads},
-        {"parallel", s.blas.parallel}}},
+      {"libraries", libraries},
       {"cuda",
        {{"built", s.cuda_built},
         {"status", s.cuda_status},
@@ -349,13 +352,29 @@ SystemInfo read_system(const json& doc) {
   s.cpu.peak_note = get_or<std::string>(cpu, "peak_note", "");
   s.cpu.memory_bandwidth_gbs = get_optional(cpu, "memory_bandwidth_gbs");
   s.cpu.memory_bandwidth_note = get_or<std::string>(cpu, "memory_bandwidth_note", "");
-  const json& blas = member(sys, "blas", kObject);
-  s.blas.name = get_or<std::string>(blas, "name", "");
-  s.blas.version = get_or<std::string>(blas, "version", "");
-  s.blas.config = get_or<std::string>(blas, "config", "");
-  s.blas.core = get_or<std::string>(blas, "core", "");
-  s.blas.threads = get_or(blas, "threads", 0);
-  s.blas.parallel = get_or<std::string>(blas, "parallel", "");
+  for (const json& l : member(sys, "libraries", kArray)) {
+    LibraryInfo li;
+    li.name = get_or<std::string>(l, "name", "");
+    li.role = get_or<std::string>(l, "role", "");
+    li.version = get_or<std::string>(l, "version", "");
+    li.config = get_or<std::string>(l, "config", "");
+    li.detected = get_or<std::string>(l, "detected", "");
+    li.threads = get_or(l, "threads", 0);
+    li.parallel = get_or<std::string>(l, "parallel", "");
+    s.libraries.push_back(li);
+  }
+  // Files written before "libraries" carry the one CPU BLAS as "blas".
+  if (const json& blas = member(sys, "blas", kObject); !blas.empty()) {
+    LibraryInfo li;
+    li.name = get_or<std::string>(blas, "name", "");
+    li.role = kCpuBlasRole;
+    li.version = get_or<std::string>(blas, "version", "");
+    li.config = get_or<std::string>(blas, "config", "");
+    li.detected = get_or<std::string>(blas, "core", "");
+    li.threads = get_or(blas, "threads", 0);
+    li.parallel = get_or<std::string>(blas, "parallel", "");
+    s.libraries.push_back(li);
+  }
   const json& cuda = member(sys, "cuda", kObject);
   s.cuda_built = get_or(cuda, "built", false);
   s.cuda_status = get_or<std::string>(cuda, "status", "");

@@ -30,6 +30,7 @@ std::string benchmark_name(const Results& r, const Record& rec) {
 
 void write_gbench_json(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
+  const LibraryInfo& blas = s.cpu_blas();
   json context = {
       {"date", s.start_time},
       {"host_name", s.hostname},
@@ -44,8 +45,8 @@ void write_gbench_json(std::ostream& os, const Results& r) {
       {"gpubench_version", s.gpubench_version},
       {"command_line", s.command_line},
       {"cpu_model", s.cpu.model},
-      {"blas", fmt::format("{} {} core={} threads={}", s.blas.name, s.blas.version, s.blas.core,
-                           s.blas.threads)},
+      {"blas", fmt::format("{} {} core={} threads={}", blas.name, blas.version, blas.detected,
+                           blas.threads)},
       {"interrupted", r.interrupted},
   };
   if (!s.gpus.empty()) {

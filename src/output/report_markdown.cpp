@@ -38,12 +38,13 @@ std::string gpu_summary(const SystemInfo& s) {
 
 void write_markdown(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
+  const LibraryInfo& blas = s.cpu_blas();
   os << fmt::format("### gpubench {} on `{}`{}\n\n", s.gpubench_version, cell(s.hostname),
                     r.interrupted ? " (interrupted: partial results)" : "");
   os << fmt::format("- **CPU:** {}, {} cores / {} threads, {}\n", cell(s.cpu.model),
                     s.cpu.physical_cores, s.cpu.logical_cpus, cell(s.cpu.simd));
-  os << fmt::format("- **BLAS:** {} {}, core {}, {} threads\n", cell(s.blas.name),
-                    cell(s.blas.version), cell(s.blas.core), s.blas.threads);
+  os << fmt::format("- **BLAS:** {} {}, core {}, {} threads\n", cell(blas.name),
+                    cell(blas.version), cell(blas.detected), blas.threads);
   os << fmt::format("- **GPU:** {}\n", cell(gpu_summary(s)));
   if (!s.command_line.empty()) os << fmt::format("- **Command:** `{}`\n", s.command_line);
   os << "\n";

@@ -46,8 +46,9 @@ bool several_gpus(const Results& r) {
 
 // "rank 1 on node7: Xeon ..., 16 cores, OpenBLAS threads=8 | GPU: [0] H100 ...": one per rank.
 std::string rank_line(std::size_t rank, const SystemInfo& s) {
+  const LibraryInfo& blas = s.cpu_blas();
   return fmt::format("rank {} on {}: {}, {} cores, {} threads={} | GPU: {}\n", rank, s.hostname,
-                     s.cpu.model, s.cpu.physical_cores, s.blas.name, s.blas.threads, gpu_line(s));
+                     s.cpu.model, s.cpu.physical_cores, blas.name, blas.threads, gpu_line(s));
 }
 
 // What the slow-GPU summary calls a GPU: "GPU 1 (0000:9A:00.0) on node7 rank 1".
@@ -77,10 +78,11 @@ std::map<std::string, std::string> wholly_skipped(const Results& r) {
 
 void write_table(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
+  const LibraryInfo& blas = s.cpu_blas();
   os << fmt::format("gpubench {} on {} ({})\n", s.gpubench_version, s.hostname, s.os);
   os << fmt::format("CPU: {} | {} cores, {} | {} {} core={} threads={}\n", s.cpu.model,
-                    s.cpu.physical_cores, s.cpu.simd, s.blas.name, s.blas.version, s.blas.core,
-                    s.blas.threads);
+                    s.cpu.physical_cores, s.cpu.simd, blas.name, blas.version, blas.detected,
+                    blas.threads);
   if (s.cpu.peak_gflops_fp32)
     os << fmt::format("CPU peak fp32 {:.0f} GFLOPS ({})\n", *s.cpu.peak_gflops_fp32, s.cpu.peak_note);
   os << "GPU: " << gpu_line(s) << "\n";

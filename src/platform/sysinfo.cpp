@@ -173,7 +173,7 @@ SystemInfo collect_system_info(const std::string& command_line, int threads) {
   s.os = os_name();
   s.cpu = collect_cpu_info();
   estimate_cpu_peak(s.cpu);
-  s.blas = openblas_info(threads);
+  s.libraries.push_back(openblas_info(threads));
   collect_gpu_info(s);
   return s;
 }

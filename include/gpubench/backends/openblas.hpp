@@ -9,7 +9,7 @@ namespace gpubench {
 
 // Version, config string, core name, threading model and the thread count in effect after
 // applying `threads` (0 = all cores).
-BlasInfo openblas_info(int threads);
+LibraryInfo openblas_info(int threads);
 
 // Threads to use by default: the CPUs this process may run on.
 int default_cpu_threads();

@@ -74,14 +74,19 @@ struct CpuInfo {
   std::string memory_bandwidth_note;  // how it was obtained
 };
 
-struct BlasInfo {
-  std::string name = "OpenBLAS";
+// One math library a provider uses (OpenBLAS, cuBLAS, the CUDA runtime): what `gpubench info`
+// and every results file report about it.
+struct LibraryInfo {
+  std::string name;  // "OpenBLAS", "cuBLAS"
+  std::string role;  // "cpu-blas", "gpu-blas": lets a printer pick the library it shows
   std::string version;
-  std::string config;  // openblas_get_config()
-  std::string core;    // openblas_get_corename()
-  int threads = 0;     // openblas_get_num_threads() after setting
-  std::string parallel;  // "pthreads", "openmp", "sequential"
+  std::string config;    // build string (openblas_get_config())
+  std::string detected;  // what it chose at run time for this machine (OpenBLAS: its core)
+  int threads = 0;       // threads it will use, after applying the request; 0 for GPU libraries
+  std::string parallel;  // threading layer: "pthreads", "openmp", "sequential"
 };
+
+inline constexpr const char* kCpuBlasRole = "cpu-blas";
 
 struct GpuInfo {
   int index = 0;
@@ -107,11 +112,19 @@ struct SystemInfo {
   std::string hostname;
   std::string os;
   CpuInfo cpu;
-  BlasInfo blas;
+  std::vector<LibraryInfo> libraries;  // one or more per provider, in provider order
   bool cuda_built = false;
   std::string cuda_status;  // "ok" or "no CUDA device: <reason>"
   int driver_version = 0, runtime_version = 0, cublas_version = 0;
   std::vector<GpuInfo> gpus;
+
+  // The CPU BLAS the CPU rows ran on (the first "cpu-blas" library); an empty one when none.
+  const LibraryInfo& cpu_blas() const {
+    static const LibraryInfo kNone;
+    for (const LibraryInfo& l : libraries)
+      if (l.role == kCpuBlasRole) return l;
+    return kNone;
+  }
 };
 
 // One memory-bandwidth measurement of `gpubench bandwidth`: a host STREAM kernel, a host<->device

@@ -1,7 +1,6 @@
 // CPU backend: sgemm / dgemm (and sbgemm for bf16 where this OpenBLAS has it) through CBLAS.
 #include <cblas.h>
 #include <dlfcn.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +8,6 @@
 #include <cmath>
 #include <limits>
 #include <regex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -107,11 +105,8 @@ class OpenblasCase final : public Case {
 
 class OpenblasBackend final : public Backend {
  public:
-  explicit OpenblasBackend(const BackendOptions& o) {
-    info_ = openblas_info(o.threads);
-    cpu_ = collect_cpu_info();
-    estimate_cpu_peak(cpu_);
-  }
+  explicit OpenblasBackend(const BackendOptions& o)
+      : info_(openblas_info(o.threads)), cpu_(o.cpu ? *o.cpu : host_facts().cpu) {}
   std::string name() const override { return "openblas"; }
   DeviceKind device_kind() const override { return DeviceKind::cpu; }
   std::string device_name() const override { return cpu_.model; }
@@ -150,12 +145,6 @@ class OpenblasBackend final : public Backend {
 
 }  // namespace
 
-int default_cpu_threads() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 LibraryInfo openblas_info(int threads) {
   LibraryInfo b;
   b.name = "OpenBLAS";
@@ -178,6 +167,18 @@ LibraryInfo openblas_info(int threads) {
 
 std::unique_ptr<Backend> make_openblas_backend(const BackendOptions& opts) {
   return std::make_unique<OpenblasBackend>(opts);
+}
+
+Provider openblas_provider() {
+  Provider p;
+  p.name = "openblas";
+  p.libraries = [](int threads) { return std::vector<LibraryInfo>{openblas_info(threads)}; };
+  p.backends = [] {
+    return std::vector<BackendEntry>{{"openblas", DeviceKind::cpu,
+                                      "OpenBLAS sgemm/dgemm (sbgemm for bf16 where built)", "cpu",
+                                      true, make_openblas_backend}};
+  };
+  return p;
 }
 
 }  // namespace gpubench

@@ -1,18 +1,91 @@
+// The providers of this build, in one list (ggml-backend-reg.cpp's pattern), and what is
+// assembled from them: the backend registry, SystemInfo, the device copy service.
 #include "gpubench/backends/registry.hpp"
 
 #include <fmt/format.h>
 
-#include "gpubench/core/errors.hpp"
+#include "gpubench/backends/cuda_provider.hpp"
 #include "gpubench/backends/openblas.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {
 
+namespace {
+
+#ifndef GPUBENCH_HAVE_CUDA
+constexpr const char* kNoCuda = "no CUDA device: this gpubench was built without CUDA";
+
+// The CUDA provider of a build without it: the same rows as the real one, each saying why.
+Provider unbuilt_cuda_provider() {
+  Provider p;
+  p.name = "cuda";
+  p.libraries = [](int) { return std::vector<LibraryInfo>{}; };
+  p.describe_devices = [](SystemInfo& s) {
+    s.cuda_built = false;
+    s.cuda_status = kNoCuda;
+  };
+  p.backends = [] {
+    auto rows = cuda_backend_entries([](const KernelInfo*) -> BackendFactory {
+      return [](const BackendOptions&) -> std::unique_ptr<Backend> { throw BackendError(kNoCuda); };
+    });
+    for (BackendEntry& e : rows) e.description += " (not built)";
+    return rows;
+  };
+  p.time_copy = [](const CopyRequest&) {
+    CopyTiming t;
+    t.status = Status::skipped;
+    t.reason = kNoCuda;
+    return t;
+  };
+  return p;
+}
+#endif
+
+}  // namespace
+
+std::vector<Provider> providers() {
+  std::vector<Provider> p;
+  p.push_back(openblas_provider());
+#ifdef GPUBENCH_HAVE_CUDA
+  p.push_back(cuda_provider());
+#else
+  p.push_back(unbuilt_cuda_provider());
+#endif
+  return p;
+}
+
 std::vector<BackendEntry> backend_registry() {
   std::vector<BackendEntry> r;
-  r.push_back({"openblas", DeviceKind::cpu, "OpenBLAS sgemm/dgemm (sbgemm for bf16 where built)",
-               "cpu", true, make_openblas_backend});
-  register_cuda_backends(r);
+  for (const Provider& p : providers())
+    for (BackendEntry& e : p.backends()) r.push_back(std::move(e));
   return r;
+}
+
+SystemInfo collect_system_info(const std::string& command_line, int threads) {
+  const HostFacts& host = host_facts();
+  SystemInfo s;
+  s.gpubench_version = gpubench_version();
+  s.command_line = command_line;
+  s.start_time = utc_timestamp();
+  s.hostname = host.hostname;
+  s.os = host.os;
+  s.cpu = host.cpu;
+  for (const Provider& p : providers()) {
+    if (p.libraries)
+      for (LibraryInfo& l : p.libraries(threads)) s.libraries.push_back(std::move(l));
+    if (p.describe_devices) p.describe_devices(s);
+  }
+  return s;
+}
+
+CopyTiming time_device_copy(const CopyRequest& request) {
+  for (const Provider& p : providers())
+    if (p.time_copy) return p.time_copy(request);
+  CopyTiming t;
+  t.status = Status::skipped;
+  t.reason = "no CUDA device: no provider with device memory";
+  return t;
 }
 
 std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& registry,

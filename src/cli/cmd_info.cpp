@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "gpubench/backends/openblas.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 

@@ -10,6 +10,8 @@
 
 #include "gpubench/measure/bandwidth.hpp"
 
+#include "gpubench/backends/device_copy.hpp"
+
 namespace gpubench {
 
 namespace {
@@ -31,6 +33,22 @@ std::optional<double> memory_peak_gbs(const GpuInfo& g, std::string& note) {
   note = fmt::format("{:.0f} MHz x {} bits x 2 / 8", g.memory_clock_mhz, g.memory_bus_width_bits);
   return g.memory_clock_mhz * 1e6 * g.memory_bus_width_bits * 2 / 8 / 1e9;
 }
+
+// One GPU copy test of `gpubench bandwidth`: its row, timed by the provider's copy service.
+struct GpuCopyTest {
+  const char* test;
+  const char* host_memory;  // "" device to device
+  CopyDirection direction;
+};
+
+// H2D and D2H over pinned, then pageable memory, then the device-to-device copy.
+constexpr GpuCopyTest kGpuCopyTests[] = {
+    {"H2D", "pinned", CopyDirection::host_to_device},
+    {"D2H", "pinned", CopyDirection::device_to_host},
+    {"H2D", "pageable", CopyDirection::host_to_device},
+    {"D2H", "pageable", CopyDirection::device_to_host},
+    {"D2D copy", "", CopyDirection::device_to_device},
+};
 
 }  // namespace
 
@@ -116,8 +134,26 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
   std::string pcie_note, hbm_note;
   const auto pcie = pcie_link_peak_gbs(gpu->pci_bus_id, pcie_note);
   const auto hbm = memory_peak_gbs(*gpu, hbm_note);
-  for (GpuCopyTiming& t : time_gpu_copies(o)) {
-    BandwidthRecord r = t.record;
+  for (const GpuCopyTest& test : kGpuCopyTests) {
+    const bool d2d = test.direction == CopyDirection::device_to_device;
+    CopyRequest request;
+    request.device = o.device;
+    request.direction = test.direction;
+    request.bytes = d2d ? o.device_copy_bytes : o.transfer_bytes;
+    request.pinned = std::string_view(test.host_memory) != "pageable";
+    request.min_time = o.min_time;
+    request.min_reps = o.min_reps;
+    request.max_reps = o.max_reps;
+    const CopyTiming t = time_device_copy(request);
+    BandwidthRecord r;
+    r.test = test.test;
+    r.host_memory = test.host_memory;
+    r.device_kind = DeviceKind::gpu;
+    r.device_index = o.device;
+    // Each device-to-device byte is read once and written once: counted twice, as STREAM's copy.
+    r.bytes = d2d ? 2 * std::uint64_t(o.device_copy_bytes) : o.transfer_bytes;
+    r.status = t.status;
+    r.reason = t.reason;
     r.device_name = gpu->name;
     if (r.test == "D2D copy") {
       r.peak_gbs = hbm;

@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include "gpubench/measure/bandwidth.hpp"
-#include "gpubench/backends/openblas.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {

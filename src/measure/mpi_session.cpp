@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "gpubench/backends/openblas.hpp"
+#include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/core/results_json.hpp"
 
 #ifdef GPUBENCH_HAVE_MPI

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/measure/mpi_session.hpp"
@@ -33,6 +34,8 @@ int Session::interrupt_exit_code() const { return stop_ && stop_->signal() ? sto
 
 void Session::start(const std::string& command_line) {
   results_.system = collect_system_info(command_line, o_.backend.threads);
+  // The CPU backends take these facts instead of reading (and timing) the CPU again.
+  o_.backend.cpu = std::make_shared<const CpuInfo>(results_.system.cpu);
   // Ctrl-C / SIGTERM from here on: the runner stops between cases; what finished is kept.
   if (!stop_) stop_ = std::make_unique<StopOnSignal>();
 }

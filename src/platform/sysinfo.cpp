@@ -1,5 +1,6 @@
 #include "gpubench/platform/sysinfo.hpp"
 
+#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -9,10 +10,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
-
-#include "gpubench/backends/openblas.hpp"
 
 namespace gpubench {
 
@@ -157,25 +157,34 @@ std::size_t available_host_memory() {
   return 0;
 }
 
-SystemInfo collect_system_info(const std::string& command_line, int threads) {
-  SystemInfo s;
-  s.gpubench_version = gpubench_version();
-  s.command_line = command_line;
+int default_cpu_threads() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string utc_timestamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  s.start_time = buf;
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  s.hostname = host;
-  s.os = os_name();
-  s.cpu = collect_cpu_info();
-  estimate_cpu_peak(s.cpu);
-  s.libraries.push_back(openblas_info(threads));
-  collect_gpu_info(s);
-  return s;
+  return buf;
+}
+
+const HostFacts& host_facts() {
+  static const HostFacts facts = [] {
+    HostFacts f;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    f.hostname = host;
+    f.os = os_name();
+    f.cpu = collect_cpu_info();
+    estimate_cpu_peak(f.cpu);
+    f.default_threads = default_cpu_threads();
+    return f;
+  }();
+  return facts;
 }
 
 }  // namespace gpubench

@@ -32,6 +32,9 @@ struct BackendOptions {
   bool flush_l2 = false;
   bool pinned_host = true;     // GPU end-to-end: page-locked host buffers
   bool end_to_end = true;      // GPU: also time copies + multiply
+  // The run's CPU facts (platform/), so CPU backends neither re-read nor re-measure them; null:
+  // host_facts()'s.
+  std::shared_ptr<const CpuInfo> cpu;
 };
 
 // A prepared case: operands allocated and loaded on the device, ready to be timed.

@@ -1,9 +1,10 @@
-// The OpenBLAS CPU backend's public bits: what `gpubench info` and SystemInfo report about it.
+// The OpenBLAS provider: the CPU backend and what SystemInfo reports about the library.
 #pragma once
 
 #include <memory>
 
 #include "gpubench/backends/backend.hpp"
+#include "gpubench/backends/registry.hpp"
 
 namespace gpubench {
 
@@ -11,9 +12,9 @@ namespace gpubench {
 // applying `threads` (0 = all cores).
 LibraryInfo openblas_info(int threads);
 
-// Threads to use by default: the CPUs this process may run on.
-int default_cpu_threads();
-
 std::unique_ptr<Backend> make_openblas_backend(const BackendOptions& opts);
+
+// The "openblas" backend and the OpenBLAS library entry.
+Provider openblas_provider();
 
 }  // namespace gpubench

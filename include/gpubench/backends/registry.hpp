@@ -1,5 +1,6 @@
-// Every backend this build knows, in one place. CUDA backends are compiled in under GPUBENCH_CUDA;
-// in a build without CUDA their entries still exist and say why they cannot run.
+// Providers (a library or toolkit: OpenBLAS, CUDA) and the backends they offer, after
+// ggml-backend's registry -> device -> backend. The list of providers is explicit, in
+// src/backends/registry.cpp; a provider this build lacks still lists its rows, saying why.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include "gpubench/backends/backend.hpp"
+#include "gpubench/backends/device_copy.hpp"
+#include "gpubench/core/record.hpp"
 
 namespace gpubench {
 
@@ -24,6 +27,23 @@ struct BackendEntry {
   int device = -1;
 };
 
+struct Provider {
+  std::string name;  // "openblas", "cuda"
+  // The libraries it uses, for SystemInfo; `threads` is the CPU thread count the run will use.
+  std::function<std::vector<LibraryInfo>(int threads)> libraries;
+  // Adds its devices to SystemInfo (GPUs, driver and runtime, why there are none); unset for a
+  // provider whose device is the host, which platform/ describes.
+  std::function<void(SystemInfo&)> describe_devices;
+  // Its backends, in the order --backends and `gpubench info` list them.
+  std::function<std::vector<BackendEntry>()> backends;
+  // Copy timing between host and device memory; unset for a provider without device memory.
+  std::function<CopyTiming(const CopyRequest&)> time_copy;
+};
+
+// Every provider of this build, in order: OpenBLAS, then CUDA (built or not).
+std::vector<Provider> providers();
+
+// Every provider's backends, in provider order.
 std::vector<BackendEntry> backend_registry();
 
 // Resolves a --backends list ("openblas,cublas", "all", "kernels", "kernel:naive") to entries, in
@@ -31,7 +51,8 @@ std::vector<BackendEntry> backend_registry();
 std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& registry,
                                           const std::string& spec);
 
-// Hooks implemented in src/cuda (or as stubs when CUDA is off).
-void register_cuda_backends(std::vector<BackendEntry>& registry);
+// SystemInfo of this run: the host facts of platform/, each provider's libraries and devices.
+// `threads` is the CPU thread count the run will use (0 = all cores).
+SystemInfo collect_system_info(const std::string& command_line, int threads);
 
 }  // namespace gpubench

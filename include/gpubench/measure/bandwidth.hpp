@@ -36,19 +36,10 @@ std::vector<BandwidthRecord> measure_host_bandwidth(const BandwidthOptions& o);
 // nullopt when it could not be measured; `note` says how it was measured.
 std::optional<double> quick_host_triad_gbs(int threads, std::string& note);
 
-// Raw timings of one GPU copy test, before statistics and peaks are applied.
-struct GpuCopyTiming {
-  BandwidthRecord record;  // test, host_memory, bytes, device, status/reason filled
-  std::vector<double> seconds;
-};
-
-// H2D and D2H over pinned and pageable host memory, then a device-to-device copy, timed with CUDA
-// events (src/cuda/bandwidth_cuda.cpp); the CUDA-less build returns rows saying why not.
-std::vector<GpuCopyTiming> time_gpu_copies(const BandwidthOptions& o);
-
-// The GPU rows of `gpubench bandwidth`: timings turned into GB/s against the known peaks (HBM
-// from the memory clock and bus width, PCIe from the link's speed and width), or skipped rows
-// with the reason when `s` has no usable GPU.
+// The GPU rows of `gpubench bandwidth`: H2D and D2H over pinned and pageable host memory, then a
+// device-to-device copy, timed by the GPU provider's copy service (backends/device_copy.hpp) and
+// turned into GB/s against the known peaks (HBM from the memory clock and bus width, PCIe from
+// the link's speed and width), or skipped rows with the reason when `s` has no usable GPU.
 std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o,
                                                    const SystemInfo& s);
 

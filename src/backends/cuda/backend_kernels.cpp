@@ -1,7 +1,7 @@
 // One Backend per kernel of the ladder in kernels/. Each multiplies a single dtype; shapes or
 // devices a kernel cannot take are reported as unsupported with the reason, never run wrongly.
 // Kernel time only (no end-to-end number: the copies are the same as cublas's, which has them).
-#include "backend_kernels.hpp"
+#include "cuda_provider_parts.hpp"
 
 #include <cuda_bf16.h>
 
@@ -20,17 +20,6 @@
 namespace gpubench {
 
 namespace {
-
-using Fp32Launch = void (*)(int, int, int, const float*, const float*, float*, cudaStream_t);
-
-// The FP32 launchers in catalog order (the last catalog entry is the BF16 wgmma kernel).
-constexpr Fp32Launch kFp32Launchers[] = {
-    kernels::launch_sgemm_naive,     kernels::launch_sgemm_coalesced,
-    kernels::launch_sgemm_smem,      kernels::launch_sgemm_tile1d,
-    kernels::launch_sgemm_tile2d,    kernels::launch_sgemm_vectorized,
-    kernels::launch_sgemm_warptile,
-};
-static_assert(std::size(kFp32Launchers) + 1 == kKernelCatalog.size());
 
 class KernelBackend;
 
@@ -53,12 +42,13 @@ class KernelCase final : public Case {
 
 class KernelBackend final : public cuda::GpuBackend {
  public:
-  KernelBackend(std::size_t index, const BackendOptions& o) : GpuBackend(o), index_(index) {
+  KernelBackend(const KernelInfo& kernel, const BackendOptions& o)
+      : GpuBackend(o), kernel_(kernel) {
     if (info().needs_hopper) device_refusal_ = kernels::bf16_wgmma_unavailable_reason(o.device);
     stream_ = std::make_unique<cuda::Stream>();
   }
 
-  const KernelInfo& info() const { return kKernelCatalog[index_]; }
+  const KernelInfo& info() const { return kernel_; }
   std::string name() const override { return std::string(info().name); }
 
   Support supports(DType d, const Shape& s) const override {
@@ -88,7 +78,7 @@ class KernelBackend final : public cuda::GpuBackend {
   cudaStream_t stream() const { return stream_->get(); }
 
  private:
-  std::size_t index_;
+  const KernelInfo& kernel_;  // an entry of kKernelCatalog, which outlives every backend
   std::string device_refusal_;  // why this device cannot run the kernel at all; "" if it can
   std::unique_ptr<cuda::Stream> stream_;
 };
@@ -130,16 +120,9 @@ KernelCase::KernelCase(const KernelBackend& be, const Problem& p)
 }
 
 void KernelCase::launch() {
-  const int m = int(p_.shape.m), n = int(p_.shape.n), k = int(p_.shape.k);
-  if (be_.info().dtype == DType::bf16) {
-    GPUBENCH_CUDA_CHECK(kernels::launch_bf16_wgmma(m, n, k, a_.as<__nv_bfloat16>(),
-                                                   b_.as<__nv_bfloat16>(),
-                                                   c_.as<__nv_bfloat16>(), stream_));
-    return;
-  }
-  const std::size_t index = std::size_t(&be_.info() - kKernelCatalog.data());
-  kFp32Launchers[index](m, n, k, a_.as<float>(), b_.as<float>(), c_.as<float>(), stream_);
-  GPUBENCH_CUDA_CHECK_LAUNCH();
+  const KernelLaunch args{int(p_.shape.m), int(p_.shape.n), int(p_.shape.k), a_.get(), b_.get(),
+                          c_.get(), stream_};
+  GPUBENCH_CUDA_CHECK(cudaError_t(be_.info().launch(args)));
 }
 
 double KernelCase::time_kernel(int reps) {
@@ -181,15 +164,41 @@ void KernelCase::read_result(std::vector<double>& out) {
 
 }  // namespace
 
-void register_kernel_backends(std::vector<BackendEntry>& registry) {
-  for (std::size_t i = 0; i < kKernelCatalog.size(); ++i) {
-    const KernelInfo& k = kKernelCatalog[i];
-    registry.push_back({std::string(k.name), DeviceKind::gpu, std::string(k.description),
-                        "kernels", false,
-                        [i](const BackendOptions& o) -> std::unique_ptr<Backend> {
-                          return std::make_unique<KernelBackend>(i, o);
-                        }});
-  }
+namespace cuda {
+
+std::unique_ptr<Backend> make_kernel_backend(const KernelInfo& kernel, const BackendOptions& o) {
+  return std::make_unique<KernelBackend>(kernel, o);
 }
+
+}  // namespace cuda
+
+namespace kernel_launchers {
+
+namespace {
+
+// The FP32 ladder's launchers return nothing: the launch error is read back here.
+template <auto Launch>
+int fp32(const KernelLaunch& x) {
+  Launch(x.m, x.n, x.k, static_cast<const float*>(x.a), static_cast<const float*>(x.b),
+         static_cast<float*>(x.c), static_cast<cudaStream_t>(x.stream));
+  return int(cudaGetLastError());
+}
+
+}  // namespace
+
+int sgemm_naive(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_naive>(x); }
+int sgemm_coalesced(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_coalesced>(x); }
+int sgemm_smem(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_smem>(x); }
+int sgemm_tile1d(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_tile1d>(x); }
+int sgemm_tile2d(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_tile2d>(x); }
+int sgemm_vectorized(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_vectorized>(x); }
+int sgemm_warptile(const KernelLaunch& x) { return fp32<kernels::launch_sgemm_warptile>(x); }
+int bf16_wgmma(const KernelLaunch& x) {
+  return int(kernels::launch_bf16_wgmma(
+      x.m, x.n, x.k, static_cast<const __nv_bfloat16*>(x.a), static_cast<const __nv_bfloat16*>(x.b),
+      static_cast<__nv_bfloat16*>(x.c), static_cast<cudaStream_t>(x.stream)));
+}
+
+}  // namespace kernel_launchers
 
 }  // namespace gpubench

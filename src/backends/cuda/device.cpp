@@ -1,27 +1,22 @@
-// CUDA device discovery. Zero devices, no driver or a driver too old is reported, never fatal.
+// The CUDA provider: cuBLAS and the kernels, device discovery (zero devices, no driver or a
+// driver too old is reported, never fatal) and the copy service.
 #include <cuda_runtime.h>
 
 #include <fmt/format.h>
 
 #include "backend_cublas.hpp"
-#include "backend_kernels.hpp"
 #include "cuda_check.hpp"
+#include "cuda_provider_parts.hpp"
 #include "gpu_backend.hpp"
+#include "gpubench/backends/cuda_provider.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
-#include "gpubench/backends/registry.hpp"
-#include "gpubench/platform/sysinfo.hpp"
 #include "nvml_telemetry.hpp"
 
 namespace gpubench {
 
-void register_cuda_backends(std::vector<BackendEntry>& registry) {
-  // Without a usable device, creating the backend throws the reason (GpuBackend's constructor).
-  registry.push_back(
-      {"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true, cuda::make_cublas_backend});
-  register_kernel_backends(registry);
-}
+namespace {
 
-void collect_gpu_info(SystemInfo& info) {
+void describe_gpus(SystemInfo& info) {
   info.cuda_built = true;
   cudaRuntimeGetVersion(&info.runtime_version);
   cudaDriverGetVersion(&info.driver_version);
@@ -61,6 +56,41 @@ void collect_gpu_info(SystemInfo& info) {
       if (auto mhz = nvml->sample().sm_clock_mhz) g.sm_clock_mhz = *mhz;
     info.gpus.push_back(g);
   }
+}
+
+std::vector<LibraryInfo> cuda_libraries(int) {
+  std::vector<LibraryInfo> out;
+  int major = 0, minor = 0, patch = 0;
+  if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS) {
+    LibraryInfo cublas;
+    cublas.name = "cuBLAS";
+    cublas.role = "gpu-blas";
+    cublas.version = fmt::format("{}.{}.{}", major, minor, patch);
+    cublas.config = fmt::format("built against CUDA {}.{}", CUDART_VERSION / 1000,
+                                (CUDART_VERSION % 1000) / 10);
+    out.push_back(cublas);
+  }
+  return out;
+}
+
+}  // namespace
+
+Provider cuda_provider() {
+  Provider p;
+  p.name = "cuda";
+  p.libraries = cuda_libraries;
+  p.describe_devices = describe_gpus;
+  // Without a usable device, creating a backend throws the reason (GpuBackend's constructor).
+  p.backends = [] {
+    return cuda_backend_entries([](const KernelInfo* kernel) -> BackendFactory {
+      if (!kernel) return cuda::make_cublas_backend;
+      return [kernel](const BackendOptions& o) { return cuda::make_kernel_backend(*kernel, o); };
+    });
+  };
+  p.time_copy = cuda::time_device_copy;
+  return p;
 }
 
 }  // namespace gpubench

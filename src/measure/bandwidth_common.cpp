@@ -41,7 +41,8 @@ struct GpuCopyTest {
   CopyDirection direction;
 };
 
-// H2D and D2H over pinned, then pageable memory, then the device-to-device copy.
+// H2D and D2H over pinned, then pageable memory, then the device-to-device copy: the rows of a
+// machine with the GPU and, skipped, of one without.
 constexpr GpuCopyTest kGpuCopyTests[] = {
     {"H2D", "pinned", CopyDirection::host_to_device},
     {"D2H", "pinned", CopyDirection::device_to_host},
@@ -108,27 +109,27 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
   const GpuInfo* gpu = nullptr;
   for (const GpuInfo& g : s.gpus)
     if (g.index == o.device) gpu = &g;
+  // Each row before it is timed; without the GPU, skipped with the reason (no bytes moved).
+  auto row = [&o](const GpuCopyTest& test) {
+    BandwidthRecord r;
+    r.test = test.test;
+    r.host_memory = test.host_memory;
+    r.device_kind = DeviceKind::gpu;
+    r.device_index = o.device;
+    return r;
+  };
   std::vector<BandwidthRecord> rows;
   if (!gpu) {
     const std::string why = s.gpus.empty()
                                 ? (s.cuda_status.empty() ? "no CUDA device" : s.cuda_status)
                                 : fmt::format("no GPU with ordinal {} ({} found)", o.device,
                                               s.gpus.size());
-    for (const char* test : {"H2D", "D2H"})
-      for (const char* mem : {"pinned", "pageable"}) {
-        BandwidthRecord r;
-        r.test = test;
-        r.host_memory = mem;
-        r.device_kind = DeviceKind::gpu;
-        r.device_index = o.device;
-        r.status = Status::skipped;
-        r.reason = why;
-        rows.push_back(r);
-      }
-    BandwidthRecord d2d = rows.back();
-    d2d.test = "D2D copy";
-    d2d.host_memory.clear();
-    rows.push_back(d2d);
+    for (const GpuCopyTest& test : kGpuCopyTests) {
+      BandwidthRecord r = row(test);
+      r.status = Status::skipped;
+      r.reason = why;
+      rows.push_back(r);
+    }
     return rows;
   }
   std::string pcie_note, hbm_note;
@@ -145,17 +146,13 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
     request.min_reps = o.min_reps;
     request.max_reps = o.max_reps;
     const CopyTiming t = time_device_copy(request);
-    BandwidthRecord r;
-    r.test = test.test;
-    r.host_memory = test.host_memory;
-    r.device_kind = DeviceKind::gpu;
-    r.device_index = o.device;
+    BandwidthRecord r = row(test);
     // Each device-to-device byte is read once and written once: counted twice, as STREAM's copy.
     r.bytes = d2d ? 2 * std::uint64_t(o.device_copy_bytes) : o.transfer_bytes;
     r.status = t.status;
     r.reason = t.reason;
     r.device_name = gpu->name;
-    if (r.test == "D2D copy") {
+    if (d2d) {
       r.peak_gbs = hbm;
       r.peak_note = hbm ? hbm_note : "device memory peak unknown";
     } else {

@@ -23,7 +23,7 @@ std::string join_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace gpubench;
   CLI::App app{"gpubench: how much faster is the GPU than the CPU for matrix multiplication, here?"};
-  app.set_version_flag("--version", "gpubench " + gpubench_version());
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   Action action;
   const std::string command_line = join_command_line(argc, argv);
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_compare_command(app, action, command_line);
   add_bandwidth_command(app, action, command_line);
   add_plot_command(app, action, command_line);
+  add_completion_command(app, action, command_line);
 
   try {
     try {
@@ -46,9 +47,21 @@ int main(int argc, char** argv) {
       app.exit(e);  // prints the message and usage
       return kExitUsage;
     }
-    return action ? action() : kExitUsage;
+    const int code = action ? action() : kExitUsage;
+    // A full disk or a reader that went away must not pass for success: what the user redirected
+    // stdout to is checked once everything is written.
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "gpubench: environment error: cannot write to standard output (a full disk or "
+                   "a closed pipe?)\n";
+      return code == kExitOk ? kExitEnvironment : code;
+    }
+    return code;
   } catch (const std::exception& e) {
+    std::cout.flush();
     std::cerr << "gpubench: " << error_kind(e) << ": " << e.what() << "\n";
+    if (exit_code_for(e) == kExitInternal)
+      std::cerr << "gpubench: this is a bug; please report it with the command you ran\n";
     return exit_code_for(e);
   }
 }

@@ -110,7 +110,7 @@ json system_json(const SystemInfo& s) {
                          {"detected", l.detected},
                          {"threads", l.threads},
                          {"parallel", l.parallel}});
-  return {
+  json doc = {
       {"hostname", s.hostname},
       {"os", s.os},
       {"cpu",
@@ -135,6 +135,19 @@ json system_json(const SystemInfo& s) {
         {"cublas_version", s.cublas_version}}},
       {"gpus", gpus},
   };
+  // Only where the peak was measured (files of older runs and test fixtures have no such field).
+  if (c.model_peak_gflops_fp32) doc["cpu"]["model_peak_gflops_fp32"] = number(*c.model_peak_gflops_fp32);
+  if (const auto& m = c.measured_peak)
+    doc["cpu"]["measured_peak"] = {{"isa", m->isa},
+                                   {"clock_ghz", known_number(m->clock_ghz)},
+                                   {"core_gflops_fp32", number(m->core_gflops_fp32)},
+                                   {"core_gflops_fp64", number(m->core_gflops_fp64)},
+                                   {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
+                                   {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
+                                   {"threads", m->threads},
+                                   {"all_gflops_fp32", number(m->all_gflops_fp32)},
+                                   {"all_gflops_fp64", number(m->all_gflops_fp64)}};
+  return doc;
 }
 
 json bandwidth_json(const BandwidthRecord& b) {
@@ -352,6 +365,19 @@ SystemInfo read_system(const json& doc) {
   s.cpu.peak_note = get_or<std::string>(cpu, "peak_note", "");
   s.cpu.memory_bandwidth_gbs = get_optional(cpu, "memory_bandwidth_gbs");
   s.cpu.memory_bandwidth_note = get_or<std::string>(cpu, "memory_bandwidth_note", "");
+  s.cpu.model_peak_gflops_fp32 = get_optional(cpu, "model_peak_gflops_fp32");
+  if (auto it = cpu.find("measured_peak"); it != cpu.end() && it->is_object()) {
+    const json& m = *it;
+    s.cpu.measured_peak = CpuInfo::MeasuredPeak{get_or<std::string>(m, "isa", ""),
+                                                get_or(m, "clock_ghz", 0.0),
+                                                get_or(m, "core_gflops_fp32", 0.0),
+                                                get_or(m, "core_gflops_fp64", 0.0),
+                                                get_or(m, "flop_per_cycle_fp32", 0.0),
+                                                get_or(m, "flop_per_cycle_fp64", 0.0),
+                                                get_or(m, "threads", 0),
+                                                get_or(m, "all_gflops_fp32", 0.0),
+                                                get_or(m, "all_gflops_fp64", 0.0)};
+  }
   for (const json& l : member(sys, "libraries", kArray)) {
     LibraryInfo li;
     li.name = get_or<std::string>(l, "name", "");

@@ -1,4 +1,5 @@
 #include "gpubench/platform/sysinfo.hpp"
+#include "gpubench/platform/cpu_peak.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -172,6 +173,32 @@ std::string utc_timestamp() {
   return buf;
 }
 
+void use_measured_peak(CpuInfo& c, const CpuPeakMeasurement& m) {
+  if (m.all_gflops_fp32 <= 0) return;  // keep the model
+  c.model_peak_gflops_fp32 = c.peak_gflops_fp32;
+  c.measured_peak = CpuInfo::MeasuredPeak{m.isa,
+                                          m.clock_ghz,
+                                          m.core_gflops_fp32,
+                                          m.core_gflops_fp64,
+                                          m.flop_per_cycle_fp32,
+                                          m.flop_per_cycle_fp64,
+                                          m.threads,
+                                          m.all_gflops_fp32,
+                                          m.all_gflops_fp64};
+  c.peak_gflops_fp32 = m.all_gflops_fp32;
+  c.peak_gflops_fp64 = m.all_gflops_fp64;
+  const std::string per_cycle =
+      m.flop_per_cycle_fp32 > 0
+          ? fmt::format(", {:.1f} fp32 FLOP/cycle/core at {:.2f} GHz", m.flop_per_cycle_fp32,
+                        m.clock_ghz)
+          : "";
+  const std::string model =
+      c.model_peak_gflops_fp32 ? fmt::format("; the table model says {:.0f}", *c.model_peak_gflops_fp32)
+                               : "";
+  c.peak_note = fmt::format("measured: {} threads running an {} FMA loop{}{}", m.threads, m.isa,
+                            per_cycle, model);
+}
+
 const HostFacts& host_facts() {
   static const HostFacts facts = [] {
     HostFacts f;
@@ -182,6 +209,7 @@ const HostFacts& host_facts() {
     f.cpu = collect_cpu_info();
     estimate_cpu_peak(f.cpu);
     f.default_threads = default_cpu_threads();
+    use_measured_peak(f.cpu, measure_cpu_peak(f.default_threads));
     return f;
   }();
   return facts;

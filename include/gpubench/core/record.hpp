@@ -67,8 +67,20 @@ struct CpuInfo {
   int fma_units = 0;
   double clock_ghz = 0;        // 0 when unknown
   std::string clock_source;    // "/proc/cpuinfo", "measured", "cpufreq max", ...
-  std::optional<double> peak_gflops_fp32, peak_gflops_fp64;  // estimates
-  std::string peak_note;       // how the estimate was made
+  std::optional<double> peak_gflops_fp32, peak_gflops_fp64;  // what "% peak" divides by
+  std::string peak_note;       // how it was obtained
+  // The FMA-throughput measurement (platform/cpu_peak.hpp) the peak comes from, when it ran, and
+  // the table model (cores x lanes x 2 x FMA units x clock) kept beside it as a cross-check.
+  struct MeasuredPeak {
+    std::string isa;  // the loop that ran: "avx512", "avx2+fma", "neon", "scalar"
+    double clock_ghz = 0;  // one core, dependent imul chain
+    double core_gflops_fp32 = 0, core_gflops_fp64 = 0;
+    double flop_per_cycle_fp32 = 0, flop_per_cycle_fp64 = 0;  // per core; 0: clock unknown
+    int threads = 0;
+    double all_gflops_fp32 = 0, all_gflops_fp64 = 0;
+  };
+  std::optional<MeasuredPeak> measured_peak;
+  std::optional<double> model_peak_gflops_fp32;
   // Host memory bandwidth for the roofline note: measured (a short STREAM triad) when known.
   std::optional<double> memory_bandwidth_gbs;
   std::string memory_bandwidth_note;  // how it was obtained

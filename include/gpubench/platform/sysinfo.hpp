@@ -27,6 +27,11 @@ CpuInfo collect_cpu_info();
 // Peak = cores x SIMD lanes x 2 (FMA) x FMA units x clock; fills peak_* and peak_note.
 void estimate_cpu_peak(CpuInfo& cpu);
 
+// Makes the measured FMA peak the CPU's peak (the model moves to model_peak_gflops_fp32 as a
+// cross-check) and says so in peak_note. A failed measurement leaves the model in place.
+struct CpuPeakMeasurement;
+void use_measured_peak(CpuInfo& cpu, const CpuPeakMeasurement& m);
+
 // Threads to use by default: the CPUs this process may run on.
 int default_cpu_threads();
 

@@ -11,6 +11,7 @@ inline Record sample_record(std::int64_t n, const char* backend, DeviceKind k, d
   r.shape = {n, n, n};
   r.dtype = DType::fp32;
   r.backend = backend;
+  r.role = infer_backend_role(backend, k);
   r.device_kind = k;
   r.device_index = k == DeviceKind::gpu ? 0 : -1;
   r.device_name = k == DeviceKind::gpu ? "Test GPU" : "Test CPU";
@@ -39,6 +40,7 @@ inline Record record_at_gflops(std::int64_t n, DType d, const char* backend, Dev
   r.shape = {n, n, n};
   r.dtype = d;
   r.backend = backend;
+  r.role = infer_backend_role(backend, k);
   r.device_kind = k;
   r.device_index = k == DeviceKind::gpu ? 0 : -1;
   r.host = "box";
@@ -112,6 +114,7 @@ inline Results sample_results() {
   Record skipped;
   skipped.shape = {2048, 1024, 512};
   skipped.backend = "cublas";
+  skipped.role = BackendRole::vendor_library;
   skipped.device_kind = DeviceKind::gpu;
   skipped.device_index = 0;
   skipped.host = "box";
@@ -122,6 +125,7 @@ inline Results sample_results() {
   unsupported.shape = {64, 64, 64};
   unsupported.dtype = DType::tf32;
   unsupported.backend = "openblas";
+  unsupported.role = BackendRole::library;
   unsupported.host = "box";
   unsupported.status = Status::unsupported;
   unsupported.reason = "tf32 is a GPU tensor-core mode | not on CPUs";

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gpubench/measure/bandwidth.hpp"
+#include "gpubench/output/report.hpp"
 
 using namespace gpubench;
 

@@ -12,6 +12,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/shapes_file.hpp"
+#include "gpubench/output/formats.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;
@@ -110,10 +111,10 @@ TEST(Compare, RendersEveryFormat) {
   std::vector<NamedResults> runs{{"a.json", a}, {"b.json", b}};
   const Comparison c = compare_runs(runs);
   std::ostringstream table, md, csv, json;
-  write_comparison(table, c, Format::table);
-  write_comparison(md, c, Format::markdown);
-  write_comparison(csv, c, Format::csv);
-  write_comparison(json, c, Format::json);
+  render_comparison(Format::table, table, c);
+  render_comparison(Format::markdown, md, c);
+  render_comparison(Format::csv, csv, c);
+  render_comparison(Format::json, json, c);
   EXPECT_NE(table.str().find("B = b.json"), std::string::npos) << table.str();
   EXPECT_NE(table.str().find("BLAS threads:  A 2  B 4"), std::string::npos) << table.str();
   EXPECT_NE(table.str().find("1.50x"), std::string::npos) << table.str();
@@ -155,7 +156,7 @@ TEST(Compare, GoldenOutputs) {
                                                   {Format::json, "compare.json"}};
   for (const auto& [format, file] : forms) {
     std::ostringstream os;
-    write_comparison(os, c, format);
+    render_comparison(format, os, c);
     gpubench::testing::expect_golden(file, os.str());
   }
 }

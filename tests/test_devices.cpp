@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gpubench/analysis/analysis.hpp"
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/core/errors.hpp"

@@ -32,23 +32,24 @@ Results sample() {
 }  // namespace
 
 TEST(Speedup, ComputedAgainstCpuRowOfSameCase) {
-  Results r = sample();
-  EXPECT_FALSE(speedup_vs_cpu(r, r.records[0]).has_value());  // CPU rows have none
-  ASSERT_TRUE(speedup_vs_cpu(r, r.records[1]).has_value());
-  EXPECT_NEAR(*speedup_vs_cpu(r, r.records[1]), 100.0, 1e-9);
-  EXPECT_NEAR(*pct_of_cublas(r, r.records[2]), 10.0, 1e-9);
-  EXPECT_FALSE(pct_of_cublas(r, r.records[1]).has_value());
+  const Results r = sample();
+  const Analysis a = analyse(r);
+  EXPECT_FALSE(a.records[0].speedup_vs_cpu.has_value());  // CPU rows have none
+  ASSERT_TRUE(a.records[1].speedup_vs_cpu.has_value());
+  EXPECT_NEAR(*a.records[1].speedup_vs_cpu, 100.0, 1e-9);
+  EXPECT_NEAR(*a.records[2].pct_of_reference, 10.0, 1e-9);
+  EXPECT_FALSE(a.records[1].pct_of_reference.has_value());
 }
 
 TEST(Speedup, NoneWithoutCpuRow) {
   Results r = sample();
   r.records.erase(r.records.begin());
-  EXPECT_FALSE(speedup_vs_cpu(r, r.records[0]).has_value());
+  EXPECT_FALSE(analyse(r).records[0].speedup_vs_cpu.has_value());
 }
 
 TEST(TableReporter, RowsColumnsAndSummary) {
   std::ostringstream os;
-  write_table(os, sample());
+  write_table(os, sample(), analyse(sample()));
   const std::string t = os.str();
   EXPECT_NE(t.find("gpubench 9.9.9 on box"), std::string::npos) << t;
   EXPECT_NE(t.find("0.3.26 core=Haswell"), std::string::npos) << t;
@@ -74,7 +75,7 @@ TEST(TableReporter, WhollySkippedBackendCollapsesToOneLine) {
     r.records.push_back(s);
   }
   std::ostringstream os;
-  write_table(os, r);
+  write_table(os, r, analyse(r));
   const std::string t = os.str();
   EXPECT_NE(t.find("cublas: skipped, no CUDA device: none here"), std::string::npos) << t;
   EXPECT_EQ(t.find("cublas  "), std::string::npos) << t;  // no per-case rows

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "golden.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/report.hpp"
 #include "sample_results.hpp"
 

@@ -50,7 +50,7 @@ Results sweep() {
 
 std::string json_of(const Results& r) {
   std::ostringstream os;
-  write_json(os, r);
+  write_json(os, r, analyse(r));
   return os.str();
 }
 

@@ -174,9 +174,11 @@ Provider openblas_provider() {
   p.name = "openblas";
   p.libraries = [](int threads) { return std::vector<LibraryInfo>{openblas_info(threads)}; };
   p.backends = [] {
-    return std::vector<BackendEntry>{{"openblas", DeviceKind::cpu,
-                                      "OpenBLAS sgemm/dgemm (sbgemm for bf16 where built)", "cpu",
-                                      true, make_openblas_backend}};
+    std::vector<BackendEntry> rows{{"openblas", DeviceKind::cpu,
+                                    "OpenBLAS sgemm/dgemm (sbgemm for bf16 where built)", "cpu",
+                                    true, make_openblas_backend}};
+    rows.back().role = BackendRole::library;
+    return rows;
   };
   return p;
 }

@@ -9,6 +9,7 @@
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/measure/session.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/atomic_file.hpp"
 #include "gpubench/output/output_files.hpp"
 #include "gpubench/output/report.hpp"
@@ -29,64 +30,33 @@ struct BandwidthCommandOptions {
   std::vector<std::string> outputs;
 };
 
-enum class BandwidthFormat { table, markdown, csv, json };
-
-BandwidthFormat format_of(const std::string& name, const std::string& what) {
-  if (name == "table" || name == "txt") return BandwidthFormat::table;
-  if (name == "markdown" || name == "md") return BandwidthFormat::markdown;
-  if (name == "csv") return BandwidthFormat::csv;
-  if (name == "json") return BandwidthFormat::json;
-  throw UsageError(fmt::format("{}: unknown format '{}' (table, markdown, csv, json)", what, name));
-}
-
-void render_bandwidth(BandwidthFormat f, std::ostream& os, const Results& r) {
-  switch (f) {
-    case BandwidthFormat::table: write_bandwidth_table(os, r); break;
-    case BandwidthFormat::markdown: write_bandwidth_markdown(os, r); break;
-    case BandwidthFormat::csv: write_bandwidth_csv(os, r); break;
-    case BandwidthFormat::json: write_json(os, r); break;
-  }
-}
-
-// "bw.json", "bw.csv", "bw.md", "bw.txt" or "PATH:FORMAT".
-std::pair<std::string, BandwidthFormat> output_of(const std::string& spec) {
-  if (auto colon = spec.rfind(':'); colon != std::string::npos && colon + 1 < spec.size())
-    return {spec.substr(0, colon), format_of(spec.substr(colon + 1), "--output " + spec)};
-  const auto dot = spec.rfind('.');
-  if (dot == std::string::npos)
-    throw UsageError(fmt::format("--output {}: name a format with an extension (.json .csv .md "
-                                 ".txt) or PATH:FORMAT",
-                                 spec));
-  return {spec, format_of(spec.substr(dot + 1), "--output " + spec)};
-}
-
 // Every --output file is rewritten after each test: an interrupted run keeps what it measured.
 class SaveEachTest : public SessionObserver {
  public:
-  explicit SaveEachTest(const std::vector<std::pair<std::string, BandwidthFormat>>& outputs)
+  explicit SaveEachTest(const std::vector<OutputTarget>& outputs)
       : outputs_(outputs) {}
   void bandwidth_finished(const BandwidthRecord&, const Results& so_far) override {
     save(so_far);
   }
   void save(const Results& r) const {
-    for (const auto& [path, format] : outputs_) {
+    for (const OutputTarget& t : outputs_) {
       std::ostringstream text;
-      render_bandwidth(format, text, r);
-      write_file_atomically(path, text.str());
+      render_bandwidth(t.format, text, r);
+      write_file_atomically(t.path, text.str());
     }
   }
 
  private:
-  const std::vector<std::pair<std::string, BandwidthFormat>>& outputs_;
+  const std::vector<OutputTarget>& outputs_;
 };
 
 int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_line) {
   // Bad formats and unwritable --output files: exit 2 before anything is measured.
-  const BandwidthFormat stdout_format = format_of(c.format, "--format");
-  std::vector<std::pair<std::string, BandwidthFormat>> outputs;
+  const Format stdout_format = parse_format(ResultKind::bandwidth, c.format);
+  std::vector<OutputTarget> outputs;
   for (const auto& spec : c.outputs) {
-    outputs.push_back(output_of(spec));
-    check_writable(OutputTarget{outputs.back().first});
+    outputs.push_back(parse_output_target(spec, ResultKind::bandwidth));
+    check_writable(outputs.back());
   }
   if (!c.host && !c.gpu) throw UsageError("--no-host and --no-gpu together leave nothing to do");
 
@@ -137,10 +107,9 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
       ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20))->capture_default_str();
   cmd->add_flag("--host,!--no-host", o->host, "Measure host memory (default on)");
   cmd->add_flag("--gpu,!--no-gpu", o->gpu, "Measure GPU copies (default on)");
-  cmd->add_option("--format", o->format, "stdout: table, markdown, csv or json")
+  cmd->add_option("--format", o->format, format_help(ResultKind::bandwidth))
       ->capture_default_str();
-  cmd->add_option("--output,-o", o->outputs,
-                  "Also write FILE (.json .csv .md .txt, or FILE:FORMAT); repeatable");
+  cmd->add_option("--output,-o", o->outputs, output_help(ResultKind::bandwidth));
   cmd->callback([&action, o, command_line] {
     action = [o, command_line] { return run_bandwidth(*o, command_line); };
   });

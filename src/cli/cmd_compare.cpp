@@ -10,6 +10,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/output/formats.hpp"
 
 namespace gpubench {
 
@@ -24,10 +25,7 @@ struct CompareOptions {
 int run_compare(const CompareOptions& o) {
   if (o.files.size() < 2)
     throw UsageError("compare needs at least two results files (gpubench matmul --output X.json)");
-  const auto format = parse_format(o.format);
-  if (!format || *format == Format::gbench_json)
-    throw UsageError(
-        fmt::format("--format '{}' is not one of table, markdown, csv, json", o.format));
+  const Format format = parse_format(ResultKind::compare, o.format);
   const std::optional<double> threshold =
       o.max_regression.empty() ? std::nullopt
                                : std::optional<double>(parse_max_regression(o.max_regression));
@@ -38,12 +36,12 @@ int run_compare(const CompareOptions& o) {
     if (runs.back().results.records.empty())
       throw UsageError(fmt::format("'{}' holds no matmul results to compare", f));
   }
-  write_comparison(std::cout, compare_runs(runs), *format);
+  render_comparison(format, std::cout, compare_runs(runs));
 
   if (!threshold) return kExitOk;
   // The gate's verdict joins a human-readable stdout; machine-readable stdout stays clean.
   std::ostream& os =
-      *format == Format::table || *format == Format::markdown ? std::cout : std::cerr;
+      spec_of(format).for_people ? std::cout : std::cerr;
   bool passed = true;
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const GateResult g = regression_gate(runs[0], runs[i], *threshold);
@@ -64,7 +62,7 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
       "differences; optionally fail on a regression");
   cmd->add_option("files", o->files, "Results files from gpubench matmul --output X.json")
       ->required();
-  cmd->add_option("--format", o->format, "table, markdown, csv or json")->capture_default_str();
+  cmd->add_option("--format", o->format, format_help(ResultKind::compare))->capture_default_str();
   cmd->add_option("--max-regression", o->max_regression,
                   "Exit 1 when a case of a later file is slower than the first file's by more "
                   "than this (e.g. 5%) and more than the runs' measured spread");

@@ -143,8 +143,6 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   if (!session.is_root()) return kExitOk;
 
   sink.finish(std::cout, results);
-  if (sink.stdout_format() == Format::table && verdict_applies(results))
-    write_verdict(std::cout, compute_verdict(results));
   if (session.interrupted()) return session.interrupt_exit_code();  // 130 or 143
   if (!sink.gate_passes(std::cout, results)) return kExitCheckFailed;
   return code;

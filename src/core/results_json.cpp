@@ -29,20 +29,6 @@ json optional_number(const std::optional<double>& v) { return v ? number(*v) : j
 // Zero means "unknown" in SystemInfo for clocks; the file says null.
 json known_number(double v) { return v > 0 ? number(v) : json(nullptr); }
 
-std::string status_name(Status s) {
-  switch (s) {
-    case Status::ok:
-      return "ok";
-    case Status::skipped:
-      return "skipped";
-    case Status::unsupported:
-      return "unsupported";
-    case Status::failed:
-      return "failed";
-  }
-  return "failed";
-}
-
 json stats_json(const Stats& s) {
   return {{"min", number(s.min)},       {"median", number(s.median)}, {"mean", number(s.mean)},
           {"stddev", number(s.stddev)}, {"max", number(s.max)},       {"samples", s.samples},
@@ -55,6 +41,7 @@ json record_json(const Record& r) {
       {"label", r.shape.label()},
       {"dtype", std::string(to_string(r.dtype))},
       {"backend", r.backend},
+      {"role", to_string(r.role)},
       {"device_kind", to_string(r.device_kind)},
       {"device_index", r.device_index},
       {"device_name", r.device_name},
@@ -281,6 +268,9 @@ Record read_record(const json& j, const std::string& where) {
   r.backend = require(j, "backend", where).get<std::string>();
   r.device_kind =
       get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
+  // Files from before records carried a role: the role their backend name implies.
+  r.role = parse_backend_role(get_or<std::string>(j, "role", ""));
+  if (r.role == BackendRole::unknown) r.role = infer_backend_role(r.backend, r.device_kind);
   r.device_index = get_or(j, "device_index", -1);
   r.device_name = get_or<std::string>(j, "device_name", "");
   r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");

@@ -60,6 +60,7 @@ Record base_record(const BackendEntry& e, const Backend* b, const Shape& s, DTyp
   r.shape = s;
   r.dtype = d;
   r.backend = e.name;
+  r.role = e.role;
   r.device_kind = e.kind;
   r.device_index = e.device;  // known even when the backend could not be created
   if (b) {

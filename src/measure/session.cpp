@@ -168,6 +168,7 @@ std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
         r.shape = s;
         r.dtype = d;
         r.backend = e.name;
+        r.role = e.role;
         r.device_kind = e.kind;
         r.device_index = e.device;
         r.status = Status::failed;

@@ -161,6 +161,7 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
 
   for (const PlotInput& in : inputs) {
     const Results& r = in.results;
+    const Analysis a = analyse(r);
     const std::string prefix = several ? in.label + ": " : "";
     // Series keys in record order: backend + dtype, and the rank and GPU where a file holds
     // several (--device all, mpirun): one line per device, never two devices' points in one.
@@ -186,14 +187,15 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
       Series kernel{name, color, false, {}}, kernel_speed{name, color, false, {}};
       std::map<std::string, Series> e2e, e2e_speed;
       bool gpu = false;
-      for (const Record& rec : r.records) {
+      for (std::size_t i = 0; i < r.records.size(); ++i) {
+        const Record& rec = r.records[i];
         if (!rec.ok() || !rec.shape.square() || rec.backend != backend || rec.dtype != dtype ||
             rec.rank != rank || rec.device_index != device)
           continue;
         const double n = double(rec.shape.n);
         gpu = gpu || rec.device_kind == DeviceKind::gpu;
         if (rec.gflops > 0) kernel.points.push_back({n, rec.gflops});
-        const auto sp = speedup_vs_cpu(r, rec);
+        const auto& sp = a.records[i].speedup_vs_cpu;
         if (sp) kernel_speed.points.push_back({n, *sp});
         if (rec.end_to_end_gflops && *rec.end_to_end_gflops > 0) {
           const std::string mem = rec.host_memory.empty() ? "copies" : rec.host_memory + " copies";
@@ -218,8 +220,8 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
           (m == &e2e ? perf : speed).push_back(s);
         }
     }
-    if (verdict_applies(r)) {
-      const Verdict v = compute_verdict(r);
+    if (a.verdict) {
+      const Verdict& v = *a.verdict;
       for (const DtypeVerdict& d : v.dtypes) {
         auto mark = [&](const Crossover& c, const std::string& what, bool dashed) {
           if (c.kind != Crossover::Kind::between) return;

@@ -5,8 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/output/report.hpp"
+#include "gpubench/output/text.hpp"
 
 namespace gpubench {
 
@@ -30,25 +31,7 @@ std::string pct_label(const BandwidthRecord& b) {
   return b.ok() && b.pct_of_peak ? fmt::format("{:.0f}%", *b.pct_of_peak) : "-";
 }
 
-std::string status_label(const BandwidthRecord& b) {
-  std::string s = to_string(b.status);
-  if (!b.ok() && !b.reason.empty()) s += ": " + b.reason;
-  return s;
-}
-
-// Quotes a CSV field when it holds a comma, a quote or a newline (RFC 4180).
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-std::string md_cell(std::string s) {
-  std::string out;
-  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
+std::string status_label(const BandwidthRecord& b) { return status_text(b.status, b.reason); }
 
 // "peak of CPU host copy, CPU host triad: NOTE": one line per distinct note.
 std::vector<std::string> peak_notes(const Results& r) {
@@ -105,20 +88,7 @@ void write_bandwidth_table(std::ostream& os, const Results& r) {
                       b.iterations > 0 ? std::to_string(b.iterations) : "-",
                       b.ok() ? format_seconds(b.seconds.median) : "-", gbs_label(b),
                       pct_label(b), status_label(b)});
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  const std::vector<bool> left{true, true, true, false, false, false, false, false, false, true};
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::size_t w = c + 1 == row.size() ? 0 : width[c];
-      line += left[c] ? fmt::format("{:<{}}", row[c], w) : fmt::format("{:>{}}", row[c], w);
-      if (c + 1 < row.size()) line += "  ";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << '\n';
-  }
+  os << align_columns(rows, {false, false, false, true, true, true, true, true, true, false});
   if (collapse)
     os << "GPU copies (H2D, D2H pinned/pageable, D2D): skipped, " << gpu_skipped << "\n";
   os << "\nBytes counted per repetition: copy = read + write (2 x array), triad = 3 x array, "
@@ -128,15 +98,15 @@ void write_bandwidth_table(std::ostream& os, const Results& r) {
 
 void write_bandwidth_markdown(std::ostream& os, const Results& r) {
   os << fmt::format("**gpubench {} bandwidth** on `{}`: {}", r.system.gpubench_version,
-                    r.system.hostname, md_cell(r.system.cpu.model));
-  for (const GpuInfo& g : r.system.gpus) os << fmt::format(", GPU {} {}", g.index, md_cell(g.name));
+                    r.system.hostname, markdown_cell(r.system.cpu.model));
+  for (const GpuInfo& g : r.system.gpus) os << fmt::format(", GPU {} {}", g.index, markdown_cell(g.name));
   os << "\n\n| test | memory | device | bytes per rep | median | GB/s | % peak | status |\n"
         "|---|---|---|--:|--:|--:|--:|---|\n";
   for (const BandwidthRecord& b : r.bandwidth)
     os << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", b.test, b.host_memory,
                       device_label(b), bytes_label(b.bytes),
                       b.ok() ? format_seconds(b.seconds.median) : "-", gbs_label(b), pct_label(b),
-                      md_cell(status_label(b)));
+                      markdown_cell(status_label(b)));
 }
 
 void write_bandwidth_csv(std::ostream& os, const Results& r) {
@@ -145,13 +115,14 @@ void write_bandwidth_csv(std::ostream& os, const Results& r) {
   auto opt = [](const std::optional<double>& v) {
     return v ? fmt::format("{:.6g}", *v) : std::string();
   };
+  const auto num = [](double v) { return fmt::format("{:.6g}", v); };
   for (const BandwidthRecord& b : r.bandwidth)
-    os << fmt::format("{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{},{},{},{}\n",
-                      csv_field(b.host), csv_field(b.test), b.host_memory,
-                      to_string(b.device_kind), b.device_index, csv_field(b.device_name),
-                      b.threads, b.bytes, b.iterations, b.seconds.median, b.seconds.min,
-                      b.seconds.stddev, b.gbs, opt(b.peak_gbs), opt(b.pct_of_peak),
-                      to_string(b.status), csv_field(b.reason));
+    os << csv_line({b.host, b.test, b.host_memory, to_string(b.device_kind),
+                    std::to_string(b.device_index), b.device_name, std::to_string(b.threads),
+                    std::to_string(b.bytes), std::to_string(b.iterations), num(b.seconds.median),
+                    num(b.seconds.min), num(b.seconds.stddev), num(b.gbs), opt(b.peak_gbs),
+                    opt(b.pct_of_peak), to_string(b.status), b.reason})
+       << "\n";
 }
 
 }  // namespace gpubench

@@ -5,8 +5,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "gpubench/analysis/compare.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/output/report.hpp"
+#include "gpubench/output/text.hpp"
 
 namespace gpubench {
 
@@ -19,7 +20,7 @@ std::string letter(std::size_t i) {
 
 std::string gflops_cell(const Record* r) {
   if (!r) return "absent";
-  if (!r->ok()) return r->status == Status::failed ? "FAILED" : to_string(r->status);
+  if (!r->ok()) return to_string(r->status);
   return format_gflops(r->gflops);
 }
 
@@ -36,30 +37,14 @@ std::string presence(const ComparedRow& row) {
   return fmt::format("only in {} (absent from {})", in, out);
 }
 
-// Plain aligned columns; the first `left` columns are left-aligned.
+// Plain aligned columns; the first `left` columns are left-aligned, the others right-aligned.
 void write_aligned(std::ostream& os, const std::vector<std::vector<std::string>>& rows,
                    std::size_t left, const std::string& indent = "") {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (width.size() <= c) width.push_back(0);
-      // Column widths count characters, not bytes ("±" and "×" are two bytes).
-      std::size_t chars = 0;
-      for (unsigned char ch : row[c]) chars += (ch & 0xC0) != 0x80;
-      width[c] = std::max(width[c], chars);
-    }
-  for (const auto& row : rows) {
-    std::string line = indent;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      std::size_t chars = 0;
-      for (unsigned char ch : row[c]) chars += (ch & 0xC0) != 0x80;
-      const std::string pad(width[c] - chars, ' ');
-      line += c < left ? row[c] + pad : pad + row[c];
-      if (c + 1 < row.size()) line += "  ";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << "\n";
-  }
+  std::size_t columns = 0;
+  for (const auto& row : rows) columns = std::max(columns, row.size());
+  std::vector<bool> right(columns);
+  for (std::size_t c = left; c < columns; ++c) right[c] = true;
+  os << align_columns(rows, right, indent);
 }
 
 std::vector<std::string> header_cells(const Comparison& c) {
@@ -80,7 +65,9 @@ std::vector<std::string> row_cells(const ComparedRow& row) {
   return cells;
 }
 
-void write_table_form(std::ostream& os, const Comparison& c) {
+}  // namespace
+
+void write_comparison_table(std::ostream& os, const Comparison& c) {
   os << fmt::format("Comparing {} runs (ratios are GFLOPS over run A; higher is faster):\n",
                     c.names.size());
   for (std::size_t i = 0; i < c.names.size(); ++i)
@@ -131,13 +118,7 @@ void write_table_form(std::ostream& os, const Comparison& c) {
   }
 }
 
-std::string md(std::string s) {
-  std::string out;
-  for (char ch : s) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
-  return out;
-}
-
-void write_markdown_form(std::ostream& os, const Comparison& c) {
+void write_comparison_markdown(std::ostream& os, const Comparison& c) {
   os << fmt::format("### gpubench compare: {} runs\n\n", c.names.size());
   for (std::size_t i = 0; i < c.names.size(); ++i)
     os << fmt::format("- **{}** = `{}`\n", letter(i), c.names[i]);
@@ -150,8 +131,8 @@ void write_markdown_form(std::ostream& os, const Comparison& c) {
     for (std::size_t i = 0; i < c.names.size(); ++i) os << "---|";
     os << "\n";
     for (const MachineDifference& d : c.differences) {
-      os << "| " << md(d.what) << " |";
-      for (const auto& v : d.values) os << " " << md(v) << " |";
+      os << "| " << markdown_cell(d.what) << " |";
+      for (const auto& v : d.values) os << " " << markdown_cell(v) << " |";
       os << "\n";
     }
     os << "\n";
@@ -166,7 +147,7 @@ void write_markdown_form(std::ostream& os, const Comparison& c) {
   os << "\n";
   for (const ComparedRow& row : c.rows) {
     os << "|";
-    for (const auto& cell : row_cells(row)) os << " " << md(cell) << " |";
+    for (const auto& cell : row_cells(row)) os << " " << markdown_cell(cell) << " |";
     os << "\n";
   }
   if (!c.geomeans.empty() && c.names.size() > 1) {
@@ -178,7 +159,7 @@ void write_markdown_form(std::ostream& os, const Comparison& c) {
     for (std::size_t i = 1; i < c.names.size(); ++i) os << "---:|";
     os << "\n";
     for (const GeoMean& m : c.geomeans) {
-      os << fmt::format("| {} | {} | {} |", md(m.backend), to_string(m.dtype), m.rows);
+      os << fmt::format("| {} | {} | {} |", markdown_cell(m.backend), to_string(m.dtype), m.rows);
       for (std::size_t i = 1; i < m.ratios.size(); ++i)
         os << fmt::format(" {:.2f}x |", m.ratios[i]);
       os << "\n";
@@ -188,18 +169,11 @@ void write_markdown_form(std::ostream& os, const Comparison& c) {
   for (const ComparedRow& row : c.rows) {
     if (row.in_all_runs()) continue;
     if (!heading) os << "\n**Cases not in every run**\n\n", heading = true;
-    os << fmt::format("- {}: {}\n", md(row.key.label()), presence(row));
+    os << fmt::format("- {}: {}\n", markdown_cell(row.key.label()), presence(row));
   }
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
-void write_csv_form(std::ostream& os, const Comparison& c) {
+void write_comparison_csv(std::ostream& os, const Comparison& c) {
   std::string line = "m,n,k,dtype,backend,device_index,rank";
   for (std::size_t i = 0; i < c.names.size(); ++i)
     line += fmt::format(",status_{0},gflops_{0}", letter(i));
@@ -210,9 +184,7 @@ void write_csv_form(std::ostream& os, const Comparison& c) {
                        to_string(row.key.dtype), csv_field(row.key.backend), row.key.device_index,
                        row.key.rank);
     for (const Record* r : row.records) {
-      const std::string status = !r                            ? "absent"
-                                 : r->status == Status::failed ? "failed"
-                                                               : to_string(r->status);
+      const std::string status = r ? status_name(r->status) : "absent";
       line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->gflops) : "");
     }
     for (std::size_t i = 1; i < row.records.size(); ++i) {
@@ -223,7 +195,7 @@ void write_csv_form(std::ostream& os, const Comparison& c) {
   }
 }
 
-void write_json_form(std::ostream& os, const Comparison& c) {
+void write_comparison_json(std::ostream& os, const Comparison& c) {
   using json = nlohmann::ordered_json;
   const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   json runs = json::array();
@@ -242,7 +214,7 @@ void write_json_form(std::ostream& os, const Comparison& c) {
         per_run.push_back(nullptr);
         continue;
       }
-      per_run.push_back({{"status", r->status == Status::failed ? "failed" : to_string(r->status)},
+      per_run.push_back({{"status", status_name(r->status)},
                          {"gflops", r->ok() ? num(r->gflops) : json(nullptr)},
                          {"cv", r->ok() ? num(r->seconds.cv()) : json(nullptr)},
                          {"ratio", q ? num(*q) : json(nullptr)}});
@@ -272,22 +244,6 @@ void write_json_form(std::ostream& os, const Comparison& c) {
              {"any_interrupted", c.any_interrupted}}
             .dump(2)
      << "\n";
-}
-
-}  // namespace
-
-void write_comparison(std::ostream& os, const Comparison& c, Format f) {
-  switch (f) {
-    case Format::markdown:
-      return write_markdown_form(os, c);
-    case Format::csv:
-      return write_csv_form(os, c);
-    case Format::json:
-      return write_json_form(os, c);
-    case Format::table:
-    case Format::gbench_json:
-      return write_table_form(os, c);
-  }
 }
 
 }  // namespace gpubench

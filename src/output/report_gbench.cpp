@@ -28,7 +28,7 @@ std::string benchmark_name(const Results& r, const Record& rec) {
 
 }  // namespace
 
-void write_gbench_json(std::ostream& os, const Results& r) {
+void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
   const SystemInfo& s = r.system;
   const LibraryInfo& blas = s.cpu_blas();
   json context = {
@@ -58,7 +58,9 @@ void write_gbench_json(std::ostream& os, const Results& r) {
   // time would read as infinitely fast to trackers.
   json benchmarks = json::array();
   int family = 0;
-  for (const Record& rec : r.records) {
+  for (std::size_t i = 0; i < r.records.size(); ++i) {
+    const Record& rec = r.records[i];
+    const RecordAnalysis& ra = a.records[i];
     if (!rec.ok() || rec.seconds.samples == 0 || !(rec.seconds.median > 0)) continue;
     const std::string name = benchmark_name(r, rec);
     const double ns = rec.seconds.median * 1e9;
@@ -81,6 +83,11 @@ void write_gbench_json(std::ostream& os, const Results& r) {
     if (rec.end_to_end_gflops) b["GFLOPS_end_to_end"] = *rec.end_to_end_gflops;
     if (rec.verified) b["max_rel_error"] = rec.max_rel_error;
     b["cv"] = rec.seconds.cv();
+    // The Analysis's derived numbers as counters, like every other format's columns.
+    if (ra.speedup_vs_cpu) b["speedup_vs_cpu"] = *ra.speedup_vs_cpu;
+    if (ra.pct_of_reference) b["pct_of_reference"] = *ra.pct_of_reference;
+    if (ra.gflop_per_usd) b["gflop_per_usd"] = *ra.gflop_per_usd;
+    if (ra.pct_below_median_gpu) b["pct_below_median_gpu"] = *ra.pct_below_median_gpu;
     benchmarks.push_back(std::move(b));
   }
   os << json{{"context", context}, {"benchmarks", benchmarks}}.dump(2) << "\n";

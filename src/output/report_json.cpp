@@ -1,29 +1,53 @@
-// The JSON printer: the results document of core/results_json plus the derived numbers scripts
-// want (GFLOP per dollar per row, the verdict). Derived fields are never read back.
-#include <cmath>
-
+// The JSON printer: the results document of core/results_json plus the derived numbers of the
+// Analysis that scripts want (per row: speedup, % of the reference, GFLOP per dollar, how far
+// below the median GPU; the slow-GPU comparison; the verdict). Derived fields are never read back.
 #include <nlohmann/json.hpp>
 
-#include "gpubench/analysis/verdict.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
 
 namespace gpubench {
 
-void write_json(std::ostream& os, const Results& r) {
-  nlohmann::ordered_json doc = results_to_json(r);
-  if (r.pricing) {
-    // GFLOP per dollar of each ok row, at its device's price.
-    for (std::size_t i = 0; i < r.records.size(); ++i)
-      if (const Record& rec = r.records[i]; rec.ok()) {
-        const double g = gflop_per_usd(rec.gflops, rec.device_kind == DeviceKind::cpu
-                                                       ? r.pricing->cpu_usd_per_hour
-                                                       : r.pricing->gpu_usd_per_hour);
-        doc["records"][i]["gflop_per_usd"] = std::isfinite(g) ? nlohmann::ordered_json(g) : nullptr;
-      }
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json optional_number(const std::optional<double>& v) {
+  return v && std::isfinite(*v) ? json(*v) : json(nullptr);
+}
+
+json slow_gpus_json(const Analysis& a) {
+  json slow = json::array();
+  for (const SlowDevice& d : a.slow_devices)
+    slow.push_back({{"host", d.host},
+                    {"rank", d.rank},
+                    {"device_index", d.device_index},
+                    {"pci_bus_id", d.pci_bus_id},
+                    {"backend", d.backend},
+                    {"label", d.shape.label()},
+                    {"dtype", to_string(d.dtype)},
+                    {"gflops", d.gflops},
+                    {"median_gflops", d.median_gflops},
+                    {"pct_below", d.pct_below}});
+  return {{"compared", a.compared_devices}, {"threshold_pct", 5.0}, {"slow", slow}};
+}
+
+}  // namespace
+
+void write_json(std::ostream& os, const Results& r, const Analysis& a) {
+  json doc = results_to_json(r);
+  for (std::size_t i = 0; i < r.records.size(); ++i) {
+    const RecordAnalysis& ra = a.records[i];
+    json& rec = doc["records"][i];
+    rec["speedup_vs_cpu"] = optional_number(ra.speedup_vs_cpu);
+    rec["pct_of_reference"] = optional_number(ra.pct_of_reference);
+    rec["reference_backend"] = ra.reference_backend;
+    // Only priced runs have the field, as before; a row that is not ok says null.
+    if (r.pricing) rec["gflop_per_usd"] = optional_number(ra.gflop_per_usd);
+    rec["pct_below_median_gpu"] = optional_number(ra.pct_below_median_gpu);
   }
-  // Derived for scripts, never read back: crossovers, speedups, GFLOP per dollar, roofline.
-  if (verdict_applies(r)) doc["verdict"] = verdict_to_json(compute_verdict(r));
+  if (a.compared_devices > 1) doc["slow_gpus"] = slow_gpus_json(a);
+  if (a.verdict) doc["verdict"] = verdict_to_json(*a.verdict);
   os << doc.dump(2) << "\n";
 }
 

@@ -13,12 +13,9 @@
 namespace gpubench {
 
 void add_results_options(CLI::App* cmd, ResultsOptions& o) {
-  cmd->add_option("--format", o.format,
-                  "What goes to stdout: table, markdown, csv, json, gbench-json")
-      ->capture_default_str();
+  cmd->add_option("--format", o.format, format_help(ResultKind::matmul))->capture_default_str();
   cmd->add_option("--output,-o", o.outputs,
-                  "Also save to FILE (repeatable); format from the extension (.json .csv .md .txt "
-                  ".gbench.json) or FILE:FORMAT. Rewritten after every finished case");
+                  output_help(ResultKind::matmul) + ". Rewritten after every finished case");
   cmd->add_option("--baseline", o.baseline,
                   "A results JSON to hold this run to: exit 1 when a case got slower than "
                   "--max-regression beyond the measured spread");
@@ -27,14 +24,10 @@ void add_results_options(CLI::App* cmd, ResultsOptions& o) {
 }
 
 ResultsSink::ResultsSink(const ResultsOptions& o) {
-  const auto f = parse_format(o.format);
-  if (!f)
-    throw UsageError(fmt::format(
-        "--format '{}' is not one of table, markdown, csv, json, gbench-json", o.format));
-  format_ = *f;
+  format_ = parse_format(ResultKind::matmul, o.format);
   std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
   for (const std::string& spec : o.outputs) {
-    targets_.push_back(parse_output_target(spec));
+    targets_.push_back(parse_output_target(spec, ResultKind::matmul));
     check_writable(targets_.back());
     // Two -o naming one file (./a.json and a.json, a link and its target) would lose one output.
     const WriteDestination d = resolve_destination(targets_.back().path);
@@ -62,14 +55,14 @@ void ResultsSink::save(const Results& so_far) const {
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
   for (const OutputTarget& t : targets_) save_output(t, r);
-  render(format_, out, r);
+  render(format_, out, r);  // the table and markdown end with the verdict where it applies
   out.flush();
 }
 
 bool ResultsSink::gate_passes(std::ostream& out, const Results& r) const {
   if (!baseline_) return true;
   const GateResult g = regression_gate(*baseline_, NamedResults{"this run", r}, max_regression_);
-  std::ostream& os = format_ == Format::table || format_ == Format::markdown ? out : std::cerr;
+  std::ostream& os = spec_of(format_).for_people ? out : std::cerr;
   os << "\n";
   write_gate(os, g);
   return g.passed();

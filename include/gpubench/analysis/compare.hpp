@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "gpubench/core/record.hpp"
-#include "gpubench/output/report.hpp"
 
 namespace gpubench {
 
@@ -67,8 +66,5 @@ struct Comparison {
 // `runs` must outlive the Comparison (rows point into it).
 Comparison compare_runs(const std::vector<NamedResults>& runs);
 Comparison compare_runs(std::vector<NamedResults>&&) = delete;  // rows would dangle
-
-// Renders a comparison: table (terminal), markdown, csv (one line per case) or json.
-void write_comparison(std::ostream& os, const Comparison& c, Format f);
 
 }  // namespace gpubench

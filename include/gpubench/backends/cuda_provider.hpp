@@ -20,9 +20,12 @@ inline std::vector<BackendEntry> cuda_backend_entries(
     const std::function<BackendFactory(const KernelInfo*)>& factory) {
   std::vector<BackendEntry> rows;
   rows.push_back({"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true, factory(nullptr)});
-  for (const KernelInfo& k : kKernelCatalog)
+  rows.back().role = BackendRole::vendor_library;  // the reference of the kernels below
+  for (const KernelInfo& k : kKernelCatalog) {
     rows.push_back({std::string(k.name), DeviceKind::gpu, std::string(k.description), "kernels",
                     false, factory(&k)});
+    rows.back().role = BackendRole::own_kernel;
+  }
   return rows;
 }
 

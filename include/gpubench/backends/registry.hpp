@@ -25,6 +25,8 @@ struct BackendEntry {
   // GPU entries bound to one ordinal (see bind_to_devices): rows carry it even when creation
   // fails. -1: the device of BackendOptions.
   int device = -1;
+  // Its place among the backends of its device (the reference for analysis is chosen by it).
+  BackendRole role = BackendRole::unknown;
 };
 
 struct Provider {

@@ -17,13 +17,29 @@ enum class DeviceKind { cpu, gpu };
 std::string to_string(DeviceKind k);
 
 enum class Status { ok, skipped, unsupported, failed };
-std::string to_string(Status s);
+std::string to_string(Status s);  // for people: "ok", "skipped", "unsupported", "FAILED"
+std::string status_name(Status s);  // for files: "ok", "skipped", "unsupported", "failed"
+
+// What a backend is among the others on its device, so that analysis picks comparisons by role
+// and not by name: the project's own kernels are held to the vendor library of the same device.
+enum class BackendRole {
+  unknown,
+  library,         // a general math library on the CPU (OpenBLAS)
+  vendor_library,  // the device vendor's library (cuBLAS): the reference on its device
+  own_kernel,      // the project's own kernels (kernel:*)
+};
+std::string to_string(BackendRole r);  // "library", "vendor_library", "own_kernel", "unknown"
+BackendRole parse_backend_role(const std::string& s);  // unknown for anything else
+// For results files written before records carried a role: kernel:* rows are the project's own
+// kernels, other GPU rows the vendor's library, CPU rows a library.
+BackendRole infer_backend_role(const std::string& backend, DeviceKind kind);
 
 // One measured (or refused) case: a shape, a dtype, a backend.
 struct Record {
   Shape shape;
   DType dtype = DType::fp32;
   std::string backend;  // "openblas", "cublas", "kernel:naive"
+  BackendRole role = BackendRole::unknown;
   DeviceKind device_kind = DeviceKind::cpu;
   int device_index = -1;  // GPU ordinal, -1 for the CPU
   std::string device_name;

@@ -54,9 +54,4 @@ std::optional<double> pcie_peak_gbs(const std::string& link_speed, const std::st
 std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::string& note,
                                          const std::string& sysfs_devices = "/sys/bus/pci/devices");
 
-// Bandwidth reporters: the terminal table, markdown and CSV of Results::bandwidth.
-void write_bandwidth_table(std::ostream& os, const Results& r);
-void write_bandwidth_markdown(std::ostream& os, const Results& r);
-void write_bandwidth_csv(std::ostream& os, const Results& r);
-
 }  // namespace gpubench

@@ -56,26 +56,4 @@ std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& ent
                                             const BackendOptions& bopts, const RunOptions& opts,
                                             const ProgressFn& progress = {});
 
-// A GPU that reached notably less than the median GPU on one case (same backend, dtype, shape).
-struct SlowDevice {
-  std::string host;
-  int rank = 0;
-  int device_index = -1;
-  std::string pci_bus_id;
-  std::string backend;
-  Shape shape;
-  DType dtype = DType::fp32;
-  double gflops = 0;
-  double median_gflops = 0;  // of every GPU that ran the case
-  double pct_below = 0;      // 100 * (1 - gflops / median_gflops)
-};
-
-// Compares the GPUs (across devices, ranks and hosts) case by case; names every one more than
-// `threshold_pct` below the case's median. Cases measured on fewer than two GPUs are not compared.
-std::vector<SlowDevice> find_slow_devices(const Results& r, double threshold_pct = 5.0);
-
-// How many distinct GPUs (host, rank, device) have ok rows: the summary says whether any
-// comparison took place.
-int count_compared_devices(const Results& r);
-
 }  // namespace gpubench

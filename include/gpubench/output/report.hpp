@@ -1,36 +1,47 @@
-// Reporters: pure functions of Results. They never measure.
+// Printers: pure functions of Results and their Analysis (and of a Comparison for `compare`).
+// They never measure and never derive a number themselves: analysis/analysis.hpp does, once.
+// Which printer prints which format is decided by the format table in output/formats.hpp.
 #pragma once
 
-#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "gpubench/analysis/analysis.hpp"
+#include "gpubench/analysis/compare.hpp"
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
 
-enum class Format { table, markdown, csv, json, gbench_json };
-std::optional<Format> parse_format(const std::string& s);
-
-// The terminal table: system header, one row per record, one-line summary.
-void write_table(std::ostream& os, const Results& r);
+// The terminal table: system header, one row per record, the slow-GPU summary, the case counts
+// and, when it applies, the verdict.
+void write_table(std::ostream& os, const Results& r, const Analysis& a);
 // A GitHub-flavoured markdown summary (PR comment, CI step summary): system, table, summary.
-void write_markdown(std::ostream& os, const Results& r);
+void write_markdown(std::ostream& os, const Results& r, const Analysis& a);
 // One header line, then one line per record with every statistic (RFC 4180 quoting).
-void write_csv(std::ostream& os, const Results& r);
-// The versioned results document (src/gpubench-results.schema.json); the data of core/results_json.hpp plus the derived numbers.
-void write_json(std::ostream& os, const Results& r);
+void write_csv(std::ostream& os, const Results& r, const Analysis& a);
+// The versioned results document (src/output/gpubench-results.schema.json): the data of
+// core/results_json.hpp plus the derived numbers of the Analysis.
+void write_json(std::ostream& os, const Results& r, const Analysis& a);
 // Google Benchmark's JSON layout (context + benchmarks, GFLOPS as a counter), for its compare.py
 // and CI trackers that read that format.
-void write_gbench_json(std::ostream& os, const Results& r);
-// Writes `r` in format `f`.
-void render(Format f, std::ostream& os, const Results& r);
+void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a);
 
-// Speedup of a record over the CPU record of the same shape and dtype (the fastest CPU backend's),
-// computed at report time; nullopt when there is no such CPU row or either is not ok.
-std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec);
+// Summary lines the table and markdown printers share: the slow-GPU comparison (nothing when fewer
+// than two GPUs were compared) and "6 cases: 3 ok, 1 failed, 2 skipped or unsupported".
+std::vector<std::string> slow_device_lines(const Analysis& a, bool several_ranks);
+std::string case_counts(const Results& r);
 
-// For kernel:* rows, the record's GFLOPS as a percentage of the cublas row of the same case.
-std::optional<double> pct_of_cublas(const Results& r, const Record& rec);
+// `gpubench bandwidth`: the terminal table, markdown and CSV of Results::bandwidth (its JSON is
+// write_json's document).
+void write_bandwidth_table(std::ostream& os, const Results& r);
+void write_bandwidth_markdown(std::ostream& os, const Results& r);
+void write_bandwidth_csv(std::ostream& os, const Results& r);
+
+// `gpubench compare`: the terminal table, markdown, CSV (one line per case) and JSON.
+void write_comparison_table(std::ostream& os, const Comparison& c);
+void write_comparison_markdown(std::ostream& os, const Comparison& c);
+void write_comparison_csv(std::ostream& os, const Comparison& c);
+void write_comparison_json(std::ostream& os, const Comparison& c);
 
 }  // namespace gpubench

@@ -12,7 +12,6 @@
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/output/output_files.hpp"
 #include "gpubench/core/record.hpp"
-#include "gpubench/output/report.hpp"
 
 namespace gpubench {
 

@@ -1,0 +1,38 @@
+// Text helpers every printer shares, once: field quoting, cell escaping, column alignment by
+// characters, status words and the one-line GPU summary.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpubench/core/record.hpp"
+
+namespace gpubench {
+
+// RFC 4180: a field holding a comma, a quote, a CR or an LF is quoted, its quotes doubled.
+std::string csv_field(std::string_view s);
+// Joins fields into one CSV line (no line end), each quoted as csv_field does.
+std::string csv_line(const std::vector<std::string>& fields);
+
+// A markdown table cell: pipes escaped (they would end the cell), line breaks made spaces (they
+// would end the row).
+std::string markdown_cell(std::string_view s);
+
+// Characters as a terminal shows them: UTF-8 code points, not bytes ("±" and "×" are two bytes).
+std::size_t display_width(std::string_view s);
+
+// Rows of cells as aligned columns, two spaces apart, each line without trailing spaces. Column c
+// is right-aligned when right[c] (missing entries: left). Widths count characters.
+std::string align_columns(const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<bool>& right, std::string_view indent = "");
+
+// "ok", "skipped: why", "FAILED: why": a record's status with the reason where it is not ok.
+std::string status_text(Status s, const std::string& reason);
+
+// "[0] H100 (sm_90, 132 SMs, 80 GiB, 1980 MHz max)" for every GPU, "; " apart, each with its bus
+// id when there are several; the CUDA status when there is none.
+std::string gpu_summary(const SystemInfo& s);
+
+}  // namespace gpubench

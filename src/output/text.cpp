@@ -1,0 +1,83 @@
+#include "gpubench/output/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace gpubench {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) line += ',';
+    line += csv_field(fields[i]);
+  }
+  return line;
+}
+
+std::string markdown_cell(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::size_t display_width(std::string_view s) {
+  std::size_t chars = 0;
+  for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;  // count all but continuation bytes
+  return chars;
+}
+
+std::string align_columns(const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<bool>& right, std::string_view indent) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (width.size() <= c) width.push_back(0);
+      width[c] = std::max(width[c], display_width(row[c]));
+    }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - display_width(row[c]), ' ');
+      line += c < right.size() && right[c] ? pad + row[c] : row[c] + pad;
+      if (c + 1 < row.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string status_text(Status s, const std::string& reason) {
+  std::string out = to_string(s);
+  if (s != Status::ok && !reason.empty()) out += ": " + reason;
+  return out;
+}
+
+std::string gpu_summary(const SystemInfo& s) {
+  if (s.gpus.empty()) return s.cuda_status.empty() ? "no CUDA device" : s.cuda_status;
+  std::string out;
+  for (const GpuInfo& g : s.gpus)
+    out += fmt::format("{}[{}] {} (sm_{}{}, {} SMs, {:.0f} GiB, {:.0f} MHz max{})",
+                       out.empty() ? "" : "; ", g.index, g.name, g.cc_major, g.cc_minor, g.sms,
+                       double(g.memory_total_bytes) / (1ull << 30), g.max_sm_clock_mhz,
+                       s.gpus.size() > 1 ? ", bus " + g.pci_bus_id : "");
+  return out;
+}
+
+}  // namespace gpubench

@@ -2,6 +2,7 @@
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shape.hpp"
+#include "gpubench/core/text.hpp"
 
 using gpubench::parse_sizes;
 using gpubench::Shape;
@@ -124,4 +125,14 @@ TEST(Sizes, ASizeNamedTwiceIsMeasuredOnce) {
   EXPECT_EQ(squares(parse_sizes("64,64")), (std::vector<std::int64_t>{64}));
   EXPECT_EQ(squares(parse_sizes("128..512,256,1024")),
             (std::vector<std::int64_t>{128, 256, 512, 1024}));
+}
+
+TEST(Text, TrimAndSplitListAreTheOnesEveryParserUses) {
+  EXPECT_EQ(gpubench::trim(" \t 128\r\n"), "128");
+  EXPECT_EQ(gpubench::trim("   "), "");
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(gpubench::split_list("a,,b"), (V{"a", "", "b"}));
+  EXPECT_EQ(gpubench::split_list(""), (V{""}));
+  EXPECT_EQ(gpubench::split_list("a, b,"), (V{"a", " b", ""}));
+  EXPECT_EQ(gpubench::split_list("1x2", 'x'), (V{"1", "2"}));
 }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
@@ -37,11 +38,7 @@ std::optional<DType> parse_dtype(std::string_view name) {
 
 std::vector<DType> parse_dtype_list(std::string_view s) {
   std::vector<DType> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t comma = s.find(',', start);
-    if (comma == std::string_view::npos) comma = s.size();
-    std::string_view tok = s.substr(start, comma - start);
+  for (std::string_view tok : split_list(s)) {
     auto d = parse_dtype(tok);
     if (!d)
       throw UsageError("unknown dtype '" + std::string(tok) +
@@ -49,7 +46,6 @@ std::vector<DType> parse_dtype_list(std::string_view s) {
     bool seen = false;
     for (DType e : out) seen = seen || e == *d;
     if (!seen) out.push_back(*d);
-    start = comma + 1;
   }
   return out;
 }

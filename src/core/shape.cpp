@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
@@ -77,12 +78,6 @@ constexpr std::size_t kMaxSizes = 4096;
 
 [[noreturn]] void fail(std::string_view token, const std::string& why) {
   throw UsageError(fmt::format("invalid --sizes item '{}': {}\n{}", token, why, kSizesGrammar));
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 std::int64_t parse_positive(std::string_view item, std::string_view num, const char* what) {
@@ -171,18 +166,14 @@ void parse_shape(std::string_view item, std::string_view body, std::vector<Shape
 std::vector<Shape> parse_sizes(std::string_view spec) {
   std::vector<Shape> out;
   if (trim(spec).empty()) fail(spec, "empty size list");
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    std::size_t comma = spec.find(',', start);
-    if (comma == std::string_view::npos) comma = spec.size();
-    const std::string_view item = trim(spec.substr(start, comma - start));
+  for (std::string_view raw : split_list(spec)) {
+    const std::string_view item = trim(raw);
     if (item.empty()) fail(spec, "empty item between commas");
     if (item.find("..") != std::string_view::npos)
       parse_range(item, item, out);
     else
       parse_shape(item, item, out);
     if (out.size() > kMaxSizes) fail(spec, fmt::format("more than {} sizes", kMaxSizes));
-    start = comma + 1;
   }
   // A size named twice (64,64 or 128..512,256) is measured once, where it first appears.
   std::vector<Shape> unique;

@@ -12,16 +12,11 @@
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/input_file.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -30,14 +25,9 @@ std::string lower(std::string_view s) {
 }
 
 std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    fields.push_back(trim(line.substr(start, comma == line.npos ? line.npos : comma - start)));
-    if (comma == line.npos) return fields;
-    start = comma + 1;
-  }
+  std::vector<std::string_view> fields = split_list(line);
+  for (std::string_view& f : fields) f = trim(f);
+  return fields;
 }
 
 constexpr const char* kShapesFormat =

@@ -13,8 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
-#include "gpubench/output/report.hpp"
-#include "gpubench/analysis/verdict.hpp"
+#include "gpubench/analysis/analysis.hpp"
 
 namespace gpubench {
 
@@ -146,122 +145,152 @@ std::vector<std::string> plot_labels(const std::vector<std::string>& paths,
   return numbered;
 }
 
-std::string render_svg(const std::vector<PlotInput>& inputs) {
-  const bool several = inputs.size() > 1;
-  std::vector<Series> perf, speed;
-  struct Mark {
-    double x;
-    std::string color, what, where;  // "fp32 with pinned copies", "GPU ahead from 512 (...)"
-    bool dashed;
-  };
+namespace {
+
+// A crossover between two measured sizes, drawn as a vertical line at their geometric middle.
+struct Mark {
+  double x;
+  std::string color, what, where;  // "fp32 with pinned copies", "GPU ahead from 512 (...)"
+  bool dashed;
+};
+
+// What the chart shows, gathered from every input before anything is drawn (the axes depend on
+// all of it).
+struct Chart {
+  std::vector<Series> perf, speed;  // top panel (GFLOPS), bottom panel (speedup)
   std::vector<Mark> marks;
   std::vector<double> price_ratios;
-  std::size_t rectangular = 0, color_index = 0;
+  std::size_t rectangular = 0;      // rows not drawn
   std::set<std::string> described;  // subtitle lines
+  std::size_t color_index = 0;
+};
 
-  for (const PlotInput& in : inputs) {
-    const Results& r = in.results;
-    const Analysis a = analyse(r);
-    const std::string prefix = several ? in.label + ": " : "";
-    // Series keys in record order: backend + dtype, and the rank and GPU where a file holds
-    // several (--device all, mpirun): one line per device, never two devices' points in one.
-    std::vector<std::tuple<std::string, DType, int, int>> keys;
-    std::set<int> ranks, devices;
-    for (const Record& rec : r.records) {
-      if (!rec.ok()) continue;
-      if (!rec.shape.square()) {
-        ++rectangular;
-        continue;
+void sort_points(Series& s) {
+  std::sort(s.points.begin(), s.points.end(), [](Point a, Point b) { return a.x < b.x; });
+}
+
+// One series key of an input: a backend and dtype on one rank and GPU.
+using SeriesKey = std::tuple<std::string, DType, int, int>;
+
+// The kernel-only and end-to-end lines of one key, GFLOPS and speedup (from the Analysis).
+// Returns whether the key is a GPU's.
+bool add_series(Chart& chart, const Results& r, const Analysis& a, const SeriesKey& key,
+                const std::string& name, const std::string& color) {
+  const auto& [backend, dtype, rank, device] = key;
+  Series kernel{name, color, false, {}}, kernel_speed{name, color, false, {}};
+  std::map<std::string, Series> e2e, e2e_speed;
+  bool gpu = false;
+  for (std::size_t i = 0; i < r.records.size(); ++i) {
+    const Record& rec = r.records[i];
+    if (!rec.ok() || !rec.shape.square() || rec.backend != backend || rec.dtype != dtype ||
+        rec.rank != rank || rec.device_index != device)
+      continue;
+    const double n = double(rec.shape.n);
+    gpu = gpu || rec.device_kind == DeviceKind::gpu;
+    if (rec.gflops > 0) kernel.points.push_back({n, rec.gflops});
+    const auto& sp = a.records[i].speedup_vs_cpu;
+    if (sp) kernel_speed.points.push_back({n, *sp});
+    if (rec.end_to_end_gflops && *rec.end_to_end_gflops > 0) {
+      const std::string mem = rec.host_memory.empty() ? "copies" : rec.host_memory + " copies";
+      auto& s = e2e.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
+      s.points.push_back({n, *rec.end_to_end_gflops});
+      if (sp) {
+        auto& t =
+            e2e_speed.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
+        t.points.push_back({n, *sp * *rec.end_to_end_gflops / rec.gflops});
       }
-      const auto key = std::make_tuple(rec.backend, rec.dtype, rec.rank, rec.device_index);
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-      ranks.insert(rec.rank);
-      if (rec.device_index >= 0) devices.insert(rec.device_index);
     }
-    std::map<DType, std::string> dtype_color;  // crossover marks take the color of the GPU series
-    for (const auto& [backend, dtype, rank, device] : keys) {
-      const std::string color = kPalette[color_index++ % std::size(kPalette)];
-      const std::string name = fmt::format(
-          "{}{}{}{} {}", prefix, ranks.size() > 1 ? fmt::format("rank {} ", rank) : "", backend,
-          devices.size() > 1 && device >= 0 ? fmt::format("[{}]", device) : "", to_string(dtype));
-      Series kernel{name, color, false, {}}, kernel_speed{name, color, false, {}};
-      std::map<std::string, Series> e2e, e2e_speed;
-      bool gpu = false;
-      for (std::size_t i = 0; i < r.records.size(); ++i) {
-        const Record& rec = r.records[i];
-        if (!rec.ok() || !rec.shape.square() || rec.backend != backend || rec.dtype != dtype ||
-            rec.rank != rank || rec.device_index != device)
-          continue;
-        const double n = double(rec.shape.n);
-        gpu = gpu || rec.device_kind == DeviceKind::gpu;
-        if (rec.gflops > 0) kernel.points.push_back({n, rec.gflops});
-        const auto& sp = a.records[i].speedup_vs_cpu;
-        if (sp) kernel_speed.points.push_back({n, *sp});
-        if (rec.end_to_end_gflops && *rec.end_to_end_gflops > 0) {
-          const std::string mem = rec.host_memory.empty() ? "copies" : rec.host_memory + " copies";
-          auto& s = e2e.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
-          s.points.push_back({n, *rec.end_to_end_gflops});
-          if (sp) {
-            auto& t = e2e_speed.try_emplace(mem, Series{name + " + " + mem, color, true, {}})
-                          .first->second;
-            t.points.push_back({n, *sp * *rec.end_to_end_gflops / rec.gflops});
-          }
-        }
-      }
-      if (gpu && !dtype_color.count(dtype)) dtype_color[dtype] = color;
-      for (Series* s : {&kernel, &kernel_speed}) {
-        std::sort(s->points.begin(), s->points.end(), [](Point a, Point b) { return a.x < b.x; });
-      }
-      if (!kernel.points.empty()) perf.push_back(kernel);
-      if (!kernel_speed.points.empty()) speed.push_back(kernel_speed);
-      for (auto* m : {&e2e, &e2e_speed})
-        for (auto& [mem, s] : *m) {
-          std::sort(s.points.begin(), s.points.end(), [](Point a, Point b) { return a.x < b.x; });
-          (m == &e2e ? perf : speed).push_back(s);
-        }
-    }
-    if (a.verdict) {
-      const Verdict& v = *a.verdict;
-      for (const DtypeVerdict& d : v.dtypes) {
-        auto mark = [&](const Crossover& c, const std::string& what, bool dashed) {
-          if (c.kind != Crossover::Kind::between) return;
-          const std::string color = dtype_color.count(d.dtype) ? dtype_color[d.dtype] : "#333";
-          marks.push_back({std::sqrt(double(c.below) * double(c.above)), color,
-                           fmt::format("{}{} {}", prefix, to_string(d.dtype), what),
-                           fmt::format("GPU ahead from {} (between {} and {})", c.above, c.below,
-                                       c.above),
-                           dashed});
-        };
-        mark(d.kernel, "kernel only", false);
-        for (const auto& [mem, c] : d.with_copies) mark(c, "with " + mem + " copies", true);
-      }
-      if (v.pricing)
-        price_ratios.push_back(v.pricing->gpu_usd_per_hour / v.pricing->cpu_usd_per_hour);
-    }
-    std::string gpus;
-    for (const GpuInfo& g : r.system.gpus) gpus += (gpus.empty() ? "" : ", ") + g.name;
-    described.insert(fmt::format("{}{} | {} | GPU: {}", prefix, r.system.hostname,
-                                 r.system.cpu.model, gpus.empty() ? "none" : gpus));
   }
-  if (perf.empty())
-    throw UsageError("nothing to plot: no input holds an ok row of a square size");
+  for (Series* s : {&kernel, &kernel_speed}) sort_points(*s);
+  if (!kernel.points.empty()) chart.perf.push_back(kernel);
+  if (!kernel_speed.points.empty()) chart.speed.push_back(kernel_speed);
+  for (auto* m : {&e2e, &e2e_speed})
+    for (auto& [mem, s] : *m) {
+      sort_points(s);
+      (m == &e2e ? chart.perf : chart.speed).push_back(s);
+    }
+  return gpu;
+}
 
+// The verdict's crossovers as marks, in the color of their dtype's GPU series; the price ratio.
+void add_crossovers(Chart& chart, const Verdict& v, const std::string& prefix,
+                    std::map<DType, std::string>& dtype_color) {
+  for (const DtypeVerdict& d : v.dtypes) {
+    auto mark = [&](const Crossover& c, const std::string& what, bool dashed) {
+      if (c.kind != Crossover::Kind::between) return;
+      const std::string color = dtype_color.count(d.dtype) ? dtype_color[d.dtype] : "#333";
+      chart.marks.push_back(
+          {std::sqrt(double(c.below) * double(c.above)), color,
+           fmt::format("{}{} {}", prefix, to_string(d.dtype), what),
+           fmt::format("GPU ahead from {} (between {} and {})", c.above, c.below, c.above),
+           dashed});
+    };
+    mark(d.kernel, "kernel only", false);
+    for (const auto& [mem, c] : d.with_copies) mark(c, "with " + mem + " copies", true);
+  }
+  if (v.pricing)
+    chart.price_ratios.push_back(v.pricing->gpu_usd_per_hour / v.pricing->cpu_usd_per_hour);
+}
+
+void add_input(Chart& chart, const PlotInput& in, bool several) {
+  const Results& r = in.results;
+  const Analysis a = analyse(r);
+  const std::string prefix = several ? in.label + ": " : "";
+  // Series keys in record order: backend + dtype, and the rank and GPU where a file holds
+  // several (--device all, mpirun): one line per device, never two devices' points in one.
+  std::vector<SeriesKey> keys;
+  std::set<int> ranks, devices;
+  for (const Record& rec : r.records) {
+    if (!rec.ok()) continue;
+    if (!rec.shape.square()) {
+      ++chart.rectangular;
+      continue;
+    }
+    const auto key = std::make_tuple(rec.backend, rec.dtype, rec.rank, rec.device_index);
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    ranks.insert(rec.rank);
+    if (rec.device_index >= 0) devices.insert(rec.device_index);
+  }
+  std::map<DType, std::string> dtype_color;  // crossover marks take the color of the GPU series
+  for (const SeriesKey& key : keys) {
+    const auto& [backend, dtype, rank, device] = key;
+    const std::string color = kPalette[chart.color_index++ % std::size(kPalette)];
+    const std::string name = fmt::format(
+        "{}{}{}{} {}", prefix, ranks.size() > 1 ? fmt::format("rank {} ", rank) : "", backend,
+        devices.size() > 1 && device >= 0 ? fmt::format("[{}]", device) : "", to_string(dtype));
+    if (add_series(chart, r, a, key, name, color) && !dtype_color.count(dtype))
+      dtype_color[dtype] = color;
+  }
+  if (a.verdict) add_crossovers(chart, *a.verdict, prefix, dtype_color);
+  std::string gpus;
+  for (const GpuInfo& g : r.system.gpus) gpus += (gpus.empty() ? "" : ", ") + g.name;
+  chart.described.insert(fmt::format("{}{} | {} | GPU: {}", prefix, r.system.hostname,
+                                     r.system.cpu.model, gpus.empty() ? "none" : gpus));
+}
+
+struct Axes {
+  LogAxis x, gflops, speedup;
+};
+
+// Half an octave of margin on each side of the sizes; whole decades on the value axes.
+Axes axes_for(const Chart& chart) {
   double n_lo = 1e300, n_hi = 0, g_lo = 1e300, g_hi = 0, s_lo = 1, s_hi = 1;
-  for (const Series& s : perf)
+  for (const Series& s : chart.perf)
     for (const Point& p : s.points) {
       n_lo = std::min(n_lo, p.x), n_hi = std::max(n_hi, p.x);
       g_lo = std::min(g_lo, p.y), g_hi = std::max(g_hi, p.y);
     }
-  for (const Series& s : speed)
+  for (const Series& s : chart.speed)
     for (const Point& p : s.points) s_lo = std::min(s_lo, p.y), s_hi = std::max(s_hi, p.y);
-  for (double ratio : price_ratios) s_lo = std::min(s_lo, ratio), s_hi = std::max(s_hi, ratio);
-  // Half an octave of margin on each side of the sizes.
-  const LogAxis x{n_lo / std::sqrt(2.0), n_hi * std::sqrt(2.0), kLeft, kRight};
+  for (double ratio : chart.price_ratios)
+    s_lo = std::min(s_lo, ratio), s_hi = std::max(s_hi, ratio);
   const auto [glo, ghi] = decade_range(g_lo, g_hi);
-  const LogAxis yg{glo, ghi, kTopY1, kTopY0};
   const auto [slo, shi] = decade_range(s_lo, s_hi);
-  const LogAxis ys{slo, shi, kBotY1, kBotY0};
+  return {LogAxis{n_lo / std::sqrt(2.0), n_hi * std::sqrt(2.0), kLeft, kRight},
+          LogAxis{glo, ghi, kTopY1, kTopY0}, LogAxis{slo, shi, kBotY1, kBotY0}};
+}
 
+std::string header_svg(const Chart& chart) {
   std::string svg;
   svg += fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
                      "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\">\n",
@@ -273,24 +302,30 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
                      "</text>\n",
                      kLeft);
   double sub_y = 42;
-  for (const std::string& line : described) {
+  for (const std::string& line : chart.described) {
     svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", kLeft, sub_y,
                        xml_escape(line));
     sub_y += 14;
     if (sub_y > kTopY0 - 2) break;
   }
+  return svg;
+}
 
-  svg += "<g id=\"gflops\">\n" + panel_frame(x, yg, "GFLOPS (log scale)", "") + "</g>\n";
-  svg += "<g id=\"speedup\">\n" + panel_frame(x, ys, "GPU / CPU speedup (log)", "x");
+// Both panels' frames, the GPU = CPU line, the price ratios and the x axis title.
+std::string panels_svg(const Chart& chart, const Axes& ax) {
+  const LogAxis& ys = ax.speedup;
+  std::string svg;
+  svg += "<g id=\"gflops\">\n" + panel_frame(ax.x, ax.gflops, "GFLOPS (log scale)", "") + "</g>\n";
+  svg += "<g id=\"speedup\">\n" + panel_frame(ax.x, ys, "GPU / CPU speedup (log)", "x");
   svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#000\" "
                      "stroke-width=\"1.5\"/>\n<text x=\"{3}\" y=\"{4:.1f}\">GPU = CPU</text>\n",
                      kLeft, ys(1.0), kRight, kLeft + 4, ys(1.0) - 4);
-  for (double ratio : std::set<double>(price_ratios.begin(), price_ratios.end()))
+  for (double ratio : std::set<double>(chart.price_ratios.begin(), chart.price_ratios.end()))
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#b00\" "
                        "stroke-dasharray=\"2,3\"/>\n<text x=\"{3}\" y=\"{4:.1f}\" fill=\"#b00\">"
                        "price ratio {5:.1f}x: the GPU pays off above</text>\n",
                        kLeft, ys(ratio), kRight, kLeft + 4, ys(ratio) - 4, ratio);
-  if (speed.empty())
+  if (chart.speed.empty())
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">no GPU and "
                        "CPU rows of the same size: no speedup to draw</text>\n",
                        (kLeft + kRight) / 2, (kBotY0 + kBotY1) / 2);
@@ -298,27 +333,34 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
   svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">matrix "
                      "size n (log2 scale)</text>\n",
                      (kLeft + kRight) / 2, kBotY1 + 36);
+  return svg;
+}
 
-  // A crossover lies between two measured sizes: its line is drawn at their geometric middle and
-  // explained in the legend.
-  auto mark_dash = [](const Mark& m) { return m.dashed ? "8,3,2,3" : "3,3"; };
-  svg += "<g id=\"crossovers\">\n";
-  for (const Mark& m : marks)
+const char* mark_dash(const Mark& m) { return m.dashed ? "8,3,2,3" : "3,3"; }
+
+// A crossover lies between two measured sizes: its line is drawn at their geometric middle and
+// explained in the legend.
+std::string lines_svg(const Chart& chart, const Axes& ax) {
+  std::string svg = "<g id=\"crossovers\">\n";
+  for (const Mark& m : chart.marks)
     svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
                        "stroke-width=\"1.5\" stroke-dasharray=\"{4}\"><title>{5}: {6}</title>"
                        "</line>\n",
-                       x(m.x), kTopY0, kBotY1, m.color, mark_dash(m), xml_escape(m.what),
+                       ax.x(m.x), kTopY0, kBotY1, m.color, mark_dash(m), xml_escape(m.what),
                        xml_escape(m.where));
   svg += "</g>\n<g id=\"series\">\n";
-  for (const Series& s : perf) svg += polyline(s, x, yg);
-  for (const Series& s : speed) svg += polyline(s, x, ys);
+  for (const Series& s : chart.perf) svg += polyline(s, ax.x, ax.gflops);
+  for (const Series& s : chart.speed) svg += polyline(s, ax.x, ax.speedup);
   svg += "</g>\n";
+  return svg;
+}
 
-  svg += "<g id=\"legend\">\n";
+std::string legend_svg(const Chart& chart) {
+  std::string svg = "<g id=\"legend\">\n";
   double ly = kTopY0 + 6;
   svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">legend</text>\n", kLegendX, ly);
   ly += 18;
-  for (const Series& s : perf) {
+  for (const Series& s : chart.perf) {
     if (ly > kHeight - 60) break;
     svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
                        "stroke-width=\"2\"{}/>\n<text x=\"{}\" y=\"{}\">{}</text>\n",
@@ -333,12 +375,12 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
                      "vertical lines: crossovers</text>\n",
                      kLegendX, ly, kLegendX, ly + 14);
   ly += 40;
-  if (!marks.empty() && ly < kHeight - 60) {
+  if (!chart.marks.empty() && ly < kHeight - 60) {
     svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">crossovers</text>\n",
                        kLegendX, ly);
     ly += 18;
   }
-  for (const Mark& m : marks) {
+  for (const Mark& m : chart.marks) {
     if (ly > kHeight - 40) break;
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" "
                        "stroke-width=\"1.5\" stroke-dasharray=\"{4}\"/>\n<text x=\"{5}\" y=\"{6}\" "
@@ -348,10 +390,23 @@ std::string render_svg(const std::vector<PlotInput>& inputs) {
     ly += 34;
   }
   svg += "</g>\n";
-  if (rectangular > 0)
+  return svg;
+}
+
+}  // namespace
+
+std::string render_svg(const std::vector<PlotInput>& inputs) {
+  Chart chart;
+  for (const PlotInput& in : inputs) add_input(chart, in, inputs.size() > 1);
+  if (chart.perf.empty())
+    throw UsageError("nothing to plot: no input holds an ok row of a square size");
+  const Axes ax = axes_for(chart);
+  std::string svg = header_svg(chart) + panels_svg(chart, ax) + lines_svg(chart, ax) +
+                    legend_svg(chart);
+  if (chart.rectangular > 0)
     svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{} rows of rectangular shapes are "
                        "not drawn (see the table's roofline note)</text>\n",
-                       kLeft, kHeight - 14, rectangular);
+                       kLeft, kHeight - 14, chart.rectangular);
   svg += "</svg>\n";
   return svg;
 }

@@ -58,8 +58,7 @@ void write_bandwidth_table(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
   os << fmt::format("gpubench {} bandwidth on {} ({})\n", s.gpubench_version, s.hostname, s.os);
   os << fmt::format("CPU: {} | {} cores\n", s.cpu.model, s.cpu.physical_cores);
-  if (s.gpus.empty())
-    os << "GPU: " << (s.cuda_status.empty() ? "no CUDA device" : s.cuda_status) << "\n";
+  if (s.gpus.empty()) os << "GPU: " << gpu_summary(s) << "\n";  // says why there is none
   for (const GpuInfo& g : s.gpus)
     os << fmt::format("GPU {}: {} (bus {})\n", g.index, g.name, g.pci_bus_id);
   os << "\n";

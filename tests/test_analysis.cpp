@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gpubench/analysis/analysis.hpp"
+#include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
@@ -87,6 +88,15 @@ TEST(Analysis, PercentOfTheReferenceIsChosenByRoleNotByName) {
   r.records[2].backend = "kernel:naive";
   r.records[2].role = BackendRole::vendor_library;
   EXPECT_FALSE(analyse(r).records[2].pct_of_reference);
+}
+
+TEST(Analysis, EveryRegisteredBackendSaysItsRole) {
+  for (const BackendEntry& e : backend_registry()) {
+    const BackendRole expected = e.kind == DeviceKind::cpu ? BackendRole::library
+                                 : e.group == "kernels"    ? BackendRole::own_kernel
+                                                           : BackendRole::vendor_library;
+    EXPECT_EQ(e.role, expected) << e.name;
+  }
 }
 
 TEST(Analysis, OldFilesWithoutARoleGetTheRoleTheirBackendImplies) {

@@ -19,9 +19,11 @@ namespace gpubench {
 
 void check_writable(const OutputTarget& t) { check_destination_writable(t.path); }
 
-void save_output(const OutputTarget& t, const Results& r) {
+void save_output(const OutputTarget& t, const Results& r) { save_output(t, r, analyse(r)); }
+
+void save_output(const OutputTarget& t, const Results& r, const Analysis& a) {
   std::ostringstream text;
-  render(t.format, text, r);
+  render(t.format, text, r, a);
   write_file_atomically(t.path, text.str());
 }
 

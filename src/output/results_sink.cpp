@@ -48,14 +48,19 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
 }
 
 void ResultsSink::save(const Results& so_far) const {
+  std::optional<Analysis> a;  // made once, and only when a file takes it
   // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
   for (const OutputTarget& t : targets_)
-    if (!resolve_destination(t.path).stream) save_output(t, so_far);
+    if (!resolve_destination(t.path).stream) {
+      if (!a) a = analyse(so_far);
+      save_output(t, so_far, *a);
+    }
 }
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
-  for (const OutputTarget& t : targets_) save_output(t, r);
-  render(format_, out, r);  // the table and markdown end with the verdict where it applies
+  const Analysis a = analyse(r);  // once, for every file and stdout
+  for (const OutputTarget& t : targets_) save_output(t, r, a);
+  render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
   out.flush();
 }
 

@@ -15,5 +15,7 @@ void check_writable(const OutputTarget& t);
 
 // Renders `r` in the target's format and replaces the file atomically (temp file + rename).
 void save_output(const OutputTarget& t, const Results& r);
+// The same with the Analysis of `r` already made (several targets share one).
+void save_output(const OutputTarget& t, const Results& r, const Analysis& a);
 
 }  // namespace gpubench

@@ -149,7 +149,7 @@ Analysis analyse(const Results& r) {
     }
     ra.gflop_per_usd = gflop_per_usd_of(r, rec);
   }
-  a.slow_devices = find_slow_devices(r);
+  a.slow_devices = find_slow_devices(r, a.slow_threshold_pct);
   a.compared_devices = count_compared_devices(r);
   for (const SlowDevice& s : a.slow_devices)
     for (std::size_t i = 0; i < r.records.size(); ++i)

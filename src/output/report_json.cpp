@@ -29,7 +29,7 @@ json slow_gpus_json(const Analysis& a) {
                     {"gflops", d.gflops},
                     {"median_gflops", d.median_gflops},
                     {"pct_below", d.pct_below}});
-  return {{"compared", a.compared_devices}, {"threshold_pct", 5.0}, {"slow", slow}};
+  return {{"compared", a.compared_devices}, {"threshold_pct", a.slow_threshold_pct}, {"slow", slow}};
 }
 
 }  // namespace

@@ -180,8 +180,9 @@ std::vector<std::string> slow_device_lines(const Analysis& a, bool several_ranks
   std::vector<std::string> lines;
   if (a.compared_devices < 2) return lines;
   if (a.slow_devices.empty())
-    lines.push_back(fmt::format(
-        "GPUs compared: {}; none more than 5% below the median GPU of a case", a.compared_devices));
+    lines.push_back(
+        fmt::format("GPUs compared: {}; none more than {:g}% below the median GPU of a case",
+                    a.compared_devices, a.slow_threshold_pct));
   for (const SlowDevice& d : a.slow_devices)
     lines.push_back(
         fmt::format("slow GPU: {} {} {}: {} at {} GFLOPS, {:.1f}% below the median "

@@ -52,6 +52,7 @@ struct Analysis {
   std::vector<RecordAnalysis> records;  // one per Results::records, in the same order
   std::vector<SlowDevice> slow_devices;
   int compared_devices = 0;  // GPUs compared for slow_devices; below 2 means no comparison
+  double slow_threshold_pct = 5.0;  // how far below a case's median GPU makes a GPU slow
   // Set when the results have ok CPU and GPU rows: "do I need a GPU?" has an answer (with the
   // roofline notes and, when priced, GFLOP per dollar).
   std::optional<Verdict> verdict;

@@ -11,6 +11,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/output/formats.hpp"
 
 namespace gpubench {
 
@@ -41,7 +42,11 @@ std::vector<std::string> values_of(const std::string& lname) {
     for (const BackendEntry& e : backend_registry()) v.insert(e.name), v.insert(e.group);
     return {v.begin(), v.end()};
   }
-  if (lname == "format") return {"table", "markdown", "csv", "json", "gbench-json"};
+  if (lname == "format") {  // every format of the table; each subcommand's own list is its help
+    std::vector<std::string> v;
+    for (const FormatSpec& f : format_table()) v.emplace_back(f.name);
+    return v;
+  }
   if (lname == "host-memory") return {"pinned", "pageable"};
   if (lname == "device") return {"all", "0", "1"};
   return {};

@@ -26,8 +26,10 @@ std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec) {
   if (!rec.ok() || rec.device_kind == DeviceKind::cpu || rec.seconds.median <= 0)
     return std::nullopt;
   auto cpu = best_cpu_gflops(r, rec, rec.dtype);
-  // tf32 rows compare with the CPU's fp32 row: the same fp32 data, the GPU's faster mode.
-  if (!cpu && rec.dtype == DType::tf32) cpu = best_cpu_gflops(r, rec, DType::fp32);
+  // A spec no CPU runs itself (tf32: fp32 data, the GPU's faster multiply) is answered by the
+  // CPU rows of its GemmSpec's cpu_equivalent (fp32).
+  if (const DType eq = spec_of(rec.dtype).cpu_equivalent; !cpu && eq != rec.dtype)
+    cpu = best_cpu_gflops(r, rec, eq);
   if (!cpu) return std::nullopt;
   return rec.gflops / *cpu;
 }

@@ -70,10 +70,10 @@ DtypeVerdict verdict_for(const Results& r, const std::string& host, DType dtype,
   auto any_ok = [](const std::vector<const Record*>& rows) {
     return std::any_of(rows.begin(), rows.end(), [](const Record* x) { return x->ok(); });
   };
-  // tf32 is the GPU's fast mode for fp32 data: the CPU's answer to it is its fp32 GEMM.
+  // A spec without CPU rows of its own (tf32, the GPU's fast mode for fp32 data) is answered by
+  // the CPU rows of its GemmSpec's cpu_equivalent (fp32 GEMM).
   v.cpu_dtype = dtype;
-  if (dtype == DType::tf32 && !any_ok(rows_of(DType::tf32, DeviceKind::cpu)))
-    v.cpu_dtype = DType::fp32;
+  if (!any_ok(rows_of(dtype, DeviceKind::cpu))) v.cpu_dtype = spec_of(dtype).cpu_equivalent;
   const auto cpu_rows = rows_of(v.cpu_dtype, DeviceKind::cpu);
   const auto gpu_rows = rows_of(dtype, DeviceKind::gpu);
 

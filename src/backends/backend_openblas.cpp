@@ -119,7 +119,7 @@ class OpenblasBackend final : public Backend {
       case DType::bf16:
         if (find_sbgemm()) return Support::yes();
         return Support::no("this OpenBLAS build has no sbgemm (built without BUILD_BFLOAT16)");
-      case DType::tf32: return Support::no("tf32 is a GPU tensor-core mode");
+      case DType::tf32: return Support::no("tf32 is a GPU tensor-core mode (its CPU answer is fp32)");
       case DType::fp16: return Support::no("OpenBLAS has no fp16 GEMM");
     }
     return Support::no("unknown dtype");

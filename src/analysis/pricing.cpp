@@ -2,6 +2,7 @@
 #include "gpubench/analysis/pricing.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +39,14 @@ double positive_price(const nlohmann::json& v, const std::string& what) {
 
 std::string default_price_file() {
   if (const char* env = std::getenv("GPUBENCH_PRICE_FILE"); env && *env) return env;
+  // An installed gpubench (PREFIX/bin/gpubench) finds the presets cmake --install put in
+  // PREFIX/share/gpubench; a build in the source tree uses the tree's bench/prices.json.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share/gpubench/prices.json";
+    if (std::filesystem::is_regular_file(installed, ec)) return installed.string();
+  }
   return GPUBENCH_SOURCE_DIR "/bench/prices.json";
 }
 

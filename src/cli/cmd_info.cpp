@@ -22,7 +22,15 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
   out << fmt::format("host:       {} ({})\n", s.hostname, s.os);
   out << fmt::format("CPU:        {}\n", s.cpu.model);
   out << fmt::format("cores:      {} physical, {} logical\n", s.cpu.physical_cores, s.cpu.logical_cpus);
-  out << fmt::format("SIMD:       {} ({} FMA units per core assumed)\n", s.cpu.simd, s.cpu.fma_units);
+  if (const auto& m = s.cpu.measured_peak)
+    out << fmt::format(
+        "SIMD:       {}; measured one core: {:.0f} GFLOPS fp32, {:.1f} FLOP/cycle at {:.2f} GHz "
+        "(the table model assumes {} FMA units: {:.0f} FLOP/cycle)\n",
+        m->isa, m->core_gflops_fp32, m->flop_per_cycle_fp32, m->clock_ghz, s.cpu.fma_units,
+        (s.cpu.simd == "avx512" ? 16.0 : s.cpu.simd == "avx2" ? 8.0 : 4.0) * 2 * s.cpu.fma_units);
+  else
+    out << fmt::format("SIMD:       {} ({} FMA units per core assumed)\n", s.cpu.simd,
+                       s.cpu.fma_units);
   out << fmt::format("clock:      {}\n", s.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz ({})", s.cpu.clock_ghz, s.cpu.clock_source) : "unknown");
   if (s.cpu.peak_gflops_fp32)
     out << fmt::format("CPU peak:   {:.0f} GFLOPS fp32, {:.0f} fp64 ({})\n", *s.cpu.peak_gflops_fp32,

@@ -47,36 +47,6 @@ std::string os_name() {
   return pretty;
 }
 
-// Clock by a chain of dependent register-register integer adds (one per cycle on every x86 core of
-// the last 15 years; add-immediate is not used because recent cores fold those at rename):
-// cycles / time. Single-core and scalar, so it reads the turbo clock, which all-core
-// AVX-512 work may not sustain: one reason the CPU peak is labelled an estimate.
-double measure_clock_ghz() {
-#if defined(__x86_64__)
-  double best = 0;
-  for (int trial = 0; trial < 5; ++trial) {
-    long n = 200'000;
-    long x = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    asm volatile(
-        "1:\n\t"
-        ".rept 100\n\t"
-        "add %[one], %[x]\n\t"
-        ".endr\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
-        : [x] "+r"(x), [n] "+r"(n)
-        : [one] "r"(1L)
-        : "cc");
-    const auto t1 = std::chrono::steady_clock::now();
-    const double secs = std::chrono::duration<double>(t1 - t0).count();
-    best = std::max(best, 100.0 * 200'000 / secs / 1e9);
-  }
-  return best;
-#else
-  return 0;
-#endif
-}
 
 }  // namespace
 
@@ -119,7 +89,7 @@ CpuInfo collect_cpu_info() {
   } else {
     // /proc/cpuinfo's "cpu MHz" is often the base clock (or absent, on some VMs) while cores
     // turbo above it: take the larger of it and a measured clock, and say which one it was.
-    const double measured = measure_clock_ghz();
+    const double measured = measure_core_clock_ghz();  // imul chain, platform/cpu_peak.hpp
     if (measured > mhz / 1e3) {
       c.clock_ghz = measured;
       c.clock_source = "measured, single core";

@@ -14,6 +14,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shape.hpp"
 #include "gpubench/measure/devices.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/output_files.hpp"
 #include "gpubench/output/report.hpp"
 
@@ -59,12 +60,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case 4: {
         // Parsing only: check_writable would touch the file system.
-        const OutputTarget t = parse_output_target(value);
-        FUZZ_CHECK(!t.path.empty());
+        for (ResultKind k : {ResultKind::matmul, ResultKind::bandwidth, ResultKind::compare}) {
+          try {
+            const OutputTarget t = parse_output_target(value, k);
+            FUZZ_CHECK(!t.path.empty());
+            FUZZ_CHECK(spec_of(t.format).prints(k));
+          } catch (const UsageError&) {
+          }
+        }
         break;
       }
       case 5: {
-        (void)parse_format(value);
+        for (ResultKind k : {ResultKind::matmul, ResultKind::bandwidth, ResultKind::compare}) {
+          try {
+            FUZZ_CHECK(spec_of(parse_format(k, value)).prints(k));
+          } catch (const UsageError&) {
+          }
+        }
         break;
       }
       case 6: {

@@ -15,6 +15,7 @@
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/plot.hpp"
 
 namespace {
@@ -37,9 +38,11 @@ Results load(std::string_view text, const std::string& origin) {
 
 void compare_and_gate(const std::vector<NamedResults>& runs, bool same_document) {
   const Comparison c = compare_runs(runs);
-  for (Format f : {Format::table, Format::markdown, Format::csv, Format::json}) {
+  // Every format of the format table that prints comparisons.
+  for (const FormatSpec& f : format_table()) {
+    if (!f.prints(ResultKind::compare)) continue;
     std::ostringstream os;
-    write_comparison(os, c, f);
+    render_comparison(f.format, os, c);
   }
   for (double max_regression : {0.0, 0.05, 0.5}) {
     const GateResult g = regression_gate(runs[0], runs[1], max_regression);

@@ -1,5 +1,6 @@
 // The providers of this build, in one list (ggml-backend-reg.cpp's pattern), and what is
 // assembled from them: the backend registry, SystemInfo, the device copy service.
+#include "gpubench/core/text.hpp"
 #include "gpubench/backends/registry.hpp"
 
 #include <fmt/format.h>
@@ -91,11 +92,8 @@ CopyTiming time_device_copy(const CopyRequest& request) {
 std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& registry,
                                           const std::string& spec) {
   std::vector<bool> chosen(registry.size(), false);
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    std::size_t comma = spec.find(',', start);
-    if (comma == std::string::npos) comma = spec.size();
-    const std::string tok = spec.substr(start, comma - start);
+  for (const std::string_view item : split_list(spec)) {
+    const std::string tok(item);
     bool matched = false;
     for (std::size_t i = 0; i < registry.size(); ++i) {
       const BackendEntry& e = registry[i];
@@ -109,7 +107,6 @@ std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& regis
       for (const auto& e : registry) known += ", " + e.name;
       throw UsageError(fmt::format("unknown backend '{}' in --backends; known: {}", tok, known));
     }
-    start = comma + 1;
   }
   std::vector<BackendEntry> out;
   for (std::size_t i = 0; i < registry.size(); ++i)

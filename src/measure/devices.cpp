@@ -1,3 +1,4 @@
+#include "gpubench/core/text.hpp"
 #include "gpubench/measure/devices.hpp"
 
 #include <algorithm>
@@ -26,11 +27,7 @@ std::vector<int> parse_device_spec(const std::string& spec, int gpu_count) {
     return all;
   }
   std::vector<int> out;
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    std::size_t comma = spec.find(',', start);
-    if (comma == std::string::npos) comma = spec.size();
-    const std::string tok = spec.substr(start, comma - start);
+  for (const std::string_view tok : split_list(spec)) {
     int value = -1;
     const auto [end, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), value);
     if (tok.empty() || ec != std::errc() || end != tok.data() + tok.size() || value < 0)
@@ -42,7 +39,6 @@ std::vector<int> parse_device_spec(const std::string& spec, int gpu_count) {
     if (std::find(out.begin(), out.end(), value) != out.end())
       throw UsageError(fmt::format("--device '{}' names GPU {} twice", spec, value));
     out.push_back(value);
-    start = comma + 1;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+#include "gpubench/core/text.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/platform/cpu_peak.hpp"
 
@@ -28,11 +29,6 @@ std::string read_first_line(const std::string& path) {
   return line;
 }
 
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 std::string os_name() {
   std::ifstream f("/etc/os-release");
@@ -60,8 +56,8 @@ CpuInfo collect_cpu_info() {
   while (std::getline(f, line)) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    const std::string key = trim(line.substr(0, colon));
-    const std::string val = trim(line.substr(colon + 1));
+    const std::string key(trim(std::string_view(line).substr(0, colon)));
+    const std::string val(trim(std::string_view(line).substr(colon + 1)));
     if (key == "processor") ++c.logical_cpus;
     else if (key == "model name" && c.model.empty()) c.model = val;
     else if (key == "flags" && flags.empty()) flags = " " + val + " ";

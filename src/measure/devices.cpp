@@ -151,16 +151,7 @@ std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& ent
                                             const BackendOptions& bopts, const RunOptions& opts,
                                             const ProgressFn& progress) {
   std::vector<Record> records;
-  CaseHandlers handlers;
-  if (progress) handlers.started = progress;
-  handlers.finished = [&](const Progress& at, Record&& r) {
-    records.push_back(std::move(r));
-    if (!progress) return;
-    Progress done = at;
-    done.just_finished = &records.back();
-    progress(done);
-  };
-  run_cases_concurrently(entries, devices, bopts, opts, handlers);
+  run_cases_concurrently(entries, devices, bopts, opts, collecting_handlers(records, progress));
   concurrent_order(records.begin(), records.end(), entries, devices, opts);
   return records;
 }

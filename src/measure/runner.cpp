@@ -55,7 +55,9 @@ std::vector<double> adaptive_samples(const std::function<double(int)>& timed, do
   return samples;
 }
 
-Record base_record(const BackendEntry& e, const Backend* b, const Shape& s, DType d) {
+}  // namespace
+
+Record case_record(const BackendEntry& e, const Backend* b, const Shape& s, DType d) {
   Record r;
   r.shape = s;
   r.dtype = d;
@@ -70,6 +72,8 @@ Record base_record(const BackendEntry& e, const Backend* b, const Shape& s, DTyp
   }
   return r;
 }
+
+namespace {
 
 void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const BackendOptions& bopts,
                   Record& r) {
@@ -188,7 +192,7 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
         if (stopped(o)) return;
         const Progress at{index, total, nullptr, entry.name, s, d};
         if (handlers.started) handlers.started(at);
-        Record r = base_record(entry, backend, s, d);
+        Record r = case_record(entry, backend, s, d);
         if (!backend) {
           r.status = Status::skipped;
           r.reason = init_error[bi];
@@ -213,15 +217,15 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
             }
             measure_case(*backend, Problem{s, d, &*a, &*b}, o, bopts, r);
           } catch (const std::bad_alloc&) {
-            r = base_record(entry, backend, s, d);
+            r = case_record(entry, backend, s, d);
             r.status = Status::skipped;
             r.reason = fmt::format("out of host memory (needs about {})", gib(need));
           } catch (const OutOfMemoryError& e) {
-            r = base_record(entry, backend, s, d);
+            r = case_record(entry, backend, s, d);
             r.status = Status::skipped;
             r.reason = e.what();
           } catch (const std::exception& e) {
-            r = base_record(entry, backend, s, d);
+            r = case_record(entry, backend, s, d);
             r.status = Status::failed;
             r.reason = e.what();
           }
@@ -232,20 +236,24 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
   }
 }
 
-std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
-                               const BackendOptions& bopts, const RunOptions& opts,
-                               const ProgressFn& progress) {
-  std::vector<Record> records;
+CaseHandlers collecting_handlers(std::vector<Record>& records, const ProgressFn& progress) {
   CaseHandlers handlers;
   if (progress) handlers.started = progress;
-  handlers.finished = [&](const Progress& at, Record&& r) {
+  handlers.finished = [&records, progress](const Progress& at, Record&& r) {
     records.push_back(std::move(r));
     if (!progress) return;
     Progress done = at;
     done.just_finished = &records.back();
     progress(done);
   };
-  run_cases(backends, bopts, opts, handlers);
+  return handlers;
+}
+
+std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
+                               const BackendOptions& bopts, const RunOptions& opts,
+                               const ProgressFn& progress) {
+  std::vector<Record> records;
+  run_cases(backends, bopts, opts, collecting_handlers(records, progress));
   return records;
 }
 

@@ -164,13 +164,7 @@ std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
   for (DType d : opts.dtypes)
     for (const Shape& s : opts.shapes)
       for (const BackendEntry& e : bind_to_devices(entries, devices)) {
-        Record r;
-        r.shape = s;
-        r.dtype = d;
-        r.backend = e.name;
-        r.role = e.role;
-        r.device_kind = e.kind;
-        r.device_index = e.device;
+        Record r = case_record(e, nullptr, s, d);
         r.status = Status::failed;
         r.reason = reason;
         out.push_back(std::move(r));

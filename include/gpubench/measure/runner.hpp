@@ -56,6 +56,14 @@ struct CaseHandlers {
 void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
                const RunOptions& opts, const CaseHandlers& handlers);
 
+// Handlers that collect every finished Record into `records` (in the order they finish) and show
+// `progress` each case's start and finish (just_finished pointing at the collected Record).
+CaseHandlers collecting_handlers(std::vector<Record>& records, const ProgressFn& progress);
+
+// A case's Record before it is measured: shape, spec, backend, its role and device (from the
+// entry, and from the backend when it could be created).
+Record case_record(const BackendEntry& e, const Backend* b, const Shape& s, DType d);
+
 // run_cases collected into one Record per case, in the order they ran; `progress` sees each
 // case start and finish (just_finished pointing at the collected Record).
 std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,

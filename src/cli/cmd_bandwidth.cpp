@@ -1,4 +1,6 @@
 // `gpubench bandwidth`: host STREAM copy/triad, host<->device and device-to-device copies.
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -6,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/measure/session.hpp"
@@ -28,6 +31,7 @@ struct BandwidthCommandOptions {
   bool host = true, gpu = true;
   std::string format = "table";
   std::vector<std::string> outputs;
+  std::string progress = "auto";  // --progress (see progress.hpp)
 };
 
 // Every --output file is rewritten after each test: an interrupted run keeps what it measured.
@@ -74,6 +78,9 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
   so.threads = c.threads;
   Session session(std::move(so));
   SaveEachTest saving(outputs);
+  ProgressReporter progress(
+      progress_style(parse_progress_mode(c.progress), false, isatty(STDERR_FILENO)), std::cerr);
+  session.add_observer(progress);
   session.add_observer(saving);
   session.run_bandwidth(plan);
 
@@ -107,6 +114,9 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
       ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20))->capture_default_str();
   cmd->add_flag("--host,!--no-host", o->host, "Measure host memory (default on)");
   cmd->add_flag("--gpu,!--no-gpu", o->gpu, "Measure GPU copies (default on)");
+  cmd->add_option("--progress", o->progress, kProgressHelp)
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_option("--format", o->format, format_help(ResultKind::bandwidth))
       ->capture_default_str();
   cmd->add_option("--output,-o", o->outputs, output_help(ResultKind::bandwidth));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "gpubench/analysis/pricing.hpp"
 #include "gpubench/analysis/verdict.hpp"
 #include "gpubench/backends/registry.hpp"
@@ -34,6 +35,7 @@ struct MatmulOptions {
   std::uint64_t seed = 42;
   bool verify = true;
   bool quiet = false;
+  std::string progress = "auto";  // --progress: auto, always, never (see progress.hpp)
   bool require_gpu = false;
   bool flush_l2 = false;
   bool transfers = true;
@@ -41,30 +43,6 @@ struct MatmulOptions {
   std::string shapes_file;  // --shapes: a CSV of M,N,K[,dtype] instead of --sizes
   ResultsOptions results;   // --format, --output, --baseline, --max-regression
   PriceOptions price;
-};
-
-// "[3/12] openblas fp32 1024" on a terminal only; never in --quiet, never into a pipe.
-class ProgressLine : public SessionObserver {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  ~ProgressLine() override { clear(); }
-  void case_started(const CaseStart& c) override {
-    if (!enabled_) return;
-    const std::string line = fmt::format("[{}/{}] {}", c.index, c.total, c.label);
-    std::cerr << "\r" << line << std::string(width_ > line.size() ? width_ - line.size() : 0, ' ')
-              << std::flush;
-    width_ = line.size();
-  }
-  void sweep_finished(const Results&) override { clear(); }
-
- private:
-  void clear() {
-    if (enabled_ && width_) std::cerr << "\r" << std::string(width_, ' ') << "\r" << std::flush;
-    width_ = 0;
-  }
-
-  bool enabled_;
-  std::size_t width_ = 0;
 };
 
 // Every --output file is rewritten after each case: an interrupted or killed run keeps everything
@@ -124,7 +102,12 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   Results& results = session.results();
   results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring
 
-  ProgressLine progress(!o.quiet && session.is_root() && isatty(STDERR_FILENO));
+  // Only rank 0 reports, progress included: N ranks drawing one line would garble it.
+  ProgressReporter progress(
+      session.is_root()
+          ? progress_style(parse_progress_mode(o.progress), o.quiet, isatty(STDERR_FILENO))
+          : ProgressStyle::none,
+      std::cerr);
   SaveEachCase saving(sink);
   session.add_observer(progress);
   if (session.is_root()) session.add_observer(saving);
@@ -184,6 +167,9 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   cmd->add_option("--seed", o->seed, "Seed of the random inputs")->capture_default_str();
   cmd->add_flag("--verify,!--no-verify", o->verify, "Check every result against fp64 (default on)");
   cmd->add_flag("--quiet,-q", o->quiet, "Nothing on stderr");
+  cmd->add_option("--progress", o->progress, kProgressHelp)
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_flag("--require-gpu", o->require_gpu, "Exit 3 when no GPU can be used");
   cmd->add_flag("--flush-l2", o->flush_l2, "GPU: overwrite the L2 cache between repetitions");
   cmd->add_flag("--transfers,!--no-transfers", o->transfers,

@@ -1,13 +1,14 @@
 #include "gpubench/measure/eta.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 namespace gpubench {
 
-EtaEstimator::EtaEstimator(std::vector<PlannedCase> plan) : to_come_(std::move(plan)) {}
+EtaEstimator::EtaEstimator(std::vector<PlannedCase> plan, EtaModel model)
+    : to_come_(std::move(plan)), model_(model) {}
 
 void EtaEstimator::started(const PlannedCase& c) {
   auto it = std::find_if(to_come_.begin(), to_come_.end(), [&](const PlannedCase& p) {
@@ -16,14 +17,15 @@ void EtaEstimator::started(const PlannedCase& c) {
   if (it != to_come_.end()) to_come_.erase(it);
 }
 
-void EtaEstimator::finished(const PlannedCase& c, double wall_seconds) {
-  if (!(wall_seconds > 0)) return;  // a case that did not run (skipped) says nothing of speed
+void EtaEstimator::finished(const PlannedCase& c, double wall_seconds, double gflops) {
+  if (!(wall_seconds > 0)) return;  // a case that did not run says nothing of speed
   total_wall_ += wall_seconds;
   ++finished_;
-  auto [it, fresh] = seen_.try_emplace(c.key, Seen{wall_seconds, c.flops / wall_seconds});
+  const double rate = gflops > 0 ? gflops * 1e9 : 0;
+  auto [it, fresh] = seen_.try_emplace(c.key, Seen{wall_seconds, rate});
   if (!fresh) {
     it->second.floor = std::min(it->second.floor, wall_seconds);
-    it->second.rate = std::max(it->second.rate, c.flops / wall_seconds);
+    it->second.rate = std::max(it->second.rate, rate);
   }
 }
 
@@ -32,7 +34,9 @@ std::optional<double> EtaEstimator::estimate(const PlannedCase& c) const {
   auto it = seen_.find(c.key);
   if (it == seen_.end()) return total_wall_ / finished_;
   const Seen& s = it->second;
-  return std::max(s.floor, s.rate > 0 ? c.flops / s.rate : 0.0);
+  if (!(s.rate > 0)) return s.floor;
+  const double t = c.flops / s.rate;
+  return std::max(s.floor, std::min(model_.runs * t, 1.5 * model_.cap + 3 * t));
 }
 
 std::optional<double> EtaEstimator::remaining(const std::optional<PlannedCase>& running,
@@ -46,7 +50,10 @@ std::optional<double> EtaEstimator::remaining(const std::optional<PlannedCase>& 
 }
 
 std::string format_duration(double seconds) {
-  const long s = std::isfinite(seconds) && seconds > 0 ? std::lround(seconds) : 0;
+  if (!(std::isfinite(seconds) && seconds > 0)) seconds = 0;
+  // Tenths below a minute: a sweep of small cases is all sub-second ones.
+  if (seconds < 59.95) return fmt::format("{:.1f}s", seconds);
+  const long s = std::lround(seconds);
   if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }

@@ -61,8 +61,11 @@ void Session::run_group(const ShapeGroup& g, const std::vector<int>& devices, in
   const std::size_t first = results_.records.size();
   CaseHandlers handlers;
   handlers.started = [&](const Progress& p) {
+    // --concurrent names the device ("cublas[1]"); the plan's key is the backend's own name.
+    const std::string backend = p.backend.substr(0, p.backend.find('['));
     notify_started({p.index + done_before, total,
-                    fmt::format("{} {} {}", p.backend, to_string(p.dtype), p.shape.label())});
+                    fmt::format("{} {} {}", p.backend, to_string(p.dtype), p.shape.label()),
+                    {fmt::format("{} {}", backend, to_string(p.dtype)), p.shape.flops()}});
   };
   handlers.finished = [&](const Progress&, Record&& r) { finished(std::move(r)); };
   run_cases_on_devices(o_.backends, devices, o_.concurrent, o_.backend, ro, handlers);
@@ -84,8 +87,17 @@ void Session::run_matmul() {
                                   mpi_ ? mpi_->local_rank() : 0);
     const std::size_t per_case = bind_to_devices(o_.backends, devices).size();
     int total = 0, done_before = 0;
-    for (const ShapeGroup& g : o_.groups)
+    SweepPlan plan;
+    plan.model.runs = std::max(1, o_.run.warmup) + o_.run.min_samples + (o_.run.verify ? 1 : 0);
+    plan.model.cap = o_.run.max_time_per_case;
+    for (const ShapeGroup& g : o_.groups) {
       total += int(per_case * g.shapes.size() * g.dtypes.size());
+      for (const BackendEntry& e : bind_to_devices(o_.backends, devices))
+        for (DType d : g.dtypes)
+          for (const Shape& s : g.shapes)
+            plan.cases.push_back({fmt::format("{} {}", e.name, to_string(d)), s.flops()});
+    }
+    for (SessionObserver* ob : observers_) ob->sweep_planned(plan);
     for (const ShapeGroup& g : o_.groups) {
       run_group(g, devices, done_before, total);
       if (stop_->signal()) break;
@@ -128,7 +140,7 @@ void Session::run_bandwidth(const BandwidthPlan& plan) {
     }
   };
   if (plan.host) {
-    notify_started({++index, total, "host memory"});
+    notify_started({++index, total, "host memory", {}});
     auto host = measure_host_bandwidth(o);
     for (const BandwidthRecord& b : host)
       if (b.test == "host triad" && b.ok()) {
@@ -141,7 +153,7 @@ void Session::run_bandwidth(const BandwidthPlan& plan) {
     for (int device : devices) {  // one card at a time, so that no copy shares the host's links
       if (stop_->signal()) break;
       o.device = device;
-      notify_started({++index, total, fmt::format("GPU {} copies", device)});
+      notify_started({++index, total, fmt::format("GPU {} copies", device), {}});
       keep(measure_gpu_bandwidth(o, results_.system));
     }
   results_.interrupted = stop_->signal() != 0;

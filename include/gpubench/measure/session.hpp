@@ -13,6 +13,7 @@
 #include "gpubench/core/record.hpp"
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/measure/bandwidth.hpp"
+#include "gpubench/measure/eta.hpp"
 #include "gpubench/measure/runner.hpp"
 
 namespace gpubench {
@@ -48,6 +49,7 @@ struct BandwidthPlan {
 struct CaseStart {
   int index = 0, total = 0;  // 1-based, over the whole sweep (every group)
   std::string label;         // "openblas fp32 1024", "cublas[1] bf16 4096", "host memory"
+  PlannedCase work;          // matmul: as in sweep_planned(), for the time left; else empty
 };
 
 // Told, in order, what a session does. Records are the session's: an observer reads them and
@@ -55,6 +57,8 @@ struct CaseStart {
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
+  // Before the first matmul case: every case the sweep will run, for an estimate of the time left.
+  virtual void sweep_planned(const SweepPlan& /*plan*/) {}
   virtual void case_started(const CaseStart&) {}
   // A matmul case finished. `r` is final (the session's labels and warnings included); `so_far`
   // holds every record finished so far, `r` among them.

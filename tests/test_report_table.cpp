@@ -81,3 +81,20 @@ TEST(TableReporter, WhollySkippedBackendCollapsesToOneLine) {
   EXPECT_EQ(t.find("cublas  "), std::string::npos) << t;  // no per-case rows
   EXPECT_EQ(t.find("vs CPU"), std::string::npos) << t;    // no GPU rows, no speedup column
 }
+
+// One sample has no spread to measure: "unknown", not a perfectly steady ±0.0%.
+TEST(TableReporter, OneSampleShowsItsSpreadAsUnknown) {
+  Results r = sample();
+  r.records.resize(1);
+  r.records.push_back(rec(4096, "openblas", DeviceKind::cpu, 2.0));
+  r.records.back().seconds.samples = 1;
+  r.records.back().seconds.stddev = 0;
+  for (auto* write : {&write_table, &write_markdown}) {
+    std::ostringstream os;
+    write(os, r, analyse(r));
+    const std::string t = os.str();
+    EXPECT_NE(t.find("±2.0%"), std::string::npos) << t;  // five samples: 2% of the mean
+    EXPECT_NE(t.find("unknown"), std::string::npos) << t;
+    EXPECT_EQ(t.find("±0.0%"), std::string::npos) << t;
+  }
+}

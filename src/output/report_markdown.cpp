@@ -57,7 +57,7 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
     std::string row =
         fmt::format("| {} | {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
                     markdown_cell(rec.backend), measured ? format_seconds(rec.seconds.median) : "-",
-                    measured ? fmt::format("±{:.1f}%", 100 * rec.seconds.cv()) : "-",
+                    measured ? spread_text(rec.seconds) : "-",
                     measured ? format_gflops(rec.gflops) : "-");
     if (any_e2e)
       row +=

@@ -103,7 +103,7 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
                     return measured(rec) ? format_seconds(rec.seconds.median) : "-";
                   }});
   cols.push_back({"spread", true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? fmt::format("±{:.1f}%", 100 * rec.seconds.cv()) : "-";
+                    return measured(rec) ? spread_text(rec.seconds) : "-";
                   }});
   cols.push_back({"GFLOPS", true, [=](const Record& rec, const RA&) {
                     return measured(rec) ? format_gflops(rec.gflops) : "-";

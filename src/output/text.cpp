@@ -80,4 +80,8 @@ std::string gpu_summary(const SystemInfo& s) {
   return out;
 }
 
+std::string spread_text(const Stats& s) {
+  return s.samples < 2 ? "unknown" : fmt::format("±{:.1f}%", 100 * s.cv());
+}
+
 }  // namespace gpubench

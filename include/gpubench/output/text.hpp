@@ -31,6 +31,10 @@ std::string align_columns(const std::vector<std::vector<std::string>>& rows,
 // "ok", "skipped: why", "FAILED: why": a record's status with the reason where it is not ok.
 std::string status_text(Status s, const std::string& reason);
 
+// "±1.2%": the spread of a record's timings (stddev / mean). One sample has none to measure, so
+// "unknown" there: ±0.0% would claim a perfectly steady case. Files keep cv as the schema says.
+std::string spread_text(const Stats& s);
+
 // "[0] H100 (sm_90, 132 SMs, 80 GiB, 1980 MHz max)" for every GPU, "; " apart, each with its bus
 // id when there are several; the CUDA status when there is none.
 std::string gpu_summary(const SystemInfo& s);

@@ -36,6 +36,6 @@ timeout 60 "$build/gpubench" matmul --sizes 4096 --backends cublas,kernel:warpti
 log "flush-l2: exit $? in $((SECONDS - t0)) s"
 cat "$out/flush_l2.txt"
 t0=$SECONDS
-timeout 90 "$build/gpubench" bandwidth > "$out/bandwidth.txt" 2>&1
+timeout 90 "$build/gpubench" bandwidth --progress never > "$out/bandwidth.txt" 2>&1
 log "bandwidth: exit $? in $((SECONDS - t0)) s"
 cat "$out/bandwidth.txt"

@@ -3,7 +3,6 @@
 // mode, so that a script reading CSV or JSON never sees it.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string>
 
 #include "command_runner.hpp"
@@ -11,6 +10,12 @@
 namespace {
 
 using gpubench::test::run_gpubench;
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size())) ++n;
+  return n;
+}
 
 const std::string kSweep = "matmul --sizes 32,64 --backends openblas --min-time 0.01 --threads 2 ";
 
@@ -51,10 +56,10 @@ TEST(CliProgress, MachineReadableStdoutIsTheSameInEveryMode) {
       auto r = run_gpubench(kSweep + "--progress " + mode + " --format " + format);
       ASSERT_EQ(r.code, 0) << r.err;
       EXPECT_FALSE(r.err.empty()) << mode;
-      // Same lines (the numbers differ from run to run; the shape of the output does not).
-      EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'),
-                std::count(quiet.begin(), quiet.end(), '\n'))
-          << format << " " << mode;
+      // The same rows: CSV a line per case; JSON a "gflops" per case (line counts vary with
+      // the "noisy" warnings a run may or may not get).
+      const std::string row = std::string(format) == "csv" ? "\n" : "\"gflops\"";
+      EXPECT_EQ(count(r.out, row), count(quiet, row)) << format << " " << mode;
       EXPECT_EQ(r.out.find('\r'), std::string::npos) << format << " " << mode;
       EXPECT_EQ(r.out.find("[1/2]"), std::string::npos) << format << " " << mode;
       EXPECT_EQ(r.out.substr(0, 1), quiet.substr(0, 1)) << format << " " << mode;

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gpubench/measure/eta.hpp"
@@ -31,10 +34,13 @@ ProgressStyle progress_style(ProgressMode mode, bool quiet, bool stderr_is_termi
 //   and wiped at the end, so nothing of it stays in the terminal;
 // - log: a line per finished case ("[3/12] openblas fp32 1024: 812.3 GFLOPS in 0:01, ~0:45
 //   left"; a bandwidth test per line likewise) and a last line with the count and the time, so
-//   that a CI log shows life and, when a run is killed, the case it was in.
+//   that a CI log shows life and, when a run is killed, the case it was in; a case that runs for
+//   `heartbeat` without a line gets a "still measuring" line each time, so that one huge case
+//   (16384 on a laptop's CPU: minutes) does not look like a hang.
 class ProgressReporter : public SessionObserver {
  public:
-  ProgressReporter(ProgressStyle style, std::ostream& err);
+  ProgressReporter(ProgressStyle style, std::ostream& err,
+                   std::chrono::duration<double> heartbeat = std::chrono::seconds(30));
   ~ProgressReporter() override;
 
   void sweep_planned(const SweepPlan& plan) override;
@@ -54,6 +60,15 @@ class ProgressReporter : public SessionObserver {
   std::string time_left() const;  // ", ~0:45 left" or "" while unknown
   void draw(const std::string& line);
   void clear();
+  void log(const std::string& line);  // under mu_
+  void beat(std::chrono::duration<double> every);
+
+  // Observer calls come one at a time, but the heartbeat's thread reads the same state.
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  Clock::time_point last_line_ = Clock::now();
+  std::thread heartbeat_;  // log style only
 
   ProgressStyle style_;
   std::ostream& err_;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "number_options.hpp"
 #include "progress.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/core/errors.hpp"
@@ -20,6 +21,8 @@
 namespace gpubench {
 
 namespace {
+
+constexpr std::uint64_t kMaxMib = std::uint64_t(1) << 20;  // 1 TiB per array
 
 struct BandwidthCommandOptions {
   int threads = 0;
@@ -99,19 +102,18 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
   auto o = std::make_shared<BandwidthCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "bandwidth", "Memory bandwidth: host STREAM copy/triad, host<->device, device-to-device");
-  cmd->add_option("--threads", o->threads, "Host threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(cmd, o->threads, "Host threads (default: all cores)");
   cmd->add_option("--device", o->device, "GPU ordinal(s): N, N,M,... or all, one after another")
       ->capture_default_str();
-  cmd->add_option("--min-time", o->min_time, "Seconds of timed repetitions per test, at least")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--host-mib", o->host_mib,
-                  "MiB per STREAM array (default: 4x the last-level cache, 64..1024)")
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20));
-  cmd->add_option("--transfer-mib", o->transfer_mib, "MiB per host<->device copy")
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20))->capture_default_str();
-  cmd->add_option("--device-copy-mib", o->device_copy_mib, "MiB per device-to-device copy")
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20))->capture_default_str();
+  add_positive_option(cmd, "--min-time", o->min_time,
+                      "Seconds of timed repetitions per test, at least");
+  add_whole_option(cmd, "--host-mib", o->host_mib,
+                   "MiB per STREAM array (default: 4x the last-level cache, 64..1024)", 1, kMaxMib)
+      ->default_str("");
+  add_whole_option(cmd, "--transfer-mib", o->transfer_mib, "MiB per host<->device copy", 1,
+                   kMaxMib);
+  add_whole_option(cmd, "--device-copy-mib", o->device_copy_mib, "MiB per device-to-device copy",
+                   1, kMaxMib);
   cmd->add_flag("--host,!--no-host", o->host, "Measure host memory (default on)");
   cmd->add_flag("--gpu,!--no-gpu", o->gpu, "Measure GPU copies (default on)");
   cmd->add_option("--progress", o->progress, kProgressHelp)
@@ -121,6 +123,7 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
       ->capture_default_str();
   cmd->add_option("--output,-o", o->outputs, output_help(ResultKind::bandwidth));
   cmd->callback([&action, o, command_line] {
+    warn_about_threads(o->threads);
     action = [o, command_line] { return run_bandwidth(*o, command_line); };
   });
 }

@@ -2,10 +2,12 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "number_options.hpp"
 #include "progress.hpp"
 #include "gpubench/analysis/pricing.hpp"
 #include "gpubench/analysis/verdict.hpp"
@@ -20,6 +22,9 @@
 namespace gpubench {
 
 namespace {
+
+// Untimed runs before timing: a bound that no sensible warm-up reaches.
+constexpr std::uint64_t kMaxWarmup = 1000000;
 
 struct MatmulOptions {
   std::string sizes = "128..4096";
@@ -149,22 +154,19 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
       "--backends", o->backends,
       "Comma-separated backends or groups (all, default, cpu, gpu, kernels, openblas, cublas, ...)")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "CPU threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(cmd, o->threads, "CPU threads (default: all cores)");
   auto* device = cmd->add_option(
       "--device", o->device,
       "GPUs: an ordinal (0), a list (0,1) or all (under mpirun, default: the local rank's GPU)")
       ->capture_default_str();
   cmd->add_flag("--concurrent", o->concurrent,
                 "With several GPUs: all at once (a host thread and stream each), not in turn");
-  cmd->add_option("--min-time", o->min_time, "Seconds of timed work per case, at least")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--max-time-per-case", o->max_time_per_case,
-                  "Stop repeating a case after this many seconds")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--warmup", o->warmup, "Untimed runs before timing")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of the random inputs")->capture_default_str();
+  add_positive_option(cmd, "--min-time", o->min_time, "Seconds of timed work per case, at least");
+  add_positive_option(cmd, "--max-time-per-case", o->max_time_per_case,
+                      "Stop repeating a case after this many seconds");
+  add_whole_option(cmd, "--warmup", o->warmup, "Untimed runs before timing", 0, kMaxWarmup);
+  add_whole_option(cmd, "--seed", o->seed, "Seed of the random inputs (recorded in the JSON)", 0,
+                   std::numeric_limits<std::uint64_t>::max());
   cmd->add_flag("--verify,!--no-verify", o->verify, "Check every result against fp64 (default on)");
   cmd->add_flag("--quiet,-q", o->quiet, "Nothing on stderr");
   cmd->add_option("--progress", o->progress, kProgressHelp)
@@ -177,20 +179,35 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   cmd->add_option("--host-memory", o->host_memory,
                   "GPU end-to-end: host buffers 'pinned' or 'pageable'")
       ->capture_default_str();
-  cmd->add_option("--price-cpu", "$/hour of the CPU machine, for GFLOP per dollar")
-      ->check(CLI::Number)
-      ->each([o](const std::string& v) { o->price.cpu_usd_per_hour = std::stod(v); });
-  cmd->add_option("--price-gpu", "$/hour of the GPU machine, for GFLOP per dollar")
-      ->check(CLI::Number)
-      ->each([o](const std::string& v) { o->price.gpu_usd_per_hour = std::stod(v); });
-  cmd->add_option("--price-preset", o->price.preset,
-                  "Both prices from a preset in the price file (e.g. h100-cloud)");
+  auto* price_cpu =
+      cmd->add_option("--price-cpu", "$/hour of the CPU machine, for GFLOP per dollar")
+          ->each([o](const std::string& v) {
+            o->price.cpu_usd_per_hour = parse_positive_number("--price-cpu", v);
+          });
+  auto* price_gpu =
+      cmd->add_option("--price-gpu", "$/hour of the GPU machine, for GFLOP per dollar")
+          ->each([o](const std::string& v) {
+            o->price.gpu_usd_per_hour = parse_positive_number("--price-gpu", v);
+          });
+  // The preset and the explicit prices are alternatives (README): both at once is a usage error
+  // rather than a silent override, and a price file only means something with a preset.
+  auto* preset = cmd->add_option("--price-preset", o->price.preset,
+                                 "Both prices from a preset in the price file (e.g. h100-cloud)")
+                     ->excludes(price_cpu)
+                     ->excludes(price_gpu);
   cmd->add_option("--price-file", o->price.file,
-                  "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)");
+                  "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)")
+      ->needs(preset);
   add_results_options(cmd, o->results);
+  // An empty --max-regression would read as "not given" and gate with the default.
+  cmd->get_option("--max-regression")->each([](const std::string& v) {
+    if (v.find_first_not_of(" \t") == std::string::npos)
+      throw UsageError("--max-regression '': expected a percentage such as 5%");
+  });
   cmd->callback([&action, o, command_line, backends, device] {
     const bool given = backends->count() > 0;
     o->device_given = device->count() > 0;
+    if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line, given] { return run_matmul_command(*o, command_line, given); };
   });
 }

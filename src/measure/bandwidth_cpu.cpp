@@ -9,10 +9,12 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "gpubench/core/errors.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
@@ -48,13 +50,21 @@ class StreamTeam {
   StreamTeam(int threads, std::size_t n, double* a, double* b, double* c)
       : n_(n), a_(a), b_(b), c_(c), threads_(threads),
         start_(threads), done_(threads) {
-    for (int t = 1; t < threads_; ++t) workers_.emplace_back([this, t] { work(t); });
+    try {
+      for (int t = 1; t < threads_; ++t) workers_.emplace_back([this, t] { work(t); });
+    } catch (const std::system_error& e) {
+      // The threads already started wait at the start barrier for the whole team, and a joinable
+      // std::thread destroyed by the unwinding would terminate: the missing members leave the
+      // team, the started ones are told to quit and joined, and the user gets a clean error.
+      const int started = 1 + int(workers_.size());
+      for (int t = started; t < threads_; ++t) start_.arrive_and_drop();
+      stop();
+      throw EnvironmentError(fmt::format("could start only {} of {} host threads ({}); try fewer "
+                                         "--threads",
+                                         started, threads_, e.what()));
+    }
   }
-  ~StreamTeam() {
-    op_ = Op::quit;
-    start_.arrive_and_wait();
-    for (auto& w : workers_) w.join();
-  }
+  ~StreamTeam() { stop(); }
   // Runs `op` on every slice; returns the seconds from release to the last thread's finish.
   double run(Op op) {
     op_ = op;
@@ -66,6 +76,11 @@ class StreamTeam {
   }
 
  private:
+  void stop() {
+    op_ = Op::quit;
+    start_.arrive_and_wait();
+    for (auto& w : workers_) w.join();
+  }
   void work(int t) {
     for (;;) {
       start_.arrive_and_wait();

@@ -1,0 +1,93 @@
+// Bad option values through the real binary: each is a usage error (exit 2) of one short line that
+// names the option, before anything is measured (issue 15 items 10-13, 15).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+#include "command_runner.hpp"
+
+namespace {
+
+using Result = gpubench::test::CommandResult;
+
+Result run(const std::string& args) { return gpubench::test::run_gpubench(args); }
+
+const char* kMatmul = "matmul --sizes 32 --backends openblas --min-time 0.01 --warmup 1 ";
+
+// Exit 2 with one line on stderr that names `option`, and no 300-digit bound.
+void expect_usage_line(const std::string& args, const std::string& option) {
+  const Result r = run(args);
+  EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+  EXPECT_NE(r.err.find(option), std::string::npos) << args << "\n" << r.err;
+  EXPECT_LT(r.err.size(), 200u) << args << "\n" << r.err;
+  EXPECT_EQ(r.err.find("internal"), std::string::npos) << args << "\n" << r.err;
+  EXPECT_TRUE(r.out.empty()) << args << "\n" << r.out;
+}
+
+}  // namespace
+
+TEST(CliOptions, PricesOutOfRangeOrNotFiniteAreUsageErrors) {
+  for (const char* v : {"1e400", "1e-310", "1e-308", "inf", "nan", "-1", "0", "abc", "''"})
+    expect_usage_line(std::string(kMatmul) + "--price-gpu 2 --price-cpu " + v, "--price-cpu");
+}
+
+TEST(CliOptions, PresetAndExplicitPricesAreAlternatives) {
+  expect_usage_line(std::string(kMatmul) + "--price-preset h100-cloud --price-cpu 1",
+                    "--price-cpu");
+  expect_usage_line(std::string(kMatmul) + "--price-file prices.json", "--price-file");
+}
+
+TEST(CliOptions, EmptyMaxRegressionIsAUsageError) {
+  expect_usage_line(std::string(kMatmul) + "--baseline x.json --max-regression ''",
+                    "--max-regression");
+}
+
+TEST(CliOptions, TimesMustBeFiniteAndPositive) {
+  for (const char* v : {"nan", "inf", "-inf", "1e400", "0", "-1", "abc", "''"}) {
+    expect_usage_line(std::string(kMatmul) + "--min-time " + v, "--min-time");
+    expect_usage_line(std::string(kMatmul) + "--max-time-per-case " + v, "--max-time-per-case");
+    expect_usage_line(std::string("bandwidth --no-gpu --min-time ") + v, "--min-time");
+  }
+}
+
+TEST(CliOptions, CountsMustBeWholeNumbersInRange) {
+  for (const char* v : {"nan", "1.5", "-1", "1e3", "abc", "''", "99999999999999999999999"}) {
+    expect_usage_line(std::string(kMatmul) + "--warmup " + v, "--warmup");
+    expect_usage_line(std::string(kMatmul) + "--threads " + v, "--threads");
+    expect_usage_line(std::string("bandwidth --no-gpu --host-mib ") + v, "--host-mib");
+  }
+}
+
+TEST(CliOptions, MessageNamesTheRangeNotA300DigitBound) {
+  const Result r = run(std::string(kMatmul) + "--min-time abc");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "gpubench: error: --min-time 'abc': expected a finite number above 0\n");
+  const Result w = run(std::string(kMatmul) + "--warmup x");
+  EXPECT_EQ(w.err, "gpubench: error: --warmup 'x': expected a whole number from 0 to 1000000\n");
+}
+
+TEST(CliOptions, SeedMustFitIn64Bits) {
+  for (const char* v : {"-1", "18446744073709551616", "99999999999999999999999", "''", "1.0"})
+    expect_usage_line(std::string(kMatmul) + "--seed " + v, "--seed");
+  EXPECT_EQ(run(std::string(kMatmul) + "--seed 18446744073709551615").code, 0);
+}
+
+TEST(CliOptions, ThreadsAreCappedAtFourTimesTheHardwareThreads) {
+  // Far above any machine's cap: exit 2 at once instead of SIGABRT (bandwidth) or a silent
+  // OpenBLAS maximum (matmul).
+  expect_usage_line("bandwidth --no-gpu --threads 100000", "--threads");
+  expect_usage_line(std::string(kMatmul) + "--threads 100000", "--threads");
+}
+
+TEST(CliOptions, ThreadsAboveTheHardwareCountWarn) {
+  // One over the hardware threads is within the cap (4x) and runs, with a warning.
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const Result r = run(std::string(kMatmul) + "--threads " + std::to_string(hw + 1));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --threads"), std::string::npos) << r.err;
+  const Result q = run(std::string(kMatmul) + "--quiet --threads " + std::to_string(hw + 1));
+  EXPECT_EQ(q.code, 0);
+  EXPECT_TRUE(q.err.empty()) << q.err;
+}

@@ -71,7 +71,9 @@ TEST(CliOptions, MessageNamesTheRangeNotA300DigitBound) {
 TEST(CliOptions, SeedMustFitIn64Bits) {
   for (const char* v : {"-1", "18446744073709551616", "99999999999999999999999", "''", "1.0"})
     expect_usage_line(std::string(kMatmul) + "--seed " + v, "--seed");
-  EXPECT_EQ(run(std::string(kMatmul) + "--seed 18446744073709551615").code, 0);
+  const Result r = run(std::string(kMatmul) + "--format json --seed 18446744073709551615");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"seed\": 18446744073709551615"), std::string::npos) << r.out;
 }
 
 TEST(CliOptions, ThreadsAreCappedAtFourTimesTheHardwareThreads) {

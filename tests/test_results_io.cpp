@@ -208,3 +208,17 @@ TEST(ResultsJson, OldFilesWithBlasStillRead) {
   EXPECT_EQ(blas.threads, 1);
   EXPECT_EQ(blas.parallel, "pthreads");
 }
+
+// The seed of the random inputs is a field of its own (issue 15 item 12), up to 2^64-1, and files
+// written before it was kept still load without one.
+TEST(ResultsJson, SeedRoundTripsAndIsOptional) {
+  Results in = sample_results();
+  in.system.seed = std::numeric_limits<std::uint64_t>::max();
+  const std::string text = results_to_json_text(in);
+  EXPECT_NE(text.find("\"seed\": 18446744073709551615"), std::string::npos) << text;
+  EXPECT_EQ(results_from_json_text(text, "test").system.seed, in.system.seed);
+  in.system.seed.reset();
+  EXPECT_EQ(results_to_json_text(in).find("\"seed\""), std::string::npos);
+  const Results old = read_results_file(std::string(GPUBENCH_TEST_DIR) + "/data/gate_baseline.json");
+  EXPECT_FALSE(old.system.seed.has_value());
+}

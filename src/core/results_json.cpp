@@ -169,6 +169,7 @@ json results_to_json(const Results& r) {
               {"interrupted", r.interrupted},
               {"system", system_json(r.system)},
               {"records", records}};
+  if (r.system.seed) doc["seed"] = *r.system.seed;
   // Sections that only some subcommands fill are omitted when empty.
   if (!r.ranks.empty()) {
     // Under MPI: every rank's machine, in rank order ("system" is rank 0's).
@@ -338,6 +339,9 @@ SystemInfo read_system(const json& doc) {
   s.gpubench_version = get_or<std::string>(doc, "gpubench_version", "");
   s.command_line = get_or<std::string>(doc, "command_line", "");
   s.start_time = get_or<std::string>(doc, "start_time", "");
+  // Optional: files written before the seed was recorded still load.
+  if (const auto it = doc.find("seed"); it != doc.end() && it->is_number_unsigned())
+    s.seed = it->get<std::uint64_t>();
   static const json kObject = json::object(), kArray = json::array();
   const json& sys = member(doc, "system", kObject);
   s.hostname = get_or<std::string>(sys, "hostname", "");

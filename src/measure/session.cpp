@@ -79,6 +79,7 @@ void Session::run_group(const ShapeGroup& g, const std::vector<int>& devices, in
 
 void Session::run_matmul() {
   start(o_.command_line);
+  results_.system.seed = o_.run.seed;  // a run is reproducible from its file alone
   std::vector<int> devices{0};
   try {
     if (o_.require_gpu && results_.system.gpus.empty())

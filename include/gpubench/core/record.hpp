@@ -136,6 +136,8 @@ struct GpuInfo {
 struct SystemInfo {
   std::string gpubench_version;
   std::string command_line;
+  // matmul's --seed of the random inputs; absent in bandwidth runs and in files before it was kept.
+  std::optional<std::uint64_t> seed;
   std::string start_time;  // ISO 8601 UTC
   std::string hostname;
   std::string os;

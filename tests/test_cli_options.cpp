@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -92,4 +94,20 @@ TEST(CliOptions, ThreadsAboveTheHardwareCountWarn) {
   const Result q = run(std::string(kMatmul) + "--quiet --threads " + std::to_string(hw + 1));
   EXPECT_EQ(q.code, 0);
   EXPECT_TRUE(q.err.empty()) << q.err;
+}
+
+// Nothing measured at all is exit 3, and an existing -o file keeps its earlier results (item 17).
+TEST(CliOptions, NothingMeasuredExitsThreeAndKeepsTheOldFile) {
+  const std::string path = ::testing::TempDir() + "gpubench_nothing_measured.json";
+  { std::ofstream(path) << "earlier results"; }
+  const Result r = run("matmul --sizes 65536x65536x65536 --backends openblas -o " + path);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("no case could be measured"), std::string::npos) << r.err;
+  EXPECT_EQ(gpubench::test::read_file(path), "earlier results");
+  std::remove(path.c_str());
+  // A new file is still written, with the skipped rows that say why.
+  const Result n = run("matmul --sizes 65536x65536x65536 --backends openblas -o " + path);
+  EXPECT_EQ(n.code, 3);
+  EXPECT_NE(gpubench::test::read_file(path).find("skipped"), std::string::npos);
+  std::remove(path.c_str());
 }

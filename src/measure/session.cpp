@@ -201,6 +201,14 @@ int Session::matmul_exit_code(bool backends_named, std::string& why) const {
   const std::vector<Record>& records = results_.records;
   for (const Record& r : records)
     if (r.status == Status::failed) return kExitCheckFailed;
+  // Nothing measured at all (every case skipped or unsupported): the machine could not run what
+  // was asked, which must not pass for success. One CPU row that ran is enough for exit 0.
+  if (!records.empty() && std::none_of(records.begin(), records.end(), [](const Record& r) {
+        return r.status == Status::ok;
+      })) {
+    why = "no case could be measured: every one was skipped or unsupported (see the table)";
+    return kExitEnvironment;
+  }
   // A GPU backend the user named explicitly but that could not run at all is an environment error.
   if (!backends_named) return kExitOk;
   for (const BackendEntry& e : o_.backends) {

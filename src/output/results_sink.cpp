@@ -47,11 +47,21 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
   }
 }
 
+namespace {
+// A run where no case was measured (every one skipped or unsupported) must not replace a file of
+// earlier results with an empty one; a new file is still written, to say why nothing ran.
+bool keep_existing(const OutputTarget& t, const Results& r) {
+  for (const Record& rec : r.records)
+    if (rec.status == Status::ok || rec.status == Status::failed) return false;
+  return std::filesystem::exists(t.path);
+}
+}  // namespace
+
 void ResultsSink::save(const Results& so_far) const {
   std::optional<Analysis> a;  // made once, and only when a file takes it
   // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
   for (const OutputTarget& t : targets_)
-    if (!resolve_destination(t.path).stream) {
+    if (!resolve_destination(t.path).stream && !keep_existing(t, so_far)) {
       if (!a) a = analyse(so_far);
       save_output(t, so_far, *a);
     }
@@ -59,7 +69,8 @@ void ResultsSink::save(const Results& so_far) const {
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
   const Analysis a = analyse(r);  // once, for every file and stdout
-  for (const OutputTarget& t : targets_) save_output(t, r, a);
+  for (const OutputTarget& t : targets_)
+    if (resolve_destination(t.path).stream || !keep_existing(t, r)) save_output(t, r, a);
   render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
   out.flush();
 }

@@ -1,12 +1,12 @@
 #include "number_options.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
 
@@ -60,9 +60,8 @@ std::uint64_t parse_whole_number(const std::string& option, const std::string& t
                                  std::uint64_t lo, std::uint64_t hi) {
   const std::string s = trimmed(text);
   std::uint64_t v = 0;
-  const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool digits =
+      !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (!digits || ec != std::errc() || ptr != s.data() + s.size() || v < lo || v > hi)
     throw UsageError(
@@ -103,8 +102,8 @@ void warn_about_threads(int threads) {
 CLI::Option* add_threads_option(CLI::App* cmd, int& target, const std::string& help) {
   return add_whole_option(
       cmd, "--threads", target,
-      fmt::format("{} (at most {}x the hardware threads)", help, kMaxThreadsPerHardwareThread),
-      0, std::uint64_t(max_thread_option()));
+      fmt::format("{} (at most {}x the hardware threads)", help, kMaxThreadsPerHardwareThread), 0,
+      std::uint64_t(max_thread_option()));
 }
 
 }  // namespace gpubench

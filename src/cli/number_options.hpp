@@ -3,10 +3,9 @@
 // CLI11's text (its bounds print as 300-digit numbers) or a std::stod exception (exit 4).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace gpubench {
 

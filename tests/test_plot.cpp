@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/plot.hpp"
@@ -107,4 +108,24 @@ TEST(Plot, LabelsPreferHostnamesThenFileNames) {
             (std::vector<std::string>{"gpu1", "b.json", "c.json"}));
   EXPECT_EQ(plot_labels({"a.json", "a.json"}, {a, a}),
             (std::vector<std::string>{"a.json #1", "a.json #2"}));
+}
+
+// Issue 15 item 14: a GPU row at 0 GFLOPS gave a speedup of 0, and the decade loop of the log axis
+// multiplied 0 by 10 forever. Values a log axis cannot show are left out; the chart still ends.
+TEST(Plot, ZeroNegativeAndNonFiniteValuesAreSkippedAndTheChartEnds) {
+  for (double bad : {0.0, -5.0, std::numeric_limits<double>::infinity(),
+                     std::numeric_limits<double>::quiet_NaN(), 1e-300}) {
+    Results r = sweep("box", 1);
+    for (Record& rec : r.records)
+      if (rec.device_kind == DeviceKind::gpu && rec.shape.n == 256) {
+        rec.gflops = bad;
+        rec.end_to_end_gflops = bad;
+      }
+    const std::string svg = render_svg({{"box", r}});
+    const auto [status, out] = check(svg, "gpubench_plot_zero.svg", "--expect 'cublas fp32'");
+    EXPECT_EQ(status, 0) << bad << ": " << out;
+    EXPECT_LT(svg.size(), 200000u) << bad;
+    EXPECT_EQ(svg.find("nan"), std::string::npos) << bad;
+    EXPECT_EQ(svg.find("inf"), std::string::npos) << bad;
+  }
 }

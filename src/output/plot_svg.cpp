@@ -63,6 +63,14 @@ struct LogAxis {
   }
 };
 
+// Whether a value can sit on a log axis: zero, negative, NaN and infinite values cannot, and are
+// left out of the chart (a 0 on a decade loop multiplied by 10 forever: issue 15 item 14).
+bool drawable(double v) { return std::isfinite(v) && v > 0; }
+
+// At most this many grid lines per axis, whatever the data: every loop over a data-derived range
+// is bounded.
+constexpr int kMaxTicks = 24;
+
 // Decades spanning [lo, hi], at least one decade wide.
 std::pair<double, double> decade_range(double lo, double hi) {
   double a = std::pow(10.0, std::floor(std::log10(lo)));
@@ -106,14 +114,21 @@ std::string panel_frame(const LogAxis& x, const LogAxis& y, const std::string& y
   out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
                      "stroke=\"#888\"/>\n",
                      kLeft, y.p1, kRight - kLeft, y.p0 - y.p1);
-  for (double n = std::exp2(std::ceil(std::log2(x.lo))); n <= x.hi; n *= 2) {
+  // Powers of two, every `step`-th one when the sizes span more than kMaxTicks octaves.
+  const double first = std::ceil(std::log2(x.lo)), last = std::floor(std::log2(x.hi));
+  const double x_step = std::max(1.0, std::ceil((last - first + 1) / kMaxTicks));
+  for (int i = 0; i < kMaxTicks && first + i * x_step <= last; ++i) {
+    const double n = std::exp2(first + i * x_step);
     out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" "
                        "stroke=\"#e4e4e4\"/>\n",
                        x(n), y.p1, y.p0);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x(n),
                        y.p0 + 16, size_label(n));
   }
-  for (double v = y.lo; v <= y.hi * 1.0001; v *= 10) {
+  const double decades = std::round(std::log10(y.hi / y.lo));
+  const double y_step = std::max(1.0, std::ceil((decades + 1) / kMaxTicks));
+  for (int i = 0; i < kMaxTicks && i * y_step <= decades; ++i) {
+    const double v = y.lo * std::pow(10.0, i * y_step);
     out += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" "
                        "stroke=\"#e4e4e4\"/>\n",
                        kLeft, y(v), kRight, y(v));
@@ -187,17 +202,18 @@ bool add_series(Chart& chart, const Results& r, const Analysis& a, const SeriesK
       continue;
     const double n = double(rec.shape.n);
     gpu = gpu || rec.device_kind == DeviceKind::gpu;
-    if (rec.gflops > 0) kernel.points.push_back({n, rec.gflops});
-    const auto& sp = a.records[i].speedup_vs_cpu;
-    if (sp) kernel_speed.points.push_back({n, *sp});
-    if (rec.end_to_end_gflops && *rec.end_to_end_gflops > 0) {
+    if (drawable(rec.gflops)) kernel.points.push_back({n, rec.gflops});
+    const auto& speedup = a.records[i].speedup_vs_cpu;
+    const double sp = speedup ? *speedup : 0.0;
+    if (drawable(sp)) kernel_speed.points.push_back({n, sp});
+    if (rec.end_to_end_gflops && drawable(*rec.end_to_end_gflops)) {
       const std::string mem = rec.host_memory.empty() ? "copies" : rec.host_memory + " copies";
       auto& s = e2e.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
       s.points.push_back({n, *rec.end_to_end_gflops});
-      if (sp) {
+      if (drawable(sp) && drawable(sp * *rec.end_to_end_gflops / rec.gflops)) {
         auto& t =
             e2e_speed.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
-        t.points.push_back({n, *sp * *rec.end_to_end_gflops / rec.gflops});
+        t.points.push_back({n, sp * *rec.end_to_end_gflops / rec.gflops});
       }
     }
   }
@@ -228,7 +244,7 @@ void add_crossovers(Chart& chart, const Verdict& v, const std::string& prefix,
     mark(d.kernel, "kernel only", false);
     for (const auto& [mem, c] : d.with_copies) mark(c, "with " + mem + " copies", true);
   }
-  if (v.pricing)
+  if (v.pricing && drawable(v.pricing->gpu_usd_per_hour / v.pricing->cpu_usd_per_hour))
     chart.price_ratios.push_back(v.pricing->gpu_usd_per_hour / v.pricing->cpu_usd_per_hour);
 }
 

@@ -265,3 +265,24 @@ TEST(CliResults, SigintSavesFinishedCasesPrintsPartialTableExits130) {
 }
 
 TEST(CliResults, SigtermExits143) { interrupt_and_check(SIGTERM, 143); }
+
+// Issue 15 item 4: one --output that fails mid-run (a full disk, here /dev/full behind a symlink,
+// written in place at the end) used to end the run at once: exit 3, no table, and the -o files
+// after it never got their final write. Now: a warning naming the file, the other files and the
+// table as usual, and exit 3 at the end.
+TEST(CliResults, AFailingOutputFileIsAWarningTheOthersAreWrittenAndTheRunExitsThree) {
+  const std::string full = tmp("full.json"), good = tmp("good.csv");
+  std::remove(full.c_str());
+  std::remove(good.c_str());
+  ASSERT_EQ(symlink("/dev/full", full.c_str()), 0);
+  auto r = run(std::string("matmul --sizes 32,48") + kFast + "-o " + full + " -o " + good);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(full), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("2 cases"), std::string::npos) << "no table:\n" << r.out;
+  const std::string csv = slurp(good);
+  EXPECT_NE(csv.find("32,32,32"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("48,48,48"), std::string::npos) << csv;
+  std::remove(full.c_str());
+  std::remove(good.c_str());
+}

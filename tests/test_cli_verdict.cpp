@@ -132,3 +132,21 @@ TEST(CliPlot, SavedResultsBecomeAWellFormedChart) {
     EXPECT_EQ(std::system(check.c_str()), 0) << check;
   }
 }
+
+// Issue 15 item 4 for bandwidth: a full disk behind one -o (/dev/full) is a warning; the other
+// file and the table still come out, and the exit code is 3 at the end.
+TEST(CliBandwidth, AFailingOutputFileIsAWarningAndExitsThreeAtTheEnd) {
+  const std::string full = ::testing::TempDir() + "gpubench_bw_full.json";
+  const std::string md = ::testing::TempDir() + "gpubench_bw_ok.md";
+  std::remove(full.c_str());
+  std::remove(md.c_str());
+  ASSERT_EQ(symlink("/dev/full", full.c_str()), 0);
+  auto r = run_gpubench(std::string("bandwidth --no-gpu -o ") + full + " -o " + md + kSmall);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(full), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("host triad"), std::string::npos) << "no table:\n" << r.out;
+  EXPECT_NE(slurp(md).find("| host triad |"), std::string::npos) << slurp(md);
+  std::remove(full.c_str());
+  std::remove(md.c_str());
+}

@@ -40,21 +40,20 @@ struct BandwidthCommandOptions {
 // Every --output file is rewritten after each test: an interrupted run keeps what it measured.
 class SaveEachTest : public SessionObserver {
  public:
-  explicit SaveEachTest(const std::vector<OutputTarget>& outputs)
-      : outputs_(outputs) {}
+  explicit SaveEachTest(OutputFileSet& outputs) : outputs_(outputs) {}
   void bandwidth_finished(const BandwidthRecord&, const Results& so_far) override {
     save(so_far);
   }
-  void save(const Results& r) const {
-    for (const OutputTarget& t : outputs_) {
+  void save(const Results& r) {
+    for (const OutputTarget& t : outputs_.targets()) {
       std::ostringstream text;
       render_bandwidth(t.format, text, r);
-      write_file_atomically(t.path, text.str());
+      outputs_.write(t, text.str());  // a failure is a warning; the exit code comes at the end
     }
   }
 
  private:
-  const std::vector<OutputTarget>& outputs_;
+  OutputFileSet& outputs_;
 };
 
 int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_line) {
@@ -80,7 +79,8 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
   so.command_line = command_line;
   so.threads = c.threads;
   Session session(std::move(so));
-  SaveEachTest saving(outputs);
+  OutputFileSet files(std::move(outputs), std::cerr);
+  SaveEachTest saving(files);
   ProgressReporter progress(
       progress_style(parse_progress_mode(c.progress), false, isatty(STDERR_FILENO)), std::cerr);
   session.add_observer(progress);
@@ -91,6 +91,7 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
   render_bandwidth(stdout_format, std::cout, r);
   saving.save(r);
   if (session.interrupted()) return session.interrupt_exit_code();  // 130 or 143
+  if (const int code = files.exit_code()) return code;  // an -o that could not be written: 3
   for (const BandwidthRecord& b : r.bandwidth)
     if (b.status == Status::failed) return kExitCheckFailed;
   return kExitOk;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -26,17 +27,19 @@ void add_results_options(CLI::App* cmd, ResultsOptions& o) {
 ResultsSink::ResultsSink(const ResultsOptions& o) {
   format_ = parse_format(ResultKind::matmul, o.format);
   std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
+  std::vector<OutputTarget> targets;
   for (const std::string& spec : o.outputs) {
-    targets_.push_back(parse_output_target(spec, ResultKind::matmul));
-    check_writable(targets_.back());
+    targets.push_back(parse_output_target(spec, ResultKind::matmul));
+    check_writable(targets.back());
     // Two -o naming one file (./a.json and a.json, a link and its target) would lose one output.
-    const WriteDestination d = resolve_destination(targets_.back().path);
+    const WriteDestination d = resolve_destination(targets.back().path);
     const std::string real = std::filesystem::weakly_canonical(std::filesystem::absolute(d.path)).string();
     for (const auto& [other_real, other] : seen)
       if (other_real == real)
         throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));
     seen.emplace_back(real, spec);
   }
+  files_ = OutputFileSet(std::move(targets), std::cerr);
   if (!o.max_regression.empty() && o.baseline.empty())
     throw UsageError("--max-regression needs --baseline FILE (the run to compare with)");
   if (!o.baseline.empty()) {
@@ -60,19 +63,25 @@ bool keep_existing(const OutputTarget& t, const Results& r) {
 void ResultsSink::save(const Results& so_far) const {
   std::optional<Analysis> a;  // made once, and only when a file takes it
   // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
-  for (const OutputTarget& t : targets_)
+  for (const OutputTarget& t : files_.targets())
     if (!resolve_destination(t.path).stream && !keep_existing(t, so_far)) {
       if (!a) a = analyse(so_far);
-      save_output(t, so_far, *a);
+      save(t, so_far, *a);
     }
 }
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
   const Analysis a = analyse(r);  // once, for every file and stdout
-  for (const OutputTarget& t : targets_)
-    if (resolve_destination(t.path).stream || !keep_existing(t, r)) save_output(t, r, a);
+  for (const OutputTarget& t : files_.targets())
+    if (resolve_destination(t.path).stream || !keep_existing(t, r)) save(t, r, a);
   render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
   out.flush();
+}
+
+void ResultsSink::save(const OutputTarget& t, const Results& r, const Analysis& a) const {
+  std::ostringstream text;
+  render(t.format, text, r, a);
+  files_.write(t, text.str());
 }
 
 bool ResultsSink::gate_passes(std::ostream& out, const Results& r) const {

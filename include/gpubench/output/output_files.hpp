@@ -1,7 +1,10 @@
 // --output FILE[:FORMAT] targets (parsed by output/formats.hpp), saved atomically after each case.
 #pragma once
 
+#include <ostream>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpubench/core/record.hpp"
@@ -17,5 +20,31 @@ void check_writable(const OutputTarget& t);
 void save_output(const OutputTarget& t, const Results& r);
 // The same with the Analysis of `r` already made (several targets share one).
 void save_output(const OutputTarget& t, const Results& r, const Analysis& a);
+
+// The --output files of one run, rewritten as it goes. One file that fails mid-run (a full disk)
+// must not cost the others or the measurements: its first failure is a warning on `warn`, it is
+// not tried again, the others are still written, and failed() makes the command exit 3 at the end
+// (issue 15 item 4).
+class OutputFileSet {
+ public:
+  explicit OutputFileSet(std::vector<OutputTarget> targets, std::ostream& warn);
+
+  const std::vector<OutputTarget>& targets() const { return targets_; }
+
+  // Replaces t's file with `text`, unless an earlier write to it failed. An EnvironmentError is
+  // caught and reported; anything else (a bug) still propagates.
+  void write(const OutputTarget& t, std::string_view text);
+
+  // The files that could not be written, as the user named them.
+  const std::vector<std::string>& failed() const { return failed_; }
+
+  // When a file failed: a closing line on `warn` naming them, and kExitEnvironment; else 0.
+  int exit_code() const;
+
+ private:
+  std::vector<OutputTarget> targets_;
+  std::ostream* warn_;  // a pointer: the set is assigned once its targets are checked
+  std::vector<std::string> failed_;
+};
 
 }  // namespace gpubench

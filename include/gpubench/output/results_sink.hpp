@@ -2,6 +2,7 @@
 // each finished case), and the --baseline regression gate. Shared by subcommands that measure.
 #pragma once
 
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -43,9 +44,15 @@ class ResultsSink {
   // that machine-readable stdout stays parseable) and returns false when a case regressed.
   bool gate_passes(std::ostream& out, const Results& r) const;
 
+  // After finish(): kExitEnvironment, with a line on stderr, when an --output file could not be
+  // written (each was a warning when it happened, and the run went on); else 0.
+  int write_exit_code() const { return files_.exit_code(); }
+
  private:
+  void save(const OutputTarget& t, const Results& r, const Analysis& a) const;
+
   Format format_ = Format::table;
-  std::vector<OutputTarget> targets_;
+  mutable OutputFileSet files_{{}, std::cerr};  // save() and finish() are const to the caller
   std::optional<NamedResults> baseline_;
   double max_regression_ = 0.05;
 };

@@ -244,6 +244,7 @@ void interrupt_and_check(int sig, int expected_code) {
 
   const auto doc = nlohmann::json::parse(slurp(out));  // valid JSON, complete
   EXPECT_TRUE(doc["interrupted"].get<bool>());
+  EXPECT_TRUE(doc["complete"].get<bool>()) << "a stop by a signal still ends with the final save";
   const std::size_t saved = doc["records"].size();
   EXPECT_GE(saved, 1u);
   EXPECT_LT(saved, 40u) << "the run was not interrupted";
@@ -285,4 +286,43 @@ TEST(CliResults, AFailingOutputFileIsAWarningTheOthersAreWrittenAndTheRunExitsTh
   EXPECT_NE(csv.find("48,48,48"), std::string::npos) << csv;
   std::remove(full.c_str());
   std::remove(good.c_str());
+}
+
+// Issue 15 item 7: a closed terminal (SIGHUP) stops the run like SIGTERM.
+TEST(CliResults, SighupStopsLikeSigtermExits129) { interrupt_and_check(SIGHUP, 129); }
+
+// Issue 15 item 7: the file a killed run leaves says it is incomplete, and compare and the gate
+// say so (they used to take it for a whole run: it said "interrupted": false).
+TEST(CliResults, AKilledRunLeavesAFileMarkedIncompleteThatCompareAndTheGateName) {
+  const std::string out = tmp("killed.json");
+  std::remove(out.c_str());
+  const pid_t pid =
+      spawn({GPUBENCH_BINARY, "matmul", "--sizes", "64..2560:+64", "--backends", "openblas",
+             "--threads", "1", "--min-time", "0.2", "--warmup", "1", "--output", out},
+            tmp("killed_stdout.txt"));
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (finished_records(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const auto doc = nlohmann::json::parse(slurp(out));
+  ASSERT_GT(doc["records"].size(), 0u);
+  EXPECT_FALSE(doc["complete"].get<bool>());
+  EXPECT_FALSE(doc["interrupted"].get<bool>());
+
+  auto cmp = run("compare " + out + " " + out);
+  EXPECT_EQ(cmp.code, 0) << cmp.out << cmp.err;
+  EXPECT_NE(cmp.out.find(out + " is incomplete"), std::string::npos) << cmp.out;
+  auto md = run("compare --format markdown " + out + " " + out);
+  EXPECT_NE(md.out.find("is incomplete"), std::string::npos) << md.out;
+  auto js = nlohmann::json::parse(run("compare --format json " + out + " " + out).out);
+  EXPECT_EQ(js["incomplete_runs"].size(), 2u) << js.dump();
+  auto gate = run("matmul --sizes 64 --backends openblas --min-time 0.01 --warmup 1 --threads 1 "
+                  "--max-regression 99% --baseline " + out);
+  EXPECT_EQ(gate.code, 0) << gate.out << gate.err;
+  EXPECT_NE(gate.out.find(out + " is incomplete"), std::string::npos) << gate.out;
+  EXPECT_NE(gate.out.find("Regression gate"), std::string::npos) << gate.out;
+  std::remove(out.c_str());
 }

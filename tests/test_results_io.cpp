@@ -101,6 +101,19 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
 }
 
+// Issue 15 item 7: "complete" round-trips, and a file from before the field existed reads as
+// complete (it was only ever written whole by those versions' final save, or not known otherwise).
+TEST(ResultsJson, CompleteRoundTripsAndOldFilesReadAsComplete) {
+  Results in = sample_results();
+  in.complete = false;
+  EXPECT_FALSE(results_from_json_text(results_to_json_text(in), "test").complete);
+  in.complete = true;
+  EXPECT_TRUE(results_from_json_text(results_to_json_text(in), "test").complete);
+  auto doc = nlohmann::json::parse(results_to_json_text(in));
+  doc.erase("complete");
+  EXPECT_TRUE(results_from_json_text(doc.dump(), "old").complete);
+}
+
 TEST(ResultsJson, FileWrittenBySaveOutputReadsBack) {
   const std::string path = ::testing::TempDir() + "gpubench_io_roundtrip.json";
   save_output(parse_output_target(path), sample_results());

@@ -106,6 +106,7 @@ Comparison compare_runs(const std::vector<NamedResults>& runs) {
   for (const NamedResults& run : runs) {
     c.names.push_back(run.name);
     c.any_interrupted = c.any_interrupted || run.results.interrupted;
+    if (!run.results.complete) c.incomplete.push_back(run.name);
   }
 
   for (const auto& [what, value_of] : machine_properties()) {

@@ -42,6 +42,7 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
   g.max_regression = max_regression;
   const std::vector<NamedResults> runs{baseline, current};  // outlives the rows pointing into it
   const Comparison c = compare_runs(runs);
+  g.incomplete = c.incomplete;
   for (const ComparedRow& row : c.rows) {
     const Record* base = row.records[0];
     const Record* now = row.records[1];
@@ -101,6 +102,8 @@ void write_gate(std::ostream& os, const GateResult& g) {
     }
   }
   for (const std::string& n : g.not_compared) os << "- not compared: " << n << "\n";
+  for (const std::string& n : g.incomplete)
+    os << "- note: " << n << " is incomplete: the run that wrote it never finished (killed?)\n";
 }
 
 }  // namespace gpubench

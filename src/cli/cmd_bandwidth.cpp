@@ -42,7 +42,9 @@ class SaveEachTest : public SessionObserver {
  public:
   explicit SaveEachTest(OutputFileSet& outputs) : outputs_(outputs) {}
   void bandwidth_finished(const BandwidthRecord&, const Results& so_far) override {
-    save(so_far);
+    Results partial = so_far;  // incomplete until the final save
+    partial.complete = false;
+    save(partial);
   }
   void save(const Results& r) {
     for (const OutputTarget& t : outputs_.targets()) {

@@ -167,6 +167,7 @@ json results_to_json(const Results& r) {
               {"command_line", r.system.command_line},
               {"start_time", r.system.start_time},
               {"interrupted", r.interrupted},
+              {"complete", r.complete},
               {"system", system_json(r.system)},
               {"records", records}};
   if (r.system.seed) doc["seed"] = *r.system.seed;
@@ -453,6 +454,7 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
   try {
     r.system = read_system(doc);
     r.interrupted = get_or(doc, "interrupted", false);
+    r.complete = get_or(doc, "complete", true);
     const json& records = require(doc, "records", "the file");
     if (!records.is_array()) throw FieldError("'records' is not an array");
     for (std::size_t i = 0; i < records.size(); ++i)

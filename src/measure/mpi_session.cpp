@@ -159,6 +159,7 @@ Results merge_rank_results(std::vector<Results> per_rank) {
   for (std::size_t r = 0; r < per_rank.size(); ++r) {
     Results& part = per_rank[r];
     merged.interrupted = merged.interrupted || part.interrupted;
+    merged.complete = merged.complete && part.complete;
     for (Record& rec : part.records) {
       rec.rank = int(r);
       if (rec.host.empty()) rec.host = part.system.hostname;

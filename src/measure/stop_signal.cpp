@@ -12,7 +12,7 @@ namespace {
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
 struct sigaction g_old_int {
-}, g_old_term{};
+}, g_old_term{}, g_old_hup{};
 
 extern "C" void on_stop_signal(int sig) {
   if (g_stop.load()) {
@@ -42,11 +42,15 @@ StopOnSignal::StopOnSignal() {
   sa.sa_flags = SA_RESTART;  // reads and writes in progress carry on
   sigaction(SIGINT, &sa, &g_old_int);
   sigaction(SIGTERM, &sa, &g_old_term);
+  // A closed terminal or ssh session (SIGHUP) stops the run like SIGTERM: saved, marked complete
+  // with what it finished, instead of a file cut off mid-run (issue 15 item 7).
+  sigaction(SIGHUP, &sa, &g_old_hup);
 }
 
 StopOnSignal::~StopOnSignal() {
   sigaction(SIGINT, &g_old_int, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
+  sigaction(SIGHUP, &g_old_hup, nullptr);
 }
 
 const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop; }

@@ -73,6 +73,8 @@ void write_comparison_table(std::ostream& os, const Comparison& c) {
   for (std::size_t i = 0; i < c.names.size(); ++i)
     os << fmt::format("  {} = {}\n", letter(i), c.names[i]);
   if (c.any_interrupted) os << "  (at least one run was interrupted: partial results)\n";
+  for (const std::string& n : c.incomplete)
+    os << fmt::format("  ({} is incomplete: the run that wrote it never finished)\n", n);
   os << "\n";
   if (c.differences.empty()) {
     os << "Machines: no difference in CPU, BLAS, GPU, driver or clocks.\n";
@@ -123,6 +125,8 @@ void write_comparison_markdown(std::ostream& os, const Comparison& c) {
   for (std::size_t i = 0; i < c.names.size(); ++i)
     os << fmt::format("- **{}** = `{}`\n", letter(i), c.names[i]);
   if (c.any_interrupted) os << "- at least one run was interrupted: partial results\n";
+  for (const std::string& n : c.incomplete)
+    os << fmt::format("- `{}` is incomplete: the run that wrote it never finished\n", n);
   os << "\n";
   if (!c.differences.empty()) {
     os << "| machine |";
@@ -241,7 +245,8 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
              {"machine_differences", differences},
              {"rows", rows},
              {"geomeans", geomeans},
-             {"any_interrupted", c.any_interrupted}}
+             {"any_interrupted", c.any_interrupted},
+             {"incomplete_runs", c.incomplete}}
             .dump(2)
      << "\n";
 }

@@ -60,7 +60,9 @@ bool keep_existing(const OutputTarget& t, const Results& r) {
 }
 }  // namespace
 
-void ResultsSink::save(const Results& so_far) const {
+void ResultsSink::save(const Results& results_so_far) const {
+  Results so_far = results_so_far;  // marked incomplete until finish() writes the final results
+  so_far.complete = false;
   std::optional<Analysis> a;  // made once, and only when a file takes it
   // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
   for (const OutputTarget& t : files_.targets())

@@ -61,6 +61,7 @@ struct Comparison {
   std::vector<ComparedRow> rows;        // in the order cases first appear, run 0 first
   std::vector<GeoMean> geomeans;
   bool any_interrupted = false;
+  std::vector<std::string> incomplete;  // names of runs whose file says it was never finished
 };
 
 // `runs` must outlive the Comparison (rows point into it).

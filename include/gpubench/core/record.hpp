@@ -196,6 +196,10 @@ struct Results {
   std::vector<BandwidthRecord> bandwidth;  // filled by `gpubench bandwidth`; matmul leaves it empty
   std::optional<Pricing> pricing;
   bool interrupted = false;
+  // False in every save made while the run goes on, true only in the final one: a file left by a
+  // run that was killed (kill -9, a second Ctrl-C, a crash) says so, and compare and the gate do
+  // not take it for a whole run. Files written before this field existed read as complete.
+  bool complete = true;
 };
 
 }  // namespace gpubench

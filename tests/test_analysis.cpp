@@ -200,6 +200,14 @@ TEST(FormatTable, AnUnknownFormatIsOneMessageListingTheValidOnesOfTheSubcommand)
       << output;
 }
 
+// Issue 15 item 18: out.JSON was rejected; extensions are case-insensitive.
+TEST(FormatTable, ExtensionsAreCaseInsensitive) {
+  EXPECT_EQ(parse_output_target("out.JSON").format, Format::json);
+  EXPECT_EQ(parse_output_target("out.Csv").format, Format::csv);
+  EXPECT_EQ(parse_output_target("out.GBENCH.json").format, Format::gbench_json);
+  EXPECT_EQ(parse_output_target("OUT.MD").format, Format::markdown);
+}
+
 TEST(FormatTable, NamesAliasesAndExtensionsComeFromTheTable) {
   EXPECT_EQ(parse_format(ResultKind::matmul, "md"), Format::markdown);
   EXPECT_EQ(parse_format(ResultKind::bandwidth, "txt"), Format::table);

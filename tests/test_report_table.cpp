@@ -98,3 +98,13 @@ TEST(TableReporter, OneSampleShowsItsSpreadAsUnknown) {
     EXPECT_EQ(t.find("±0.0%"), std::string::npos) << t;
   }
 }
+
+// Issue 15 item 18: "1 cases" read wrong.
+TEST(TableReporter, OneCaseIsSingular) {
+  Results r = sample();
+  r.records.resize(1);
+  std::ostringstream os;
+  write_table(os, r, analyse(r));
+  EXPECT_NE(os.str().find("1 case: "), std::string::npos) << os.str();
+  EXPECT_EQ(os.str().find("1 cases"), std::string::npos) << os.str();
+}

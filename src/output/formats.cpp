@@ -1,5 +1,7 @@
 #include "gpubench/output/formats.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
@@ -21,8 +23,15 @@ std::string_view kind_name(ResultKind k) {
   return "?";
 }
 
+// Case-insensitive: out.JSON and out.Csv are what they look like (issue 15 item 18).
 bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  if (s.size() < suffix.size()) return false;
+  const std::string_view tail = s.substr(s.size() - suffix.size());
+  for (std::size_t i = 0; i < tail.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(tail[i])) !=
+        std::tolower(static_cast<unsigned char>(suffix[i])))
+      return false;
+  return true;
 }
 
 // Any format of the table by name or alias, whatever it can print.

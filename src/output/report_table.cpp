@@ -196,8 +196,8 @@ std::string case_counts(const Results& r) {
   int n_ok = 0, n_failed = 0, n_other = 0;
   for (const Record& rec : r.records)
     (rec.ok() ? n_ok : rec.status == Status::failed ? n_failed : n_other)++;
-  return fmt::format("{} cases: {} ok, {} failed, {} skipped or unsupported{}", r.records.size(),
-                     n_ok, n_failed, n_other,
+  return fmt::format("{} case{}: {} ok, {} failed, {} skipped or unsupported{}", r.records.size(),
+                     r.records.size() == 1 ? "" : "s", n_ok, n_failed, n_other,
                      r.interrupted ? " (interrupted: partial results)" : "");
 }
 

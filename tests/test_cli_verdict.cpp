@@ -104,6 +104,17 @@ TEST(CliPlot, OutputMustBeSvgOrHtml) {
   EXPECT_EQ(run_gpubench("plot a.json").code, 2);  // -o is required
 }
 
+// Issue 15 item 18: plot checks its output up front like matmul (exit 2 naming the user's path,
+// not exit 3 naming a temporary file after the chart was drawn).
+TEST(CliPlot, UnwritableOutputExitsTwoNamingThePath) {
+  const std::string bad = ::testing::TempDir() + "gpubench_no_such_dir/x.svg";
+  auto r = run_gpubench(std::string("plot ") + GPUBENCH_TEST_DIR + "/golden/verdict_sweep.json -o " +
+                        bad);
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("'" + bad + "'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(".tmp"), std::string::npos) << r.err;
+}
+
 TEST(CliPrice, BadPricesExitTwoBeforeMeasuring) {
   auto one = run_gpubench("matmul --sizes 32 --backends openblas --price-cpu 1");
   EXPECT_EQ(one.code, 2);

@@ -26,6 +26,8 @@ int run_plot(const PlotOptions& o) {
   const bool html = ends_with(o.output, ".html") || ends_with(o.output, ".htm");
   if (!html && !ends_with(o.output, ".svg"))
     throw UsageError(fmt::format("-o {}: the chart is written as .svg or .html", o.output));
+  // Like matmul's --output: an unwritable path is a usage error naming it, before any work.
+  check_destination_writable(o.output);
   std::vector<Results> results;
   for (const std::string& path : o.inputs) results.push_back(read_results_file(path));
   const std::vector<std::string> labels = plot_labels(o.inputs, results);

@@ -328,3 +328,20 @@ TEST(CliResults, AKilledRunLeavesAFileMarkedIncompleteThatCompareAndTheGateName)
   EXPECT_NE(gate.out.find("Regression gate"), std::string::npos) << gate.out;
   std::remove(out.c_str());
 }
+
+// Issue 15 item 18: a hostname (or file name) with a line break or HTML must not inject a line or
+// markup into markdown compare output.
+TEST(CliResults, MarkdownCompareEscapesHostAndFileNames) {
+  auto doc = nlohmann::json::parse(slurp(kData + "gate_baseline.json"));
+  doc["system"]["hostname"] = "evil\n# heading <script>x</script> & |";
+  const std::string evil = tmp("evil<b>.json");
+  std::ofstream(evil) << doc.dump();
+  auto r = run("compare --format markdown " + kData + "gate_baseline.json '" + evil + "'");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("<script>"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("<b>"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\n# heading"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("&lt;script&gt;x&lt;/script&gt; &amp; \\|"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("evil&lt;b&gt;.json"), std::string::npos) << r.out;
+  std::remove(evil.c_str());
+}

@@ -123,10 +123,11 @@ void write_comparison_table(std::ostream& os, const Comparison& c) {
 void write_comparison_markdown(std::ostream& os, const Comparison& c) {
   os << fmt::format("### gpubench compare: {} runs\n\n", c.names.size());
   for (std::size_t i = 0; i < c.names.size(); ++i)
-    os << fmt::format("- **{}** = `{}`\n", letter(i), c.names[i]);
+    os << fmt::format("- **{}** = {}\n", letter(i), markdown_cell(c.names[i]));
   if (c.any_interrupted) os << "- at least one run was interrupted: partial results\n";
   for (const std::string& n : c.incomplete)
-    os << fmt::format("- `{}` is incomplete: the run that wrote it never finished\n", n);
+    os << fmt::format("- {} is incomplete: the run that wrote it never finished\n",
+                      markdown_cell(n));
   os << "\n";
   if (!c.differences.empty()) {
     os << "| machine |";

@@ -18,7 +18,7 @@ std::string gpu_line(const SystemInfo& s) {
 
 void write_system(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
-  os << fmt::format("### gpubench {} on `{}`{}\n\n", s.gpubench_version, markdown_cell(s.hostname),
+  os << fmt::format("### gpubench {} on {}{}\n\n", s.gpubench_version, markdown_cell(s.hostname),
                     r.interrupted ? " (interrupted: partial results)" : "");
   os << fmt::format("- **CPU:** {}, {} cores / {} threads, {}\n", markdown_cell(s.cpu.model),
                     s.cpu.physical_cores, s.cpu.logical_cpus, markdown_cell(s.cpu.simd));

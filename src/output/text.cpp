@@ -29,6 +29,12 @@ std::string markdown_cell(std::string_view s) {
       out += "\\|";
     else if (c == '\n' || c == '\r')
       out += ' ';
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
     else
       out += c;
   }

@@ -16,8 +16,10 @@ std::string csv_field(std::string_view s);
 // Joins fields into one CSV line (no line end), each quoted as csv_field does.
 std::string csv_line(const std::vector<std::string>& fields);
 
-// A markdown table cell: pipes escaped (they would end the cell), line breaks made spaces (they
-// would end the row).
+// A user or host string (hostname, file name, model) in markdown, in a table cell or in text: pipes
+// escaped (they would end the cell), line breaks made spaces (they would end the row or inject a
+// line), and <, > and & as HTML entities (a renderer would take them as markup). Not for use
+// inside a `code span`, where entities show literally.
 std::string markdown_cell(std::string_view s);
 
 // Characters as a terminal shows them: UTF-8 code points, not bytes ("±" and "×" are two bytes).

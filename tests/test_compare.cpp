@@ -261,3 +261,23 @@ TEST(ShapesFile, BadLinesNameFileLineAndReason) {
   }
   EXPECT_THROW(read_shapes_file("/nonexistent/shapes.csv"), UsageError);
 }
+
+// Issue 15 item 18: a 10 MB line gave a 20 MB message, and a NUL byte cut the message short.
+TEST(ShapesFile, ErrorMessagesEchoAShortPrintableLine) {
+  auto message_of = [](const std::string& text) {
+    try {
+      parse_shapes_csv(text, "w.csv");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string huge = message_of("64,64,64\n" + std::string(10'000'000, '9') + "\n");
+  EXPECT_LT(huge.size(), 3000u);
+  EXPECT_NE(huge.find("w.csv:2:"), std::string::npos) << huge.substr(0, 300);
+  const std::string nul = message_of(std::string("64,64,6\0" "4x\n", 11));
+  EXPECT_NE(nul.find("\\x00"), std::string::npos) << nul;
+  EXPECT_NE(nul.find("4x'"), std::string::npos) << "cut short at the NUL: " << nul;
+  const std::string dtype = message_of("64,64,64,fp\x1b[2J\n");
+  EXPECT_EQ(dtype.find('\x1b'), std::string::npos) << dtype;
+}

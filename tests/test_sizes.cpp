@@ -136,3 +136,27 @@ TEST(Text, TrimAndSplitListAreTheOnesEveryParserUses) {
   EXPECT_EQ(gpubench::split_list("a, b,"), (V{"a", " b", ""}));
   EXPECT_EQ(gpubench::split_list("1x2", 'x'), (V{"1", "2"}));
 }
+
+// Issue 15 item 18: what an error message echoes is quoted and cut short.
+TEST(Text, ShownInputEscapesAndTruncates) {
+  EXPECT_EQ(gpubench::shown_input("abc"), "abc");
+  EXPECT_EQ(gpubench::shown_input(std::string_view("a\0b\x1b\xff", 5)), "a\\x00b\\x1b\\xff");
+  const std::string big(10'000'000, '7');
+  EXPECT_EQ(gpubench::shown_input(big), std::string(80, '7') + "... (10000000 bytes)");
+}
+
+TEST(Sizes, ErrorMessagesEchoAShortPrintableToken) {
+  auto message_of = [](const std::string& spec) {
+    try {
+      parse_sizes(spec);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string huge = message_of(std::string(10'000'000, 'z'));
+  EXPECT_LT(huge.size(), 2000u);
+  EXPECT_NE(huge.find("(10000000 bytes)"), std::string::npos) << huge.substr(0, 300);
+  const std::string nul = message_of(std::string("12\0" "34", 5));
+  EXPECT_NE(nul.find("12\\x0034"), std::string::npos) << nul;
+}

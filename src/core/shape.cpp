@@ -53,13 +53,13 @@ constexpr std::int64_t kMaxDim = std::numeric_limits<std::int32_t>::max();
 
 std::int64_t parse_dimension(std::string_view num, std::string_view what) {
   if (num.empty()) throw UsageError(fmt::format("missing {}", what));
-  if (num.front() == '-') throw UsageError(fmt::format("{} '{}' is negative", what, num));
+  if (num.front() == '-') throw UsageError(fmt::format("{} '{}' is negative", what, shown_input(num)));
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   if (ec == std::errc::result_out_of_range)
-    throw UsageError(fmt::format("{} '{}' is too large", what, num));
+    throw UsageError(fmt::format("{} '{}' is too large", what, shown_input(num)));
   if (ec != std::errc() || ptr != num.data() + num.size())
-    throw UsageError(fmt::format("{} '{}' is not a positive integer", what, num));
+    throw UsageError(fmt::format("{} '{}' is not a positive integer", what, shown_input(num)));
   if (v == 0) throw UsageError(fmt::format("{} must be positive, got 0", what));
   if (v > std::uint64_t(kMaxDim))
     throw UsageError(
@@ -79,7 +79,8 @@ namespace {
 constexpr std::size_t kMaxSizes = 4096;
 
 [[noreturn]] void fail(std::string_view token, const std::string& why) {
-  throw UsageError(fmt::format("invalid --sizes item '{}': {}\n{}", token, why, kSizesGrammar));
+  throw UsageError(
+      fmt::format("invalid --sizes item '{}': {}\n{}", shown_input(token), why, kSizesGrammar));
 }
 
 std::int64_t parse_positive(std::string_view item, std::string_view num, const char* what) {
@@ -119,7 +120,8 @@ void parse_range(std::string_view item, std::string_view body, std::vector<Shape
   if (!step.empty()) {
     kind = step.front();
     if (kind != '+' && kind != 'x' && kind != '*')
-      fail(item, fmt::format("step '{}' must start with '+' (arithmetic) or 'x' (geometric)", step));
+      fail(item, fmt::format("step '{}' must start with '+' (arithmetic) or 'x' (geometric)",
+                             shown_input(step)));
     by = parse_positive(item, step.substr(1), "step");
     if (kind != '+' && by < 2) fail(item, "a geometric factor must be at least 2");
   }

@@ -54,7 +54,7 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     if (line.empty()) continue;
     const auto fail = [&](const std::string& why) {
       throw UsageError(
-          fmt::format("{}:{}: {} in '{}'\n{}", origin, line_no, why, line, kShapesFormat));
+          fmt::format("{}:{}: {} in '{}'\n{}", origin, line_no, why, shown_input(line), kShapesFormat));
     };
     const auto fields = split(line);
     if (first_content_line && !fields.empty() && lower(fields[0]) == "m") {
@@ -75,7 +75,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     if (fields.size() == 4 && !fields[3].empty()) {
       c.dtype = parse_dtype(lower(fields[3]));
       if (!c.dtype)
-        fail(fmt::format("unknown dtype '{}' (known: fp64, fp32, tf32, fp16, bf16)", fields[3]));
+        fail(fmt::format("unknown dtype '{}' (known: fp64, fp32, tf32, fp16, bf16)",
+                         shown_input(fields[3])));
     }
     out.push_back(c);
   }

@@ -1,8 +1,27 @@
 #include "gpubench/core/text.hpp"
 
 #include <cctype>
+#include <string>
 
 namespace gpubench {
+
+std::string shown_input(std::string_view s, std::size_t max_chars) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  std::size_t i = 0;
+  for (; i < s.size() && out.size() < max_chars; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (i < s.size()) out += "... (" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

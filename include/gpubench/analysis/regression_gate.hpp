@@ -30,7 +30,7 @@ struct GateResult {
   std::vector<Regression> regressed;      // slower beyond threshold and spread, or failing now
   std::vector<std::string> not_compared;  // ok in the baseline, absent or not run now
   std::optional<Regression> worst_within_noise;  // the largest drop that did not count
-  std::vector<std::string> incomplete;  // inputs whose run never finished (killed mid-run)
+  std::vector<std::string> incomplete;           // inputs whose run never finished (killed mid-run)
   bool passed() const { return regressed.empty(); }
 };
 
@@ -43,7 +43,8 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
 // A run's relative noise around its median: (median - min) / median, 0 with fewer than 2 samples.
 double run_spread(const Stats& s);
 
-// Names every regressed row, or says that nothing regressed, and which inputs are incomplete. Markdown-friendly plain text.
+// Names every regressed row, or says that nothing regressed, and which inputs are incomplete.
+// Markdown-friendly plain text.
 void write_gate(std::ostream& os, const GateResult& g);
 
 }  // namespace gpubench

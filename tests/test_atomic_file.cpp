@@ -124,10 +124,12 @@ TEST(AtomicFile, RefusesDirectoriesAndSockets) {
 TEST(AtomicFile, ThePreflightCheckCreatesNothingAndNeverOpensAPlantedName) {
   Folder d("gpubench_af_planted");
   put(d / "victim.txt", "precious");
-  // The names a predictable scheme would use: none of them may be opened.
+  // The name the old predictable scheme used (PATH.tmp.<pid>, opened with O_TRUNC) is never
+  // opened; and the check leaves the folder as it found it.
   fs::create_symlink(d / "victim.txt", d / ("r.json.tmp." + std::to_string(::getpid())));
-  fs::create_symlink(d / "victim.txt", d / ".r.json.gpubench-XXXXXX");
+  const int before = entries(d.path);
   check_destination_writable(d / "r.json");
+  EXPECT_EQ(entries(d.path), before);
   EXPECT_FALSE(fs::exists(fs::symlink_status(d / "r.json")));
   write_file_atomically(d / "r.json", "results");
   EXPECT_EQ(read(d / "victim.txt"), "precious");

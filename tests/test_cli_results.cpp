@@ -293,6 +293,35 @@ TEST(CliResults, AFailingOutputFileIsAWarningTheOthersAreWrittenAndTheRunExitsTh
 // Issue 15 item 7: a closed terminal (SIGHUP) stops the run like SIGTERM.
 TEST(CliResults, SighupStopsLikeSigtermExits129) { interrupt_and_check(SIGHUP, 129); }
 
+// `nohup gpubench ...`: a SIGHUP the caller ignores stays ignored, and the run goes to its end.
+TEST(CliResults, AnIgnoredSighupStaysIgnored) {
+  const std::string out = tmp("nohup.json");
+  std::remove(out.c_str());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGHUP, SIG_IGN);  // what nohup does; an ignored disposition survives exec
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    execl(GPUBENCH_BINARY, GPUBENCH_BINARY, "matmul", "--sizes", "64..640:+64", "--backends",
+          "openblas", "--threads", "1", "--min-time", "0.05", "--output", out.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (finished_records(out) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGHUP);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const auto doc = nlohmann::json::parse(slurp(out));
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  EXPECT_FALSE(doc["interrupted"].get<bool>());
+  EXPECT_EQ(doc["records"].size(), 10u);
+}
+
 // Issue 15 item 7: the file a killed run leaves says it is incomplete, and compare and the gate
 // say so (they used to take it for a whole run: it said "interrupted": false).
 TEST(CliResults, AKilledRunLeavesAFileMarkedIncompleteThatCompareAndTheGateName) {

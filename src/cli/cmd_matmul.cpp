@@ -131,7 +131,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   if (!session.is_root()) return kExitOk;
 
   sink.finish(std::cout, results);
-  if (session.interrupted()) return session.interrupt_exit_code();  // 130 or 143
+  if (session.interrupted()) return session.interrupt_exit_code();  // 130, 143 or 129
   const bool gate_passed = sink.gate_passes(std::cout, results);
   // An -o that failed mid-run was a warning then; the run ends as an environment error (3).
   if (const int write_code = sink.write_exit_code()) return write_code;

@@ -40,11 +40,17 @@ StopOnSignal::StopOnSignal() {
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // reads and writes in progress carry on
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
+  // A signal the caller ignores stays ignored: `nohup gpubench ...` must outlive the terminal and
+  // a background job of a script (SIGINT ignored) must not stop at the script's Ctrl-C.
+  const auto install = [&sa](int sig, struct sigaction* old) {
+    sigaction(sig, nullptr, old);
+    if (old->sa_handler != SIG_IGN) sigaction(sig, &sa, nullptr);
+  };
+  install(SIGINT, &g_old_int);
+  install(SIGTERM, &g_old_term);
   // A closed terminal or ssh session (SIGHUP) stops the run like SIGTERM: saved, marked complete
   // with what it finished, instead of a file cut off mid-run (issue 15 item 7).
-  sigaction(SIGHUP, &sa, &g_old_hup);
+  install(SIGHUP, &g_old_hup);
 }
 
 StopOnSignal::~StopOnSignal() {

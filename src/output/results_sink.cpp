@@ -56,7 +56,19 @@ namespace {
 bool keep_existing(const OutputTarget& t, const Results& r) {
   for (const Record& rec : r.records)
     if (rec.status == Status::ok || rec.status == Status::failed) return false;
-  return std::filesystem::exists(t.path);
+  std::error_code ec;  // an unreadable folder is not a reason to stop: the write will say why
+  return std::filesystem::exists(t.path, ec);
+}
+
+// A device or pipe gets the final results once. A path that turned into something else during the
+// run (a directory, a link loop) reads as a file here: its write then fails and is reported as a
+// warning by OutputFileSet, instead of this check stopping the sweep.
+bool is_stream(const OutputTarget& t) {
+  try {
+    return resolve_destination(t.path).stream;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 }  // namespace
 
@@ -66,7 +78,7 @@ void ResultsSink::save(const Results& results_so_far) const {
   std::optional<Analysis> a;  // made once, and only when a file takes it
   // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
   for (const OutputTarget& t : files_.targets())
-    if (!resolve_destination(t.path).stream && !keep_existing(t, so_far)) {
+    if (!is_stream(t) && !keep_existing(t, so_far)) {
       if (!a) a = analyse(so_far);
       save(t, so_far, *a);
     }
@@ -75,7 +87,7 @@ void ResultsSink::save(const Results& results_so_far) const {
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
   const Analysis a = analyse(r);  // once, for every file and stdout
   for (const OutputTarget& t : files_.targets())
-    if (resolve_destination(t.path).stream || !keep_existing(t, r)) save(t, r, a);
+    if (is_stream(t) || !keep_existing(t, r)) save(t, r, a);
   render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
   out.flush();
 }

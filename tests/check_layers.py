@@ -17,6 +17,8 @@ import tempfile
 LAYERS = ["core", "platform", "backends", "measure", "analysis", "output", "cli"]
 FORBIDDEN = {"output": {"measure", "backends"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]gpubench/([^">]+)[">]', re.M)
+# Binding command-line options is the cli layer's job alone.
+CLI11 = re.compile(r'^\s*#\s*include\s*[<"]CLI/', re.M)
 SOURCE = re.compile(r"\.(c|cc|cpp|cu|cuh|h|hpp)$")
 
 
@@ -46,6 +48,11 @@ def check(root):
                     continue
                 with open(path, encoding="utf-8", errors="replace") as f:
                     text = f.read()
+                if own != "cli":
+                    for m in CLI11.finditer(text):
+                        line = text.count("\n", 0, m.start()) + 1
+                        problems.append(f"{rel}:{line}: {own}/ includes CLI11: binding options "
+                                        f"belongs to cli/")
                 for m in INCLUDE.finditer(text):
                     target = m.group(1)
                     line = text.count("\n", 0, m.start()) + 1
@@ -74,9 +81,11 @@ def self_test():
         put("src/output/peek.cpp", '#include "gpubench/measure/runner.hpp"\n')
         put("src/stray.cpp", "int x;\n")
         put("src/cli/flat.cpp", '#include "gpubench/record.hpp"\n')
+        put("src/output/opts.cpp", '#include <CLI/CLI.hpp>\n')
         found = "\n".join(check(root))
         for needle in ("src/core/up.cpp:1: core/ includes analysis/", "src/output/peek.cpp:1",
-                       "src/stray.cpp: not in a layer folder", "gpubench/record.hpp is not in"):
+                       "src/stray.cpp: not in a layer folder", "gpubench/record.hpp is not in",
+                       "src/output/opts.cpp:1: output/ includes CLI11"):
             assert needle in found, f"self-test: expected '{needle}' in:\n{found}"
     print("check_layers self-test: planted violations caught")
     return 0

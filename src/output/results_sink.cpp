@@ -13,17 +13,6 @@
 
 namespace gpubench {
 
-void add_results_options(CLI::App* cmd, ResultsOptions& o) {
-  cmd->add_option("--format", o.format, format_help(ResultKind::matmul))->capture_default_str();
-  cmd->add_option("--output,-o", o.outputs,
-                  output_help(ResultKind::matmul) + ". Rewritten after every finished case");
-  cmd->add_option("--baseline", o.baseline,
-                  "A results JSON to hold this run to: exit 1 when a case got slower than "
-                  "--max-regression beyond the measured spread");
-  cmd->add_option("--max-regression", o.max_regression,
-                  "The slowdown --baseline tolerates, e.g. 5% (default 5%)");
-}
-
 ResultsSink::ResultsSink(const ResultsOptions& o) {
   format_ = parse_format(ResultKind::matmul, o.format);
   std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)

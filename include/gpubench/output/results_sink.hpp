@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/output/output_files.hpp"
 #include "gpubench/core/record.hpp"
@@ -22,9 +20,6 @@ struct ResultsOptions {
   std::string baseline;
   std::string max_regression;
 };
-
-// Adds --format, --output, --baseline and --max-regression to a subcommand.
-void add_results_options(CLI::App* cmd, ResultsOptions& o);
 
 class ResultsSink {
  public:

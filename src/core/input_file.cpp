@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -44,6 +45,13 @@ std::string read_input_file(const std::string& path, const std::string& what,
   }
   ::close(fd);
   return text;
+}
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  return line;
 }
 
 }  // namespace gpubench

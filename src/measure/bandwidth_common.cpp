@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "gpubench/core/input_file.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 
 #include "gpubench/backends/device_copy.hpp"
@@ -16,12 +17,6 @@ namespace gpubench {
 
 namespace {
 
-std::string read_line(const std::string& path) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
 
 // GB/s of HBM/GDDR: memory clock x bus width x 2 (double data rate) / 8 bits.
 std::optional<double> memory_peak_gbs(const GpuInfo& g, std::string& note) {
@@ -89,17 +84,17 @@ std::optional<double> pcie_link_peak_gbs(const std::string& pci_bus_id, std::str
   if (ec) return std::nullopt;
   // The most the link can train to: the lesser of the card's and its upstream port's maxima (the
   // current speed is no guide: GPUs drop to a slow link while idle).
-  auto peak = pcie_peak_gbs(read_line(dev / "max_link_speed"), read_line(dev / "max_link_width"));
+  auto peak = pcie_peak_gbs(read_first_line(dev / "max_link_speed"), read_first_line(dev / "max_link_width"));
   if (!peak) return std::nullopt;
-  note = fmt::format("PCIe {} x{} per direction", read_line(dev / "max_link_speed"),
-                     read_line(dev / "max_link_width"));
+  note = fmt::format("PCIe {} x{} per direction", read_first_line(dev / "max_link_speed"),
+                     read_first_line(dev / "max_link_width"));
   const fs::path port = dev.parent_path();
-  if (auto up = pcie_peak_gbs(read_line(port / "max_link_speed"),
-                              read_line(port / "max_link_width"));
+  if (auto up = pcie_peak_gbs(read_first_line(port / "max_link_speed"),
+                              read_first_line(port / "max_link_width"));
       up && *up < *peak) {
     peak = up;
     note = fmt::format("PCIe {} x{} per direction (limited by the upstream port {})",
-                       read_line(port / "max_link_speed"), read_line(port / "max_link_width"),
+                       read_first_line(port / "max_link_speed"), read_first_line(port / "max_link_width"),
                        port.filename().string());
   }
   return peak;

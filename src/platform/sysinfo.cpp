@@ -1,3 +1,4 @@
+#include "gpubench/core/input_file.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/platform/cpu_peak.hpp"
@@ -22,12 +23,6 @@ std::string gpubench_version() { return GPUBENCH_VERSION; }
 
 namespace {
 
-std::string read_first_line(const std::string& path) {
-  std::ifstream f(path);
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
 
 
 std::string os_name() {

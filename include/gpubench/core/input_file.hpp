@@ -17,4 +17,7 @@ inline constexpr std::size_t kMaxResultsFileBytes = std::size_t(256) << 20;  // 
 std::string read_input_file(const std::string& path, const std::string& what,
                             std::size_t max_bytes);
 
+// The first line of a small system file (/proc, /sys); empty when it cannot be read.
+std::string read_first_line(const std::string& path);
+
 }  // namespace gpubench

@@ -1,5 +1,5 @@
 // Providers and what is assembled from them: the registry's rows (the same GPU rows with or
-// without CUDA), SystemInfo's libraries, the host facts shared by the OpenBLAS backend, and the
+// without CUDA), SystemInfo's libraries, the host facts shared by the CPU backends, and the
 // device copy service.
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "gpubench/backends/device_copy.hpp"
 #include "gpubench/backends/kernel_catalog.hpp"
-#include "gpubench/backends/openblas.hpp"
+#include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/platform/sysinfo.hpp"
@@ -20,12 +20,14 @@ namespace {
 constexpr const char* kNotBuilt = "this gpubench was built without CUDA";
 }
 
-TEST(Providers, OpenblasThenCudaAndTheRegistryIsTheirRowsInOrder) {
+TEST(Providers, CpuLibrariesThenCudaAndTheRegistryIsTheirRowsInOrder) {
   const auto list = providers();
-  ASSERT_EQ(list.size(), 2u);
+  ASSERT_EQ(list.size(), 4u);
   EXPECT_EQ(list[0].name, "openblas");
-  EXPECT_EQ(list[1].name, "cuda");
-  std::vector<std::string> expected{"openblas", "cublas"};
+  EXPECT_EQ(list[1].name, "blis");
+  EXPECT_EQ(list[2].name, "mkl");
+  EXPECT_EQ(list[3].name, "cuda");
+  std::vector<std::string> expected{"openblas", "blis", "mkl", "cublas"};
   for (const KernelInfo& k : kKernelCatalog) expected.emplace_back(k.name);
   std::vector<std::string> names;
   for (const BackendEntry& e : backend_registry()) names.push_back(e.name);
@@ -119,7 +121,7 @@ TEST(Providers, OpenblasBackendUsesTheCpuFactsItIsGiven) {
   BackendOptions o;
   o.threads = 1;
   o.cpu = std::make_shared<const CpuInfo>(cpu);
-  const auto be = make_openblas_backend(o);
+  const auto be = make_cpu_blas_backend("openblas", o);
   EXPECT_EQ(be->device_name(), "Fake CPU");
   ASSERT_TRUE(be->peak_gflops(DType::fp32));
   EXPECT_DOUBLE_EQ(*be->peak_gflops(DType::fp32), 100.0);  // one thread of four cores

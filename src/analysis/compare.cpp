@@ -37,6 +37,14 @@ std::string gpu_clocks(const SystemInfo& s) {
   return out;
 }
 
+// One property of the CPU libraries the run used, ", " apart ("OpenBLAS 0.3.26, BLIS 0.9.0").
+template <class F>
+std::string each_cpu_blas(const Results& r, F property) {
+  std::string out;
+  for (const LibraryInfo* l : cpu_libraries_used(r)) out += (out.empty() ? "" : ", ") + property(*l);
+  return out;
+}
+
 // The machine properties a reader needs to explain a difference, in the order they are printed.
 const std::vector<std::pair<std::string, std::function<std::string(const Results&)>>>&
 machine_properties() {
@@ -55,13 +63,19 @@ machine_properties() {
          return r.system.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz", r.system.cpu.clock_ghz)
                                            : std::string("unknown");
        }},
+      // Every CPU library loaded, ", " apart in provider order (one for most files).
       {"BLAS",
        [](const Results& r) {
-         return fmt::format("{} {}", r.system.cpu_blas().name, r.system.cpu_blas().version);
+         return each_cpu_blas(r, [](const LibraryInfo& l) {
+           return fmt::format("{} {}", l.name, l.version);
+         });
        }},
-      {"BLAS core", [](const Results& r) { return r.system.cpu_blas().detected; }},
+      {"BLAS core",
+       [](const Results& r) { return each_cpu_blas(r, [](const LibraryInfo& l) { return l.detected; }); }},
       {"BLAS threads",
-       [](const Results& r) { return std::to_string(r.system.cpu_blas().threads); }},
+       [](const Results& r) {
+         return each_cpu_blas(r, [](const LibraryInfo& l) { return std::to_string(l.threads); });
+       }},
       {"GPU", [](const Results& r) { return gpus(r.system); }},
       {"GPU clocks", [](const Results& r) { return gpu_clocks(r.system); }},
       {"driver", [](const Results& r) { return version_triplet(r.system.driver_version, 1000); }},

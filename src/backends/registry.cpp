@@ -3,10 +3,12 @@
 #include "gpubench/core/text.hpp"
 #include "gpubench/backends/registry.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "gpubench/backends/cuda_provider.hpp"
-#include "gpubench/backends/openblas.hpp"
+#include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
@@ -46,8 +48,7 @@ Provider unbuilt_cuda_provider() {
 }  // namespace
 
 std::vector<Provider> providers() {
-  std::vector<Provider> p;
-  p.push_back(openblas_provider());
+  std::vector<Provider> p = cpu_blas_providers();
 #ifdef GPUBENCH_HAVE_CUDA
   p.push_back(cuda_provider());
 #else
@@ -92,12 +93,17 @@ CopyTiming time_device_copy(const CopyRequest& request) {
 std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& registry,
                                           const std::string& spec) {
   std::vector<bool> chosen(registry.size(), false);
+  // `cpu` names the CPU libraries found; when none is, every CPU row comes, saying why.
+  const bool any_cpu_found = std::any_of(registry.begin(), registry.end(), [](const auto& e) {
+    return e.group == "cpu" && !e.missing;
+  });
   for (const std::string_view item : split_list(spec)) {
     const std::string tok(item);
     bool matched = false;
     for (std::size_t i = 0; i < registry.size(); ++i) {
       const BackendEntry& e = registry[i];
-      if (tok == "all" || tok == e.name || tok == e.group || (tok == "default" && e.in_default)) {
+      const bool in_group = tok == e.group && !(tok == "cpu" && e.missing && any_cpu_found);
+      if (tok == "all" || tok == e.name || in_group || (tok == "default" && e.in_default)) {
         chosen[i] = true;
         matched = true;
       }

@@ -16,7 +16,6 @@ struct InfoOptions {
 
 int run_info(const InfoOptions& o, const std::string& command_line) {
   const SystemInfo s = collect_system_info(command_line, o.threads);
-  const LibraryInfo& blas = s.cpu_blas();
   auto& out = std::cout;
   out << fmt::format("gpubench {}\n", s.gpubench_version);
   out << fmt::format("host:       {} ({})\n", s.hostname, s.os);
@@ -37,9 +36,19 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
                        *s.cpu.peak_gflops_fp64, s.cpu.peak_note);
   else
     out << fmt::format("CPU peak:   {}\n", s.cpu.peak_note);
-  out << fmt::format("BLAS:       {} {} core={} parallel={} threads={}\n", blas.name,
-                     blas.version, blas.detected, blas.parallel, blas.threads);
-  out << fmt::format("BLAS build: {}\n", blas.config);
+  // One block per CPU library, loaded or not, in provider order.
+  for (const LibraryInfo& l : s.libraries) {
+    if (l.role != kCpuBlasRole) continue;
+    if (!l.available()) {
+      out << fmt::format("BLAS:       {} not loaded: {}\n", l.name, l.unavailable);
+      continue;
+    }
+    const char* what = l.name == "BLIS" ? "config" : l.name == "MKL" ? "isa" : "core";
+    out << fmt::format("BLAS:       {} {} {}={} parallel={} threads={}\n", l.name, l.version, what,
+                       l.detected, l.parallel, l.threads);
+    out << fmt::format("            build: {}\n", l.config);
+    out << fmt::format("            from: {}; placement: {}\n", l.path, l.placement);
+  }
   if (s.gpus.empty()) {
     out << fmt::format("GPU:        {}\n", s.cuda_status);
   } else {
@@ -79,9 +88,12 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
 
 void add_info_command(CLI::App& app, Action& action, const std::string& command_line) {
   auto opts = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Print the CPU, OpenBLAS build, GPUs and backends");
-  cmd->add_option("--threads", opts->threads, "OpenBLAS threads to report (default: all cores)")
+  CLI::App* cmd =
+      app.add_subcommand("info", "Print the CPU, the CPU BLAS libraries, GPUs and backends");
+  cmd->add_option("--threads", opts->threads,
+                  "Threads to set in each CPU library and read back (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+  add_blas_lib_option(cmd);
   cmd->callback([&action, opts, command_line] {
     action = [opts, command_line] { return run_info(*opts, command_line); };
   });

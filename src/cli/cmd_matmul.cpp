@@ -11,6 +11,7 @@
 #include "progress.hpp"
 #include "gpubench/analysis/pricing.hpp"
 #include "gpubench/analysis/verdict.hpp"
+#include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shapes_file.hpp"
@@ -153,6 +154,17 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
 
 }  // namespace
 
+void add_blas_lib_option(CLI::App* cmd) {
+  cmd->add_option("--blas-lib",
+                  "NAME=PATH: load the CPU library NAME (openblas, blis, mkl) from PATH, e.g. "
+                  "mkl=/opt/intel/oneapi/mkl/latest/lib/libmkl_rt.so.2 (repeatable)")
+      ->type_name("NAME=PATH")
+      ->each([](const std::string& item) { set_cpu_blas_path_option(item); });
+  // Loaded once the command line is parsed, in provider order (MKL last), so a path that is not
+  // that library is a usage error before anything runs.
+  cmd->parse_complete_callback(load_cpu_blas_paths);
+}
+
 void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line) {
   auto o = std::make_shared<MatmulOptions>();
   CLI::App* cmd = app.add_subcommand("matmul", "Time C = A*B on the CPU and the GPU, and compare");
@@ -167,9 +179,11 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
       ->capture_default_str();
   auto* backends = cmd->add_option(
       "--backends", o->backends,
-      "Comma-separated backends or groups (all, default, cpu, gpu, kernels, openblas, cublas, ...)")
+      "Comma-separated backends or groups (all, default, cpu, gpu, kernels, openblas, blis, mkl, "
+      "cublas, ...); cpu: every CPU library found")
       ->capture_default_str();
-  add_threads_option(cmd, o->threads, "CPU threads (default: all cores)");
+  add_threads_option(cmd, o->threads, "CPU threads of each CPU library (default: all cores)");
+  add_blas_lib_option(cmd);
   auto* device = cmd->add_option(
       "--device", o->device,
       "GPUs: an ordinal (0), a list (0,1) or all (under mpirun, default: the local rank's GPU)")

@@ -19,6 +19,10 @@ void add_plot_command(CLI::App& app, Action& action, const std::string& command_
 // `completion bash|zsh|fish` and the hidden `man`, generated from `app` itself: add it last.
 void add_completion_command(CLI::App& app, Action& action, const std::string& command_line);
 
+// --blas-lib NAME=PATH (repeatable): the CPU library NAME is loaded from PATH. Checked as it is
+// parsed: a bad name or path is a usage error (exit 2) before anything runs.
+void add_blas_lib_option(CLI::App* cmd);
+
 // What `gpubench --version` prints.
 std::string version_text();
 

@@ -20,7 +20,8 @@ std::string version_text() {
   const char* mpi = "no";
 #endif
   return fmt::format(
-      "gpubench {}\ncommit:   {}\nbuild:    {}, {}\nbackends: CPU openblas; GPU {}\nMPI:      {}",
+      "gpubench {}\ncommit:   {}\nbuild:    {}, {}\nbackends: CPU openblas, blis, mkl (each loaded at run "
+      "time where installed); GPU {}\nMPI:      {}",
       GPUBENCH_VERSION, commit.empty() ? "unknown (not built from a git checkout)" : commit,
       GPUBENCH_BUILD_TYPE, GPUBENCH_COMPILER, cuda, mpi);
 }

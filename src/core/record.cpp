@@ -1,5 +1,8 @@
 #include "gpubench/core/record.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace gpubench {
 
 std::string to_string(DeviceKind k) { return k == DeviceKind::cpu ? "cpu" : "gpu"; }
@@ -43,6 +46,27 @@ BackendRole parse_backend_role(const std::string& s) {
 BackendRole infer_backend_role(const std::string& backend, DeviceKind kind) {
   if (kind == DeviceKind::cpu) return BackendRole::library;
   return backend.rfind("kernel:", 0) == 0 ? BackendRole::own_kernel : BackendRole::vendor_library;
+}
+
+std::vector<const LibraryInfo*> cpu_libraries_used(const Results& r) {
+  std::vector<const LibraryInfo*> ran;
+  for (const LibraryInfo* l : r.system.cpu_blas_libraries()) {
+    const bool used = std::any_of(r.records.begin(), r.records.end(), [&](const Record& rec) {
+      return rec.device_kind == DeviceKind::cpu && r.system.cpu_blas_of(rec.backend) == l;
+    });
+    if (used) ran.push_back(l);
+  }
+  return ran.empty() ? r.system.cpu_blas_libraries() : ran;
+}
+
+const LibraryInfo* SystemInfo::cpu_blas_of(const std::string& backend) const {
+  for (const LibraryInfo& l : libraries) {
+    if (l.role != kCpuBlasRole || !l.available()) continue;
+    std::string lower = l.name;
+    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (l.backend == backend || (l.backend.empty() && lower == backend)) return &l;
+  }
+  return nullptr;
 }
 
 }  // namespace gpubench

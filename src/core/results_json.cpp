@@ -89,14 +89,18 @@ json system_json(const SystemInfo& s) {
   }
   const CpuInfo& c = s.cpu;
   json libraries = json::array();
-  for (const LibraryInfo& l : s.libraries)
-    libraries.push_back({{"name", l.name},
-                         {"role", l.role},
-                         {"version", l.version},
-                         {"config", l.config},
-                         {"detected", l.detected},
-                         {"threads", l.threads},
-                         {"parallel", l.parallel}});
+  for (const LibraryInfo& l : s.libraries) {
+    json lib = {{"name", l.name},         {"role", l.role},         {"version", l.version},
+                {"config", l.config},     {"detected", l.detected}, {"threads", l.threads},
+                {"parallel", l.parallel}};
+    // The CPU libraries' fields, written where they have something to say.
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"backend", &l.backend},
+                                     {"path", &l.path},
+                                     {"placement", &l.placement},
+                                     {"unavailable", &l.unavailable}})
+      if (!value->empty()) lib[key] = *value;
+    libraries.push_back(std::move(lib));
+  }
   json doc = {
       {"hostname", s.hostname},
       {"os", s.os},
@@ -382,6 +386,10 @@ SystemInfo read_system(const json& doc) {
     li.detected = get_or<std::string>(l, "detected", "");
     li.threads = get_or(l, "threads", 0);
     li.parallel = get_or<std::string>(l, "parallel", "");
+    li.backend = get_or<std::string>(l, "backend", "");
+    li.path = get_or<std::string>(l, "path", "");
+    li.placement = get_or<std::string>(l, "placement", "");
+    li.unavailable = get_or<std::string>(l, "unavailable", "");
     s.libraries.push_back(li);
   }
   // Files written before "libraries" carry the one CPU BLAS as "blas".

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpubench/output/report.hpp"
+#include "gpubench/output/text.hpp"
 
 namespace gpubench {
 
@@ -30,7 +31,8 @@ std::string benchmark_name(const Results& r, const Record& rec) {
 
 void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
   const SystemInfo& s = r.system;
-  const LibraryInfo& blas = s.cpu_blas();
+  std::string blas;  // "OpenBLAS 0.3.26 core=Haswell threads=2", "; " apart where several ran
+  for (const LibraryInfo* l : cpu_libraries_used(r)) blas += (blas.empty() ? "" : "; ") + library_text(*l);
   json context = {
       {"date", s.start_time},
       {"host_name", s.hostname},
@@ -45,8 +47,7 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
       {"gpubench_version", s.gpubench_version},
       {"command_line", s.command_line},
       {"cpu_model", s.cpu.model},
-      {"blas", fmt::format("{} {} core={} threads={}", blas.name, blas.version, blas.detected,
-                           blas.threads)},
+      {"blas", blas},
       {"interrupted", r.interrupted},
   };
   if (!s.gpus.empty()) {

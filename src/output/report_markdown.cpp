@@ -22,9 +22,11 @@ void write_system(std::ostream& os, const Results& r) {
                     r.interrupted ? " (interrupted: partial results)" : "");
   os << fmt::format("- **CPU:** {}, {} cores / {} threads, {}\n", markdown_cell(s.cpu.model),
                     s.cpu.physical_cores, s.cpu.logical_cpus, markdown_cell(s.cpu.simd));
-  const LibraryInfo& blas = s.cpu_blas();
-  os << fmt::format("- **BLAS:** {} {}, core {}, {} threads\n", markdown_cell(blas.name),
-                    markdown_cell(blas.version), markdown_cell(blas.detected), blas.threads);
+  for (const LibraryInfo* blas : cpu_libraries_used(r))
+    os << fmt::format("- **BLAS:** {} {}, {} {}, {} threads\n", markdown_cell(blas->name),
+                      markdown_cell(blas->version),
+                      blas->name == "BLIS" ? "config" : blas->name == "MKL" ? "isa" : "core",
+                      markdown_cell(blas->detected), blas->threads);
   os << fmt::format("- **GPU:** {}\n", markdown_cell(gpu_line(s)));
   if (!s.command_line.empty()) os << fmt::format("- **Command:** `{}`\n", s.command_line);
   os << "\n";

@@ -33,18 +33,22 @@ struct Naming {
 
 // "rank 1 on node7: Xeon ..., 16 cores, OpenBLAS threads=8 | GPU: [0] H100 ...": one per rank.
 std::string rank_line(std::size_t rank, const SystemInfo& s) {
-  const LibraryInfo& blas = s.cpu_blas();
-  return fmt::format("rank {} on {}: {}, {} cores, {} threads={} | GPU: {}\n", rank, s.hostname,
-                     s.cpu.model, s.cpu.physical_cores, blas.name, blas.threads, gpu_summary(s));
+  std::string blas;
+  for (const LibraryInfo* l : s.cpu_blas_libraries())
+    blas += fmt::format("{}{} threads={}", blas.empty() ? "" : ", ", l->name, l->threads);
+  return fmt::format("rank {} on {}: {}, {} cores, {} | GPU: {}\n", rank, s.hostname,
+                     s.cpu.model, s.cpu.physical_cores, blas.empty() ? "no CPU BLAS" : blas,
+                     gpu_summary(s));
 }
 
 void write_system(std::ostream& os, const Results& r) {
   const SystemInfo& s = r.system;
   os << fmt::format("gpubench {} on {} ({})\n", s.gpubench_version, s.hostname, s.os);
-  const LibraryInfo& blas = s.cpu_blas();
-  os << fmt::format("CPU: {} | {} cores, {} | {} {} core={} threads={}\n", s.cpu.model,
-                    s.cpu.physical_cores, s.cpu.simd, blas.name, blas.version, blas.detected,
-                    blas.threads);
+  std::string blas;
+  for (const LibraryInfo* l : cpu_libraries_used(r))
+    blas += (blas.empty() ? "" : "; ") + library_text(*l);
+  os << fmt::format("CPU: {} | {} cores, {} | {}\n", s.cpu.model, s.cpu.physical_cores,
+                    s.cpu.simd, blas.empty() ? "no CPU BLAS loaded" : blas);
   if (s.cpu.peak_gflops_fp32)
     os << fmt::format("CPU peak fp32 {:.0f} GFLOPS ({})\n", *s.cpu.peak_gflops_fp32,
                       s.cpu.peak_note);

@@ -69,6 +69,11 @@ std::string align_columns(const std::vector<std::vector<std::string>>& rows,
   return out;
 }
 
+std::string library_text(const LibraryInfo& l) {
+  const char* what = l.name == "BLIS" ? "config" : l.name == "MKL" ? "isa" : "core";
+  return fmt::format("{} {} {}={} threads={}", l.name, l.version, what, l.detected, l.threads);
+}
+
 std::string status_text(Status s, const std::string& reason) {
   std::string out = to_string(s);
   if (s != Status::ok && !reason.empty()) out += ": " + reason;

@@ -27,6 +27,9 @@ struct BackendEntry {
   int device = -1;
   // Its place among the backends of its device (the reference for analysis is chosen by it).
   BackendRole role = BackendRole::unknown;
+  // A CPU library that is not installed: named alone or by `all` it is a row saying why; the
+  // `cpu` group ("every CPU library found") leaves it out.
+  bool missing = false;
 };
 
 struct Provider {
@@ -42,14 +45,16 @@ struct Provider {
   std::function<CopyTiming(const CopyRequest&)> time_copy;
 };
 
-// Every provider of this build, in order: OpenBLAS, then CUDA (built or not).
+// Every provider of this build, in order: the CPU libraries (OpenBLAS, BLIS, MKL: each loaded at
+// run time, see cpu_blas.hpp), then CUDA (built or not).
 std::vector<Provider> providers();
 
 // Every provider's backends, in provider order.
 std::vector<BackendEntry> backend_registry();
 
 // Resolves a --backends list ("openblas,cublas", "all", "kernels", "kernel:naive") to entries, in
-// registry order. Throws UsageError for an unknown name, listing the known ones.
+// registry order. `cpu` is every CPU library found (all of them, each row saying why, when none
+// is). Throws UsageError for an unknown name, listing the known ones.
 std::vector<BackendEntry> select_backends(const std::vector<BackendEntry>& registry,
                                           const std::string& spec);
 

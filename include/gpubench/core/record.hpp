@@ -112,6 +112,14 @@ struct LibraryInfo {
   std::string detected;  // what it chose at run time for this machine (OpenBLAS: its core)
   int threads = 0;       // threads it will use, after applying the request; 0 for GPU libraries
   std::string parallel;  // threading layer: "pthreads", "openmp", "sequential"
+  // CPU libraries: the backend that runs on it ("openblas", "blis", "mkl"), the path it was
+  // loaded from, the thread placement it ran under (OMP_PROC_BIND/OMP_PLACES), and why it could
+  // not be loaded (then only name, role, backend and this are set).
+  std::string backend;
+  std::string path;
+  std::string placement;
+  std::string unavailable;
+  bool available() const { return unavailable.empty(); }
 };
 
 inline constexpr const char* kCpuBlasRole = "cpu-blas";
@@ -148,13 +156,23 @@ struct SystemInfo {
   int driver_version = 0, runtime_version = 0, cublas_version = 0;
   std::vector<GpuInfo> gpus;
 
-  // The CPU BLAS the CPU rows ran on (the first "cpu-blas" library); an empty one when none.
+  // The first CPU BLAS that was loaded (the "cpu-blas" libraries); an empty one when none.
   const LibraryInfo& cpu_blas() const {
     static const LibraryInfo kNone;
     for (const LibraryInfo& l : libraries)
-      if (l.role == kCpuBlasRole) return l;
+      if (l.role == kCpuBlasRole && l.available()) return l;
     return kNone;
   }
+  // Every CPU BLAS that was loaded, in provider order (OpenBLAS, BLIS, MKL).
+  std::vector<const LibraryInfo*> cpu_blas_libraries() const {
+    std::vector<const LibraryInfo*> out;
+    for (const LibraryInfo& l : libraries)
+      if (l.role == kCpuBlasRole && l.available()) out.push_back(&l);
+    return out;
+  }
+  // The CPU BLAS a CPU backend ran on ("blis" -> BLIS), or null. Files written before libraries
+  // named their backend match by the library's name in lower case.
+  const LibraryInfo* cpu_blas_of(const std::string& backend) const;
 };
 
 // One memory-bandwidth measurement of `gpubench bandwidth`: a host STREAM kernel, a host<->device
@@ -201,5 +219,9 @@ struct Results {
   // not take it for a whole run. Files written before this field existed read as complete.
   bool complete = true;
 };
+
+// The CPU libraries a run's CPU rows ran on, in provider order, else every one loaded (empty when
+// none was): what headers and compare name.
+std::vector<const LibraryInfo*> cpu_libraries_used(const Results& r);
 
 }  // namespace gpubench

@@ -30,6 +30,10 @@ std::size_t display_width(std::string_view s);
 std::string align_columns(const std::vector<std::vector<std::string>>& rows,
                           const std::vector<bool>& right, std::string_view indent = "");
 
+// "OpenBLAS 0.3.26 core=Haswell threads=2": one CPU library as the headers show it; what it
+// detected is its core (OpenBLAS), configuration (BLIS: config=zen3) or code path (MKL: isa=).
+std::string library_text(const LibraryInfo& l);
+
 // "ok", "skipped: why", "FAILED: why": a record's status with the reason where it is not ok.
 std::string status_text(Status s, const std::string& reason);
 

@@ -1,0 +1,140 @@
+// The CPU BLAS libraries through the real binary: each library's rows, the `cpu` group, the rows
+// of a library that is not installed, and --blas-lib's checks (exit 2 before anything runs).
+// CI installs OpenBLAS and BLIS; MKL is optional and its checks skip when it is absent.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "command_runner.hpp"
+
+namespace {
+
+using Result = gpubench::test::CommandResult;
+
+Result run(const std::string& args) { return gpubench::test::run_gpubench(args); }
+
+const char* kFast = " --min-time 0.01 --warmup 1 --threads 2 --format csv ";
+
+bool installed(const std::string& library_name) {
+  static const std::string info = run("info").out;
+  return info.find("BLAS:       " + library_name + " ") != std::string::npos &&
+         info.find("BLAS:       " + library_name + " not loaded") == std::string::npos;
+}
+
+int count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(CliCpuBlas, InfoHasABlockPerLibraryWithItsThreadsReadBack) {
+  const Result r = run("info --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(count(r.out, "BLAS:       "), 3) << r.out;  // OpenBLAS, BLIS, MKL: loaded or not
+  EXPECT_NE(r.out.find("BLAS:       OpenBLAS"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BLAS:       BLIS"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BLAS:       MKL"), std::string::npos) << r.out;
+  if (installed("BLIS")) EXPECT_NE(r.out.find("config="), std::string::npos) << r.out;
+  EXPECT_EQ(count(r.out, "threads=1"), count(r.out, "build: ")) << r.out;
+  EXPECT_NE(r.out.find("placement: "), std::string::npos) << r.out;
+}
+
+// The CSV row of one case, or empty.
+std::string csv_row(const std::string& out, const std::string& backend, const std::string& dtype) {
+  const std::string key = "48,48,48," + dtype + "," + backend + ",";
+  const auto at = out.find(key);
+  if (at == std::string::npos) return "";
+  return out.substr(at, out.find('\n', at) - at);
+}
+
+// Every library found runs fp32 and fp64, verified; bf16 and fp16 run verified or say why not.
+TEST(CliCpuBlas, CpuGroupRunsEveryLibraryFoundVerified) {
+  const Result r =
+      run(std::string("matmul --sizes 48 --dtype fp32,fp64,fp16,bf16 --backends cpu") + kFast);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  int libraries = 0;
+  for (const auto& [backend, display] :
+       {std::pair<std::string, std::string>{"openblas", "OpenBLAS"},
+        {"blis", "BLIS"},
+        {"mkl", "MKL"}}) {
+    if (!installed(display)) {
+      EXPECT_EQ(csv_row(r.out, backend, "fp32"), "") << "cpu selected a missing library\n" << r.out;
+      continue;
+    }
+    ++libraries;
+    for (const char* d : {"fp32", "fp64"}) {
+      const std::string row = csv_row(r.out, backend, d);
+      EXPECT_NE(row.find(",ok,"), std::string::npos) << row;
+      EXPECT_NE(row.find(",true,"), std::string::npos) << "not verified: " << row;
+    }
+    for (const char* d : {"fp16", "bf16"}) {
+      const std::string row = csv_row(r.out, backend, d);
+      const bool ran =
+          row.find(",ok,") != std::string::npos && row.find(",true,") != std::string::npos;
+      const bool said_why = row.find(",unsupported,") != std::string::npos;
+      EXPECT_TRUE(ran || said_why) << row;
+    }
+  }
+  EXPECT_GE(libraries, 2) << "CI installs OpenBLAS and BLIS";
+}
+
+// A library asked for by name that is not installed is a row with the reason and the install
+// hint; the rest of the run goes on.
+TEST(CliCpuBlas, AMissingLibraryIsARowWithTheInstallHint) {
+  if (installed("MKL")) GTEST_SKIP() << "MKL is installed here: no missing library to show";
+  const Result r = run(std::string("matmul --sizes 48 --backends openblas,mkl") + kFast);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;  // the OpenBLAS row ran
+  const std::string row = csv_row(r.out, "mkl", "fp32");
+  EXPECT_NE(row.find("libmkl_rt.so.2 not found"), std::string::npos) << r.out;
+  EXPECT_NE(row.find("--blas-lib mkl="), std::string::npos) << row;
+  EXPECT_NE(csv_row(r.out, "openblas", "fp32").find(",ok,"), std::string::npos) << r.out;
+}
+
+TEST(CliCpuBlas, DefaultSweepRunsOneCpuLibrary) {
+  const Result r = run(std::string("matmul --sizes 48 --dtype fp32") + kFast);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  int cpu_rows = 0;
+  for (const char* b : {"openblas", "blis", "mkl"}) cpu_rows += !csv_row(r.out, b, "fp32").empty();
+  EXPECT_EQ(cpu_rows, 1) << r.out;
+}
+
+TEST(CliCpuBlas, BlasLibWithABadPathIsAUsageErrorBeforeAnythingRuns) {
+  for (const std::string& item : {std::string("blis=/nonexistent/libblis.so.4"),
+                                  std::string("nope=/tmp"), std::string("blis")}) {
+    const Result r = run(std::string("matmul --sizes 48 --blas-lib ") + item + kFast);
+    EXPECT_EQ(r.code, 2) << item << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << item;  // nothing ran
+    EXPECT_NE(r.err.find("--blas-lib"), std::string::npos) << r.err;
+  }
+  const Result info = run("info --blas-lib mkl=/nonexistent/libmkl_rt.so.2");
+  EXPECT_EQ(info.code, 2) << info.out << info.err;
+  EXPECT_NE(info.err.find("no such file"), std::string::npos) << info.err;
+}
+
+TEST(CliCpuBlas, BlasLibWithAFileThatIsNotABlasSaysSo) {
+  const std::string text = ::testing::TempDir() + "gpubench_not_a_library.so";
+  std::ofstream(text) << "not an ELF file\n";
+  Result r = run("matmul --sizes 48 --blas-lib blis=" + text + kFast);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("cannot load"), std::string::npos) << r.err;
+  std::remove(text.c_str());
+  // A real shared library without CBLAS in it.
+  r = run("matmul --sizes 48 --blas-lib blis=/lib/x86_64-linux-gnu/libm.so.6" + std::string(kFast));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("is not a CBLAS library"), std::string::npos) << r.err;
+}
+
+// --blas-lib pointed at the library's real file: the run names that file.
+TEST(CliCpuBlas, BlasLibLoadsTheGivenFile) {
+  const std::string info = run("info").out;
+  const auto from = info.find("from: ", info.find("BLAS:       BLIS"));
+  if (!installed("BLIS") || from == std::string::npos) GTEST_SKIP() << "BLIS is not installed";
+  const std::string path = info.substr(from + 6, info.find(';', from) - from - 6);
+  const Result r = run("info --blas-lib blis=" + path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("from: " + path + ";"), std::string::npos) << r.out;
+}

@@ -58,7 +58,7 @@ TEST(CliResults, FormatJsonOnStdoutIsParseable) {
   auto r = run(std::string("matmul --sizes 32 --format json") + kFast);
   ASSERT_EQ(r.code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);  // nothing but the document on stdout
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   auto csv = run(std::string("matmul --sizes 32 --format csv") + kFast);
   EXPECT_EQ(csv.out.rfind("m,n,k,", 0), 0u) << csv.out;
 }
@@ -164,8 +164,8 @@ INSTANTIATE_TEST_SUITE_P(
     BadFiles, CliBadResultsFile,
     ::testing::Values(std::make_pair(std::string("<missing>"), std::string("No such file")),
                       std::make_pair(std::string("m,n,k\n1,2,3\n"), std::string("is not JSON")),
-                      std::make_pair(std::string(R"({"schema_version": 2, "records": []})"),
-                                     std::string("schema_version 2")),
+                      std::make_pair(std::string(R"({"schema_version": 3, "records": []})"),
+                                     std::string("schema_version 3")),
                       std::make_pair(std::string(R"({"schema_version": 1, "records": []})"),
                                      std::string("holds no results")),
                       std::make_pair(std::string(R"({"context": {}, "benchmarks": []})"),

@@ -103,7 +103,7 @@ TEST(Reporters, GbenchJsonHasGoogleBenchmarkLayout) {
 
 TEST(Reporters, JsonHasEveryRecordAndStatus) {
   const auto doc = nlohmann::json::parse(rendered(Format::json));
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   ASSERT_EQ(doc["records"].size(), 6u);
   EXPECT_EQ(doc["records"][3]["status"], "failed");
   EXPECT_EQ(doc["records"][4]["status"], "skipped");

@@ -1,6 +1,9 @@
 // The JSON results file: what is written reads back the same; bad files are refused with clear
 // messages (UsageError, exit 2).
 #include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include <cmath>
 #include <filesystem>
@@ -143,10 +146,84 @@ TEST(ResultsJsonBadFiles, JsonButNotResults) {
 
 TEST(ResultsJsonBadFiles, OtherSchemaVersion) {
   std::string text = results_to_json_text(sample_results());
-  const std::string from = "\"schema_version\": 1";
+  const std::string from = "\"schema_version\": 2";
   ASSERT_NE(text.find(from), std::string::npos);
-  text.replace(text.find(from), from.size(), "\"schema_version\": 2");
-  expect_refused(temp_file("gpubench_v2.json", text), "schema_version 2");
+  text.replace(text.find(from), from.size(), "\"schema_version\": 3");
+  expect_refused(temp_file("gpubench_v3.json", text), "schema_version 3");
+  text.replace(text.find("\"schema_version\": 3"), from.size(), "\"schema_version\": 0");
+  expect_refused(temp_file("gpubench_v0.json", text), "schema_version 0");
+}
+
+// Version 1 (before burst/sustained rates and telemetry) is version 2 without those fields: an
+// old baseline still compares.
+TEST(ResultsJson, ReadsVersionOneFiles) {
+  std::string text = results_to_json_text(sample_results());
+  const std::string from = "\"schema_version\": 2";
+  text.replace(text.find(from), from.size(), "\"schema_version\": 1");
+  const Results r = results_from_json_text(text, "v1.json");
+  EXPECT_EQ(r.records.size(), sample_results().records.size());
+}
+
+TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
+  Results in = sample_results();
+  auto gpu_ok = std::find_if(in.records.begin(), in.records.end(), [](const Record& r) {
+    return r.ok() && r.device_kind == DeviceKind::gpu;
+  });
+  ASSERT_NE(gpu_ok, in.records.end());
+  Record& g = *gpu_ok;
+  g.clocks = "sustained";
+  g.method = "after the clock settled, median of samples";
+  g.window_seconds = 0.31;
+  g.telemetry.source = "nvml (energy counter)";
+  g.telemetry.samples = 12;
+  g.telemetry.mean_sm_clock_mhz = 1650;
+  g.telemetry.min_sm_clock_mhz = 1605;
+  g.telemetry.mean_power_w = 690;
+  g.telemetry.gflops_per_watt = 1.2;
+  g.telemetry.energy_per_mult_j = 0.5;
+  g.telemetry.peak_temperature_c = 61;
+  g.telemetry.throttle_reasons = {"sw power cap"};
+  Rate b;
+  b.seconds = g.seconds;
+  b.iterations = 100;
+  b.gflops = g.gflops * 1.15;
+  b.window_seconds = 0.02;
+  b.method = "50 warm-up, mean of 100";
+  b.telemetry.source = "nvml (power readings)";
+  b.telemetry.mean_sm_clock_mhz = 1980;
+  g.burst = b;
+  g.cold_cache = true;
+  in.records.front().operands_in_cache = true;
+  in.records.front().telemetry.unavailable = "CPU energy: no /sys/class/powercap";
+  const Results out = results_from_json_text(results_to_json_text(in), "x.json");
+  const Record& h = out.records[std::size_t(gpu_ok - in.records.begin())];
+  EXPECT_EQ(h.clocks, "sustained");
+  EXPECT_EQ(h.method, g.method);
+  EXPECT_DOUBLE_EQ(h.window_seconds, 0.31);
+  EXPECT_EQ(h.telemetry.source, g.telemetry.source);
+  EXPECT_EQ(h.telemetry.samples, 12);
+  EXPECT_EQ(h.telemetry.mean_sm_clock_mhz, 1650);
+  EXPECT_EQ(h.telemetry.min_sm_clock_mhz, 1605);
+  EXPECT_EQ(h.telemetry.mean_power_w, 690);
+  EXPECT_EQ(h.telemetry.gflops_per_watt, 1.2);
+  EXPECT_EQ(h.telemetry.energy_per_mult_j, 0.5);
+  EXPECT_EQ(h.telemetry.peak_temperature_c, 61);
+  EXPECT_EQ(h.telemetry.throttle_reasons, g.telemetry.throttle_reasons);
+  ASSERT_TRUE(h.burst.has_value());
+  EXPECT_EQ(h.burst->iterations, 100);
+  EXPECT_DOUBLE_EQ(h.burst->gflops, b.gflops);
+  EXPECT_EQ(h.burst->method, b.method);
+  EXPECT_EQ(h.burst->telemetry.mean_sm_clock_mhz, 1980);
+  EXPECT_TRUE(h.cold_cache);
+  EXPECT_TRUE(out.records.front().operands_in_cache);
+  EXPECT_EQ(out.records.front().telemetry.unavailable, "CPU energy: no /sys/class/powercap");
+  EXPECT_FALSE(out.records.front().burst.has_value());
+  // A burst rate that is not a positive number is refused, as the main rate is.
+  std::string text = results_to_json_text(in);
+  const std::string from = fmt::format("\"gflops\": {}", nlohmann::json(b.gflops).dump());
+  ASSERT_NE(text.find(from), std::string::npos) << from;
+  text.replace(text.find(from), from.size(), "\"gflops\": -1");
+  EXPECT_THROW(results_from_json_text(text, "bad.json"), UsageError);
 }
 
 TEST(ResultsJsonBadFiles, EmptyResultSet) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "gpubench/core/telemetry.hpp"
 #include "gpubench/measure/runner.hpp"
 
 using namespace gpubench;
@@ -25,6 +26,29 @@ struct FakeConfig {
   bool flushed = false;
   int runs_without_flush = 0;
   int max_reps_per_call = 0;
+  // A GPU-like backend: burst and sustained windows, an L2 of `cache`, a telemetry probe that reads
+  // `power_w` (none when 0).
+  DeviceKind kind = DeviceKind::cpu;
+  std::optional<std::size_t> cache;
+  double power_w = 0;
+  int probe_windows = 0;
+};
+
+class FakeProbe : public TelemetryProbe {
+ public:
+  explicit FakeProbe(FakeConfig& cfg) : cfg_(cfg) {}
+  void start() override { ++cfg_.probe_windows; }
+  Telemetry stop(std::vector<std::string>&) override {
+    TelemetrySample s;
+    s.power_w = cfg_.power_w;
+    s.sm_clock_mhz = 1500;
+    Telemetry t = summarise_samples({s}, std::nullopt, 1.0);
+    t.source = "fake";
+    return t;
+  }
+
+ private:
+  FakeConfig& cfg_;
 };
 
 class FakeCase : public Case {
@@ -66,8 +90,13 @@ class FakeBackend : public Backend {
  public:
   explicit FakeBackend(FakeConfig& c) : cfg_(c) {}
   std::string name() const override { return "fake"; }
-  DeviceKind device_kind() const override { return DeviceKind::cpu; }
+  DeviceKind device_kind() const override { return cfg_.kind; }
   std::string device_name() const override { return "fake device"; }
+  std::optional<std::size_t> cache_bytes() const override { return cfg_.cache; }
+  std::unique_ptr<TelemetryProbe> telemetry_probe() const override {
+    if (cfg_.power_w <= 0) return nullptr;
+    return std::make_unique<FakeProbe>(cfg_);
+  }
   Support supports(DType d, const Shape&) const override {
     return d == DType::fp16 ? Support::no("no fp16 here") : Support::yes();
   }
@@ -84,7 +113,7 @@ class FakeBackend : public Backend {
 };
 
 std::vector<BackendEntry> fake_entries(FakeConfig& cfg) {
-  return {{"fake", DeviceKind::cpu, "fake", "cpu", true,
+  return {{"fake", cfg.kind, "fake", "cpu", true,
            [&cfg](const BackendOptions&) { return std::make_unique<FakeBackend>(cfg); }}};
 }
 
@@ -94,6 +123,7 @@ RunOptions small(std::vector<Shape> shapes, std::vector<DType> dtypes = {DType::
   o.dtypes = std::move(dtypes);
   o.min_time = 0.05;
   o.min_samples = 5;
+  o.burst_rest_seconds = 0;
   return o;
 }
 
@@ -229,8 +259,9 @@ TEST(Runner, EndToEndTimesSayWhichHostMemory) {
 TEST(Runner, ColdCacheFlushesBeforeEveryTimedRepetition) {
   FakeConfig cfg;
   cfg.can_flush = true;  // like the GPU backends (GpuBackend::flush_l2)
+  cfg.kind = DeviceKind::gpu;
   BackendOptions cold;
-  cold.flush_l2 = true;
+  cold.cold_cache = true;
   auto recs = run_matmul(fake_entries(cfg), cold, small({{8, 8, 8}}));
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
@@ -239,6 +270,8 @@ TEST(Runner, ColdCacheFlushesBeforeEveryTimedRepetition) {
   EXPECT_GT(cfg.flushes, recs[0].iterations);
   EXPECT_EQ(cfg.runs_without_flush, 0);
   EXPECT_EQ(cfg.max_reps_per_call, 1);
+  EXPECT_TRUE(recs[0].cold_cache);
+  EXPECT_FALSE(recs[0].operands_in_cache);
 }
 
 TEST(Runner, WarmByDefaultNoFlushAndBatched) {
@@ -252,13 +285,95 @@ TEST(Runner, WarmByDefaultNoFlushAndBatched) {
 }
 
 TEST(Runner, BackendThatCannotFlushSaysItsRowIsWarm) {
-  FakeConfig cfg;  // can_flush false: like a CPU backend
+  FakeConfig cfg;  // can_flush false, on a GPU: nothing can evict its cache
+  cfg.kind = DeviceKind::gpu;
   BackendOptions cold;
-  cold.flush_l2 = true;
+  cold.cold_cache = true;
   auto recs = run_matmul(fake_entries(cfg), cold, small({{8, 8, 8}}));
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].status, Status::ok);
   ASSERT_EQ(recs[0].warnings.size(), 1u);
-  EXPECT_NE(recs[0].warnings[0].find("--flush-l2"), std::string::npos) << recs[0].warnings[0];
+  EXPECT_NE(recs[0].warnings[0].find("--cache cold"), std::string::npos) << recs[0].warnings[0];
   EXPECT_NE(recs[0].warnings[0].find("timed warm"), std::string::npos) << recs[0].warnings[0];
+  EXPECT_FALSE(recs[0].cold_cache);
+}
+
+TEST(Runner, ColdCacheOnTheCpuEvictsTheHostCachesOneRunAtATime) {
+  FakeConfig cfg;  // a CPU backend without a flush of its own: the runner evicts the host's caches
+  BackendOptions cold;
+  cold.cold_cache = true;
+  auto recs = run_matmul(fake_entries(cfg), cold, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
+  EXPECT_TRUE(recs[0].cold_cache);
+  EXPECT_TRUE(recs[0].warnings.empty());
+  EXPECT_EQ(cfg.max_reps_per_call, 1);  // each run timed alone, after an eviction
+}
+
+TEST(Runner, GpuRowsHaveBurstAndSustainedRatesCpuRowsOne) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].clocks, "sustained");
+  ASSERT_TRUE(recs[0].burst.has_value());
+  // The burst window: 100 runs after 50 warm-up ones (the fake's runs are 1 ms: both fit their
+  // time caps), its rate the mean of the window.
+  EXPECT_EQ(recs[0].burst->iterations, 100);
+  EXPECT_NEAR(recs[0].burst->gflops, 2.0 * 8 * 8 * 8 / 1e-3 / 1e9, 1e-9);
+  EXPECT_NE(recs[0].burst->method.find("50 warm-up"), std::string::npos);
+
+  RunOptions burst_only = small({{8, 8, 8}});
+  burst_only.clocks = Clocks::burst;
+  auto b = run_matmul(fake_entries(gpu), {}, burst_only);
+  EXPECT_EQ(b[0].clocks, "burst");
+  EXPECT_FALSE(b[0].burst.has_value());
+  EXPECT_EQ(b[0].iterations, 100);
+
+  RunOptions sustained_only = small({{8, 8, 8}});
+  sustained_only.clocks = Clocks::sustained;
+  auto s = run_matmul(fake_entries(gpu), {}, sustained_only);
+  EXPECT_EQ(s[0].clocks, "sustained");
+  EXPECT_FALSE(s[0].burst.has_value());
+
+  FakeConfig cpu;
+  auto c = run_matmul(fake_entries(cpu), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(c[0].clocks, "");
+  EXPECT_FALSE(c[0].burst.has_value());
+}
+
+TEST(Runner, LongMultiplicationsShortenTheBurstWindow) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.seconds_per_run = 0.05;  // 100 runs would be 5 s, far past the boost period
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  ASSERT_TRUE(recs[0].burst.has_value());
+  EXPECT_EQ(recs[0].burst->iterations, 10);  // 0.5 s of timing
+  EXPECT_NEAR(recs[0].burst->window_seconds, 0.5, 1e-9);
+}
+
+TEST(Runner, TelemetryGivesPowerEnergyAndWorkPerWatt) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.power_w = 500;
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  const Record& r = recs[0];
+  EXPECT_EQ(gpu.probe_windows, 2);  // burst and sustained, each sampled
+  ASSERT_TRUE(r.telemetry.gflops_per_watt.has_value());
+  EXPECT_NEAR(*r.telemetry.gflops_per_watt, r.gflops / 500, 1e-12);
+  ASSERT_TRUE(r.telemetry.energy_per_mult_j.has_value());
+  EXPECT_NEAR(*r.telemetry.energy_per_mult_j, 500 * 1e-3, 1e-9);  // 500 W x 1 ms
+  ASSERT_TRUE(r.burst->telemetry.gflops_per_watt.has_value());
+  EXPECT_EQ(*r.telemetry.mean_sm_clock_mhz, 1500);
+}
+
+TEST(Runner, WarmRowsSayWhenTheirOperandsFitInTheCache) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.cache = 50u << 20;  // an H200's L2
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  EXPECT_TRUE(recs[0].operands_in_cache);
+  gpu.cache = 100;  // smaller than 3 x 8 x 8 floats
+  recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  EXPECT_FALSE(recs[0].operands_in_cache);
 }

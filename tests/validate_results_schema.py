@@ -58,7 +58,9 @@ def main():
         "status outside the enum": lambda d: d["records"][0].update(status="great"),
         "missing gflops": lambda d: d["records"][0].pop("gflops"),
         "string where a number belongs": lambda d: d["records"][0].update(gflops="fast"),
-        "other schema_version": lambda d: d.update(schema_version=2),
+        "other schema_version": lambda d: d.update(schema_version=3),
+        "burst without its rate": lambda d: d["records"][0].update(burst={"seconds": d["records"][0]["seconds"]}),
+        "telemetry power as a string": lambda d: d["records"][0].update(telemetry={"mean_power_w": "high"}),
         "negative dimension": lambda d: d["records"][0]["shape"].update(m=-4),
     }
     for what, breaks in broken.items():

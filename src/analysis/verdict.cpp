@@ -86,11 +86,17 @@ DtypeVerdict verdict_for(const Results& r, const std::string& host, DType dtype,
     SizePoint p;
     p.n = n;
     for (const Record* c : cpu_rows)
-      if (c->ok() && c->shape.square() && c->shape.n == n && c->gflops > p.cpu_gflops)
+      if (c->ok() && c->shape.square() && c->shape.n == n && c->gflops > p.cpu_gflops) {
         p.cpu_gflops = c->gflops, p.cpu_backend = c->backend;
+        p.cpu_gflops_per_watt = c->telemetry.gflops_per_watt;
+        p.cpu_energy_unavailable = c->telemetry.unavailable;
+      }
     for (const Record* g : gpu_rows) {
       if (!g->ok() || !g->shape.square() || g->shape.n != n) continue;
-      if (g->gflops > p.gpu_gflops) p.gpu_gflops = g->gflops, p.gpu_backend = g->backend;
+      if (g->gflops > p.gpu_gflops) {
+        p.gpu_gflops = g->gflops, p.gpu_backend = g->backend;
+        p.gpu_gflops_per_watt = g->telemetry.gflops_per_watt;
+      }
       if (!g->end_to_end_gflops || *g->end_to_end_gflops <= 0) continue;
       const std::string kind = g->host_memory.empty() ? "unlabelled" : g->host_memory;
       auto it = std::find_if(p.e2e_gflops.begin(), p.e2e_gflops.end(),
@@ -256,6 +262,17 @@ void write_dtype_verdict(std::ostream& os, const DtypeVerdict& v, const Verdict&
   for (const auto& [kind, g] : last.e2e_gflops)
     at_last += fmt::format("; {} with {} copies", speedup_text(g / last.cpu_gflops), kind);
   lines.push_back({fmt::format("at {}, the largest:", last.n), at_last});
+  if (last.gpu_gflops_per_watt && last.cpu_gflops_per_watt)
+    lines.push_back({"work per joule:",
+                     fmt::format("the GPU does {} the CPU's ({:.1f} vs {:.1f} GFLOPS/W)",
+                                 speedup_text(*last.gpu_gflops_per_watt / *last.cpu_gflops_per_watt),
+                                 *last.gpu_gflops_per_watt, *last.cpu_gflops_per_watt)});
+  else if (last.gpu_gflops_per_watt)
+    lines.push_back(
+        {"work per joule:",
+         fmt::format("GPU {:.1f} GFLOPS/W; the CPU's is unknown{}", *last.gpu_gflops_per_watt,
+                     last.cpu_energy_unavailable.empty() ? ""
+                                                         : " (" + last.cpu_energy_unavailable + ")")});
   if (v.peak)
     lines.push_back({"peak speedup:", fmt::format("{} at {}", speedup_text(v.peak->speedup()),
                                                   v.peak->n)});
@@ -448,6 +465,10 @@ json dtype_verdict_json(const DtypeVerdict& d, const std::optional<Pricing>& pri
               {"gpu_backend", p.gpu_backend},
               {"gpu_gflops", finite_or_null(p.gpu_gflops)},
               {"speedup", finite_or_null(p.speedup())}};
+    if (p.cpu_gflops_per_watt) s["cpu_gflops_per_watt"] = finite_or_null(*p.cpu_gflops_per_watt);
+    if (p.gpu_gflops_per_watt) s["gpu_gflops_per_watt"] = finite_or_null(*p.gpu_gflops_per_watt);
+    if (p.cpu_gflops_per_watt && p.gpu_gflops_per_watt)
+      s["work_per_joule_ratio"] = finite_or_null(*p.gpu_gflops_per_watt / *p.cpu_gflops_per_watt);
     json e2e = json::object();
     for (const auto& [kind, g] : p.e2e_gflops) {
       e2e[kind] = {{"gflops", finite_or_null(g)}, {"speedup", finite_or_null(p.e2e_speedup(kind))}};

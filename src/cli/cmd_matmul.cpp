@@ -55,7 +55,8 @@ struct MatmulOptions {
   bool quiet = false;
   std::string progress = "auto";  // --progress: auto, always, never (see progress.hpp)
   bool require_gpu = false;
-  bool flush_l2 = false;
+  std::string cache = "warm";   // --cache warm|cold (--flush-l2 = cold)
+  std::string clocks = "both";  // --clocks burst|sustained|both (GPU rows)
   bool transfers = true;
   std::string host_memory = "pinned";
   std::string shapes_file;  // --shapes: a CSV of M,N,K[,dtype] instead of --sizes
@@ -98,7 +99,10 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
     throw UsageError("--host-memory must be 'pinned' or 'pageable', got '" + o.host_memory + "'");
   so.backends = select_backends(backend_registry(), o.backends);
   so.threads = o.threads;
-  so.backend.flush_l2 = o.flush_l2;
+  so.backend.cold_cache = o.cache == "cold";
+  so.run.clocks = o.clocks == "burst"       ? Clocks::burst
+                  : o.clocks == "sustained" ? Clocks::sustained
+                                            : Clocks::both;
   so.backend.end_to_end = o.transfers;
   so.backend.pinned_host = o.host_memory == "pinned";
   so.device = o.device;
@@ -202,7 +206,20 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   cmd->add_flag("--require-gpu", o->require_gpu, "Exit 3 when no GPU can be used");
-  cmd->add_flag("--flush-l2", o->flush_l2, "GPU: overwrite the L2 cache between repetitions");
+  auto* cache = cmd->add_option("--cache", o->cache,
+                                "warm: operands stay cached between timed runs (a loop reusing "
+                                "them); cold: evicted before each (the GPU's L2, the CPU's L3)")
+                    ->check(CLI::IsMember({"warm", "cold"}))
+                    ->capture_default_str();
+  cmd->add_flag_callback(
+         "--flush-l2", [o] { o->cache = "cold"; }, "The same as --cache cold")
+      ->excludes(cache);
+  cmd->add_option("--clocks", o->clocks,
+                  "GPU rates: burst (boost clock: 50 warm-up runs, mean of the next 100, as "
+                  "published tables), sustained (after the clock settles under the power cap) or "
+                  "both")
+      ->check(CLI::IsMember({"burst", "sustained", "both"}))
+      ->capture_default_str();
   cmd->add_flag("--transfers,!--no-transfers", o->transfers,
                 "GPU: also time host->device copies + multiply + device->host copy (default on)");
   cmd->add_option("--host-memory", o->host_memory,

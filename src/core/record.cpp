@@ -70,3 +70,14 @@ const LibraryInfo* SystemInfo::cpu_blas_of(const std::string& backend) const {
 }
 
 }  // namespace gpubench
+
+namespace gpubench {
+std::string to_string(Clocks c) {
+  switch (c) {
+    case Clocks::burst: return "burst";
+    case Clocks::sustained: return "sustained";
+    case Clocks::both: return "both";
+  }
+  return "both";
+}
+}  // namespace gpubench

@@ -35,6 +35,26 @@ json stats_json(const Stats& s) {
           {"cv", number(s.cv())}};
 }
 
+json telemetry_json(const Telemetry& t) {
+  if (t.empty()) return nullptr;
+  return {{"source", t.source},
+          {"unavailable", t.unavailable},
+          {"samples", t.samples},
+          {"mean_sm_clock_mhz", optional_number(t.mean_sm_clock_mhz)},
+          {"min_sm_clock_mhz", optional_number(t.min_sm_clock_mhz)},
+          {"mean_power_w", optional_number(t.mean_power_w)},
+          {"energy_per_mult_j", optional_number(t.energy_per_mult_j)},
+          {"gflops_per_watt", optional_number(t.gflops_per_watt)},
+          {"peak_temperature_c", optional_number(t.peak_temperature_c)},
+          {"throttle_reasons", t.throttle_reasons}};
+}
+
+json rate_json(const Rate& r) {
+  return {{"seconds", stats_json(r.seconds)}, {"iterations", r.iterations},
+          {"gflops", number(r.gflops)},       {"window_seconds", number(r.window_seconds)},
+          {"method", r.method},               {"telemetry", telemetry_json(r.telemetry)}};
+}
+
 json record_json(const Record& r) {
   return {
       {"shape", {{"m", r.shape.m}, {"n", r.shape.n}, {"k", r.shape.k}}},
@@ -57,6 +77,13 @@ json record_json(const Record& r) {
       {"gflops", number(r.gflops)},
       {"peak_gflops", optional_number(r.peak_gflops)},
       {"pct_of_peak", optional_number(r.pct_of_peak)},
+      {"clocks", r.clocks},
+      {"method", r.method},
+      {"window_seconds", number(r.window_seconds)},
+      {"telemetry", telemetry_json(r.telemetry)},
+      {"burst", r.burst ? rate_json(*r.burst) : json()},
+      {"cold_cache", r.cold_cache},
+      {"operands_in_cache", r.operands_in_cache},
       {"end_to_end_seconds", r.end_to_end_seconds ? stats_json(*r.end_to_end_seconds) : json()},
       {"end_to_end_gflops", optional_number(r.end_to_end_gflops)},
       {"host_memory", r.host_memory},
@@ -248,6 +275,21 @@ Stats read_stats(const json& j) {
   return s;
 }
 
+Telemetry read_telemetry(const json& j, const std::string&) {
+  Telemetry t;
+  t.source = get_or<std::string>(j, "source", "");
+  t.unavailable = get_or<std::string>(j, "unavailable", "");
+  t.samples = get_or(j, "samples", 0);
+  t.mean_sm_clock_mhz = get_optional(j, "mean_sm_clock_mhz");
+  t.min_sm_clock_mhz = get_optional(j, "min_sm_clock_mhz");
+  t.mean_power_w = get_optional(j, "mean_power_w");
+  t.energy_per_mult_j = get_optional(j, "energy_per_mult_j");
+  t.gflops_per_watt = get_optional(j, "gflops_per_watt");
+  t.peak_temperature_c = get_optional(j, "peak_temperature_c");
+  t.throttle_reasons = get_or(j, "throttle_reasons", std::vector<std::string>{});
+  return t;
+}
+
 Status read_status(const std::string& s, const std::string& where) {
   for (Status v : {Status::ok, Status::skipped, Status::unsupported, Status::failed})
     if (status_name(v) == s) return v;
@@ -293,6 +335,27 @@ Record read_record(const json& j, const std::string& where) {
   if (auto it = j.find("end_to_end_seconds"); it != j.end() && it->is_object())
     r.end_to_end_seconds = read_stats(*it);
   r.end_to_end_gflops = get_optional(j, "end_to_end_gflops");
+  r.clocks = get_or<std::string>(j, "clocks", "");
+  r.method = get_or<std::string>(j, "method", "");
+  r.window_seconds = get_or(j, "window_seconds", 0.0);
+  if (auto it = j.find("telemetry"); it != j.end() && it->is_object())
+    r.telemetry = read_telemetry(*it, where + ".telemetry");
+  if (auto it = j.find("burst"); it != j.end() && it->is_object()) {
+    const std::string at = where + ".burst";
+    Rate b;
+    if (auto s = it->find("seconds"); s != it->end() && s->is_object()) b.seconds = read_stats(*s);
+    b.iterations = get_or(*it, "iterations", 0);
+    b.gflops = get_or(*it, "gflops", 0.0);
+    b.window_seconds = get_or(*it, "window_seconds", 0.0);
+    b.method = get_or<std::string>(*it, "method", "");
+    if (auto t = it->find("telemetry"); t != it->end() && t->is_object())
+      b.telemetry = read_telemetry(*t, at + ".telemetry");
+    if (!std::isfinite(b.gflops) || b.gflops <= 0)
+      throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, b.gflops));
+    r.burst = std::move(b);
+  }
+  r.cold_cache = get_or(j, "cold_cache", false);
+  r.operands_in_cache = get_or(j, "operands_in_cache", false);
   r.host_memory = get_or<std::string>(j, "host_memory", "");
   r.verified = get_or(j, "verified", false);
   r.max_rel_error = get_or(j, "max_rel_error", 0.0);
@@ -454,10 +517,12 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
                     "`gpubench matmul --output FILE.json`)",
                     origin));
   const json& version = doc["schema_version"];
-  if (!version.is_number_integer() || version.get<int>() != kResultsSchemaVersion)
-    throw UsageError(
-        fmt::format("{} has schema_version {}; this gpubench {} reads schema_version {} only",
-                    origin, version.dump(), GPUBENCH_VERSION, kResultsSchemaVersion));
+  // Version 1 is version 2 without rates, telemetry and cache fields: it reads as CPU-style rows.
+  if (!version.is_number_integer() || version.get<int>() < kOldestResultsSchemaVersion ||
+      version.get<int>() > kResultsSchemaVersion)
+    throw UsageError(fmt::format(
+        "{} has schema_version {}; this gpubench {} reads schema_version {} to {}", origin,
+        version.dump(), GPUBENCH_VERSION, kOldestResultsSchemaVersion, kResultsSchemaVersion));
   Results r;
   try {
     r.system = read_system(doc);

@@ -1,14 +1,18 @@
 #include "gpubench/measure/runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <new>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "gpubench/platform/host_cache.hpp"
+#include "gpubench/platform/host_energy.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/core/verify.hpp"
 
@@ -35,23 +39,32 @@ bool stopped(const RunOptions& o) { return o.stop && o.stop->load(); }
 // Repeats `timed(reps)` (which returns seconds for `reps` runs) until min_time and min_samples are
 // reached or a cap is hit; returns per-run seconds of each sample and the runs done.
 std::vector<double> adaptive_samples(const std::function<double(int)>& timed, double first_run,
-                                     const RunOptions& o, int& iterations) {
+                                     const RunOptions& o, int& iterations,
+                                     double* timed_seconds = nullptr, double max_batch = 1000) {
   // Batch short runs so one sample is >= 1/10 of min_time / min_samples: timer resolution and
   // launch overhead then stay negligible, and there are still >= min_samples samples.
   const double target_sample = std::max(1e-4, o.min_time / std::max(1, o.min_samples * 2));
-  int batch = first_run > 0 ? int(std::clamp(target_sample / first_run, 1.0, 1000.0)) : 1;
+  int batch = first_run > 0 ? int(std::clamp(target_sample / first_run, 1.0, max_batch)) : 1;
   std::vector<double> samples;
   double spent = 0;
   iterations = 0;
+  // Wall time too: with a cold cache every run pays an untimed flush, which on the CPU (rewriting
+  // the L3) can take far longer than a small multiplication.
+  const auto start = std::chrono::steady_clock::now();
   while (true) {
     const double t = timed(batch);
     samples.push_back(t / batch);
     spent += t;
     iterations += batch;
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const bool enough = spent >= o.min_time && int(samples.size()) >= o.min_samples;
-    if (enough || spent >= o.max_time_per_case || iterations >= o.max_iterations || stopped(o))
+    const bool over_wall = wall >= o.max_time_per_case && int(samples.size()) >= 3;
+    if (enough || over_wall || spent >= o.max_time_per_case || iterations >= o.max_iterations ||
+        stopped(o))
       break;
   }
+  if (timed_seconds) *timed_seconds = spent;
   return samples;
 }
 
@@ -75,27 +88,115 @@ Record case_record(const BackendEntry& e, const Backend* b, const Shape& s, DTyp
 
 namespace {
 
-void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const BackendOptions& bopts,
-                  Record& r) {
-  std::unique_ptr<Case> c = backend.prepare(p);
+// What a case needs from the rest of the run: when its device last worked hard (so a burst rate is
+// timed from a rested card) and the host's cache evictor (made on the first cold CPU case).
+struct CaseContext {
+  std::map<std::pair<DeviceKind, int>, std::chrono::steady_clock::time_point> last_busy;
+  std::unique_ptr<HostCacheEvictor> host_evictor;
+  std::size_t host_cache_bytes = 0;
+};
 
-  // Cold cache (--flush-l2): each repetition timed on its own, after the backend flushed its
-  // device's caches. The flush is queued ahead of the repetition's timed region, so the backend's
-  // own clock (CUDA events on its stream) never includes it. A backend without a flush is timed
-  // warm, and its row says so rather than passing a warm number off as a cold one.
-  const bool cold = bopts.flush_l2 && c->flush_cache();
-  if (bopts.flush_l2 && !cold)
+// The burst window, as mamf-finder and most published GPU tables time it: 50 warm-up runs, then
+// the mean of the next 100. Long multiplications get fewer, so that the window stays inside the
+// boost period (well under the ~1 s the power cap takes to bite): warm-up at most 0.25 s, timing
+// at most 0.5 s.
+constexpr int kBurstWarmup = 50, kBurstTimed = 100, kBurstSamples = 10;
+constexpr double kBurstWarmupSeconds = 0.25, kBurstTimedSeconds = 0.5;
+// Sustained: run until two consecutive ~25 ms chunks agree within 1%, for at most 1.5 s.
+constexpr double kSettleChunkSeconds = 0.025, kSettleMaxSeconds = 1.5, kSettleTolerance = 0.01;
+
+using Timed = std::function<double(int)>;
+
+// Runs `timed` until the per-chunk time settles (the clock has come down to what the power cap
+// allows), so that the sustained window does not mix two speeds.
+void settle(const Timed& timed, double one_run) {
+  const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
+  double spent = 0, previous = 0;
+  int stable = 0;
+  while (spent < kSettleMaxSeconds && stable < 2) {
+    const double t = timed(reps);
+    spent += t;
+    stable = previous > 0 && std::abs(t - previous) <= kSettleTolerance * previous ? stable + 1 : 0;
+    previous = t;
+  }
+}
+
+// Wraps a window in the device's telemetry probe (none: an empty Telemetry).
+template <typename F>
+Telemetry with_probe(TelemetryProbe* probe, std::vector<std::string>& warnings, F&& window) {
+  if (probe) probe->start();
+  window();
+  return probe ? probe->stop(warnings) : Telemetry{};
+}
+
+Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryProbe* probe,
+                  std::vector<std::string>& warnings) {
+  const double per = std::max(one_run, 1e-7);
+  const int warm = int(std::clamp(kBurstWarmupSeconds / per, 1.0, double(kBurstWarmup)));
+  const int count = int(std::clamp(kBurstTimedSeconds / per, 1.0, double(kBurstTimed)));
+  timed(warm);
+  const int per_sample = std::max(1, count / kBurstSamples);
+  const int samples = count / per_sample;
+  std::vector<double> seconds;
+  double total = 0;
+  Rate rate;
+  rate.telemetry = with_probe(probe, warnings, [&] {
+    for (int i = 0; i < samples; ++i) {
+      const double t = timed(per_sample);
+      seconds.push_back(t / per_sample);
+      total += t;
+    }
+  });
+  rate.iterations = samples * per_sample;
+  rate.seconds = compute_stats(seconds);
+  rate.window_seconds = total;
+  // The mean, as mamf-finder reports it (all of the window's runs over its whole time).
+  rate.gflops = total > 0 ? s.flops() * rate.iterations / total / 1e9 : 0;
+  rate.method = fmt::format("{} warm-up, mean of {}", warm, rate.iterations);
+  derive_energy(rate.telemetry, total / rate.iterations, rate.gflops);
+  return rate;
+}
+
+void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
+                  const BackendOptions& bopts, CaseContext& ctx, Record& r) {
+  std::unique_ptr<Case> c = backend.prepare(p);
+  const bool gpu = backend.device_kind() == DeviceKind::gpu;
+  const auto device = std::pair{backend.device_kind(), backend.device_index()};
+
+  // Cold cache: each repetition timed on its own, after its operands were evicted: the backend's
+  // own flush (a GPU's L2, queued ahead of the repetition on its stream, so its events never
+  // include it), else, on the CPU, the host's caches rewritten before the clock starts. Either way
+  // the flush is outside the timed region.
+  const bool device_flush = bopts.cold_cache && c->flush_cache();
+  HostCacheEvictor* host_evict = nullptr;
+  if (bopts.cold_cache && !device_flush && !gpu) {
+    if (!ctx.host_evictor)
+      ctx.host_evictor = std::make_unique<HostCacheEvictor>(
+          ctx.host_cache_bytes, std::max(1, backend.threads()));
+    host_evict = ctx.host_evictor.get();
+  }
+  const bool cold = device_flush || host_evict;
+  if (bopts.cold_cache && !cold)
     r.warnings.push_back(fmt::format(
-        "--flush-l2: {} cannot flush its device's caches, so this row was timed warm", r.backend));
-  auto timed = [&](int reps) {
+        "--cache cold: {} cannot flush its device's caches, so this row was timed warm",
+        r.backend));
+  r.cold_cache = cold;
+  const Timed timed = [&](int reps) {
     if (!cold) return c->time_kernel(reps);
     double seconds = 0;
     for (int i = 0; i < reps; ++i) {
-      c->flush_cache();
+      if (host_evict)
+        host_evict->evict();
+      else
+        c->flush_cache();
       seconds += c->time_kernel(1);
     }
     return seconds;
   };
+  // Telemetry of the backend's device; the host's energy counters for a CPU backend without its
+  // own.
+  std::unique_ptr<TelemetryProbe> probe = backend.telemetry_probe();
+  if (!probe && !gpu) probe = make_host_energy_probe();
 
   // Warm-up: handles, lazy module loading, thread pools and page faults stay out of the numbers.
   // A single very long run counts as enough warm-up.
@@ -106,13 +207,56 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const
     if (warm_spent >= o.max_time_per_case / 2) break;
   }
 
-  r.seconds = compute_stats(adaptive_samples(timed, last, o, r.iterations));
-  r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
+  const bool want_burst = gpu && o.clocks != Clocks::sustained;
+  const bool want_sustained = !gpu || o.clocks != Clocks::burst;
+  if (want_burst) {
+    // From a rested card: the burst a published table reports is the first second of load.
+    if (auto it = ctx.last_busy.find(device); it != ctx.last_busy.end()) {
+      const double idle =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
+      if (idle < o.burst_rest_seconds)
+        std::this_thread::sleep_for(std::chrono::duration<double>(o.burst_rest_seconds - idle));
+    }
+    Rate burst = burst_window(timed, last, p.shape, probe.get(), r.warnings);
+    if (want_sustained) {
+      r.burst = std::move(burst);
+    } else {
+      r.seconds = burst.seconds;
+      r.iterations = burst.iterations;
+      r.gflops = burst.gflops;
+      r.window_seconds = burst.window_seconds;
+      r.method = burst.method;
+      r.telemetry = std::move(burst.telemetry);
+      r.clocks = to_string(Clocks::burst);
+    }
+  }
+  if (want_sustained) {
+    if (gpu) settle(timed, last);
+    std::vector<double> samples;
+    r.telemetry = with_probe(probe.get(), r.warnings, [&] {
+      // A host cache eviction costs milliseconds: one run per sample, so the wall-time cap holds.
+      samples = adaptive_samples(timed, last, o, r.iterations, &r.window_seconds,
+                                 host_evict ? 1.0 : 1000.0);
+    });
+    r.seconds = compute_stats(samples);
+    r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
+    r.method = gpu ? "after the clock settled, median of samples" : "median of samples";
+    if (gpu) r.clocks = to_string(Clocks::sustained);
+    derive_energy(r.telemetry, r.window_seconds / std::max(1, r.iterations), r.gflops);
+  }
+  ctx.last_busy[device] = std::chrono::steady_clock::now();
   // A wide spread means something else competed for the device: the median may not be the
   // machine's real speed, so the row is marked rather than printed as if it were clean.
   if (r.seconds.cv() > kNoisyCv)
     r.warnings.push_back(fmt::format("noisy: spread ±{:.0f}% (other load on the machine?)",
                                      100 * r.seconds.cv()));
+  // Operands that fit in the last-level cache, timed warm: a loop that reuses them sees this
+  // speed, a model's layer (which meets them cold) may not.
+  if (!cold) {
+    const std::size_t cache = gpu ? backend.cache_bytes().value_or(0) : ctx.host_cache_bytes;
+    const std::size_t bytes = p.shape.operand_bytes(element_bytes(p.dtype));
+    r.operands_in_cache = cache > 0 && bytes <= cache;
+  }
 
   if (auto first = c->time_end_to_end()) {
     RunOptions e2e = o;
@@ -164,6 +308,8 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o, const
 
 void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
                const RunOptions& o, const CaseHandlers& handlers) {
+  CaseContext ctx;
+  ctx.host_cache_bytes = host_last_level_cache_bytes();
   const int total = int(backends.size() * o.shapes.size() * o.dtypes.size());
   int index = 0;
   const std::size_t host_limit = o.host_memory_limit ? o.host_memory_limit : available_host_memory();
@@ -215,7 +361,7 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
               a->fill_random(o.seed);
               b->fill_random(o.seed + 1);
             }
-            measure_case(*backend, Problem{s, d, &*a, &*b}, o, bopts, r);
+            measure_case(*backend, Problem{s, d, &*a, &*b}, o, bopts, ctx, r);
           } catch (const std::bad_alloc&) {
             r = case_record(entry, backend, s, d);
             r.status = Status::skipped;

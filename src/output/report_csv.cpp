@@ -53,7 +53,17 @@ const std::vector<std::string> kColumns = {"m",
                                            "max_rel_error",
                                            "tolerance",
                                            "checked_entries",
-                                           "warnings"};
+                                           "warnings",
+                                           // Added with results schema 2, at the end so that
+                                           // readers by position keep working.
+                                           "clocks",
+                                           "burst_gflops",
+                                           "mean_sm_clock_mhz",
+                                           "mean_power_w",
+                                           "gflops_per_watt",
+                                           "energy_per_mult_j",
+                                           "cold_cache",
+                                           "operands_in_cache"};
 
 }  // namespace
 
@@ -107,7 +117,15 @@ void write_csv(std::ostream& os, const Results& r, const Analysis& a) {
                     rec.verified ? num(rec.max_rel_error) : "",
                     rec.verified ? num(rec.tolerance) : "",
                     std::to_string(rec.checked_entries),
-                    warnings})
+                    warnings,
+                    rec.clocks,
+                    rec.burst ? num(rec.burst->gflops) : "",
+                    num(rec.telemetry.mean_sm_clock_mhz),
+                    num(rec.telemetry.mean_power_w),
+                    num(rec.telemetry.gflops_per_watt),
+                    num(rec.telemetry.energy_per_mult_j),
+                    rec.cold_cache ? "true" : "false",
+                    rec.operands_in_cache ? "true" : "false"})
        << "\n";
   }
 }

@@ -82,6 +82,9 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
               {"GFLOPS", rec.gflops}};
     if (rec.pct_of_peak) b["pct_of_peak"] = *rec.pct_of_peak;
     if (rec.end_to_end_gflops) b["GFLOPS_end_to_end"] = *rec.end_to_end_gflops;
+    if (rec.burst) b["GFLOPS_burst"] = rec.burst->gflops;
+    if (rec.telemetry.gflops_per_watt) b["GFLOPS_per_watt"] = *rec.telemetry.gflops_per_watt;
+    if (rec.telemetry.mean_sm_clock_mhz) b["sm_clock_mhz"] = *rec.telemetry.mean_sm_clock_mhz;
     if (rec.verified) b["max_rel_error"] = rec.max_rel_error;
     b["cv"] = rec.seconds.cv();
     // The Analysis's derived numbers as counters, like every other format's columns.

@@ -40,10 +40,17 @@ std::string status_cell(const Record& rec) {
 }
 
 void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
-  bool any_e2e = false;
-  for (const Record& rec : r.records) any_e2e = any_e2e || rec.end_to_end_gflops.has_value();
-  std::string head = "| shape | dtype | backend | median | spread | GFLOPS |";
-  std::string rule = "|---:|---|---|---:|---:|---:|";
+  bool any_e2e = false, any_burst = false, any_per_watt = false;
+  for (const Record& rec : r.records) {
+    any_e2e = any_e2e || rec.end_to_end_gflops.has_value();
+    any_burst = any_burst || rec.burst.has_value();
+    any_per_watt = any_per_watt || rec.telemetry.gflops_per_watt.has_value();
+  }
+  // GPU rows timed both ways: burst beside the main (sustained) rate, as in the table.
+  std::string head = any_burst ? "| shape | dtype | backend | median | spread | GFLOPS burst | GFLOPS sust. |"
+                               : "| shape | dtype | backend | median | spread | GFLOPS |";
+  std::string rule = any_burst ? "|---:|---|---|---:|---:|---:|---:|" : "|---:|---|---|---:|---:|---:|";
+  if (any_per_watt) head += " GFLOPS/W |", rule += "---:|";
   if (any_e2e) head += " GFLOPS e2e |", rule += "---:|";
   head += " % peak |", rule += "---:|";
   if (a.any_speedup()) head += " vs CPU |", rule += "---:|";
@@ -57,10 +64,16 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
     const RecordAnalysis& ra = a.records[i];
     const bool measured = rec.seconds.samples > 0;
     std::string row =
-        fmt::format("| {} | {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
+        fmt::format("| {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
                     markdown_cell(rec.backend), measured ? format_seconds(rec.seconds.median) : "-",
-                    measured ? spread_text(rec.seconds) : "-",
-                    measured ? format_gflops(rec.gflops) : "-");
+                    measured ? spread_text(rec.seconds) : "-");
+    if (any_burst)
+      row += fmt::format(" {} |", rec.burst && measured ? format_gflops(rec.burst->gflops) : "-");
+    row += fmt::format(" {} |", measured ? format_gflops(rec.gflops) : "-");
+    if (any_per_watt)
+      row += fmt::format(" {} |", rec.telemetry.gflops_per_watt && measured
+                                      ? fmt::format("{:.1f}", *rec.telemetry.gflops_per_watt)
+                                      : "");
     if (any_e2e)
       row +=
           fmt::format(" {} |", rec.end_to_end_gflops ? format_gflops(*rec.end_to_end_gflops) : "-");

@@ -1,6 +1,7 @@
 // The terminal table: what a person reads after `gpubench matmul`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -78,6 +79,70 @@ std::map<std::string, std::string> wholly_skipped(const Results& r) {
   return out;
 }
 
+// Which rates the table shows: a burst column when any GPU row has one, the main column's title
+// (the sustained rate of GPU rows, or burst with --clocks burst), clock and GFLOPS/W columns when
+// any row's telemetry read them.
+struct RateColumns {
+  bool burst = false, clock = false, per_watt = false;
+  bool sustained = false, burst_only = false;
+  std::string main_title = "GFLOPS";
+};
+
+RateColumns rate_columns(const Results& r) {
+  RateColumns c;
+  for (const Record& rec : r.records) {
+    if (!rec.ok()) continue;
+    c.burst = c.burst || rec.burst.has_value();
+    c.sustained = c.sustained || rec.clocks == "sustained";
+    c.burst_only = c.burst_only || rec.clocks == "burst";
+    c.clock = c.clock || rec.telemetry.mean_sm_clock_mhz.has_value();
+    c.per_watt = c.per_watt || rec.telemetry.gflops_per_watt.has_value();
+  }
+  if (c.sustained && !c.burst_only) c.main_title = "GFLOPS sust.";
+  if (c.burst_only && !c.sustained) c.main_title = "GFLOPS burst";
+  return c;
+}
+
+// The legend of the rate columns, when GPU rows were timed at a named clock.
+std::string rate_legend(const Results& r) {
+  const RateColumns c = rate_columns(r);
+  if (!c.burst && !c.sustained && !c.burst_only) return "";
+  std::string out = "rates:";
+  if (c.burst || c.burst_only)
+    out += " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
+           "published tables time it);";
+  if (c.sustained)
+    out += " sust. = after the clock settled under the power cap (what a long job gets);";
+  out += " CPU rows have one rate";
+  if (c.clock) out += "; MHz = mean SM clock of the main rate";
+  return out + "\n";
+}
+
+// Warm rows whose operands fit in their device's last-level cache, named once per backend.
+std::vector<std::string> in_cache_lines(const Results& r, const Naming& naming) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_backend;
+  for (const Record& rec : r.records) {
+    if (!rec.ok() || !rec.operands_in_cache) continue;
+    const std::string name = naming.backend(rec);
+    auto it = std::find_if(by_backend.begin(), by_backend.end(),
+                           [&](const auto& e) { return e.first == name; });
+    if (it == by_backend.end()) it = by_backend.insert(by_backend.end(), {name, {}});
+    const std::string label = rec.shape.label() + " " + std::string(to_string(rec.dtype));
+    if (std::find(it->second.begin(), it->second.end(), label) == it->second.end())
+      it->second.push_back(label);
+  }
+  std::vector<std::string> lines;
+  for (const auto& [backend, cases] : by_backend) {
+    std::string list;
+    for (const std::string& c : cases) list += (list.empty() ? "" : ", ") + c;
+    lines.push_back(fmt::format(
+        "warning: {}: operands fit in the device's last-level cache, timed warm ({}): a loop "
+        "reusing them runs this fast, a layer meeting them cold may not (--cache cold)",
+        backend, list));
+  }
+  return lines;
+}
+
 // One column: its title, alignment and the cell of a record.
 struct Column {
   std::string title;
@@ -109,9 +174,28 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
   cols.push_back({"spread", true, [=](const Record& rec, const RA&) {
                     return measured(rec) ? spread_text(rec.seconds) : "-";
                   }});
-  cols.push_back({"GFLOPS", true, [=](const Record& rec, const RA&) {
+  // GPU rows have two rates: the columns say which is which (a CPU row's one rate sits in the
+  // main column; the legend under the table says so).
+  const RateColumns rates = rate_columns(r);
+  if (rates.burst)
+    cols.push_back({"GFLOPS burst", true, [=](const Record& rec, const RA&) {
+                      return rec.burst && measured(rec) ? format_gflops(rec.burst->gflops) : "-";
+                    }});
+  cols.push_back({rates.main_title, true, [=](const Record& rec, const RA&) {
                     return measured(rec) ? format_gflops(rec.gflops) : "-";
                   }});
+  if (rates.clock)
+    cols.push_back({"MHz", true, [=](const Record& rec, const RA&) {
+                      return rec.telemetry.mean_sm_clock_mhz && measured(rec)
+                                 ? fmt::format("{:.0f}", *rec.telemetry.mean_sm_clock_mhz)
+                                 : "";
+                    }});
+  if (rates.per_watt)
+    cols.push_back({"GFLOPS/W", true, [=](const Record& rec, const RA&) {
+                      return rec.telemetry.gflops_per_watt && measured(rec)
+                                 ? fmt::format("{:.1f}", *rec.telemetry.gflops_per_watt)
+                                 : "";
+                    }});
   if (any_e2e)
     cols.push_back({"GFLOPS e2e", true, [](const Record& rec, const RA&) {
                       return rec.end_to_end_gflops ? format_gflops(*rec.end_to_end_gflops) : "-";
@@ -210,7 +294,9 @@ void write_table(std::ostream& os, const Results& r, const Analysis& a) {
   const Naming naming{r.ranks.size() > 1, several_gpus(r)};
   const auto skipped = wholly_skipped(r);
   write_rows(os, r, a, naming, skipped);
+  os << rate_legend(r);
   write_warnings(os, r, naming);
+  for (const std::string& line : in_cache_lines(r, naming)) os << line << "\n";
   for (const std::string& line : slow_device_lines(a, naming.ranks)) os << line << "\n";
   os << "\n" << case_counts(r) << "\n";
   if (a.verdict) write_verdict(os, *a.verdict);

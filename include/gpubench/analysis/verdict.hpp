@@ -43,6 +43,10 @@ struct SizePoint {
   std::string gpu_backend;
   // Best end-to-end GFLOPS (copies included) per host memory kind ("pinned", "pageable").
   std::vector<std::pair<std::string, double>> e2e_gflops;
+  // Work per joule of the two rows above, where their telemetry read the power; the reason where
+  // the CPU's could not be (a VM, a counter readable by root only).
+  std::optional<double> cpu_gflops_per_watt, gpu_gflops_per_watt;
+  std::string cpu_energy_unavailable;
   double speedup() const { return gpu_gflops / cpu_gflops; }
   std::optional<double> e2e_speedup(const std::string& host_memory) const;
 };

@@ -12,6 +12,7 @@
 #include "gpubench/core/host_matrix.hpp"
 #include "gpubench/core/problem.hpp"
 #include "gpubench/core/record.hpp"
+#include "gpubench/core/telemetry.hpp"
 
 namespace gpubench {
 
@@ -27,9 +28,10 @@ struct Support {
 struct BackendOptions {
   int threads = 0;             // CPU threads; 0 = all cores
   int device = 0;              // GPU ordinal
-  // Cold cache: the runner calls Case::flush_cache() before every timed repetition; a backend
-  // that can flush reserves its flush buffer (counted in device_bytes).
-  bool flush_l2 = false;
+  // Cold cache (--cache cold): the runner calls Case::flush_cache() before every timed
+  // repetition (the host's caches for a CPU backend that has no flush of its own); a backend that
+  // can flush reserves its flush buffer (counted in device_bytes).
+  bool cold_cache = false;
   bool pinned_host = true;     // GPU end-to-end: page-locked host buffers
   bool end_to_end = true;      // GPU: also time copies + multiply
   // The run's CPU facts (platform/), so CPU backends neither re-read nor re-measure them; null:
@@ -75,6 +77,12 @@ class Backend {
   virtual std::optional<double> peak_gflops(DType) const { return std::nullopt; }
   // Threads used (CPU backends), after the backend applied the request.
   virtual int threads() const { return 0; }
+  // Bytes of its device's last-level cache (a GPU's L2), for the warning on warm rows whose
+  // operands fit in it; nullopt for the host, whose caches platform/ knows.
+  virtual std::optional<std::size_t> cache_bytes() const { return std::nullopt; }
+  // A sampler of the device's clock, power and temperature for one timed window; null when the
+  // backend has none (the runner then uses the host's energy counters for a CPU backend).
+  virtual std::unique_ptr<TelemetryProbe> telemetry_probe() const { return nullptr; }
   // Allocates and loads the operands. Throws BackendError (with the failing call) on failure.
   virtual std::unique_ptr<Case> prepare(const Problem& p) = 0;
 };

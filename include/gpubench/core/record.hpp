@@ -34,6 +34,40 @@ BackendRole parse_backend_role(const std::string& s);  // unknown for anything e
 // kernels, other GPU rows the vendor's library, CPU rows a library.
 BackendRole infer_backend_role(const std::string& backend, DeviceKind kind);
 
+// What the device did while a rate's timed window ran: sampled by the backend's telemetry service
+// (NVML on GPUs, powercap/RAPL on the CPU). Fields that could not be read stay empty and
+// `unavailable` says why.
+struct Telemetry {
+  std::string source;       // "nvml", "powercap (package)"; empty when nothing was read
+  std::string unavailable;  // why some or all fields are empty ("" when everything was read)
+  int samples = 0;          // readings inside the window
+  std::optional<double> mean_sm_clock_mhz, min_sm_clock_mhz;  // GPU
+  std::optional<double> mean_power_w;        // over the window
+  std::optional<double> energy_per_mult_j;   // mean power x window / multiplications
+  std::optional<double> gflops_per_watt;     // the rate's GFLOPS / mean power
+  std::optional<double> peak_temperature_c;
+  std::vector<std::string> throttle_reasons;  // non-benign reasons seen ("sw power cap")
+  bool empty() const { return source.empty() && unavailable.empty(); }
+};
+
+// Which clock regime a rate was timed in. GPUs start a heavy GEMM at their boost clock and settle
+// lower once the power cap bites (the H200: 1980 -> ~1400-1700 MHz within about a second):
+// burst is the first, timed as mamf-finder and most published tables time it (50 warm-up runs,
+// the mean of the next 100); sustained is the second, timed after the speed settles. CPU rows have
+// one rate (their turbo shows in the measured clock).
+enum class Clocks { burst, sustained, both };
+std::string to_string(Clocks c);  // "burst", "sustained", "both"
+
+// One timed window of a case.
+struct Rate {
+  Stats seconds;              // per multiplication
+  int iterations = 0;         // timed multiplications
+  double gflops = 0;
+  double window_seconds = 0;  // timed work in the window
+  std::string method;         // how the window was timed, for people ("50 warm-up, mean of 100")
+  Telemetry telemetry;
+};
+
 // One measured (or refused) case: a shape, a dtype, a backend.
 struct Record {
   Shape shape;
@@ -56,6 +90,18 @@ struct Record {
   double gflops = 0;   // 2*M*N*K / median seconds / 1e9
   std::optional<double> peak_gflops;  // the device's peak for this dtype, when known
   std::optional<double> pct_of_peak;  // 100 * gflops / peak
+  // Which rate seconds/gflops are: "sustained" or "burst" on GPU rows, "" on CPU rows (one rate).
+  std::string clocks;
+  std::string method;         // how seconds/gflops were timed, for people
+  double window_seconds = 0;  // timed work behind seconds/gflops
+  Telemetry telemetry;        // over that window
+  // GPU rows timed both ways (--clocks both): the burst window; seconds/gflops are then sustained.
+  std::optional<Rate> burst;
+  // Cold cache (--cache cold): every timed multiplication started with its operands evicted.
+  bool cold_cache = false;
+  // Timed warm with A, B and C small enough for the device's last-level cache (a GPU's L2, the
+  // CPU's L3): a loop reusing them runs at this speed, a model's layer meeting them cold may not.
+  bool operands_in_cache = false;
 
   // GPU only: copy A and B to the device, multiply, copy C back (one end-to-end repetition).
   std::optional<Stats> end_to_end_seconds;

@@ -13,7 +13,9 @@
 namespace gpubench {
 
 // Bumped whenever a field changes meaning or disappears; new optional fields keep the version.
-inline constexpr int kResultsSchemaVersion = 1;
+// 2: burst/sustained rates, telemetry and cache fields per record. Files of version 1 still read.
+inline constexpr int kResultsSchemaVersion = 2;
+inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // The measured data as a JSON document (no derived numbers).
 nlohmann::ordered_json results_to_json(const Results& r);

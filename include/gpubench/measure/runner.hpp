@@ -24,6 +24,11 @@ struct RunOptions {
   int max_iterations = 100000;
   std::uint64_t seed = 42;
   bool verify = true;
+  // GPU rows: which rates to time (burst, sustained or both; CPU rows have one rate).
+  Clocks clocks = Clocks::both;
+  // A GPU that worked within this many seconds rests until then before its burst window: a card
+  // fresh from a sustained window runs its next burst on a drained power budget.
+  double burst_rest_seconds = 1.0;
   // Host memory the run may use, bytes; cases needing more are skipped. 0 = read MemAvailable.
   std::size_t host_memory_limit = 0;
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: stop between cases
@@ -50,9 +55,11 @@ struct CaseHandlers {
 
 // Runs every shape x dtype x backend, case-major (the inputs of a case are made once and every
 // backend runs on the same data), handing each Record to `handlers.finished` as it is done.
-// Backends that fail to initialise produce skipped Records. With BackendOptions::flush_l2, every
-// timed repetition runs on its own after Case::flush_cache(); a backend that cannot flush is timed
-// warm and its row says so.
+// Backends that fail to initialise produce skipped Records. With BackendOptions::cold_cache, every
+// timed repetition runs on its own after Case::flush_cache() (the host's caches evicted for a CPU
+// backend); a backend that cannot flush is timed warm and its row says so. GPU rows get a burst
+// window (from a rested card) and a sustained one (after the clock settles), as RunOptions::clocks
+// asks, each with the device's telemetry.
 void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
                const RunOptions& opts, const CaseHandlers& handlers);
 

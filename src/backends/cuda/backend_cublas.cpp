@@ -18,7 +18,6 @@
 #include "cuda_check.hpp"
 #include "gpu_backend.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
-#include "nvml_telemetry.hpp"
 
 namespace gpubench::cuda {
 
@@ -125,14 +124,12 @@ class CublasCase final : public Case {
   std::optional<double> time_end_to_end() override;
   void read_result(std::vector<double>& out) override;
   bool flush_cache() override;
-  std::vector<std::string> warnings() override { return telemetry_->finish(); }
 
   DeviceResult device_result() const { return {c_.get(), c_.bytes()}; }
 
  private:
   void run_once();
   void choose_algorithm();
-  void settle_clocks();
 
   const CublasBackend& be_;
   Problem p_;
@@ -145,7 +142,6 @@ class CublasCase final : public Case {
   Layout lay_b_, lay_a_, lay_c_;  // the column-major view: B^T is the first operand
   cublasLtMatmulAlgo_t algo_{};
   EventTimer timer_;
-  std::unique_ptr<TelemetryRecorder> telemetry_;
 };
 
 class CublasBackend final : public GpuBackend {
@@ -153,8 +149,6 @@ class CublasBackend final : public GpuBackend {
   explicit CublasBackend(const BackendOptions& o) : GpuBackend(o) {
     stream_ = std::make_unique<Stream>();
     lt_ = std::make_unique<LtHandle>();
-    char bus[32] = {};
-    if (cudaDeviceGetPCIBusId(bus, sizeof bus, o.device) == cudaSuccess) nvml_ = NvmlDevice::open(bus);
   }
 
   std::string name() const override { return "cublas"; }
@@ -184,12 +178,10 @@ class CublasBackend final : public GpuBackend {
 
   cudaStream_t stream() const { return stream_->get(); }
   cublasLtHandle_t lt() const { return lt_->h; }
-  const NvmlDevice* nvml() const { return nvml_.get(); }
 
  private:
   std::unique_ptr<Stream> stream_;
   std::unique_ptr<LtHandle> lt_;
-  std::unique_ptr<NvmlDevice> nvml_;
 };
 
 CublasCase::CublasCase(const CublasBackend& backend, const Problem& p)
@@ -215,13 +207,12 @@ CublasCase::CublasCase(const CublasBackend& backend, const Problem& p)
   to_device_format(p.dtype, *p.b, host_b_.get());
   GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(a_.get(), host_a_.get(), a_bytes_, cudaMemcpyHostToDevice, stream_));
   GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(b_.get(), host_b_.get(), b_bytes_, cudaMemcpyHostToDevice, stream_));
+  // Clock settling (for the sustained rate) is the runner's: the burst rate is timed first.
   choose_algorithm();
-  settle_clocks();
   // Poison C after tuning (0xFF bytes are NaN in every format): a multiplication that leaves C
   // unwritten fails verification instead of passing on tuning's leftovers.
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(c_.get(), 0xFF, c_bytes_, stream_));
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
-  telemetry_ = std::make_unique<TelemetryRecorder>(backend.nvml());
 }
 
 // cuBLASLt's heuristic ranks candidate kernels by a model; on the real device the first is not
@@ -263,30 +254,6 @@ void CublasCase::choose_algorithm() {
     }
   }
   algo_ = best_algo;
-}
-
-// Large tensor-core GEMMs draw the GPU's whole power budget: they start at boost clock, then the
-// driver's power cap pulls the clock down (on the H200: 1980 -> ~1400 MHz within a second).
-// Timing that transition would mix two speeds into one row (a 5-7% spread). So run until the speed
-// settles -- two consecutive ~25 ms chunks within 1% of the one before -- for at most 1.5 s.
-void CublasCase::settle_clocks() {
-  constexpr double kChunkSeconds = 0.025, kMaxSeconds = 1.5, kTolerance = 0.01;
-  timer_.start(stream_);
-  run_once();
-  timer_.stop(stream_);
-  double spent = timer_.seconds();
-  const int reps = int(std::clamp(kChunkSeconds / std::max(spent, 1e-7), 1.0, 1e5));
-  double previous = 0;
-  int stable = 0;
-  while (spent < kMaxSeconds && stable < 2) {
-    timer_.start(stream_);
-    for (int i = 0; i < reps; ++i) run_once();
-    timer_.stop(stream_);
-    const double t = timer_.seconds();
-    spent += t;
-    stable = previous > 0 && std::abs(t - previous) <= kTolerance * previous ? stable + 1 : 0;
-    previous = t;
-  }
 }
 
 void CublasCase::run_once() {

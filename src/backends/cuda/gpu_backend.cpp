@@ -33,6 +33,13 @@ GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {
   int khz = 0;
   GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, o.device));
   max_clock_mhz_ = khz / 1e3;
+  char bus[32] = {};
+  if (cudaDeviceGetPCIBusId(bus, sizeof bus, o.device) == cudaSuccess) nvml_ = NvmlDevice::open(bus);
+}
+
+std::unique_ptr<TelemetryProbe> GpuBackend::telemetry_probe() const {
+  if (!nvml_) return nullptr;
+  return std::make_unique<NvmlProbe>(*nvml_);
 }
 
 std::optional<std::size_t> GpuBackend::free_device_bytes() const {
@@ -46,7 +53,7 @@ std::optional<std::size_t> GpuBackend::free_device_bytes() const {
 
 std::size_t GpuBackend::device_bytes(DType d, const Shape& s) const {
   const std::size_t operands = s.operand_bytes(element_bytes(d));
-  const std::size_t flush = opts_.flush_l2 ? flush_bytes() : 0;
+  const std::size_t flush = opts_.cold_cache ? flush_bytes() : 0;
   return operands > SIZE_MAX - flush ? SIZE_MAX : operands + flush;
 }
 

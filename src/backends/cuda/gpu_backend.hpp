@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cuda_check.hpp"
+#include "nvml_telemetry.hpp"
 #include "gpubench/backends/backend.hpp"
 
 namespace gpubench::cuda {
@@ -31,9 +32,12 @@ class GpuBackend : public Backend {
   int device_index() const override { return opts_.device; }
   std::string device_name() const override { return prop_.name; }
   std::optional<std::size_t> free_device_bytes() const override;
-  // The operands plus, with --flush-l2, the flush buffer.
+  // The operands plus, with --cache cold, the flush buffer.
   std::size_t device_bytes(DType d, const Shape& s) const override;
   std::optional<double> peak_gflops(DType d) const override;
+  std::optional<std::size_t> cache_bytes() const override { return std::size_t(prop_.l2CacheSize); }
+  // NVML's clock, power, temperature and energy over a window; null without NVML.
+  std::unique_ptr<TelemetryProbe> telemetry_probe() const override;
 
   const BackendOptions& options() const { return opts_; }
   const cudaDeviceProp& properties() const { return prop_; }
@@ -51,6 +55,7 @@ class GpuBackend : public Backend {
   double max_clock_mhz_ = 0;
 
  private:
+  std::unique_ptr<NvmlDevice> nvml_;  // null when NVML or this device cannot be opened
   mutable DeviceBuffer flush_;  // a backend runs its cases on one thread: no lock needed
   mutable int flush_round_ = 0;
 };

@@ -20,6 +20,7 @@ using ClockInfoFn = int (*)(NvmlDeviceT, int /*nvmlClockType_t*/, unsigned*);
 using TemperatureFn = int (*)(NvmlDeviceT, int /*nvmlTemperatureSensors_t*/, unsigned*);
 using PowerUsageFn = int (*)(NvmlDeviceT, unsigned* /*milliwatts*/);
 using ReasonsFn = int (*)(NvmlDeviceT, unsigned long long*);
+using EnergyFn = int (*)(NvmlDeviceT, unsigned long long* /*millijoules*/);
 
 constexpr int kNvmlSuccess = 0;
 constexpr int kNvmlClockSm = 1;
@@ -32,6 +33,7 @@ struct Nvml {
   TemperatureFn temperature = nullptr;
   PowerUsageFn power = nullptr;
   ReasonsFn reasons = nullptr;
+  EnergyFn energy = nullptr;
   bool ok = false;
 };
 
@@ -52,6 +54,7 @@ const Nvml& nvml() {
     n.reasons = reinterpret_cast<ReasonsFn>(sym("nvmlDeviceGetCurrentClocksEventReasons"));
     if (!n.reasons)
       n.reasons = reinterpret_cast<ReasonsFn>(sym("nvmlDeviceGetCurrentClocksThrottleReasons"));
+    n.energy = reinterpret_cast<EnergyFn>(sym("nvmlDeviceGetTotalEnergyConsumption"));
     n.ok = n.init && n.handle_by_pci && n.init() == kNvmlSuccess;
     return n;
   }();
@@ -106,6 +109,13 @@ TelemetrySample NvmlDevice::sample() const {
   return s;
 }
 
+std::optional<std::uint64_t> NvmlDevice::energy_mj() const {
+  const Nvml& n = nvml();
+  unsigned long long mj = 0;
+  if (n.energy && n.energy(handle_, &mj) == kNvmlSuccess) return mj;
+  return std::nullopt;
+}
+
 std::vector<std::string> telemetry_warnings(const std::vector<TelemetrySample>& busy) {
   std::vector<std::string> out;
   double hi = 0, lo = 0, peak_so_far = 0;
@@ -129,47 +139,63 @@ std::vector<std::string> telemetry_warnings(const std::vector<TelemetrySample>& 
   if (hi > 0 && lo < 0.9 * hi)
     out.push_back(fmt::format("SM clock dropped {:.0f}% during the case ({:.0f} -> {:.0f} MHz){}",
                               100.0 * (hi - lo) / hi, hi, lo, state));
-  if (const std::uint64_t bad = reasons & ~kBenignThrottleReasons)
+  if (const std::uint64_t bad = reasons & ~(kBenignThrottleReasons | kPowerCapReason))
     out.push_back(fmt::format("GPU throttled during the case: {}{}",
                               describe_throttle_reasons(bad), state));
   return out;
 }
 
-TelemetryRecorder::TelemetryRecorder(const NvmlDevice* dev) : dev_(dev) {
-  if (!dev_) return;
-  before_ = dev_->sample();
+NvmlProbe::~NvmlProbe() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void NvmlProbe::start() {
+  samples_.clear();
+  stop_.store(false);
+  energy_start_mj_ = dev_.energy_mj();
+  t0_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { poll(); });
 }
 
-TelemetryRecorder::~TelemetryRecorder() { finish(); }
-
-void TelemetryRecorder::poll() {
-  // 50 ms: fine enough to see a clock drop within a 0.3 s case, coarse enough that NVML calls
-  // (each a driver round trip) cost the host nothing measurable.
+void NvmlProbe::poll() {
+  // Every 5 ms: a burst window can be 20 ms long; each reading is a driver round trip of tens of
+  // microseconds on a host thread the GPU's work does not need.
   while (!stop_.load()) {
-    TelemetrySample s = dev_->sample();
-    const bool idle = s.throttle_reasons && (*s.throttle_reasons & 0x1);
-    if (!idle) {
+    TelemetrySample s = dev_.sample();
+    {
       std::lock_guard<std::mutex> lock(mu_);
-      busy_.push_back(s);
+      samples_.push_back(s);
     }
-    for (int i = 0; i < 10 && !stop_.load(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 
-std::vector<std::string> TelemetryRecorder::finish() {
-  if (!dev_ || finished_) return {};
-  finished_ = true;
+Telemetry NvmlProbe::stop(std::vector<std::string>& warnings) {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
-  after_ = dev_->sample();
-  std::vector<TelemetrySample> busy;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  std::optional<double> energy_j;
+  if (const auto end = dev_.energy_mj(); end && energy_start_mj_ && *end > *energy_start_mj_)
+    energy_j = double(*end - *energy_start_mj_) / 1e3;
+  std::vector<TelemetrySample> samples;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    busy = busy_;
+    samples.swap(samples_);
   }
-  return telemetry_warnings(busy);
+  // The last reading, taken after the window's work finished, still shows its clock: a window
+  // shorter than the polling interval has at least that.
+  if (samples.empty()) samples.push_back(dev_.sample());
+  Telemetry t = summarise_samples(samples, energy_j, wall);
+  t.source = energy_j ? "nvml (energy counter)" : "nvml (power readings)";
+  std::uint64_t reasons = 0;
+  for (const TelemetrySample& s : samples)
+    if (s.throttle_reasons) reasons |= *s.throttle_reasons;
+  reasons &= ~kBenignThrottleReasons;
+  for (std::uint64_t bit = 1; bit && bit <= reasons; bit <<= 1)
+    if (reasons & bit) t.throttle_reasons.push_back(describe_throttle_reasons(bit));
+  for (std::string& w : telemetry_warnings(samples)) warnings.push_back(std::move(w));
+  return t;
 }
 
 }  // namespace gpubench::cuda

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -11,19 +12,16 @@
 #include <thread>
 #include <vector>
 
-namespace gpubench::cuda {
+#include "gpubench/core/telemetry.hpp"
 
-// One reading of the device's state; fields NVML could not read stay empty.
-struct TelemetrySample {
-  std::optional<double> sm_clock_mhz;
-  std::optional<double> temperature_c;
-  std::optional<double> power_w;
-  std::optional<std::uint64_t> throttle_reasons;  // NVML clocks-event (throttle) reason bits
-};
+namespace gpubench::cuda {
 
 // Throttle reason bits that do not mean the GPU slowed itself down (idle, clocks set by the
 // application or for the display).
 inline constexpr std::uint64_t kBenignThrottleReasons = 0x1 | 0x2 | 0x100;
+// The software power cap: what holds a heavy GEMM's sustained clock below boost on every
+// datacenter GPU. It is recorded with the rate, not warned about (that is what "sustained" means).
+inline constexpr std::uint64_t kPowerCapReason = 0x4;
 
 // Human names for the reason bits set in `reasons` ("sw power cap, hw thermal slowdown").
 std::string describe_throttle_reasons(std::uint64_t reasons);
@@ -34,34 +32,36 @@ class NvmlDevice {
   // `pci_bus_id` as cudaDeviceGetPCIBusId writes it: CUDA and NVML number devices differently.
   static std::unique_ptr<NvmlDevice> open(const std::string& pci_bus_id);
   TelemetrySample sample() const;
+  // Millijoules since the driver loaded, when the board has an energy counter.
+  std::optional<std::uint64_t> energy_mj() const;
 
  private:
   void* handle_ = nullptr;  // nvmlDevice_t
 };
 
-// What a case did to the device: samples before, during (a polling thread) and after the work.
-class TelemetryRecorder {
+// Samples one GPU through NVML while a timed window runs: a polling thread every 5 ms, plus the
+// board's energy counter (Volta and newer) read at both ends of the window.
+class NvmlProbe final : public TelemetryProbe {
  public:
-  explicit TelemetryRecorder(const NvmlDevice* dev);  // null: records nothing
-  ~TelemetryRecorder();
-  TelemetryRecorder(const TelemetryRecorder&) = delete;
-  TelemetryRecorder& operator=(const TelemetryRecorder&) = delete;
-  // Stops polling (idempotent) and returns warnings: an SM clock that dropped more than 10% while
-  // the GPU was busy, and any throttle reason other than the benign ones.
-  std::vector<std::string> finish();
+  explicit NvmlProbe(const NvmlDevice& dev) : dev_(dev) {}
+  ~NvmlProbe() override;
+  void start() override;
+  Telemetry stop(std::vector<std::string>& warnings) override;
 
  private:
   void poll();
-  const NvmlDevice* dev_;
+  const NvmlDevice& dev_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::mutex mu_;
-  std::vector<TelemetrySample> busy_;  // samples taken while the GPU was not idle
-  TelemetrySample before_, after_;
-  bool finished_ = false;
+  std::vector<TelemetrySample> samples_;
+  std::optional<std::uint64_t> energy_start_mj_;
+  std::chrono::steady_clock::time_point t0_;
 };
 
-// Warnings for a set of busy-time samples (a pure function, unit-testable without a GPU).
+// Warnings for the samples of one window (a pure function, unit-testable without a GPU): an SM
+// clock that dropped more than 10% within it, and a throttle reason other than the benign ones
+// and the power cap.
 std::vector<std::string> telemetry_warnings(const std::vector<TelemetrySample>& busy);
 
 }  // namespace gpubench::cuda

@@ -55,7 +55,10 @@ std::size_t host_last_level_cache_bytes(const std::string& cpu_root) {
       } catch (...) {
         continue;
       }
-      levels[lv][shared.empty() ? name : shared] = size;
+      // The cache's id names one physical cache (a VM may list every vCPU's L3 as its own,
+      // shared with no one, while giving them all the same id); else the CPUs sharing it do.
+      const std::string id = read_first_line(dir + "/id");
+      levels[lv][!id.empty() ? "id " + id : shared.empty() ? name : shared] = size;
     }
   }
   if (levels.empty()) return 0;

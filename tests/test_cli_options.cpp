@@ -111,3 +111,31 @@ TEST(CliOptions, NothingMeasuredExitsThreeAndKeepsTheOldFile) {
   EXPECT_NE(gpubench::test::read_file(path).find("skipped"), std::string::npos);
   std::remove(path.c_str());
 }
+
+TEST(CliOptions, ClocksAndCacheTakeTheirWordsOnly) {
+  expect_usage_line(std::string(kMatmul) + "--clocks turbo", "--clocks");
+  expect_usage_line(std::string(kMatmul) + "--cache hot", "--cache");
+  // --flush-l2 is --cache cold: saying both is saying it twice, possibly differently.
+  expect_usage_line(std::string(kMatmul) + "--flush-l2 --cache warm", "--flush-l2");
+}
+
+// A CPU row timed cold says so in its record, and carries no burst rate (CPU rows have one rate);
+// --flush-l2 means the same as --cache cold.
+TEST(CliOptions, CacheColdReachesTheCpuRows) {
+  for (const char* how : {"--cache cold", "--flush-l2"}) {
+    const Result r = run(std::string(kMatmul) + "--threads 1 --format json " + how);
+    ASSERT_EQ(r.code, 0) << how << "\n" << r.err;
+    EXPECT_NE(r.out.find("\"cold_cache\": true"), std::string::npos) << how;
+    EXPECT_EQ(r.out.find("\"cold_cache\": false"), std::string::npos) << how;
+    EXPECT_NE(r.out.find("\"burst\": null"), std::string::npos) << how;
+  }
+  const Result warm = run(std::string(kMatmul) + "--threads 1 --format json");
+  ASSERT_EQ(warm.code, 0) << warm.err;
+  EXPECT_NE(warm.out.find("\"cold_cache\": false"), std::string::npos);
+  // 32x32x32 fp32 (12 KiB) fits in any CPU's last-level cache, where sysfs tells its size.
+  const Result table = run(std::string(kMatmul) + "--threads 1");
+  ASSERT_EQ(table.code, 0) << table.err;
+  if (warm.out.find("\"operands_in_cache\": true") != std::string::npos)
+    EXPECT_NE(table.out.find("operands fit in the device's last-level cache"), std::string::npos)
+        << table.out;
+}

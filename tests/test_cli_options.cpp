@@ -139,3 +139,22 @@ TEST(CliOptions, CacheColdReachesTheCpuRows) {
     EXPECT_NE(table.out.find("operands fit in the device's last-level cache"), std::string::npos)
         << table.out;
 }
+
+TEST(CliOptions, CompareRefusesAnEmptyMaxRegressionToo) {
+  expect_usage_line("compare a.json b.json --max-regression ''", "--max-regression");
+}
+
+TEST(CliOptions, PlotTakesUpperCaseExtensions) {
+  const std::string dir = ::testing::TempDir();
+  const std::string in = dir + "gpubench_plot_in.json", svg = dir + "gpubench_CHART.SVG";
+  const Result r = run(std::string(kMatmul) + "--threads 1 -o " + in);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Result p = run("plot " + in + " -o " + svg);
+  EXPECT_EQ(p.code, 0) << p.err;
+  std::ifstream f(svg);
+  std::string head(5, '\0');
+  f.read(head.data(), 5);
+  EXPECT_EQ(head, "<svg ") << "no SVG written to " << svg;
+  std::remove(svg.c_str());
+  std::remove(in.c_str());
+}

@@ -245,11 +245,7 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
                   "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)")
       ->needs(preset);
   add_results_options(cmd, o->results);
-  // An empty --max-regression would read as "not given" and gate with the default.
-  cmd->get_option("--max-regression")->each([](const std::string& v) {
-    if (v.find_first_not_of(" \t") == std::string::npos)
-      throw UsageError("--max-regression '': expected a percentage such as 5%");
-  });
+  reject_empty_max_regression(cmd->get_option("--max-regression"));
   cmd->callback([&action, o, command_line, backends, device] {
     const bool given = backends->count() > 0;
     o->device_given = device->count() > 0;

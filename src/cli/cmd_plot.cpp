@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/plot.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/atomic_file.hpp"
@@ -18,13 +19,10 @@ struct PlotOptions {
   std::string output;
 };
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 int run_plot(const PlotOptions& o) {
-  const bool html = ends_with(o.output, ".html") || ends_with(o.output, ".htm");
-  if (!html && !ends_with(o.output, ".svg"))
+  const bool html =
+      ends_with_ignoring_case(o.output, ".html") || ends_with_ignoring_case(o.output, ".htm");
+  if (!html && !ends_with_ignoring_case(o.output, ".svg"))
     throw UsageError(fmt::format("-o {}: the chart is written as .svg or .html", o.output));
   // Like matmul's --output: an unwritable path is a usage error naming it, before any work.
   check_destination_writable(o.output);

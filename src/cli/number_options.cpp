@@ -106,4 +106,11 @@ CLI::Option* add_threads_option(CLI::App* cmd, int& target, const std::string& h
       std::uint64_t(max_thread_option()));
 }
 
+void reject_empty_max_regression(CLI::Option* option) {
+  option->each([](const std::string& v) {
+    if (v.find_first_not_of(" \t") == std::string::npos)
+      throw UsageError("--max-regression '': expected a percentage such as 5%");
+  });
+}
+
 }  // namespace gpubench

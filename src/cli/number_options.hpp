@@ -41,6 +41,10 @@ CLI::Option* add_whole_option(CLI::App* cmd, const std::string& name, Int& targe
 // A note on stderr when --threads asks for more than the hardware threads: allowed (up to the
 // cap), but slower than the hardware count as a rule, so not silently.
 void warn_about_threads(int threads);
+
+// --max-regression of matmul and compare: an empty value would read as "not given", a gate the
+// user asked for silently off; it is a usage error instead.
+void reject_empty_max_regression(CLI::Option* option);
 // --threads N: 0 (all cores) up to max_thread_option().
 CLI::Option* add_threads_option(CLI::App* cmd, int& target, const std::string& help);
 

@@ -1,4 +1,5 @@
 #include "gpubench/output/formats.hpp"
+#include "gpubench/core/text.hpp"
 
 #include <cctype>
 
@@ -25,13 +26,7 @@ std::string_view kind_name(ResultKind k) {
 
 // Case-insensitive: out.JSON and out.Csv are what they look like (issue 15 item 18).
 bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  const std::string_view tail = s.substr(s.size() - suffix.size());
-  for (std::size_t i = 0; i < tail.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(tail[i])) !=
-        std::tolower(static_cast<unsigned char>(suffix[i])))
-      return false;
-  return true;
+  return ends_with_ignoring_case(s, suffix);
 }
 
 // Any format of the table by name or alias, whatever it can print.

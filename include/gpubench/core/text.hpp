@@ -11,6 +11,10 @@ namespace gpubench {
 // `s` without leading and trailing white space (spaces, tabs, line ends).
 std::string_view trim(std::string_view s);
 
+// Whether `s` ends with `suffix`, ignoring ASCII case: out.JSON and chart.SVG are what they look
+// like.
+bool ends_with_ignoring_case(std::string_view s, std::string_view suffix);
+
 // The items between separators, as they are (not trimmed): "a,,b" is {"a", "", "b"}, "" is {""}.
 std::vector<std::string_view> split_list(std::string_view s, char separator = ',');
 

@@ -2,6 +2,7 @@
 // records. After an intended change, regenerate with GPUBENCH_UPDATE_GOLDEN=1 and review the diff.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -112,4 +113,46 @@ TEST(Reporters, JsonHasEveryRecordAndStatus) {
   EXPECT_TRUE(doc["records"][0]["end_to_end_seconds"].is_null());
   EXPECT_EQ(doc["records"][1]["end_to_end_seconds"]["median"], 0.0004);
   EXPECT_EQ(doc["system"]["gpus"][0]["compute_capability"], "9.0");
+}
+
+// GPU rows timed both ways show both rates, named, with the legend; telemetry adds the clock and
+// GFLOPS/W; warm rows that fit in the cache are named under the table (every format that prints
+// for people), and each rate is a column or counter in the machine formats.
+TEST(Reporters, RatesTelemetryAndCacheInEveryFormat) {
+  Results r = sample_results();
+  auto gpu = std::find_if(r.records.begin(), r.records.end(), [](const Record& rec) {
+    return rec.ok() && rec.device_kind == DeviceKind::gpu;
+  });
+  ASSERT_NE(gpu, r.records.end());
+  gpu->clocks = "sustained";
+  gpu->telemetry.mean_sm_clock_mhz = 1536;
+  gpu->telemetry.mean_power_w = 700;
+  gpu->telemetry.gflops_per_watt = 965.9;
+  Rate burst;
+  burst.gflops = 789062;
+  burst.seconds = gpu->seconds;
+  gpu->burst = burst;
+  r.records.front().operands_in_cache = true;
+  auto out = [&](Format f) {
+    std::ostringstream os;
+    render(f, os, r);
+    return os.str();
+  };
+  const std::string table = out(Format::table), md = out(Format::markdown);
+  for (const std::string& text : {table, md}) {
+    EXPECT_NE(text.find("GFLOPS burst"), std::string::npos) << text;
+    EXPECT_NE(text.find("GFLOPS sust."), std::string::npos) << text;
+    EXPECT_NE(text.find("789062"), std::string::npos) << text;
+    EXPECT_NE(text.find("965.9"), std::string::npos) << text;
+    EXPECT_NE(text.find("rates: burst = "), std::string::npos) << text;
+    EXPECT_NE(text.find("operands fit in the device's last-level cache"), std::string::npos)
+        << text;
+  }
+  EXPECT_NE(table.find("1536"), std::string::npos) << table;
+  const std::string csv = out(Format::csv);
+  EXPECT_NE(csv.find("burst_gflops"), std::string::npos);
+  EXPECT_NE(csv.find(",789062,"), std::string::npos) << csv;
+  const std::string gbench = out(Format::gbench_json);
+  EXPECT_NE(gbench.find("\"GFLOPS_burst\": 789062"), std::string::npos) << gbench;
+  EXPECT_NE(gbench.find("\"GFLOPS_per_watt\": 965.9"), std::string::npos) << gbench;
 }

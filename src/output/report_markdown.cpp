@@ -95,12 +95,20 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
 
 void write_warnings(std::ostream& os, const Results& r) {
   bool heading = false;
+  const auto head = [&] {
+    if (!heading) os << "\n**Warnings**\n\n", heading = true;
+  };
   for (const Record& rec : r.records)
     for (const auto& w : rec.warnings) {
-      if (!heading) os << "\n**Warnings**\n\n", heading = true;
+      head();
       os << fmt::format("- {} {} {}: {}\n", rec.shape.label(), to_string(rec.dtype),
                         markdown_cell(rec.backend), w);
     }
+  for (const std::string& line :
+       in_cache_lines(r, [](const Record& rec) { return rec.backend; })) {
+    head();
+    os << "- " << markdown_cell(line) << "\n";
+  }
 }
 
 }  // namespace
@@ -108,6 +116,7 @@ void write_warnings(std::ostream& os, const Results& r) {
 void write_markdown(std::ostream& os, const Results& r, const Analysis& a) {
   write_system(os, r);
   write_rows(os, r, a);
+  if (const std::string legend = rate_legend(r); !legend.empty()) os << "\n" << legend;
   write_warnings(os, r);
   if (const auto slow = slow_device_lines(a, r.ranks.size() > 1); !slow.empty()) {
     os << "\n";

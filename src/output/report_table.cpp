@@ -103,46 +103,6 @@ RateColumns rate_columns(const Results& r) {
   return c;
 }
 
-// The legend of the rate columns, when GPU rows were timed at a named clock.
-std::string rate_legend(const Results& r) {
-  const RateColumns c = rate_columns(r);
-  if (!c.burst && !c.sustained && !c.burst_only) return "";
-  std::string out = "rates:";
-  if (c.burst || c.burst_only)
-    out += " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
-           "published tables time it);";
-  if (c.sustained)
-    out += " sust. = after the clock settled under the power cap (what a long job gets);";
-  out += " CPU rows have one rate";
-  if (c.clock) out += "; MHz = mean SM clock of the main rate";
-  return out + "\n";
-}
-
-// Warm rows whose operands fit in their device's last-level cache, named once per backend.
-std::vector<std::string> in_cache_lines(const Results& r, const Naming& naming) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> by_backend;
-  for (const Record& rec : r.records) {
-    if (!rec.ok() || !rec.operands_in_cache) continue;
-    const std::string name = naming.backend(rec);
-    auto it = std::find_if(by_backend.begin(), by_backend.end(),
-                           [&](const auto& e) { return e.first == name; });
-    if (it == by_backend.end()) it = by_backend.insert(by_backend.end(), {name, {}});
-    const std::string label = rec.shape.label() + " " + std::string(to_string(rec.dtype));
-    if (std::find(it->second.begin(), it->second.end(), label) == it->second.end())
-      it->second.push_back(label);
-  }
-  std::vector<std::string> lines;
-  for (const auto& [backend, cases] : by_backend) {
-    std::string list;
-    for (const std::string& c : cases) list += (list.empty() ? "" : ", ") + c;
-    lines.push_back(fmt::format(
-        "warning: {}: operands fit in the device's last-level cache, timed warm ({}): a loop "
-        "reusing them runs this fast, a layer meeting them cold may not (--cache cold)",
-        backend, list));
-  }
-  return lines;
-}
-
 // One column: its title, alignment and the cell of a record.
 struct Column {
   std::string title;
@@ -262,6 +222,47 @@ std::string device_label(const SlowDevice& d, bool several_ranks) {
 
 }  // namespace
 
+// Shared with the markdown printer (report.hpp).
+std::string rate_legend(const Results& r) {
+  const RateColumns c = rate_columns(r);
+  if (!c.burst && !c.sustained && !c.burst_only) return "";
+  std::string out = "rates:";
+  if (c.burst || c.burst_only)
+    out += " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
+           "published tables time it);";
+  if (c.sustained)
+    out += " sust. = after the clock settled under the power cap (what a long job gets);";
+  out += " CPU rows have one rate";
+  if (c.clock) out += "; MHz = mean SM clock of the main rate";
+  return out + "\n";
+}
+
+// Warm rows whose operands fit in their device's last-level cache, named once per backend.
+std::vector<std::string> in_cache_lines(const Results& r,
+                                        const std::function<std::string(const Record&)>& name) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_backend;
+  for (const Record& rec : r.records) {
+    if (!rec.ok() || !rec.operands_in_cache) continue;
+    const std::string backend = name(rec);
+    auto it = std::find_if(by_backend.begin(), by_backend.end(),
+                           [&](const auto& e) { return e.first == backend; });
+    if (it == by_backend.end()) it = by_backend.insert(by_backend.end(), {backend, {}});
+    const std::string label = rec.shape.label() + " " + std::string(to_string(rec.dtype));
+    if (std::find(it->second.begin(), it->second.end(), label) == it->second.end())
+      it->second.push_back(label);
+  }
+  std::vector<std::string> lines;
+  for (const auto& [backend, cases] : by_backend) {
+    std::string list;
+    for (const std::string& c : cases) list += (list.empty() ? "" : ", ") + c;
+    lines.push_back(fmt::format(
+        "{}: operands fit in the device's last-level cache, timed warm ({}): a loop "
+        "reusing them runs this fast, a layer meeting them cold may not (--cache cold)",
+        backend, list));
+  }
+  return lines;
+}
+
 // A card slower than its siblings: cooling, power cap, a narrower PCIe link, a faulty part.
 // Shared with the markdown printer, which puts the same lines in a list.
 std::vector<std::string> slow_device_lines(const Analysis& a, bool several_ranks) {
@@ -296,7 +297,9 @@ void write_table(std::ostream& os, const Results& r, const Analysis& a) {
   write_rows(os, r, a, naming, skipped);
   os << rate_legend(r);
   write_warnings(os, r, naming);
-  for (const std::string& line : in_cache_lines(r, naming)) os << line << "\n";
+  for (const std::string& line :
+       in_cache_lines(r, [&](const Record& rec) { return naming.backend(rec); }))
+    os << "warning: " << line << "\n";
   for (const std::string& line : slow_device_lines(a, naming.ranks)) os << line << "\n";
   os << "\n" << case_counts(r) << "\n";
   if (a.verdict) write_verdict(os, *a.verdict);

@@ -3,6 +3,7 @@
 // Which printer prints which format is decided by the format table in output/formats.hpp.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a);
 // than two GPUs were compared) and "6 cases: 3 ok, 1 failed, 2 skipped or unsupported".
 std::vector<std::string> slow_device_lines(const Analysis& a, bool several_ranks);
 std::string case_counts(const Results& r);
+// The legend of the rate columns ("burst = ...; sust. = ..."), empty when no GPU row was timed at
+// a named clock; and one line per backend naming its warm rows whose operands fit in the device's
+// last-level cache (`name` says how rows name their backend).
+std::string rate_legend(const Results& r);
+std::vector<std::string> in_cache_lines(const Results& r,
+                                        const std::function<std::string(const Record&)>& name);
 
 // `gpubench bandwidth`: the terminal table, markdown and CSV of Results::bandwidth (its JSON is
 // write_json's document).

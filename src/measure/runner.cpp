@@ -58,7 +58,10 @@ std::vector<double> adaptive_samples(const std::function<double(int)>& timed, do
     iterations += batch;
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const bool enough = spent >= o.min_time && int(samples.size()) >= o.min_samples;
+    // Cold runs (one per sample) count their untimed flushes toward --min-time too: otherwise a
+    // small product whose flush costs a thousand times its own time would run until the cap.
+    const bool enough = (spent >= o.min_time || (max_batch <= 1 && wall >= o.min_time)) &&
+                        int(samples.size()) >= o.min_samples;
     const bool over_wall = wall >= o.max_time_per_case && int(samples.size()) >= 3;
     if (enough || over_wall || spent >= o.max_time_per_case || iterations >= o.max_iterations ||
         stopped(o))
@@ -234,9 +237,9 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
     if (gpu) settle(timed, last);
     std::vector<double> samples;
     r.telemetry = with_probe(probe.get(), r.warnings, [&] {
-      // A host cache eviction costs milliseconds: one run per sample, so the wall-time cap holds.
+      // Cold: every run is its own sample after its own flush.
       samples = adaptive_samples(timed, last, o, r.iterations, &r.window_seconds,
-                                 host_evict ? 1.0 : 1000.0);
+                                 cold ? 1.0 : 1000.0);
     });
     r.seconds = compute_stats(samples);
     r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;

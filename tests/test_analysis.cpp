@@ -66,6 +66,30 @@ TEST(Analysis, SpeedupAgainstTheBestCpuRowOfTheSameShapeAndDtype) {
   EXPECT_FALSE(a.records[4].speedup_vs_cpu);  // skipped
 }
 
+// Several CPU libraries: each GPU row is held to the fastest one of its shape and dtype, which the
+// analysis, the table and the files name.
+TEST(Analysis, SpeedupNamesTheBestCpuLibrary) {
+  Results r = sample_results();
+  const Analysis one = analyse(r);
+  EXPECT_EQ(one.records[1].cpu_backend, "openblas");
+  EXPECT_FALSE(one.speedups_name_cpu_library());  // one library: "vs CPU" as before
+  r.records.push_back(sample_record(1024, "blis", DeviceKind::cpu, 0.005));  // 2x openblas
+  const Analysis a = analyse(r);
+  EXPECT_TRUE(a.several_cpu_libraries);
+  EXPECT_TRUE(a.speedups_name_cpu_library());
+  ASSERT_TRUE(a.records[1].speedup_vs_cpu);
+  EXPECT_NEAR(*a.records[1].speedup_vs_cpu, 50.0, 1e-9);  // cuBLAS over BLIS, not OpenBLAS
+  EXPECT_EQ(a.records[1].cpu_backend, "blis");
+  const std::string table = rendered(Format::table, r);
+  EXPECT_NE(table.find("vs best CPU"), std::string::npos) << table;
+  EXPECT_NE(table.find("50.0x blis"), std::string::npos) << table;
+  const std::string md = rendered(Format::markdown, r);
+  EXPECT_NE(md.find("50.0× blis"), std::string::npos) << md;
+  const auto json = nlohmann::json::parse(rendered(Format::json, r));
+  EXPECT_EQ(json["records"][1]["speedup_cpu_backend"], "blis");
+  EXPECT_NE(rendered(Format::csv, r).find(",blis,"), std::string::npos);
+}
+
 TEST(Analysis, PercentOfTheReferenceIsChosenByRoleNotByName) {
   Results r = sample_results();
   const Analysis a = analyse(r);

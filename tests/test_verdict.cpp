@@ -421,3 +421,52 @@ TEST(VerdictJson, NoVerdictWithoutBothDevices) {
   EXPECT_FALSE(j.contains("verdict"));
   EXPECT_TRUE(j.at("records").at(0).contains("gflop_per_usd"));
 }
+
+// Several CPU libraries: the verdict names the fastest at each size, with or without a GPU, and
+// the GPU is held to that library.
+TEST(Verdict, NamesTheFastestCpuLibraryAtEachSize) {
+  Results r;
+  for (std::int64_t n : {1024, 2048, 4096}) {
+    r.records.push_back(row(n, DType::fp32, "openblas", DeviceKind::cpu, 100));
+    r.records.push_back(row(n, DType::fp32, "blis", DeviceKind::cpu, n < 4096 ? 120 : 90));
+  }
+  r.records.push_back(row(1024, DType::fp64, "openblas", DeviceKind::cpu, 50));  // alone: no row
+  ASSERT_TRUE(verdict_applies(r));  // CPU rows only, but two libraries
+  Verdict v = compute_verdict(r);
+  EXPECT_TRUE(v.dtypes.empty());
+  ASSERT_EQ(v.cpu_libraries.size(), 1u);
+  const CpuLibraryVerdict& c = v.cpu_libraries[0];
+  EXPECT_EQ(c.dtype, DType::fp32);
+  EXPECT_EQ(c.libraries, (std::vector<std::string>{"openblas", "blis"}));
+  ASSERT_EQ(c.sizes.size(), 3u);
+  EXPECT_EQ(c.sizes[0].best, "blis");
+  EXPECT_DOUBLE_EQ(c.sizes[0].best_gflops / c.sizes[0].runner_up_gflops, 1.2);
+  EXPECT_EQ(c.sizes[2].best, "openblas");
+  EXPECT_EQ(describe_best_cpu_library(c), "blis at 1024, 2048; openblas at 4096");
+  std::ostringstream os;
+  write_verdict(os, v);
+  EXPECT_EQ(os.str().find("Do I need a GPU?"), std::string::npos) << os.str();
+  EXPECT_NE(os.str().find("Which CPU library?"), std::string::npos) << os.str();
+  EXPECT_NE(os.str().find("blis, 1.20x the next"), std::string::npos) << os.str();
+  const auto j = verdict_to_json(v);
+  EXPECT_EQ(j["cpu_libraries"][0]["sizes"][2]["best"], "openblas");
+
+  // With a GPU row, its speedup is over the fastest library at each size.
+  r.records.push_back(gpu(1024, 1200));
+  r.records.push_back(gpu(4096, 1000));
+  v = compute_verdict(r);
+  ASSERT_EQ(v.dtypes.size(), 1u);
+  ASSERT_EQ(v.dtypes[0].points.size(), 2u);
+  EXPECT_EQ(v.dtypes[0].points[0].cpu_backend, "blis");
+  EXPECT_DOUBLE_EQ(v.dtypes[0].points[0].speedup(), 10.0);
+  EXPECT_EQ(v.dtypes[0].points[1].cpu_backend, "openblas");
+  EXPECT_EQ(describe_best_cpu_library(v.cpu_libraries[0]), "blis at 1024, 2048; openblas at 4096");
+}
+
+TEST(Verdict, OneCpuLibraryAloneSaysNothingAboutLibraries) {
+  Results r;
+  r.records.push_back(cpu(1024, 100));
+  EXPECT_FALSE(verdict_applies(r));
+  r.records.push_back(gpu(1024, 1000));
+  EXPECT_TRUE(compute_verdict(r).cpu_libraries.empty());
+}

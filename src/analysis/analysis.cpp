@@ -13,25 +13,28 @@ namespace {
 // Rows that measured the same thing on one machine: the comparisons below stay inside it.
 bool same_place(const Record& a, const Record& b) { return a.host == b.host && a.rank == b.rank; }
 
-std::optional<double> best_cpu_gflops(const Results& r, const Record& rec, DType dtype) {
-  double best = 0;
+// The fastest ok CPU row (any CPU library) of the same shape and dtype on the same host and rank.
+const Record* best_cpu_row(const Results& r, const Record& rec, DType dtype) {
+  const Record* best = nullptr;
   for (const Record& c : r.records)
     if (c.ok() && c.device_kind == DeviceKind::cpu && c.shape == rec.shape && c.dtype == dtype &&
-        same_place(c, rec))
-      best = std::max(best, c.gflops);
-  return best > 0 ? std::optional<double>(best) : std::nullopt;
+        same_place(c, rec) && c.gflops > 0 && (!best || c.gflops > best->gflops))
+      best = &c;
+  return best;
 }
 
-std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec) {
+// The GPU row over the best CPU library's row, and that library's backend.
+std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec, std::string& cpu_backend) {
   if (!rec.ok() || rec.device_kind == DeviceKind::cpu || rec.seconds.median <= 0)
     return std::nullopt;
-  auto cpu = best_cpu_gflops(r, rec, rec.dtype);
+  const Record* cpu = best_cpu_row(r, rec, rec.dtype);
   // A spec no CPU runs itself (tf32: fp32 data, the GPU's faster multiply) is answered by the
   // CPU rows of its GemmSpec's cpu_equivalent (fp32).
   if (const DType eq = spec_of(rec.dtype).cpu_equivalent; !cpu && eq != rec.dtype)
-    cpu = best_cpu_gflops(r, rec, eq);
+    cpu = best_cpu_row(r, rec, eq);
   if (!cpu) return std::nullopt;
-  return rec.gflops / *cpu;
+  cpu_backend = cpu->backend;
+  return rec.gflops / cpu->gflops;
 }
 
 // The vendor library's row of the same case on the same device: what an own kernel is held to.
@@ -114,12 +117,21 @@ int count_compared_devices(const Results& r) {
 std::string display_name(const std::string& backend) {
   if (backend == "cublas") return "cuBLAS";
   if (backend == "openblas") return "OpenBLAS";
+  if (backend == "blis") return "BLIS";
+  if (backend == "mkl") return "MKL";
   return backend;
 }
 
 bool Analysis::any_speedup() const {
   return std::any_of(records.begin(), records.end(),
                      [](const RecordAnalysis& a) { return a.speedup_vs_cpu.has_value(); });
+}
+
+bool Analysis::speedups_name_cpu_library() const {
+  std::set<std::string> names;
+  for (const RecordAnalysis& a : records)
+    if (a.speedup_vs_cpu) names.insert(a.cpu_backend);
+  return names.size() > 1 || several_cpu_libraries;
 }
 
 bool Analysis::any_pct_of_reference() const {
@@ -144,13 +156,17 @@ Analysis analyse(const Results& r) {
   a.records.reserve(r.records.size());
   for (const Record& rec : r.records) {
     RecordAnalysis& ra = a.records.emplace_back();
-    ra.speedup_vs_cpu = speedup_vs_cpu(r, rec);
+    ra.speedup_vs_cpu = speedup_vs_cpu(r, rec, ra.cpu_backend);
     if (const Record* ref = reference_of(r, rec)) {
       ra.pct_of_reference = 100.0 * rec.gflops / ref->gflops;
       ra.reference_backend = ref->backend;
     }
     ra.gflop_per_usd = gflop_per_usd_of(r, rec);
   }
+  std::set<std::string> cpu_backends;
+  for (const Record& rec : r.records)
+    if (rec.ok() && rec.device_kind == DeviceKind::cpu) cpu_backends.insert(rec.backend);
+  a.several_cpu_libraries = cpu_backends.size() > 1;
   a.slow_devices = find_slow_devices(r, a.slow_threshold_pct);
   a.compared_devices = count_compared_devices(r);
   for (const SlowDevice& s : a.slow_devices)

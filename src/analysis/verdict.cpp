@@ -139,6 +139,52 @@ DtypeVerdict verdict_for(const Results& r, const std::string& host, DType dtype,
   return v;
 }
 
+// The CPU libraries' ok square rows of one dtype on one host, compared size by size.
+CpuLibraryVerdict cpu_libraries_for(const Results& r, const std::string& host, DType dtype) {
+  CpuLibraryVerdict v;
+  v.host = host;
+  v.dtype = dtype;
+  std::map<std::int64_t, CpuLibrarySize> by_n;
+  for (const Record& rec : r.records) {
+    if (rec.host != host || rec.dtype != dtype || rec.device_kind != DeviceKind::cpu || !rec.ok() ||
+        !rec.shape.square() || !(rec.gflops > 0))
+      continue;
+    if (!has(v.libraries, rec.backend)) v.libraries.push_back(rec.backend);
+    CpuLibrarySize& size = by_n[rec.shape.n];
+    size.n = rec.shape.n;
+    auto it = std::find_if(size.gflops.begin(), size.gflops.end(),
+                           [&](const auto& g) { return g.first == rec.backend; });
+    if (it == size.gflops.end())
+      size.gflops.emplace_back(rec.backend, rec.gflops);
+    else
+      it->second = std::max(it->second, rec.gflops);
+  }
+  for (auto& [n, size] : by_n) {
+    if (size.gflops.size() < 2) continue;
+    for (const auto& [name, g] : size.gflops) {
+      if (g > size.best_gflops) {
+        size.runner_up_gflops = size.best_gflops;
+        size.best_gflops = g;
+        size.best = name;
+      } else if (g > size.runner_up_gflops) {
+        size.runner_up_gflops = g;
+      }
+    }
+    v.sizes.push_back(size);
+  }
+  return v;
+}
+
+std::vector<CpuLibraryVerdict> cpu_library_verdicts(const Results& r,
+                                                    const std::vector<std::string>& hosts) {
+  std::vector<CpuLibraryVerdict> out;
+  for (const std::string& host : hosts)
+    for (DType d : kAllDTypes)
+      if (CpuLibraryVerdict v = cpu_libraries_for(r, host, d); !v.sizes.empty())
+        out.push_back(std::move(v));
+  return out;
+}
+
 std::optional<double> gpu_peak_for(const SystemInfo& s, int index, DType d) {
   for (const GpuInfo& g : s.gpus)
     if (g.index == index)
@@ -373,6 +419,34 @@ void write_roofline(std::ostream& os, const Verdict& v) {
                       *gpu_bw / *cpu_bw);
 }
 
+// Which CPU library: the fastest at each size, and each library's GFLOPS beside it.
+void write_cpu_libraries(std::ostream& os, const Verdict& v) {
+  if (v.cpu_libraries.empty()) return;
+  os << "\nWhich CPU library? The fastest ok row of each at each square size (GFLOPS):\n";
+  for (const CpuLibraryVerdict& c : v.cpu_libraries) {
+    const std::string where = v.hosts.size() > 1 ? fmt::format(" on {}", c.host) : "";
+    os << fmt::format("  {}{}: {}\n", to_string(c.dtype), where, describe_best_cpu_library(c));
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head{"n"};
+    head.insert(head.end(), c.libraries.begin(), c.libraries.end());
+    head.push_back("fastest");
+    rows.push_back(head);
+    for (const CpuLibrarySize& s : c.sizes) {
+      std::vector<std::string> row{std::to_string(s.n)};
+      for (const std::string& lib : c.libraries) {
+        auto it = std::find_if(s.gflops.begin(), s.gflops.end(),
+                               [&](const auto& g) { return g.first == lib; });
+        row.push_back(it == s.gflops.end() ? "-" : fmt::format("{:.0f}", it->second));
+      }
+      row.push_back(fmt::format("{}, {:.2f}x the next", s.best, s.best_gflops / s.runner_up_gflops));
+      rows.push_back(row);
+    }
+    std::vector<bool> left(head.size(), false);
+    left.back() = true;
+    emit_table(os, "    ", rows, left);
+  }
+}
+
 }  // namespace
 
 Crossover find_crossover(const std::vector<std::int64_t>& sizes, const std::vector<bool>& ahead) {
@@ -515,7 +589,24 @@ json verdict_to_json(const Verdict& v) {
                         {"flop_per_byte", finite_or_null(n.intensity)},
                         {"devices", devices}});
   }
-  json j = {{"dtypes", dtypes}, {"roofline", roofline}};
+  json cpu_libraries = json::array();
+  for (const CpuLibraryVerdict& c : v.cpu_libraries) {
+    json sizes = json::array();
+    for (const CpuLibrarySize& s : c.sizes) {
+      json gflops = json::object();
+      for (const auto& [lib, g] : s.gflops) gflops[lib] = finite_or_null(g);
+      sizes.push_back({{"n", s.n},
+                       {"gflops", gflops},
+                       {"best", s.best},
+                       {"best_over_next", finite_or_null(s.best_gflops / s.runner_up_gflops)}});
+    }
+    cpu_libraries.push_back({{"host", c.host},
+                             {"dtype", to_string(c.dtype)},
+                             {"libraries", c.libraries},
+                             {"best", describe_best_cpu_library(c)},
+                             {"sizes", sizes}});
+  }
+  json j = {{"dtypes", dtypes}, {"cpu_libraries", cpu_libraries}, {"roofline", roofline}};
   j["price_ratio"] = v.pricing ? finite_or_null(v.pricing->gpu_usd_per_hour /
                                                 v.pricing->cpu_usd_per_hour)
                                : json(nullptr);
@@ -555,7 +646,30 @@ bool verdict_applies(const Results& r) {
     if (!rec.ok()) continue;
     (rec.device_kind == DeviceKind::cpu ? cpu : gpu) = true;
   }
-  return cpu && gpu;
+  if (cpu && gpu) return true;
+  std::vector<std::string> hosts;
+  for (const Record& rec : r.records)
+    if (!has(hosts, rec.host)) hosts.push_back(rec.host);
+  return !cpu_library_verdicts(r, hosts).empty();
+}
+
+std::string describe_best_cpu_library(const CpuLibraryVerdict& v) {
+  if (v.sizes.empty()) return "no size measured with two libraries";
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> wins;  // in order of first win
+  for (const CpuLibrarySize& s : v.sizes) {
+    auto it = std::find_if(wins.begin(), wins.end(), [&](const auto& w) { return w.first == s.best; });
+    if (it == wins.end()) wins.push_back({s.best, {s.n}});
+    else it->second.push_back(s.n);
+  }
+  if (wins.size() == 1)
+    return v.sizes.size() == 1
+               ? fmt::format("{} at {}, the only size compared", wins[0].first, v.sizes[0].n)
+               : fmt::format("{} at every size measured, {} to {}", wins[0].first,
+                             v.sizes.front().n, v.sizes.back().n);
+  std::string out;
+  for (const auto& [name, sizes] : wins)
+    out += fmt::format("{}{} at {}", out.empty() ? "" : "; ", name, join_sizes(sizes));
+  return out;
 }
 
 Verdict compute_verdict(const Results& r) {
@@ -574,18 +688,23 @@ Verdict compute_verdict(const Results& r) {
       }
   for (const std::string& host : v.hosts)
     for (DType d : gpu_dtypes) v.dtypes.push_back(verdict_for(r, host, d, v.pricing));
-  v.roofline = roofline_notes(r);
+  v.cpu_libraries = cpu_library_verdicts(r, v.hosts);
+  if (!v.dtypes.empty()) v.roofline = roofline_notes(r);
   return v;
 }
 
 void write_verdict(std::ostream& os, const Verdict& v) {
-  os << "\nDo I need a GPU? Best GPU row against best CPU row at each square size:\n";
-  for (const DtypeVerdict& d : v.dtypes) write_dtype_verdict(os, d, v);
-  if (v.pricing)
-    os << fmt::format("  prices: GPU ${:.2f}/h, CPU ${:.2f}/h ({}); GFLOP/$ = GFLOPS x 3600 / "
-                      "($/h)\n",
-                      v.pricing->gpu_usd_per_hour, v.pricing->cpu_usd_per_hour, v.pricing->source);
-  write_roofline(os, v);
+  if (!v.dtypes.empty()) {
+    os << "\nDo I need a GPU? Best GPU row against best CPU row at each square size:\n";
+    for (const DtypeVerdict& d : v.dtypes) write_dtype_verdict(os, d, v);
+    if (v.pricing)
+      os << fmt::format("  prices: GPU ${:.2f}/h, CPU ${:.2f}/h ({}); GFLOP/$ = GFLOPS x 3600 / "
+                        "($/h)\n",
+                        v.pricing->gpu_usd_per_hour, v.pricing->cpu_usd_per_hour,
+                        v.pricing->source);
+  }
+  write_cpu_libraries(os, v);
+  if (!v.dtypes.empty()) write_roofline(os, v);
 }
 
 }  // namespace gpubench

@@ -40,6 +40,7 @@ void write_json(std::ostream& os, const Results& r, const Analysis& a) {
     const RecordAnalysis& ra = a.records[i];
     json& rec = doc["records"][i];
     rec["speedup_vs_cpu"] = optional_number(ra.speedup_vs_cpu);
+    rec["speedup_cpu_backend"] = ra.cpu_backend;
     rec["pct_of_reference"] = optional_number(ra.pct_of_reference);
     rec["reference_backend"] = ra.reference_backend;
     // Only priced runs have the field, as before; a row that is not ok says null.

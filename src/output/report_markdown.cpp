@@ -53,7 +53,8 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
   if (any_per_watt) head += " GFLOPS/W |", rule += "---:|";
   if (any_e2e) head += " GFLOPS e2e |", rule += "---:|";
   head += " % peak |", rule += "---:|";
-  if (a.any_speedup()) head += " vs CPU |", rule += "---:|";
+  if (a.any_speedup())
+    head += a.speedups_name_cpu_library() ? " vs best CPU |" : " vs CPU |", rule += "---:|";
   if (a.any_pct_of_reference()) head += " " + a.reference_title() + " |", rule += "---:|";
   if (a.any_gflop_per_usd()) head += " GFLOP/$ |", rule += "---:|";
   head += " max rel err | status |", rule += "---:|---|";
@@ -80,8 +81,11 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
     row += fmt::format(
         " {} |", rec.pct_of_peak && measured ? fmt::format("{:.0f}%", *rec.pct_of_peak) : "-");
     if (a.any_speedup())
-      row +=
-          fmt::format(" {} |", ra.speedup_vs_cpu ? fmt::format("{:.1f}×", *ra.speedup_vs_cpu) : "");
+      row += fmt::format(" {} |", !ra.speedup_vs_cpu ? std::string()
+                                  : a.speedups_name_cpu_library()
+                                      ? fmt::format("{:.1f}× {}", *ra.speedup_vs_cpu,
+                                                    markdown_cell(ra.cpu_backend))
+                                      : fmt::format("{:.1f}×", *ra.speedup_vs_cpu));
     if (a.any_pct_of_reference())
       row += fmt::format(" {} |",
                          ra.pct_of_reference ? fmt::format("{:.0f}%", *ra.pct_of_reference) : "");

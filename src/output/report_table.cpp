@@ -165,9 +165,13 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
                                ? fmt::format("{:.0f}%", *rec.pct_of_peak)
                                : "-";
                   }});
+  // Over the best CPU library of the same shape and dtype; named when several were measured.
   if (a.any_speedup())
-    cols.push_back({"vs CPU", true, [](const Record&, const RA& ra) {
-                      return ra.speedup_vs_cpu ? fmt::format("{:.1f}x", *ra.speedup_vs_cpu) : "";
+    cols.push_back({a.speedups_name_cpu_library() ? "vs best CPU" : "vs CPU", true,
+                    [named = a.speedups_name_cpu_library()](const Record&, const RA& ra) {
+                      if (!ra.speedup_vs_cpu) return std::string();
+                      return fmt::format("{:.1f}x{}", *ra.speedup_vs_cpu,
+                                         named ? " " + ra.cpu_backend : "");
                     }});
   if (a.any_pct_of_reference())
     cols.push_back({a.reference_title(), true, [](const Record&, const RA& ra) {

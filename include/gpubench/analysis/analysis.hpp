@@ -36,8 +36,9 @@ int count_compared_devices(const Results& r);
 // The derived numbers of one record; each is absent where it does not apply.
 struct RecordAnalysis {
   // GFLOPS over the best ok CPU row of the same shape and dtype (tf32 against the CPU's fp32) on
-  // the same host and rank; GPU rows only.
+  // the same host and rank, whichever CPU library ran it; GPU rows only.
   std::optional<double> speedup_vs_cpu;
+  std::string cpu_backend;  // the CPU library speedup_vs_cpu is over ("blis")
   // For the project's own kernels: GFLOPS as a percentage of the vendor library's row of the same
   // case on the same device (the reference chosen by role, see BackendRole).
   std::optional<double> pct_of_reference;
@@ -57,8 +58,13 @@ struct Analysis {
   // roofline notes and, when priced, GFLOP per dollar).
   std::optional<Verdict> verdict;
 
+  // Ok CPU rows from more than one CPU library (OpenBLAS, BLIS, MKL): the speedups name theirs.
+  bool several_cpu_libraries = false;
+
   // Whether any record has the number: printers show a column only when it has something in it.
   bool any_speedup() const;
+  // Whether the "vs CPU" cells name the CPU library they are over (several were measured).
+  bool speedups_name_cpu_library() const;
   bool any_pct_of_reference() const;
   bool any_gflop_per_usd() const;
   // "% cuBLAS": the reference library's name as people write it, one word when every row shares it.

@@ -88,15 +88,36 @@ struct RooflineNote {
 // FLOP per byte moved at minimum: 2MNK / ((MK + KN + MN) x element bytes).
 double arithmetic_intensity(const Shape& s, DType d);
 
+// Which CPU library is fastest at one square size and dtype (OpenBLAS, BLIS, MKL).
+struct CpuLibrarySize {
+  std::int64_t n = 0;
+  std::vector<std::pair<std::string, double>> gflops;  // each library's best ok row, run order
+  std::string best;
+  double best_gflops = 0;
+  double runner_up_gflops = 0;  // the next library's; 0 when only one ran at this size
+};
+
+// The CPU libraries compared for one dtype on one host, where more than one has ok rows.
+struct CpuLibraryVerdict {
+  std::string host;
+  DType dtype = DType::fp32;
+  std::vector<std::string> libraries;  // in run order
+  std::vector<CpuLibrarySize> sizes;   // ascending n, sizes where at least two libraries ran
+};
+
+// "mkl at every size measured, 1024 to 8192" or "blis at 1024, 2048; mkl at 4096, 8192".
+std::string describe_best_cpu_library(const CpuLibraryVerdict& v);
+
 struct Verdict {
   std::vector<DtypeVerdict> dtypes;
+  std::vector<CpuLibraryVerdict> cpu_libraries;  // empty unless several CPU libraries ran
   std::vector<RooflineNote> roofline;
   std::optional<Pricing> pricing;
   std::vector<std::string> hosts;
 };
 
-// True when the results have ok rows from both a CPU and a GPU backend: the verdict has
-// something to say.
+// True when the results have ok rows from both a CPU and a GPU backend, or from several CPU
+// libraries at the same shape and dtype: the verdict has something to say.
 bool verdict_applies(const Results& r);
 
 Verdict compute_verdict(const Results& r);

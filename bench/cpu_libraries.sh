@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# How fast is this CPU with each BLAS library: OpenBLAS vs BLIS vs MKL, fp32 and fp64, n =
+# 1024..8192, through gpubench's `cpu` group (every library found), then the harness-overhead
+# check of each library (bench/harness_overhead.sh). Writes into OUT_DIR (default bench/results):
+#   cpu_libraries_<tag>_info.txt, cpu_libraries_<tag>.txt/.json (the table and its verdict),
+#   harness_overhead_<tag>.md.
+# Usage: bench/cpu_libraries.sh TAG [BUILD_DIR] [THREADS]
+# Environment: BLAS_LIB ("mkl=/path/libmkl_rt.so blis=/path/libblis.so.4": --blas-lib items),
+# SIZES (1024..8192), DTYPES (fp32,fp64), MIN_TIME (0.3), OUT_DIR, OVERHEAD=0 to skip the check.
+# Libraries carried as .deb files (a machine without a package registry): put them in .cpulibs/
+# and this script unpacks them to /tmp/cpulibs and points --blas-lib at them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tag=${1:?usage: bench/cpu_libraries.sh TAG [BUILD_DIR] [THREADS]}
+build=${2:-build-cpu}
+threads=${3:-$(nproc)}
+out=${OUT_DIR:-bench/results}
+mkdir -p "$out"
+blas_lib=${BLAS_LIB:-}
+if compgen -G ".cpulibs/*.deb" >/dev/null; then
+  rm -rf /tmp/cpulibs && mkdir -p /tmp/cpulibs
+  for f in .cpulibs/*.deb; do dpkg -x "$f" /tmp/cpulibs; done
+  blis=$(find /tmp/cpulibs -name 'libblis.so.4' | head -1)
+  mkl=$(find /tmp/cpulibs -name 'libmkl_rt.so*' | head -1)
+  [ -n "$blis" ] && ! ldconfig -p | grep -q 'libblis.so.4 ' && blas_lib+=" blis=$blis"
+  [ -n "$mkl" ] && blas_lib+=" mkl=$mkl"
+fi
+args=""
+for item in $blas_lib; do args+=" --blas-lib $item"; done
+[ -x "$build/gpubench" ] || { cmake --preset cpu >/dev/null && cmake --build "$build" -j "$(nproc)" --target gpubench >/dev/null; }
+
+"$build/gpubench" info --threads "$threads" $args > "$out/cpu_libraries_${tag}_info.txt"
+"$build/gpubench" matmul --sizes "${SIZES:-1024..8192}" --dtype "${DTYPES:-fp32,fp64}" \
+  --backends cpu --threads "$threads" --min-time "${MIN_TIME:-0.3}" --progress never $args \
+  -o "$out/cpu_libraries_${tag}.json" > "$out/cpu_libraries_${tag}.txt"
+if [ "${OVERHEAD:-1}" != 0 ]; then
+  BLAS_LIB="$blas_lib" MIN_TIME=${OVERHEAD_MIN_TIME:-0.5} \
+    bench/harness_overhead.sh "$build" "$threads" "${ROUNDS:-2}" > "$out/harness_overhead_${tag}.md"
+fi

@@ -5,6 +5,10 @@
 #include <fmt/format.h>
 #include <link.h>
 
+#include <unistd.h>
+
+#include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -91,6 +95,56 @@ std::string loaded_kernel_library() {
   return found;
 }
 
+// MKL ends the process (exit 2) when a part it loads at its first call is missing, e.g. the
+// kernel library of this CPU. Its fatal-error handler is replaced by one that jumps back to the
+// first call instead, while that runs; afterwards a fatal MKL error ends gpubench with exit 4.
+// MKL prints its message on stdout: the first call's output is captured for the reason.
+std::jmp_buf first_call_jump;
+bool first_call_armed = false;
+
+extern "C" void on_mkl_fatal_error(int) {
+  if (first_call_armed) std::longjmp(first_call_jump, 1);
+  std::_Exit(4);
+}
+
+void first_call(void* handle, const CpuBlasLibrary& lib) {
+  if (const auto set_handler =
+          symbol<int (*)(void (*)(int))>(handle, "MKL_Set_Exit_Handler"))
+    set_handler(on_mkl_fatal_error);
+  std::fflush(stdout);
+  const int saved_stdout = dup(STDOUT_FILENO);
+  std::FILE* captured = std::tmpfile();
+  if (captured) dup2(fileno(captured), STDOUT_FILENO);
+  bool failed = false;
+  float one = 1, out = 0;
+  first_call_armed = true;
+  if (setjmp(first_call_jump) == 0)
+    lib.sgemm(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, 1, 1, 1, 1.0f, &one, 1, &one, 1,
+              0.0f, &out, 1);
+  else
+    failed = true;
+  first_call_armed = false;
+  std::fflush(stdout);
+  if (saved_stdout >= 0) {
+    dup2(saved_stdout, STDOUT_FILENO);
+    close(saved_stdout);
+  }
+  std::string message;
+  if (captured) {
+    std::rewind(captured);
+    char line[512];
+    while (std::fgets(line, sizeof line, captured)) {
+      std::string text(line);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      if (!text.empty()) message += (message.empty() ? "" : " ") + text;
+    }
+    std::fclose(captured);
+  }
+  if (failed || out != 1.0f)
+    throw BackendError(fmt::format("{} failed its first call{}", lib.path,
+                                   message.empty() ? "" : ": " + message));
+}
+
 void bind_mkl(void* handle, CpuBlasLibrary& lib) {
   const auto get_version = symbol<void (*)(MklVersion*)>(handle, "MKL_Get_Version");
   const auto set_threads = symbol<void (*)(int)>(handle, "MKL_Set_Num_Threads");
@@ -152,9 +206,7 @@ void bind_mkl(void* handle, CpuBlasLibrary& lib) {
   // What MKL dispatches to on this CPU: the kernel library its first GEMM loads (libmkl_avx2,
   // libmkl_avx512, libmkl_def, ...), and the code branch it reports where it names one (on
   // CPUs that are not Intel's it reports none).
-  float one = 1, out = 0;
-  lib.sgemm(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, 1, 1, 1, 1.0f, &one, 1, &one, 1, 0.0f,
-            &out, 1);
+  first_call(handle, lib);
   b.detected = loaded_kernel_library();
   if (const auto branch = symbol<int (*)()>(handle, "MKL_CBWR_Get_Auto_Branch")) {
     const int id = branch();

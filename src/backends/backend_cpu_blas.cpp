@@ -94,6 +94,17 @@ std::uint16_t to_fp16_bits(float f) {
   return std::uint16_t(sign | std::uint16_t(full >> (-exponent - 14 + 13)));
 }
 
+void quiesce_other_libraries(const CpuBlasLibrary& running) {
+  std::vector<std::shared_ptr<const CpuBlasLibrary>> others;
+  {
+    LoadState& s = state();
+    std::lock_guard lock(s.mutex);
+    for (const auto& [name, lib] : s.loaded)
+      if (lib.get() != &running && lib->quiesce) others.push_back(lib);
+  }
+  for (const auto& lib : others) lib->quiesce();
+}
+
 class CpuBlasCase final : public Case {
  public:
   CpuBlasCase(std::shared_ptr<const CpuBlasLibrary> lib, const Problem& p)
@@ -200,6 +211,8 @@ class CpuBlasBackend final : public Backend {
   }
 
   std::unique_ptr<Case> prepare(const Problem& p) override {
+    // The other libraries' idle threads must not spin on the cores this case times.
+    quiesce_other_libraries(*lib_);
     // Another CPU library's backend may have run since this one was made; each library keeps its
     // own count, but set it again so a row always runs at the count it reports.
     apply_cpu_threads(*lib_, threads_);

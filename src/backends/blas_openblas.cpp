@@ -47,6 +47,9 @@ void bind_openblas(void* handle, CpuBlasLibrary& lib) {
   }
   lib.set_threads = set_threads;
   lib.get_threads = get_threads;
+  // Ends the pthreads server threads (blas_thread_init starts them again at the next call).
+  if (const auto shutdown = symbol<int (*)()>(handle, "blas_thread_shutdown_"))
+    lib.quiesce = [shutdown] { shutdown(); };
   // cblas_sbgemm exists only in builds with BUILD_BFLOAT16.
   lib.bf16_gemm = symbol<CblasGemm16to32>(handle, "cblas_sbgemm");
   lib.no_bf16 = "this OpenBLAS build has no sbgemm (built without BUILD_BFLOAT16)";

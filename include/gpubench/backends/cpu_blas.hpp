@@ -46,6 +46,10 @@ struct CpuBlasLibrary {
   // The library's own thread API: sets the count, and reads back what it will use.
   std::function<void(int)> set_threads;
   std::function<int()> get_threads;
+  // Stops the library's idle worker threads from spinning (OpenBLAS's spin for about 2^28 cycles
+  // after each call, on every core), so that another library's case that follows runs on quiet
+  // cores; the next call starts them again. Unset where the threads sleep soon by themselves.
+  std::function<void()> quiesce;
 };
 
 // What gpubench knows of one CPU BLAS: where to find it, how to install it, how to read it.

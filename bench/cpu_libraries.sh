@@ -8,7 +8,8 @@
 # Environment: BLAS_LIB ("mkl=/path/libmkl_rt.so blis=/path/libblis.so.4": --blas-lib items),
 # SIZES (1024..8192), DTYPES (fp32,fp64), MIN_TIME (0.3), OUT_DIR, OVERHEAD=0 to skip the check.
 # Libraries carried as .deb files (a machine without a package registry): put them in .cpulibs/
-# and this script unpacks them to /tmp/cpulibs and points --blas-lib at them.
+# and this script unpacks them to /tmp/cpulibs and puts their folders on LD_LIBRARY_PATH, so that
+# gpubench finds them by soname and a library that cannot run here is a row saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:?usage: bench/cpu_libraries.sh TAG [BUILD_DIR] [THREADS]}
@@ -20,10 +21,8 @@ blas_lib=${BLAS_LIB:-}
 if compgen -G ".cpulibs/*.deb" >/dev/null; then
   rm -rf /tmp/cpulibs && mkdir -p /tmp/cpulibs
   for f in .cpulibs/*.deb; do dpkg -x "$f" /tmp/cpulibs; done
-  blis=$(find /tmp/cpulibs -name 'libblis.so.4' | head -1)
-  mkl=$(find /tmp/cpulibs -name 'libmkl_rt.so*' | head -1)
-  [ -n "$blis" ] && ! ldconfig -p | grep -q 'libblis.so.4 ' && blas_lib+=" blis=$blis"
-  [ -n "$mkl" ] && blas_lib+=" mkl=$mkl"
+  dirs=$(find /tmp/cpulibs \( -name 'libblis.so.4' -o -name 'libmkl_rt.so*' \) -printf '%h\n' | sort -u | paste -sd:)
+  export LD_LIBRARY_PATH="$dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 args=""
 for item in $blas_lib; do args+=" --blas-lib $item"; done

@@ -130,6 +130,14 @@ TEST(CpuBlas, SystemInfoListsEveryLibraryLoadedOrNot) {
   EXPECT_EQ(names, kinds());
 }
 
+// MKL's GNU threading layer needs libgomp in the global scope (gpubench is not built with
+// -fopenmp): loading MKL puts it there, or its first parallel call ends the process.
+TEST(CpuBlas, MklWithTheGnuLayerHasOpenMpInTheGlobalScope) {
+  LOAD_OR_SKIP("mkl", mkl);
+  if (mkl->info.parallel != "openmp (gnu)") GTEST_SKIP() << "MKL layer: " << mkl->info.parallel;
+  EXPECT_NE(dlsym(RTLD_DEFAULT, "omp_get_num_procs"), nullptr);
+}
+
 TEST_P(EachCpuBlas, ThreadCountIsSetThroughItsOwnApiAndReadBack) {
   LOAD_OR_SKIP(GetParam(), lib);
   EXPECT_EQ(apply_cpu_threads(*lib, 1), 1) << lib->info.name;

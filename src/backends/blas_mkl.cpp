@@ -145,6 +145,14 @@ void first_call(void* handle, const CpuBlasLibrary& lib) {
                                    message.empty() ? "" : ": " + message));
 }
 
+// libmkl_gnu_thread calls omp_* from the process's global scope without depending on libgomp
+// itself (it expects a program built with -fopenmp). gpubench is not, and the libgomp that BLIS
+// brings is local to BLIS: without this, MKL's first parallel call ends the process with a
+// symbol lookup error. libgomp exports only omp_* and GOMP_*: no BLAS symbol goes global.
+bool load_gnu_openmp_globally() {
+  return dlopen("libgomp.so.1", RTLD_NOW | RTLD_GLOBAL) != nullptr;
+}
+
 void bind_mkl(void* handle, CpuBlasLibrary& lib) {
   const auto get_version = symbol<void (*)(MklVersion*)>(handle, "MKL_Get_Version");
   const auto set_threads = symbol<void (*)(int)>(handle, "MKL_Set_Num_Threads");
@@ -163,7 +171,7 @@ void bind_mkl(void* handle, CpuBlasLibrary& lib) {
   std::string layer;
   if (env_layer && *env_layer) {
     layer = fmt::format("{} (MKL_THREADING_LAYER)", env_layer);
-  } else if (mkl_part_found(dir, "libmkl_gnu_thread")) {
+  } else if (mkl_part_found(dir, "libmkl_gnu_thread") && load_gnu_openmp_globally()) {
     set_threading(kThreadingGnu);
     layer = "gnu";
   } else if (mkl_part_found(dir, "libmkl_intel_thread") && mkl_part_found(dir, "libiomp5")) {

@@ -86,7 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::make_pair("--sizes 8192..128", "'8192..128'"),
                       std::make_pair("--sizes abc", "--sizes grammar"),
                       std::make_pair("--sizes 0", "must be positive"),
-                      std::make_pair("--sizes 64 --dtype int8", "unknown dtype 'int8'"),
+                      std::make_pair("--sizes 64 --dtype int4", "unknown dtype 'int4'"),
                       std::make_pair("--sizes 64 --backends nope", "unknown backend 'nope'"),
                       std::make_pair("--sizes 64 --threads -1", "threads"),
                       std::make_pair("--sizes 64 --min-time 0", "min-time"),

@@ -44,7 +44,7 @@ TEST(CliCpuBlas, InfoHasABlockPerLibraryWithItsThreadsReadBack) {
 
 // The CSV row of one case, or empty.
 std::string csv_row(const std::string& out, const std::string& backend, const std::string& dtype) {
-  const std::string key = "48,48,48," + dtype + "," + backend + ",";
+  const std::string key = "48,48,48,nn,1," + dtype + "," + backend + ",";
   const auto at = out.find(key);
   if (at == std::string::npos) return "";
   return out.substr(at, out.find('\n', at) - at);

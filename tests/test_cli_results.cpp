@@ -48,7 +48,7 @@ TEST(CliResults, OutputFilesInEveryFormatWhileTheTableGoesToStdout) {
   EXPECT_EQ(doc["records"][1]["label"], "48x40x24");
   EXPECT_GT(doc["records"][0]["gflops"].get<double>(), 0.0);
   EXPECT_NE(doc["command_line"].get<std::string>().find("--sizes 32,48x40x24"), std::string::npos);
-  EXPECT_EQ(slurp(csv).rfind("m,n,k,dtype,backend", 0), 0u);
+  EXPECT_EQ(slurp(csv).rfind("m,n,k,layout,batch,dtype,backend", 0), 0u);
   EXPECT_EQ(slurp(other).rfind("m,n,k,", 0), 0u);
   EXPECT_NE(slurp(md).find("| 48x40x24 | fp32 | openblas |"), std::string::npos) << slurp(md);
   EXPECT_EQ(nlohmann::json::parse(slurp(gb))["benchmarks"].size(), 2u);
@@ -194,6 +194,57 @@ TEST(CliResults, ShapesFileRunsItsShapesAndDtypes) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find(shapes + ":2: N must be positive, got 0"), std::string::npos) << bad.err;
   EXPECT_EQ(bad.out.find("GFLOPS"), std::string::npos);
+}
+
+// Every layout and a batch on the CPU, checked against the fp64 reference; the batched shapes
+// file's layout and batch columns; fp8 and int8 rows that say why the CPU cannot run them.
+TEST(CliResults, LayoutsBatchesAndUnsupportedTypesOnTheCpu) {
+  const std::string out = tmp("layouts.json");
+  auto r = run(std::string("matmul --sizes 48x40x24 --dtype fp32,fp64,fp8,int8,fp8e5m2:fp32 "
+                           "--layout nn,nt,tn,tt --batch 3") + kFast + "-o " + out);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  ASSERT_EQ(doc["records"].size(), 20u);
+  int ok = 0;
+  for (const auto& rec : doc["records"]) {
+    const std::string dtype = rec["dtype"];
+    EXPECT_EQ(rec["shape"]["batch"], 3);
+    if (dtype == "fp32" || dtype == "fp64") {
+      EXPECT_EQ(rec["status"], "ok") << rec.dump();
+      EXPECT_TRUE(rec["verified"].get<bool>());
+      EXPECT_EQ(rec["checked_entries"], 3 * 48 * 40);  // every entry of every product
+      EXPECT_DOUBLE_EQ(rec["flops"].get<double>(), 3 * 2.0 * 48 * 40 * 24);
+      ++ok;
+    } else {
+      EXPECT_EQ(rec["status"], "unsupported") << rec.dump();
+      const std::string reason = rec["reason"];
+      EXPECT_NE(reason.find(dtype == "int8" ? "int8" : "fp8"), std::string::npos) << reason;
+    }
+  }
+  EXPECT_EQ(ok, 8);
+  EXPECT_EQ(doc["records"][1]["label"], "48x40x24 nt batch 3");
+  EXPECT_NE(r.out.find("48x40x24 tt batch 3"), std::string::npos) << r.out;
+
+  // Only fp8: nothing could be measured (exit 3), every row saying why.
+  auto none = run(std::string("matmul --sizes 32 --dtype fp8 --layout nt") + kFast);
+  EXPECT_EQ(none.code, 3) << none.out << none.err;
+  EXPECT_NE(none.out.find("no CPU BLAS has an fp8 GEMM"), std::string::npos) << none.out;
+
+  const std::string shapes = tmp("batched.csv");
+  std::ofstream(shapes) << "m,n,k,dtype,layout,batch\n32,32,16,fp32,nt,4\n24,16,8,,tn\n";
+  auto f = run(std::string("matmul --shapes ") + shapes + " --batch 2" + kFast + "-o " + out);
+  ASSERT_EQ(f.code, 0) << f.out << f.err;
+  const auto fdoc = nlohmann::json::parse(slurp(out));
+  ASSERT_EQ(fdoc["records"].size(), 2u);
+  EXPECT_EQ(fdoc["records"][0]["label"], "24x16x8 tn batch 2");  // --dtype's group runs first
+  EXPECT_EQ(fdoc["records"][1]["label"], "32x32x16 nt batch 4");
+  for (const auto& rec : fdoc["records"]) EXPECT_EQ(rec["status"], "ok") << rec.dump();
+
+  for (const char* bad : {"--layout nx", "--batch 0", "--batch x", "--layout ''"}) {
+    auto b = run(std::string("matmul --sizes 32 ") + bad + kFast);
+    EXPECT_EQ(b.code, 2) << bad << b.err;
+    EXPECT_EQ(b.out.find("GFLOPS"), std::string::npos) << bad;
+  }
 }
 
 namespace {

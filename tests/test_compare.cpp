@@ -121,7 +121,8 @@ TEST(Compare, RendersEveryFormat) {
   EXPECT_NE(table.str().find("512 fp32 openblas: only in A (absent from B)"), std::string::npos)
       << table.str();
   EXPECT_NE(md.str().find("| BLAS threads | 2 | 4 |"), std::string::npos) << md.str();
-  EXPECT_NE(csv.str().find("256,256,256,fp32,openblas,-1,0,ok,100,ok,150,1.5"), std::string::npos)
+  EXPECT_NE(csv.str().find("256,256,256,nn,1,fp32,openblas,-1,0,ok,100,ok,150,1.5"),
+            std::string::npos)
       << csv.str();
   const auto doc = nlohmann::json::parse(json.str());
   EXPECT_EQ(doc["rows"].size(), 2u);
@@ -244,10 +245,15 @@ TEST(ShapesFile, ParsesHeaderCommentsAndDtypes) {
 TEST(ShapesFile, BadLinesNameFileLineAndReason) {
   const std::pair<const char*, const char*> bad[] = {
       {"64,64,64\n64,-1,64\n", "w.csv:2: N '-1' is negative"},
-      {"64,64\n", "w.csv:1: expected 3 or 4 fields"},
+      {"64,64\n", "w.csv:1: expected 3 to 6 fields"},
       {"64,64,0\n", "w.csv:1: K must be positive, got 0"},
       {"64,abc,64\n", "w.csv:1: N 'abc' is not a positive integer"},
-      {"64,64,64,int8\n", "w.csv:1: unknown dtype 'int8'"},
+      {"64,64,64,int4\n", "w.csv:1: unknown dtype 'int4'"},
+      {"64,64,64,fp8e5m2e5m2\n", "w.csv:1: unknown dtype 'fp8e5m2e5m2'"},
+      {"64,64,64,bf16,nx\n", "w.csv:1: unknown layout 'nx'"},
+      {"64,64,64,bf16,nt,0\n", "w.csv:1: batch must be positive, got 0"},
+      {"64,64,64,bf16,nt,2000000\n", "w.csv:1: batch 2000000 is larger than 1048576"},
+      {"64,64,64,bf16,nt,2,7\n", "w.csv:1: expected 3 to 6 fields"},
       {"99999999999,64,64\n", "exceeds the largest BLAS dimension"},
       {"# nothing\n\n", "w.csv: no shapes"},
   };

@@ -15,6 +15,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/host_matrix.hpp"
+#include "gpubench/core/problem.hpp"
 #include "gpubench/core/verify.hpp"
 
 using namespace gpubench;
@@ -180,6 +181,41 @@ TEST_P(EachCpuBlas, ResultsMatchTheFp64Reference) {
   EXPECT_FALSE(be->supports(DType::tf32, shape).ok);
 }
 
+// Every layout, one product and a batch, through the library's transpose flags and (MKL) its
+// strided batched GEMM, against the fp64 reference; fp8 and int8 refused with the reason.
+TEST_P(EachCpuBlas, LayoutsAndBatchesMatchTheFp64Reference) {
+  LOAD_OR_SKIP(GetParam(), lib);
+  BackendOptions o;
+  o.threads = 2;
+  auto be = make_cpu_blas_backend(GetParam(), o);
+  for (Layout l : kAllLayouts)
+    for (std::int64_t batch : {1, 3}) {
+      const Shape shape{37, 29, 53, l, batch};
+      for (DType d : {DType::fp32, DType::fp64, DType::bf16, DType::fp16}) {
+        if (!be->supports(d, shape).ok) continue;
+        HostMatrix a = operand_a(d, shape), b = operand_b(d, shape);
+        a.fill_random(1);
+        b.fill_random(2);
+        const Problem p{shape, d, &a, &b};
+        auto c = be->prepare(p);
+        c->time_kernel(1);
+        std::vector<double> out;
+        c->read_result(out);
+        const Verification v = verify_result(p, out, 3);
+        EXPECT_TRUE(v.passed) << lib->info.name << " " << to_string(d) << " " << shape.label()
+                              << ": " << v.max_rel_error << " > " << v.tolerance;
+        EXPECT_EQ(v.checked, batch * shape.m * shape.n);
+      }
+    }
+  for (DType d : {DType::fp8e4m3, DType::fp8e5m2_fp32, DType::int8}) {
+    const Support sup = be->supports(d, Shape{64, 64, 64, Layout::nt});
+    EXPECT_FALSE(sup.ok) << to_string(d);
+    EXPECT_NE(sup.reason.find(is_int8(d) ? "s8 x s8" : "fp8"), std::string::npos) << sup.reason;
+  }
+  if (GetParam() == "mkl") EXPECT_NE(lib->sgemm_batch_strided, nullptr);
+  if (GetParam() == "openblas") EXPECT_EQ(lib->sgemm_batch_strided, nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(Libraries, EachCpuBlas, ::testing::ValuesIn(kinds()),
                          [](const auto& info) { return info.param; });
 
@@ -204,6 +240,21 @@ TEST(CpuBlas, BlasLibOptionIsCheckedBeforeAnythingRuns) {
   EXPECT_THROW(set_cpu_blas_path_option("nope=/tmp/x"), UsageError);
   EXPECT_THROW(set_cpu_blas_path_option("blis=/nonexistent/libblis.so.4"), UsageError);
   EXPECT_THROW(set_cpu_blas_path_option("blis="), UsageError);
+}
+
+TEST(CpuBlas, GemmCallCarriesTheLayoutAsTransposeFlags) {
+  HostMatrix a(DType::fp32, 5, 3), b(DType::fp32, 7, 5);
+  const GemmCall c = gemm_call_of(Problem{Shape{3, 7, 5, Layout::tt}, DType::fp32, &a, &b});
+  EXPECT_EQ(c.transa, kCblasTrans);
+  EXPECT_EQ(c.transb, kCblasTrans);
+  EXPECT_EQ(c.lda, 3);  // A stored K x M
+  EXPECT_EQ(c.ldb, 5);  // B stored N x K
+  EXPECT_EQ(c.ldc, 7);
+  const GemmCall nt = gemm_call_of(Problem{Shape{3, 7, 5, Layout::nt}, DType::fp32, &a, &b});
+  EXPECT_EQ(nt.transa, kCblasNoTrans);
+  EXPECT_EQ(nt.transb, kCblasTrans);
+  EXPECT_EQ(nt.lda, 5);
+  EXPECT_EQ(nt.ldb, 5);
 }
 
 TEST(CpuBlas, GemmCallIsRowMajorUntransposedWithTightLeadingDimensions) {

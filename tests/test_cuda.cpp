@@ -2,6 +2,7 @@
 // of the CUDA code that need no device (telemetry warnings).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -48,7 +49,7 @@ std::unique_ptr<Backend> make_cublas(std::string& why, BackendOptions o = {}) {
 struct Inputs {
   HostMatrix a, b;
   Problem problem;
-  Inputs(DType d, Shape s) : a(d, s.m, s.k), b(d, s.k, s.n) {
+  Inputs(DType d, Shape s) : a(operand_a(d, s)), b(operand_b(d, s)) {
     a.fill_random(7);
     b.fill_random(8);
     problem = Problem{s, d, &a, &b};
@@ -85,6 +86,60 @@ TEST(Cublas, EveryDtypeVerifiesOnAwkwardAndSquareShapes) {
     }
   }
 }
+
+#ifdef GPUBENCH_HAVE_CUDA
+// Every dtype in every layout, one product and a batch, against the fp64 reference; what cuBLASLt
+// cannot do is refused with a reason, and on Hopper that is exactly fp8 outside the nt layout.
+TEST(Cublas, EveryDtypeLayoutAndBatchVerifiesOrIsRefusedWithAReason) {
+  CUBLAS_OR_SKIP(be);
+  int cc_major = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&cc_major, cudaDevAttrComputeCapabilityMajor, 0), cudaSuccess);
+  int ran = 0;
+  for (DType d : kAllDTypes)
+    for (Layout l : kAllLayouts)
+      for (std::int64_t batch : {1, 3})
+        for (Shape s : {Shape{96, 64, 48, l, batch}, Shape{256, 256, 512, l, batch}}) {
+          SCOPED_TRACE(std::string(to_string(d)) + " " + s.label());
+          const Support sup = be->supports(d, s);
+          if (cc_major == 9) {
+            const bool refused_on_hopper = is_fp8(d) && l != Layout::nt;
+            EXPECT_EQ(sup.ok, !refused_on_hopper) << sup.reason;
+          }
+          if (!sup.ok) {
+            EXPECT_FALSE(sup.reason.empty());
+            continue;
+          }
+          Inputs in(d, s);
+          const Verification v = run_and_verify(*be, in.problem);
+          EXPECT_TRUE(v.passed) << "max rel. error " << v.max_rel_error << " > " << v.tolerance;
+          EXPECT_EQ(v.checked, batch * s.m * s.n);
+          ++ran;
+        }
+  EXPECT_GT(ran, 0);
+}
+
+// fp8 and int8 results that a broken scale, layout or kernel would give are caught.
+TEST(Cublas, WrongFp8AndInt8ResultsAreCaught) {
+  CUBLAS_OR_SKIP(be);
+  for (DType d : {DType::fp8e4m3, DType::fp8e5m2_fp32, DType::int8}) {
+    const Shape s{128, 96, 64, Layout::nt, 2};
+    if (!be->supports(d, s).ok) continue;
+    Inputs in(d, s);
+    auto c = be->prepare(in.problem);
+    c->time_kernel(1);
+    std::vector<double> out;
+    c->read_result(out);
+    ASSERT_TRUE(verify_result(in.problem, out, 1).passed) << to_string(d);
+    // The same inputs read in another layout: what a lost transpose flag computes.
+    Problem wrong = in.problem;
+    wrong.shape.layout = Layout::nn;
+    EXPECT_FALSE(verify_result(wrong, out, 1).passed) << to_string(d);
+    // One entry of the last product off by a little (one for int8).
+    out.back() += is_int8(d) ? 1.0 : 0.05 * std::fabs(out.back()) + 1.0;
+    EXPECT_FALSE(verify_result(in.problem, out, 1).passed) << to_string(d);
+  }
+}
+#endif
 
 TEST(Cublas, RunnerProducesOkRowsWithPeakAndEndToEnd) {
   CUBLAS_OR_SKIP(probe);

@@ -14,7 +14,7 @@ TEST(DType, ParseList) {
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0], DType::fp32);
   EXPECT_EQ(v[1], DType::bf16);
-  EXPECT_THROW(parse_dtype_list("fp32,int8"), UsageError);
+  EXPECT_THROW(parse_dtype_list("fp32,int4"), UsageError);
   EXPECT_THROW(parse_dtype_list(""), UsageError);
 }
 
@@ -89,7 +89,7 @@ std::vector<double> exact_product(const HostMatrix& a, const HostMatrix& b, DTyp
     for (std::int64_t j = 0; j < N; ++j) {
       double s = 0;
       for (std::int64_t k = 0; k < K; ++k) s += a.at(std::size_t(i * K + k)) * b.at(std::size_t(k * N + j));
-      c[std::size_t(i * N + j)] = round_to_storage(d, s);
+      c[std::size_t(i * N + j)] = round_to_storage(spec_of(d).c, s);
     }
   return c;
 }

@@ -46,7 +46,7 @@ TEST(Reporters, CsvHasOneLinePerRecordAndQuotesHazards) {
   // The warning holds a quote and a pipe: quoted, with the quote doubled.
   EXPECT_NE(csv.find(R"("noisy: spread ""wide"", check load | other jobs")"), std::string::npos)
       << csv;
-  EXPECT_EQ(csv.rfind("m,n,k,dtype,backend,", 0), 0u);
+  EXPECT_EQ(csv.rfind("m,n,k,layout,batch,dtype,backend,", 0), 0u);
 }
 
 TEST(Reporters, MarkdownEndsWithTheVerdictWhenThereAreCpuAndGpuRows) {

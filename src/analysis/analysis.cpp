@@ -56,10 +56,13 @@ std::optional<double> gflop_per_usd_of(const Results& r, const Record& rec) {
   return std::isfinite(g) ? std::optional<double>(g) : std::nullopt;
 }
 
-using CaseOfGpu = std::tuple<std::string, DType, std::int64_t, std::int64_t, std::int64_t>;
+using CaseOfGpu = std::tuple<std::string, DType, std::int64_t, std::int64_t, std::int64_t, Layout,
+                             std::int64_t>;
 using GpuOfHost = std::tuple<std::string, int, int>;  // host, rank, device
 
-CaseOfGpu case_of(const Record& r) { return {r.backend, r.dtype, r.shape.m, r.shape.n, r.shape.k}; }
+CaseOfGpu case_of(const Record& r) {
+  return {r.backend, r.dtype, r.shape.m, r.shape.n, r.shape.k, r.shape.layout, r.shape.batch};
+}
 
 bool comparable(const Record& r) {
   return r.ok() && r.device_kind == DeviceKind::gpu && r.gflops > 0;

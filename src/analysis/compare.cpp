@@ -90,15 +90,16 @@ machine_properties() {
 }  // namespace
 
 std::string CaseKey::label() const {
-  std::string s = fmt::format("{} {} {}", Shape{m, n, k}.label(), to_string(dtype), backend);
+  std::string s = fmt::format("{} {} {}", shape().label(), to_string(dtype), backend);
   if (device_index > 0) s += fmt::format("[{}]", device_index);
   if (rank != 0) s += fmt::format(" (rank {})", rank);
   return s;
 }
 
 CaseKey case_key(const Record& r) {
-  return {r.shape.m, r.shape.n, r.shape.k,
-          r.dtype,   r.backend, r.device_kind == DeviceKind::gpu ? r.device_index : -1,
+  return {r.shape.m,     r.shape.n, r.shape.k,
+          r.shape.layout, r.shape.batch, r.dtype,
+          r.backend,     r.device_kind == DeviceKind::gpu ? r.device_index : -1,
           r.rank};
 }
 

@@ -80,19 +80,20 @@ DtypeVerdict verdict_for(const Results& r, const std::string& host, DType dtype,
   std::set<std::int64_t> sizes;
   for (const auto* rows : {&cpu_rows, &gpu_rows})
     for (const Record* rec : *rows)
-      if (rec->shape.square()) sizes.insert(rec->shape.n);
+      if (rec->shape.square() && rec->shape.plain()) sizes.insert(rec->shape.n);
 
   for (std::int64_t n : sizes) {
     SizePoint p;
     p.n = n;
     for (const Record* c : cpu_rows)
-      if (c->ok() && c->shape.square() && c->shape.n == n && c->gflops > p.cpu_gflops) {
+      if (c->ok() && c->shape.square() && c->shape.plain() && c->shape.n == n &&
+          c->gflops > p.cpu_gflops) {
         p.cpu_gflops = c->gflops, p.cpu_backend = c->backend;
         p.cpu_gflops_per_watt = c->telemetry.gflops_per_watt;
         p.cpu_energy_unavailable = c->telemetry.unavailable;
       }
     for (const Record* g : gpu_rows) {
-      if (!g->ok() || !g->shape.square() || g->shape.n != n) continue;
+      if (!g->ok() || !g->shape.square() || !g->shape.plain() || g->shape.n != n) continue;
       if (g->gflops > p.gpu_gflops) {
         p.gpu_gflops = g->gflops, p.gpu_backend = g->backend;
         p.gpu_gflops_per_watt = g->telemetry.gflops_per_watt;
@@ -189,7 +190,7 @@ std::optional<double> gpu_peak_for(const SystemInfo& s, int index, DType d) {
   for (const GpuInfo& g : s.gpus)
     if (g.index == index)
       for (const auto& [name, value] : g.peak_gflops)
-        if (name == to_string(d)) return value;
+        if (name == peak_family(d)) return value;
   return std::nullopt;
 }
 
@@ -624,9 +625,11 @@ double gflop_per_usd(double gflops, double usd_per_hour) {
 }
 
 double arithmetic_intensity(const Shape& s, DType d) {
-  const double elements = double(s.m) * double(s.k) + double(s.k) * double(s.n) +
-                          double(s.m) * double(s.n);
-  return s.flops() / (elements * double(element_bytes(d)));
+  // Per product (a batch multiplies both sides alike); C may be stored wider than A and B.
+  const double ab = double(s.m) * double(s.k) + double(s.k) * double(s.n);
+  const double bytes =
+      ab * double(element_bytes(d)) + double(s.m) * double(s.n) * double(element_bytes_c(d));
+  return s.flops() / double(s.batch) / bytes;
 }
 
 std::optional<double> RooflineDevice::ridge() const {

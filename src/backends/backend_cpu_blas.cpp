@@ -1,6 +1,8 @@
 // The CPU backend of every CPU BLAS: the library is opened at run time (dlopen, RTLD_LOCAL), its
 // entry points looked up by the library's own file (blas_openblas.cpp, blas_blis.cpp,
-// blas_mkl.cpp), and one Case multiplies through them with CBLAS transpose flags.
+// blas_mkl.cpp), and one Case multiplies through them with CBLAS transpose flags (the shape's
+// layout). A batch is one call of the library's strided batched GEMM where it exports one (MKL's
+// cblas_?gemm_batch_strided, fp32 and fp64), else a loop of calls (OpenBLAS and BLIS).
 #include <dlfcn.h>
 #include <fmt/format.h>
 
@@ -109,12 +111,13 @@ class CpuBlasCase final : public Case {
  public:
   CpuBlasCase(std::shared_ptr<const CpuBlasLibrary> lib, const Problem& p)
       : lib_(std::move(lib)), p_(p), call_(gemm_call_of(p)) {
-    const std::size_t mn = std::size_t(p.shape.m) * std::size_t(p.shape.n);
+    const std::size_t mn =
+        std::size_t(p.shape.m) * std::size_t(p.shape.n) * std::size_t(p.shape.batch);
     if (p.dtype == DType::fp64) {
-      c64_ = HostMatrix(DType::fp64, p.shape.m, p.shape.n);
+      c64_ = HostMatrix(DType::fp64, p.shape.batch * p.shape.m, p.shape.n);
       std::fill_n(c64_.f64(), mn, std::numeric_limits<double>::quiet_NaN());  // poison
     } else {
-      c32_ = HostMatrix(DType::fp32, p.shape.m, p.shape.n);
+      c32_ = HostMatrix(DType::fp32, p.shape.batch * p.shape.m, p.shape.n);
       std::fill_n(c32_.f32(), mn, std::numeric_limits<float>::quiet_NaN());
     }
     if (p.dtype == DType::bf16 || p.dtype == DType::fp16) {
@@ -134,7 +137,8 @@ class CpuBlasCase final : public Case {
   }
 
   void read_result(std::vector<double>& out) override {
-    const std::size_t mn = std::size_t(p_.shape.m) * std::size_t(p_.shape.n);
+    const std::size_t mn =
+        std::size_t(p_.shape.m) * std::size_t(p_.shape.n) * std::size_t(p_.shape.batch);
     out.resize(mn);
     if (p_.dtype == DType::fp64)
       std::copy_n(c64_.f64(), mn, out.begin());
@@ -145,22 +149,53 @@ class CpuBlasCase final : public Case {
  private:
   void run_once() {
     const GemmCall& c = call_;
-    switch (p_.dtype) {
-      case DType::fp64:
-        lib_->dgemm(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0, p_.a->f64(), c.lda,
-                    p_.b->f64(), c.ldb, 0.0, c64_.f64(), c.ldc);
-        break;
-      case DType::bf16:
-      case DType::fp16: {
-        const CblasGemm16to32 f = p_.dtype == DType::bf16 ? lib_->bf16_gemm : lib_->fp16_gemm;
-        f(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0f, a16_.data(), c.lda, b16_.data(), c.ldb,
-          0.0f, c32_.f32(), c.ldc);
-        break;
-      }
-      default:
-        lib_->sgemm(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0f, p_.a->f32(), c.lda,
-                    p_.b->f32(), c.ldb, 0.0f, c32_.f32(), c.ldc);
+    const std::size_t a_step = std::size_t(c.m) * std::size_t(c.k);
+    const std::size_t b_step = std::size_t(c.k) * std::size_t(c.n);
+    const std::size_t c_step = std::size_t(c.m) * std::size_t(c.n);
+    if (batched_call()) {
+      const int batch = int(p_.shape.batch);
+      if (p_.dtype == DType::fp64)
+        lib_->dgemm_batch_strided(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0, p_.a->f64(),
+                                  c.lda, int(a_step), p_.b->f64(), c.ldb, int(b_step), 0.0,
+                                  c64_.f64(), c.ldc, int(c_step), batch);
+      else
+        lib_->sgemm_batch_strided(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0f, p_.a->f32(),
+                                  c.lda, int(a_step), p_.b->f32(), c.ldb, int(b_step), 0.0f,
+                                  c32_.f32(), c.ldc, int(c_step), batch);
+      return;
     }
+    for (std::size_t i = 0; i < std::size_t(p_.shape.batch); ++i) {
+      const std::size_t a0 = i * a_step, b0 = i * b_step, c0 = i * c_step;
+      switch (p_.dtype) {
+        case DType::fp64:
+          lib_->dgemm(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0, p_.a->f64() + a0, c.lda,
+                      p_.b->f64() + b0, c.ldb, 0.0, c64_.f64() + c0, c.ldc);
+          break;
+        case DType::bf16:
+        case DType::fp16: {
+          const CblasGemm16to32 f = p_.dtype == DType::bf16 ? lib_->bf16_gemm : lib_->fp16_gemm;
+          f(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0f, a16_.data() + a0, c.lda,
+            b16_.data() + b0, c.ldb, 0.0f, c32_.f32() + c0, c.ldc);
+          break;
+        }
+        default:
+          lib_->sgemm(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0f, p_.a->f32() + a0, c.lda,
+                      p_.b->f32() + b0, c.ldb, 0.0f, c32_.f32() + c0, c.ldc);
+      }
+    }
+  }
+
+  // One call of the library's strided batched GEMM, where it has one for the dtype and the
+  // strides fit its 32-bit integers.
+  bool batched_call() const {
+    if (p_.shape.batch < 2) return false;
+    const bool entry = p_.dtype == DType::fp64   ? lib_->dgemm_batch_strided != nullptr
+                       : p_.dtype == DType::fp32 ? lib_->sgemm_batch_strided != nullptr
+                                                 : false;
+    constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+    const Shape& s = p_.shape;
+    return entry && s.m * s.k <= kMaxInt && s.k * s.n <= kMaxInt && s.m * s.n <= kMaxInt &&
+           s.batch <= kMaxInt;
   }
 
   std::shared_ptr<const CpuBlasLibrary> lib_;
@@ -187,6 +222,8 @@ class CpuBlasBackend final : public Backend {
       return Support::no(fmt::format(
           "{} is called through 32-bit (LP64) sizes: a dimension above 2^31-1 does not fit",
           lib_->info.name));
+    if (is_fp8(d))
+      return Support::no("no CPU BLAS has an fp8 GEMM (gpubench does not emulate one)");
     switch (d) {
       case DType::fp32:
       case DType::fp64:
@@ -197,6 +234,12 @@ class CpuBlasBackend final : public Backend {
         return lib_->fp16_gemm ? Support::yes() : Support::no(lib_->no_fp16);
       case DType::tf32:
         return Support::no("tf32 is a GPU tensor-core mode (its CPU answer is fp32)");
+      case DType::int8:
+        // MKL's cblas_gemm_s8u8s32 takes an unsigned B: not the s8 x s8 product measured here.
+        return Support::no(fmt::format("{} has no int8 (s8 x s8 -> s32) GEMM in its CBLAS",
+                                       lib_->info.name));
+      default:
+        break;
     }
     return Support::no("unknown dtype");
   }
@@ -204,7 +247,7 @@ class CpuBlasBackend final : public Backend {
   std::optional<double> peak_gflops(DType d) const override {
     // The estimate is for every physical core; fewer threads use fewer cores.
     std::optional<double> all = d == DType::fp64 ? cpu_.peak_gflops_fp64 : cpu_.peak_gflops_fp32;
-    if (d == DType::bf16 || d == DType::fp16 || d == DType::tf32) return std::nullopt;
+    if (d != DType::fp32 && d != DType::fp64) return std::nullopt;
     if (!all || cpu_.physical_cores <= 0) return all;
     const int used = std::min(threads_, cpu_.physical_cores);
     return *all * used / cpu_.physical_cores;
@@ -263,6 +306,11 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
     throw BackendError(
         fmt::format("{} is not a CBLAS library (no cblas_sgemm/cblas_dgemm in it)", lib->path));
   kind.bind(handle, *lib);  // throws when it is not this library
+  // Strided batched GEMM where the library exports it (MKL; not OpenBLAS 0.3.21-0.3.26 or BLIS).
+  lib->sgemm_batch_strided =
+      reinterpret_cast<CblasSgemmBatchStrided>(dlsym(handle, "cblas_sgemm_batch_strided"));
+  lib->dgemm_batch_strided =
+      reinterpret_cast<CblasDgemmBatchStrided>(dlsym(handle, "cblas_dgemm_batch_strided"));
   lib->info.placement = thread_placement(lib->info.parallel);
   return lib;
 }
@@ -374,6 +422,8 @@ GemmCall gemm_call_of(const Problem& p) {
   c.m = int(p.shape.m);
   c.n = int(p.shape.n);
   c.k = int(p.shape.k);
+  c.transa = transposed_a(p.shape.layout) ? kCblasTrans : kCblasNoTrans;
+  c.transb = transposed_b(p.shape.layout) ? kCblasTrans : kCblasNoTrans;
   c.lda = c.transa == kCblasNoTrans ? c.k : c.m;
   c.ldb = c.transb == kCblasNoTrans ? c.n : c.k;
   c.ldc = c.n;

@@ -18,8 +18,21 @@ std::string gpu_architecture_name(int cc_major, int cc_minor) {
 // 1.41 GHz (19.5 fp32 and fp64 tensor, 156 tf32, 312 fp16/bf16); H100 SXM 132 SMs (66.9 fp32 and
 // 67 fp64 tensor at 1.98 GHz, 495 tf32 and 989 bf16 at 1.83 GHz); B200 148 SMs (2.25 PFLOPS dense
 // bf16, 1.1 tf32). GeForce/professional splits (7.5, 8.6, 8.9, 12.0 tensor rates) stay unknown.
+// fp8 and int8 (dense, one rate for every fp8 mix and output; int8 in operations per second):
+// A100 624 TOPS int8 = 108 x 4096 x 1.41 GHz, no fp8; H100 SXM 1979 TFLOPS fp8 and 1979 TOPS
+// int8 = 132 x 8192 x 1.83 GHz (the H200 is the same GH100 chip, 132 SMs); B200 4.5 PFLOPS fp8
+// and 4.5 POPS int8 dense, 2x Hopper per SM. Volta has neither; Turing and Ada split by product.
 std::optional<double> gpu_flops_per_clock_per_sm(int cc_major, int cc_minor, DType d) {
   const int cc = cc_major * 10 + cc_minor;
+  if (is_fp8(d) || is_int8(d)) {
+    const bool fp8 = is_fp8(d);
+    switch (cc) {
+      case 80: return fp8 ? std::nullopt : std::optional<double>(4096);
+      case 90: return 8192;
+      case 100: return 16384;
+      default: return std::nullopt;
+    }
+  }
   switch (cc) {
     case 70:  // Volta V100: 64 fp32, 32 fp64 lanes; 8 tensor cores x 64 fp16 FMA (fp32 acc. too)
       switch (d) {
@@ -41,8 +54,8 @@ std::optional<double> gpu_flops_per_clock_per_sm(int cc_major, int cc_minor, DTy
         case DType::tf32: return 1024;
         case DType::fp16:
         case DType::bf16: return 2048;
+        default: return std::nullopt;
       }
-      return std::nullopt;
     case 86:  // GA10x, Ada: 128 fp32 lanes, fp64 at 1/64; tensor rates depend on the product
     case 89:
     case 120:  // consumer/workstation Blackwell, same split
@@ -61,8 +74,8 @@ std::optional<double> gpu_flops_per_clock_per_sm(int cc_major, int cc_minor, DTy
         case DType::tf32: return 2048;
         case DType::fp16:
         case DType::bf16: return 4096;
+        default: return std::nullopt;
       }
-      return std::nullopt;
     case 100:  // B200: tensor cores at 2x Hopper per SM; its fp64 rate is not settled enough
       switch (d) {
         case DType::fp32: return 256;

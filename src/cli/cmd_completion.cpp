@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/dtype.hpp"
+#include "gpubench/core/shape.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/formats.hpp"
 
@@ -35,6 +36,12 @@ std::vector<std::string> values_of(const std::string& lname) {
   if (lname == "dtype") {
     std::vector<std::string> v;
     for (DType d : kAllDTypes) v.emplace_back(to_string(d));
+    v.emplace_back("fp8");  // the short name of fp8e4m3
+    return v;
+  }
+  if (lname == "layout") {
+    std::vector<std::string> v;
+    for (Layout l : kAllLayouts) v.emplace_back(to_string(l));
     return v;
   }
   if (lname == "backends") {

@@ -15,6 +15,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shapes_file.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/measure/session.hpp"
 #include "gpubench/output/report.hpp"
@@ -42,6 +43,8 @@ constexpr std::uint64_t kMaxWarmup = 1000000;
 struct MatmulOptions {
   std::string sizes = "128..4096";
   std::string dtypes = "fp32";
+  std::string layouts = "nn";
+  std::string batch = "1";
   std::string backends = "default";
   int threads = 0;
   std::string device = "0";  // "all", "0", "0,1"
@@ -83,12 +86,20 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   // that name their own dtype.
   // (Parsed into locals first: g++ 12 mis-destroys a braced temporary whose second member's
   // initialiser throws, which ASan reports as a stack-use-after-scope on a bad --dtype.)
+  const std::vector<Layout> layouts = parse_layout_list(o.layouts);
+  std::int64_t batch = 1;
+  try {
+    batch = parse_batch(trim(o.batch), "--batch");
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{} (a positive count of products, e.g. --batch 32)", e.what()));
+  }
   if (o.shapes_file.empty()) {
-    std::vector<Shape> shapes = parse_sizes(o.sizes);
+    std::vector<Shape> shapes = with_layouts_and_batch(parse_sizes(o.sizes), layouts, batch);
     std::vector<DType> dtypes = parse_dtype_list(o.dtypes);
     so.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
   } else {
-    so.groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes));
+    so.groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes),
+                                  layouts, batch);
   }
   so.run.min_time = o.min_time;
   so.run.max_time_per_case = o.max_time_per_case;
@@ -177,9 +188,20 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
                   "4096x1024x512 (MxNxK), 4096x1024 (K=N)")
       ->capture_default_str();
   cmd->add_option("--shapes", o->shapes_file,
-                  "A CSV file of M,N,K[,dtype] lines (a workload's real shapes) instead of --sizes")
+                  "A CSV file of M,N,K[,dtype[,layout[,batch]]] lines (a workload's real shapes, "
+                  "e.g. 2048,2048,128,bf16,nt,32) instead of --sizes")
       ->excludes(sizes_option);
-  cmd->add_option("--dtype", o->dtypes, "Comma-separated: fp64,fp32,tf32,fp16,bf16")
+  cmd->add_option("--dtype", o->dtypes,
+                  "Comma-separated: fp64,fp32,tf32,fp16,bf16,int8,fp8 (e4m3 -> bf16), fp8e5m2 "
+                  "(e5m2 x e4m3), fp8e4m3e5m2; an fp8 name may end :fp16 or :fp32 (the output)")
+      ->capture_default_str();
+  cmd->add_option("--layout", o->layouts,
+                  "Which operands are stored transposed, row-major, A's letter first: nn "
+                  "(C = A B), nt (C = A B^T, B stored N x K: a Linear layer), tn (A^T B, A "
+                  "stored K x M), tt; comma-separated for several")
+      ->capture_default_str();
+  cmd->add_option("--batch", o->batch,
+                  "Products per case, one strided batched GEMM (GFLOPS over the whole batch)")
       ->capture_default_str();
   auto* backends = cmd->add_option(
       "--backends", o->backends,

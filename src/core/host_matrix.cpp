@@ -1,5 +1,7 @@
 #include "gpubench/core/host_matrix.hpp"
 
+#include "gpubench/core/problem.hpp"
+
 #include <cstdlib>
 #include <new>
 
@@ -8,7 +10,10 @@ namespace gpubench {
 void HostMatrix::Free::operator()(void* p) const { std::free(p); }
 
 HostMatrix::HostMatrix(DType storage, std::int64_t rows, std::int64_t cols)
-    : dtype_(storage), rows_(rows), cols_(cols) {
+    : HostMatrix(storage, rows, cols, spec_of(storage).a) {}
+
+HostMatrix::HostMatrix(DType storage, std::int64_t rows, std::int64_t cols, Storage values)
+    : dtype_(storage), values_(values), rows_(rows), cols_(cols) {
   const std::size_t elem = storage == DType::fp64 ? sizeof(double) : sizeof(float);
   std::size_t bytes = size() * elem;
   bytes = (bytes + 63) / 64 * 64;  // aligned_alloc wants a multiple of the alignment
@@ -28,13 +33,21 @@ void HostMatrix::fill_random(std::uint64_t seed) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     z ^= z >> 31;
     double v = 0.125 + 0.875 * double(z >> 11) * 0x1.0p-53;
+    v = random_value_for_storage(values_, v);
     if (z & 1) v = -v;
-    v = round_to_storage(dtype_, v);
     if (is_double())
       f64()[i] = v;
     else
       f32()[i] = float(v);
   }
+}
+
+HostMatrix operand_a(DType d, const Shape& s) {
+  return HostMatrix(d, s.batch * s.a_rows(), s.a_cols(), spec_of(d).a);
+}
+
+HostMatrix operand_b(DType d, const Shape& s) {
+  return HostMatrix(d, s.batch * s.b_rows(), s.b_cols(), spec_of(d).b);
 }
 
 }  // namespace gpubench

@@ -57,7 +57,12 @@ json rate_json(const Rate& r) {
 
 json record_json(const Record& r) {
   return {
-      {"shape", {{"m", r.shape.m}, {"n", r.shape.n}, {"k", r.shape.k}}},
+      {"shape",
+       {{"m", r.shape.m},
+        {"n", r.shape.n},
+        {"k", r.shape.k},
+        {"layout", std::string(to_string(r.shape.layout))},
+        {"batch", r.shape.batch}}},
       {"label", r.shape.label()},
       {"dtype", std::string(to_string(r.dtype))},
       {"backend", r.backend},
@@ -303,6 +308,16 @@ Record read_record(const json& j, const std::string& where) {
   r.shape = {require(shape, "m", where + ".shape").get<std::int64_t>(),
              require(shape, "n", where + ".shape").get<std::int64_t>(),
              require(shape, "k", where + ".shape").get<std::int64_t>()};
+  // Files without them (schema 1) measured nn, one product.
+  const std::string layout = get_or<std::string>(shape, "layout", "nn");
+  const auto parsed_layout = parse_layout(layout);
+  if (!parsed_layout)
+    throw FieldError(fmt::format("{}.shape has an unknown layout '{}'", where, layout));
+  r.shape.layout = *parsed_layout;
+  r.shape.batch = get_or<std::int64_t>(shape, "batch", 1);
+  if (r.shape.batch <= 0 || r.shape.batch > kMaxBatch)
+    throw FieldError(fmt::format("{}.shape has a batch {} outside 1..{}", where, r.shape.batch,
+                                 kMaxBatch));
   if (r.shape.m <= 0 || r.shape.n <= 0 || r.shape.k <= 0)
     throw FieldError(fmt::format("{} has a non-positive shape {}", where, r.shape.label()));
   for (const std::int64_t dim : {r.shape.m, r.shape.n, r.shape.k})

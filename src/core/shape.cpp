@@ -1,6 +1,7 @@
 #include "gpubench/core/shape.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -24,20 +25,69 @@ const char* const kSizesGrammar =
     "  MxN               the same with K = N\n"
     "  every number is a positive integer; e.g. --sizes 128..1024,3000,4096x1024x512";
 
-std::string Shape::label() const {
-  if (square()) return std::to_string(m);
-  return fmt::format("{}x{}x{}", m, n, k);
+std::string_view to_string(Layout l) {
+  switch (l) {
+    case Layout::nn: return "nn";
+    case Layout::nt: return "nt";
+    case Layout::tn: return "tn";
+    case Layout::tt: return "tt";
+  }
+  return "?";
 }
 
-std::size_t Shape::operand_bytes(std::size_t elem) const {
-  // A (M*K) + B (K*N) + C (M*N), each times the element size, with overflow checks.
+std::optional<Layout> parse_layout(std::string_view name) {
+  std::string s(name);
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (Layout l : kAllLayouts)
+    if (to_string(l) == s) return l;
+  return std::nullopt;
+}
+
+std::vector<Layout> parse_layout_list(std::string_view s) {
+  std::vector<Layout> out;
+  for (std::string_view raw : split_list(s)) {
+    const std::string_view tok = trim(raw);
+    const auto l = parse_layout(tok);
+    if (!l)
+      throw UsageError(fmt::format(
+          "unknown layout '{}' in --layout; expected a comma-separated list of nn, nt, tn, tt "
+          "(first letter A, second B; t = stored transposed)",
+          shown_input(tok)));
+    if (std::find(out.begin(), out.end(), *l) == out.end()) out.push_back(*l);
+  }
+  return out;
+}
+
+std::int64_t parse_batch(std::string_view token, std::string_view what) {
+  const std::int64_t v = parse_dimension(token, what);
+  if (v > kMaxBatch)
+    throw UsageError(fmt::format("{} {} is larger than {}", what, v, kMaxBatch));
+  return v;
+}
+
+std::string Shape::label() const {
+  std::string s = square() ? std::to_string(m) : fmt::format("{}x{}x{}", m, n, k);
+  if (layout != Layout::nn) s += fmt::format(" {}", to_string(layout));
+  if (batch != 1) s += fmt::format(" batch {}", batch);
+  return s;
+}
+
+std::size_t Shape::operand_bytes(std::size_t elem) const { return operand_bytes(elem, elem); }
+
+std::size_t Shape::operand_bytes(std::size_t ab_elem, std::size_t c_elem) const {
+  // (A (M*K) + B (K*N) + C (M*N)) * batch, each times its element size, with overflow checks.
   constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
   std::size_t total = 0;
   const std::int64_t dims[3][2] = {{m, k}, {k, n}, {m, n}};
-  for (const auto& d : dims) {
-    const auto r = std::size_t(d[0]), c = std::size_t(d[1]);
+  const std::size_t elems[3] = {ab_elem, ab_elem, c_elem};
+  for (int i = 0; i < 3; ++i) {
+    const auto r = std::size_t(dims[i][0]), c = std::size_t(dims[i][1]);
+    const std::size_t elem = elems[i];
     if (r != 0 && c > kMax / r) return kMax;
-    const std::size_t count = r * c;
+    std::size_t count = r * c;
+    const auto copies = std::size_t(std::max<std::int64_t>(batch, 1));
+    if (count > kMax / copies) return kMax;
+    count *= copies;
     if (elem != 0 && count > kMax / elem) return kMax;
     const std::size_t bytes = count * elem;
     if (total > kMax - bytes) return kMax;
@@ -185,6 +235,7 @@ std::vector<Shape> parse_sizes(std::string_view spec) {
   std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> seen;
   for (const Shape& s : out)
     if (seen.insert({s.m, s.n, s.k}).second) unique.push_back(s);
+  // (--sizes shapes are nn, one product; --layout and --batch apply to them afterwards.)
   return unique;
 }
 

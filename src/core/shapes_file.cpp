@@ -31,9 +31,11 @@ std::vector<std::string_view> split(std::string_view line) {
 }
 
 constexpr const char* kShapesFormat =
-    "--shapes file format: one shape per line, 'M,N,K' or 'M,N,K,dtype' (C is M x N, K is the "
-    "inner dimension), an optional header line 'm,n,k,dtype', '#' comments, e.g.\n"
-    "  # m,n,k,dtype\n  4096,4096,4096\n  8192,1024,4096,bf16";
+    "--shapes file format: one shape per line, 'M,N,K[,dtype[,layout[,batch]]]' (C is M x N, K "
+    "is the inner dimension; layout nn, nt, tn or tt; an empty field takes --dtype, --layout or "
+    "--batch), an optional header line 'm,n,k,dtype,layout,batch', '#' comments, e.g.\n"
+    "  # m,n,k,dtype,layout,batch\n  4096,4096,4096\n  8192,1024,4096,bf16\n"
+    "  2048,2048,128,bf16,nt,32";
 
 }  // namespace
 
@@ -62,8 +64,9 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
       continue;  // the optional header
     }
     first_content_line = false;
-    if (fields.size() < 3 || fields.size() > 4)
-      fail(fmt::format("expected 3 or 4 fields (M,N,K[,dtype]), found {}", fields.size()));
+    if (fields.size() < 3 || fields.size() > 6)
+      fail(fmt::format("expected 3 to 6 fields (M,N,K[,dtype[,layout[,batch]]]), found {}",
+                       fields.size()));
     ShapeCase c;
     try {
       c.shape = {parse_dimension(fields[0], "M"), parse_dimension(fields[1], "N"),
@@ -72,11 +75,29 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     } catch (const UsageError& e) {
       fail(e.what());
     }
-    if (fields.size() == 4 && !fields[3].empty()) {
+    if (fields.size() >= 4 && !fields[3].empty()) {
       c.dtype = parse_dtype(lower(fields[3]));
       if (!c.dtype)
-        fail(fmt::format("unknown dtype '{}' (known: fp64, fp32, tf32, fp16, bf16)",
-                         shown_input(fields[3])));
+        fail(fmt::format("unknown dtype '{}' (known: {})", shown_input(fields[3]), kDTypeNames));
+    }
+    if (fields.size() >= 5 && !fields[4].empty()) {
+      c.layout = parse_layout(fields[4]);
+      if (!c.layout)
+        fail(fmt::format("unknown layout '{}' (known: nn, nt, tn, tt)", shown_input(fields[4])));
+      c.shape.layout = *c.layout;
+    }
+    if (fields.size() == 6 && !fields[5].empty()) {
+      try {
+        c.batch = parse_batch(fields[5], "batch");
+      } catch (const UsageError& e) {
+        fail(e.what());
+      }
+      c.shape.batch = *c.batch;
+      try {
+        check_shape_bytes(c.shape);
+      } catch (const UsageError& e) {
+        fail(e.what());
+      }
     }
     out.push_back(c);
   }
@@ -90,22 +111,46 @@ std::vector<ShapeCase> read_shapes_file(const std::string& path) {
 }
 
 std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
-                                          const std::vector<DType>& default_dtypes) {
+                                          const std::vector<DType>& default_dtypes,
+                                          const std::vector<Layout>& default_layouts,
+                                          std::int64_t default_batch) {
   std::vector<ShapeGroup> groups;
   ShapeGroup plain{{}, default_dtypes};
   for (const ShapeCase& c : cases) {
+    // The line's shape in its own layout, or in each of the command line's.
+    std::vector<Shape> shapes;
+    for (Layout l : c.layout ? std::vector<Layout>{*c.layout} : default_layouts) {
+      Shape s = c.shape;
+      s.layout = l;
+      s.batch = c.batch ? *c.batch : default_batch;
+      check_shape_bytes(s);
+      shapes.push_back(s);
+    }
     if (!c.dtype) {
-      plain.shapes.push_back(c.shape);
+      plain.shapes.insert(plain.shapes.end(), shapes.begin(), shapes.end());
       continue;
     }
     auto it = std::find_if(groups.begin(), groups.end(), [&](const ShapeGroup& g) {
       return g.dtypes.size() == 1 && g.dtypes[0] == *c.dtype;
     });
     if (it == groups.end()) it = groups.insert(groups.end(), ShapeGroup{{}, {*c.dtype}});
-    it->shapes.push_back(c.shape);
+    it->shapes.insert(it->shapes.end(), shapes.begin(), shapes.end());
   }
   if (!plain.shapes.empty()) groups.insert(groups.begin(), plain);
   return groups;
+}
+
+std::vector<Shape> with_layouts_and_batch(const std::vector<Shape>& shapes,
+                                          const std::vector<Layout>& layouts, std::int64_t batch) {
+  std::vector<Shape> out;
+  for (Layout l : layouts)
+    for (Shape s : shapes) {
+      s.layout = l;
+      s.batch = batch;
+      check_shape_bytes(s);
+      out.push_back(s);
+    }
+  return out;
 }
 
 }  // namespace gpubench

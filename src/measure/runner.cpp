@@ -22,7 +22,7 @@ std::size_t host_bytes_for_case(DType d, const Shape& s) {
   const std::size_t host_elem = d == DType::fp64 ? 8 : 4;  // HostMatrix keeps float or double
   const std::size_t inputs = s.operand_bytes(host_elem);
   // Plus C read back as doubles for verification (A, B, C counted once more at most).
-  const std::size_t readback = Shape{s.m, s.n, s.n}.operand_bytes(8);
+  const std::size_t readback = Shape{s.m, s.n, s.n, Layout::nn, s.batch}.operand_bytes(8);
   constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
   if (inputs == kMax || readback == kMax || inputs > kMax - readback) return kMax;
   return inputs + readback;
@@ -359,8 +359,8 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
         } else {
           try {
             if (!a) {
-              a.emplace(d, s.m, s.k);
-              b.emplace(d, s.k, s.n);
+              a.emplace(operand_a(d, s));  // stored as the layout says, the batch stacked
+              b.emplace(operand_b(d, s));
               a->fill_random(o.seed);
               b->fill_random(o.seed + 1);
             }

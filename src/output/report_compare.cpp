@@ -179,15 +179,15 @@ void write_comparison_markdown(std::ostream& os, const Comparison& c) {
 }
 
 void write_comparison_csv(std::ostream& os, const Comparison& c) {
-  std::string line = "m,n,k,dtype,backend,device_index,rank";
+  std::string line = "m,n,k,layout,batch,dtype,backend,device_index,rank";
   for (std::size_t i = 0; i < c.names.size(); ++i)
     line += fmt::format(",status_{0},gflops_{0}", letter(i));
   for (std::size_t i = 1; i < c.names.size(); ++i) line += fmt::format(",ratio_{}", letter(i));
   os << line << "\n";
   for (const ComparedRow& row : c.rows) {
-    line = fmt::format("{},{},{},{},{},{},{}", row.key.m, row.key.n, row.key.k,
-                       to_string(row.key.dtype), csv_field(row.key.backend), row.key.device_index,
-                       row.key.rank);
+    line = fmt::format("{},{},{},{},{},{},{},{},{}", row.key.m, row.key.n, row.key.k,
+                       to_string(row.key.layout), row.key.batch, to_string(row.key.dtype),
+                       csv_field(row.key.backend), row.key.device_index, row.key.rank);
     for (const Record* r : row.records) {
       const std::string status = r ? status_name(r->status) : "absent";
       line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->gflops) : "");
@@ -224,7 +224,12 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
                          {"cv", r->ok() ? num(r->seconds.cv()) : json(nullptr)},
                          {"ratio", q ? num(*q) : json(nullptr)}});
     }
-    rows.push_back({{"shape", {{"m", row.key.m}, {"n", row.key.n}, {"k", row.key.k}}},
+    rows.push_back({{"shape",
+                     {{"m", row.key.m},
+                      {"n", row.key.n},
+                      {"k", row.key.k},
+                      {"layout", std::string(to_string(row.key.layout))},
+                      {"batch", row.key.batch}}},
                     {"label", row.key.shape().label()},
                     {"dtype", std::string(to_string(row.key.dtype))},
                     {"backend", row.key.backend},

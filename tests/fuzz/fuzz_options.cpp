@@ -13,6 +13,7 @@
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shape.hpp"
+#include "gpubench/core/shape.hpp"
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/output_files.hpp"
@@ -43,11 +44,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 0: {
         const auto list = parse_dtype_list(value);
         FUZZ_CHECK(!list.empty());
+        try {
+          FUZZ_CHECK(!parse_layout_list(value).empty());
+        } catch (const UsageError&) {
+        }
         break;
       }
       case 1: {
         // One name: parse_dtype's answer must name the same dtype again.
         if (const auto d = parse_dtype(value)) FUZZ_CHECK(parse_dtype(to_string(*d)) == d);
+        if (const auto l = parse_layout(value)) FUZZ_CHECK(parse_layout(to_string(*l)) == l);
         break;
       }
       case 2: {

@@ -17,12 +17,14 @@ namespace gpubench {
 // apart.
 struct CaseKey {
   std::int64_t m = 0, n = 0, k = 0;
+  Layout layout = Layout::nn;
+  std::int64_t batch = 1;
   DType dtype = DType::fp32;
   std::string backend;
   int device_index = -1;
   int rank = 0;
   auto operator<=>(const CaseKey&) const = default;
-  Shape shape() const { return {m, n, k}; }
+  Shape shape() const { return {m, n, k, layout, batch}; }
   // "1024 fp32 openblas", "4096x1024x512 bf16 cublas[1]", "... (rank 2)"
   std::string label() const;
 };

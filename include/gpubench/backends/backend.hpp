@@ -69,7 +69,7 @@ class Backend {
   virtual Support supports(DType d, const Shape& s) const = 0;
   // Bytes the backend must allocate on its device for the case (checked against free memory).
   virtual std::size_t device_bytes(DType d, const Shape& s) const {
-    return s.operand_bytes(element_bytes(d));
+    return s.operand_bytes(element_bytes(d), element_bytes_c(d));
   }
   // Free memory on the backend's device right now, or nullopt when unknown.
   virtual std::optional<std::size_t> free_device_bytes() const { return std::nullopt; }

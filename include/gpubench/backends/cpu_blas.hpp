@@ -34,6 +34,17 @@ using CblasGemm16to32 = void (*)(int order, int transa, int transb, int m, int n
                                  float alpha, const std::uint16_t* a, int lda,
                                  const std::uint16_t* b, int ldb, float beta, float* c, int ldc);
 
+// Strided batched GEMM (MKL's cblas_sgemm_batch_strided / cblas_dgemm_batch_strided): `batch`
+// products, operand i at a + i * stridea and so on.
+using CblasSgemmBatchStrided = void (*)(int order, int transa, int transb, int m, int n, int k,
+                                        float alpha, const float* a, int lda, int stridea,
+                                        const float* b, int ldb, int strideb, float beta,
+                                        float* c, int ldc, int stridec, int batch);
+using CblasDgemmBatchStrided = void (*)(int order, int transa, int transb, int m, int n, int k,
+                                        double alpha, const double* a, int lda, int stridea,
+                                        const double* b, int ldb, int strideb, double beta,
+                                        double* c, int ldc, int stridec, int batch);
+
 // One loaded CPU BLAS: its facts and entry points. Loaded once per process and never unloaded.
 struct CpuBlasLibrary {
   std::string backend;  // "openblas", "blis", "mkl"
@@ -42,6 +53,10 @@ struct CpuBlasLibrary {
   CblasSgemm sgemm = nullptr;
   CblasDgemm dgemm = nullptr;
   CblasGemm16to32 bf16_gemm = nullptr, fp16_gemm = nullptr;
+  // --batch: the library's strided batched GEMM where it exports one (fp32/fp64), else null and
+  // a batch is a loop of calls.
+  CblasSgemmBatchStrided sgemm_batch_strided = nullptr;
+  CblasDgemmBatchStrided dgemm_batch_strided = nullptr;
   std::string no_bf16, no_fp16;  // why not, where the entry point is null
   // The library's own thread API: sets the count, and reads back what it will use.
   std::function<void(int)> set_threads;
@@ -106,7 +121,9 @@ struct GemmCall {
   int m = 0, n = 0, k = 0;
   int lda = 0, ldb = 0, ldc = 0;
 };
-// The call for a Problem: A (M x K) and B (K x N) row-major, untransposed.
+// The call for a Problem: A and B row-major as its layout stores them (M x K or K x M, K x N or
+// N x K), the transpose flags saying which; one product of the batch (the next ones follow at
+// M*K, K*N and M*N elements).
 GemmCall gemm_call_of(const Problem& p);
 
 // The backend of one CPU BLAS (throws BackendError with the reason when it is missing).

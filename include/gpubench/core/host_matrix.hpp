@@ -13,8 +13,11 @@ namespace gpubench {
 class HostMatrix {
  public:
   HostMatrix() = default;
-  // Allocates rows x cols elements of `float` (or `double` for fp64); uninitialised.
+  // Allocates rows x cols elements of `float` (or `double` for fp64); uninitialised. `values`:
+  // the storage format its random values are rounded to (the dtype's A format when absent; B's
+  // differs in the fp8 mixes).
   HostMatrix(DType storage, std::int64_t rows, std::int64_t cols);
+  HostMatrix(DType storage, std::int64_t rows, std::int64_t cols, Storage values);
 
   DType dtype() const { return dtype_; }
   std::int64_t rows() const { return rows_; }
@@ -28,8 +31,11 @@ class HostMatrix {
   const double* f64() const { return static_cast<const double*>(data_.get()); }
   double at(std::size_t i) const { return is_double() ? f64()[i] : double(f32()[i]); }
 
-  // Fills with uniform values in [-1, -0.125] U [0.125, 1] (never zero), rounded to the dtype's
-  // storage format, from a fixed seed. Writing every element also first-touches the pages.
+  Storage values() const { return values_; }
+
+  // Fills with uniform values in [-1, -0.125] U [0.125, 1] (never zero), rounded to the storage
+  // format (int8: integers 16..127 in magnitude, see random_value_for_storage), from a fixed
+  // seed. Writing every element also first-touches the pages.
   void fill_random(std::uint64_t seed);
 
  private:
@@ -37,6 +43,7 @@ class HostMatrix {
     void operator()(void* p) const;
   };
   DType dtype_ = DType::fp32;
+  Storage values_ = Storage::f32;
   std::int64_t rows_ = 0, cols_ = 0;
   std::unique_ptr<void, Free> data_;
 };

@@ -1,6 +1,7 @@
 // --shapes FILE: the shapes of a real workload (e.g. a transformer layer's GEMMs) as CSV.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,13 +13,16 @@
 namespace gpubench {
 
 struct ShapeCase {
-  Shape shape;
-  std::optional<DType> dtype;  // the line's own dtype; otherwise --dtype applies
+  Shape shape;  // its layout and batch are the line's own, when given
+  std::optional<DType> dtype;    // the line's own dtype; otherwise --dtype applies
+  std::optional<Layout> layout;  // the line's own layout; otherwise --layout applies
+  std::optional<std::int64_t> batch;  // the line's own batch; otherwise --batch applies
 };
 
-// Lines "M,N,K" or "M,N,K,dtype"; an optional header line (m,n,k[,dtype]); '#' starts a comment;
-// blank lines are ignored. Dimensions get the --sizes checks. Throws UsageError naming
-// origin:line and the bad field; a file without any shape is an error too.
+// Lines "M,N,K[,dtype[,layout[,batch]]]", e.g. "2048,2048,128,bf16,nt,32" (attention scores);
+// an empty field takes the command line's value ("4096,4096,4096,,tn"). An optional header line
+// (m,n,k,...); '#' starts a comment; blank lines are ignored. Dimensions get the --sizes checks.
+// Throws UsageError naming origin:line and the bad field; a file without any shape is an error.
 std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string& origin);
 std::vector<ShapeCase> read_shapes_file(const std::string& path);
 
@@ -29,8 +33,16 @@ struct ShapeGroup {
 };
 
 // Lines without a dtype run with `default_dtypes`; lines with one run with that dtype only.
+// Lines without a layout run in each of `default_layouts`, without a batch with `default_batch`.
 // Groups keep the file's order within them.
 std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
-                                          const std::vector<DType>& default_dtypes);
+                                          const std::vector<DType>& default_dtypes,
+                                          const std::vector<Layout>& default_layouts = {Layout::nn},
+                                          std::int64_t default_batch = 1);
+
+// --sizes shapes in each of `layouts`, with `batch` products (layout-major: every size in the
+// first layout, then the next).
+std::vector<Shape> with_layouts_and_batch(const std::vector<Shape>& shapes,
+                                          const std::vector<Layout>& layouts, std::int64_t batch);
 
 }  // namespace gpubench

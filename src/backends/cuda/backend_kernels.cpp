@@ -56,6 +56,13 @@ class KernelBackend final : public cuda::GpuBackend {
       return Support::no(fmt::format("{} implements {} only", info().name,
                                      to_string(info().dtype)));
     if (!device_refusal_.empty()) return Support::no(device_refusal_);
+    // The ladder's kernels read A and B untransposed and multiply one product per launch.
+    if (s.layout != Layout::nn)
+      return Support::no(fmt::format("{} reads A and B as stored untransposed (layout nn only)",
+                                     info().name));
+    if (s.batch != 1)
+      return Support::no(fmt::format("{} multiplies one product per launch (no batches)",
+                                     info().name));
     // Kernels index with int and launch grids of at most 65535 blocks in y (32-row tiles).
     if (s.m > INT_MAX || s.n > INT_MAX || s.k > INT_MAX || s.m > 65535LL * 32 ||
         s.n > 65535LL * 32)

@@ -48,9 +48,14 @@ void describe_gpus(SystemInfo& info) {
     g.memory_total_bytes = p.totalGlobalMem;
     g.l2_bytes = std::uint64_t(p.l2CacheSize);
     // Peaks at the maximum SM clock the device reports (the clock GpuInfo records with them).
+    // One entry per peak family ("fp8" stands for every fp8 mix and output).
     for (DType d : kAllDTypes)
-      if (auto peak = gpu_peak_gflops(g.cc_major, g.cc_minor, g.sms, g.max_sm_clock_mhz, d))
-        g.peak_gflops.emplace_back(std::string(to_string(d)), *peak);
+      if (auto peak = gpu_peak_gflops(g.cc_major, g.cc_minor, g.sms, g.max_sm_clock_mhz, d)) {
+        const std::string family(peak_family(d));
+        bool listed = false;
+        for (const auto& [name, value] : g.peak_gflops) listed = listed || name == family;
+        if (!listed) g.peak_gflops.emplace_back(family, *peak);
+      }
     g.peak_bandwidth_gbs = gpu_peak_bandwidth_gbs(g.memory_clock_mhz, g.memory_bus_width_bits);
     if (auto nvml = cuda::NvmlDevice::open(g.pci_bus_id))
       if (auto mhz = nvml->sample().sm_clock_mhz) g.sm_clock_mhz = *mhz;

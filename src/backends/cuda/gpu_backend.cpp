@@ -52,7 +52,7 @@ std::optional<std::size_t> GpuBackend::free_device_bytes() const {
 }
 
 std::size_t GpuBackend::device_bytes(DType d, const Shape& s) const {
-  const std::size_t operands = s.operand_bytes(element_bytes(d));
+  const std::size_t operands = s.operand_bytes(element_bytes(d), element_bytes_c(d));
   const std::size_t flush = opts_.cold_cache ? flush_bytes() : 0;
   return operands > SIZE_MAX - flush ? SIZE_MAX : operands + flush;
 }

@@ -12,7 +12,7 @@ mkdir -p "$out"
 cd "$root"
 log() { echo "$*" | tee -a "$out/summary.txt"; }
 { nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u;
-  git log -1 --format='%h %s' 2>/dev/null; } > "$out/summary.txt" 2>&1
+  cat "$root/COMMIT" 2>/dev/null || git log -1 --format='%h %s'; } > "$out/summary.txt" 2>&1
 t0=$SECONDS
 { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 &&
   cmake --build "$build" -j"$(nproc)" --target gpubench gpubench_unit_tests; } > "$out/build.log" 2>&1

@@ -16,20 +16,26 @@ log() { echo "$*" | tee -a "$out/summary.txt"; }
 t0=$SECONDS
 { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 &&
   cmake --build "$build" -j"$(nproc)" --target gpubench gpubench_unit_tests; } > "$out/build.log" 2>&1
-log "build: exit $? in $((SECONDS - t0)) s"
+built=$?
+log "build: exit $built in $((SECONDS - t0)) s"
+# At most 8 files come back from the GPU machine: the build log only when the build failed.
+[ $built -eq 0 ] && rm -f "$out/build.log"
 t0=$SECONDS
-(cd "$build" && timeout 240 ./tests/gpubench_unit_tests \
+(cd "$build" && CUBLASLT_LOG_LEVEL=2 CUBLASLT_LOG_FILE="$out/cublaslt_tests.log" \
+   timeout 240 ./tests/gpubench_unit_tests \
    --gtest_filter='Cublas.*:LayoutVerify.*:Fp8Int8*:Layouts.*') > "$out/tests.log" 2>&1
 status=$?
 log "tests: exit $status in $((SECONDS - t0)) s: $(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/tests.log" | tr '\n' ' ')"
 t0=$SECONDS
-timeout 240 "$build/gpubench" matmul --shapes bench/fp8_layouts.csv --backends cublas \
+# cuBLASLt's own word on anything it refuses (errors only) goes to a log of its own.
+CUBLASLT_LOG_LEVEL=2 CUBLASLT_LOG_FILE="$out/cublaslt.log" timeout 240 "$build/gpubench" matmul --shapes bench/fp8_layouts.csv --backends cublas \
   --no-transfers --progress never -o "$out/gpubench.json" > "$out/gpubench.txt" 2>&1
 log "gpubench: exit $? in $((SECONDS - t0)) s"
 t0=$SECONDS
 timeout 180 python3 bench/fp8_layouts_torch.py bench/fp8_layouts.csv --output "$out/torch.jsonl" \
   2> "$out/torch.err"
-log "torch: exit $? in $((SECONDS - t0)) s"
+log "torch: exit $? in $((SECONDS - t0)) s: $(tr '\n' ' ' < "$out/torch.err")"
+rm -f "$out/torch.err"
 python3 bench/fp8_layouts_table.py "$out/gpubench.json" "$out/torch.jsonl" \
   --title "gpubench cublas vs PyTorch on $(nvidia-smi --query-gpu=name --format=csv,noheader -i 0), $(date -u +%F)" \
   > "$out/table.md"

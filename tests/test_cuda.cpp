@@ -112,7 +112,7 @@ TEST(Cublas, EveryDtypeLayoutAndBatchVerifiesOrIsRefusedWithAReason) {
           Inputs in(d, s);
           const Verification v = run_and_verify(*be, in.problem);
           EXPECT_TRUE(v.passed) << "max rel. error " << v.max_rel_error << " > " << v.tolerance;
-          EXPECT_EQ(v.checked, batch * s.m * s.n);
+          if (s.flops() / 2 <= kFullCheckFlopLimit) EXPECT_EQ(v.checked, batch * s.m * s.n);
           ++ran;
         }
   EXPECT_GT(ran, 0);

@@ -210,6 +210,7 @@ class CublasCase final : public Case {
 
  private:
   void run_once();
+  cublasStatus_t try_run();  // run_once's call, its status returned rather than thrown
   void choose_algorithm();
 
   const CublasBackend& be_;
@@ -220,7 +221,7 @@ class CublasCase final : public Case {
   DeviceBuffer a_, b_, c_, workspace_;
   HostBuffer host_a_, host_b_, host_c_;  // device-format copies for the end-to-end timing
   LtProblem lt_;  // the column-major view: B is the first operand
-  DeviceBuffer scales_;  // fp8: the per-tensor scales of A and B (device floats)
+  DeviceBuffer x_scale_, y_scale_;  // fp8: the per-tensor scales of B and A (device floats)
   cublasLtMatmulAlgo_t algo_{};
   EventTimer timer_;
 };
@@ -290,7 +291,7 @@ class CublasBackend final : public GpuBackend {
         return Support::no(fmt::format("cuBLASLt {} has no algorithm for {} in layout {} ({})",
                                        cublasLtGetVersion(), to_string(d), to_string(s.layout),
                                        st == CUBLAS_STATUS_SUCCESS ? "none found"
-                                                                   : cublasLtGetStatusName(st)));
+                                                                   : cublas_status_name(st)));
     } catch (const std::exception& e) {
       return Support::no(e.what());
     }
@@ -337,11 +338,14 @@ CublasCase::CublasCase(const CublasBackend& backend, const Problem& p)
   to_device_format(spec_.b, *p.b, b_exp, host_b_.get());
   if (is_fp8(p.dtype)) {
     // The scales undo the exponents: cuBLASLt's "A" is gpubench's B (the column-major view).
-    const float scales[2] = {std::ldexp(1.0f, -b_exp), std::ldexp(1.0f, -a_exp)};
-    scales_ = DeviceBuffer(sizeof scales);
-    GPUBENCH_CUDA_CHECK(cudaMemcpy(scales_.get(), scales, sizeof scales, cudaMemcpyHostToDevice));
-    const float* x_scale = static_cast<const float*>(scales_.get());
-    const float* y_scale = x_scale + 1;
+    // Each scale in its own allocation: cuBLASLt may read them with aligned loads.
+    const float x = std::ldexp(1.0f, -b_exp), y = std::ldexp(1.0f, -a_exp);
+    x_scale_ = DeviceBuffer(sizeof x);
+    y_scale_ = DeviceBuffer(sizeof y);
+    GPUBENCH_CUDA_CHECK(cudaMemcpy(x_scale_.get(), &x, sizeof x, cudaMemcpyHostToDevice));
+    GPUBENCH_CUDA_CHECK(cudaMemcpy(y_scale_.get(), &y, sizeof y, cudaMemcpyHostToDevice));
+    const float* x_scale = x_scale_.as<const float>();
+    const float* y_scale = y_scale_.as<const float>();
     GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
         lt_.desc.h, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &x_scale, sizeof x_scale));
     GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
@@ -371,16 +375,20 @@ void CublasCase::choose_algorithm() {
   if (found == 0)
     throw BackendError(fmt::format("cuBLASLt has no algorithm for {} {}", to_string(p_.dtype),
                                    p_.shape.label()));
-  algo_ = results[0].algo;
-  if (found == 1) return;
   constexpr double kTuningBudgetSeconds = 1.0;
   cublasLtMatmulAlgo_t best_algo = results[0].algo;
   double best = 0, spent = 0;
+  std::string refusals;  // candidates the heuristic offered that the library then refused to run
   for (int i = 0; i < found && spent < kTuningBudgetSeconds; ++i) {
     if (results[i].state != CUBLAS_STATUS_SUCCESS) continue;
     algo_ = results[i].algo;
     timer_.start(stream_);
-    run_once();  // also the warm-up: module loading, caches
+    // Also the warm-up (module loading, caches). The heuristic does not see the pointers, so a
+    // candidate may still be refused here; the next one is tried.
+    if (const cublasStatus_t st = try_run(); st != CUBLAS_STATUS_SUCCESS) {
+      refusals += fmt::format("{}{}", refusals.empty() ? "" : ", ", cublas_status_name(st));
+      continue;
+    }
     timer_.stop(stream_);
     const double first = timer_.seconds();
     // Enough repetitions for ~2 ms of work, so event resolution does not pick the winner.
@@ -395,10 +403,14 @@ void CublasCase::choose_algorithm() {
       best_algo = results[i].algo;
     }
   }
+  if (best == 0)
+    throw BackendError(fmt::format("cuBLASLt offered {} algorithm(s) for {} {} and refused to run "
+                                   "each ({})",
+                                   found, to_string(p_.dtype), p_.shape.label(), refusals));
   algo_ = best_algo;
 }
 
-void CublasCase::run_once() {
+cublasStatus_t CublasCase::try_run() {
   const double one64 = 1.0, zero64 = 0.0;
   const float one32 = 1.0f, zero32 = 0.0f;
   const std::int32_t one_i32 = 1, zero_i32 = 0;
@@ -406,9 +418,16 @@ void CublasCase::run_once() {
   const void* beta = &zero32;
   if (lt_.types.scale == CUDA_R_64F) alpha = &one64, beta = &zero64;
   if (lt_.types.scale == CUDA_R_32I) alpha = &one_i32, beta = &zero_i32;
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmul(be_.lt(), lt_.desc.h, alpha, b_.get(), lt_.x.h, a_.get(),
-                                       lt_.y.h, beta, c_.get(), lt_.c.h, c_.get(), lt_.c.h,
-                                       &algo_, workspace_.get(), workspace_.bytes(), stream_));
+  return cublasLtMatmul(be_.lt(), lt_.desc.h, alpha, b_.get(), lt_.x.h, a_.get(), lt_.y.h, beta,
+                        c_.get(), lt_.c.h, c_.get(), lt_.c.h, &algo_, workspace_.get(),
+                        workspace_.bytes(), stream_);
+}
+
+void CublasCase::run_once() {
+  const cublasStatus_t st = try_run();
+  if (st != CUBLAS_STATUS_SUCCESS)
+    throw BackendError(fmt::format("cublasLtMatmul failed: {} ({} {})", cublas_status_name(st),
+                                   to_string(p_.dtype), p_.shape.label()));
 }
 
 bool CublasCase::flush_cache() {

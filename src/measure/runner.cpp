@@ -257,7 +257,8 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
   // speed, a model's layer (which meets them cold) may not.
   if (!cold) {
     const std::size_t cache = gpu ? backend.cache_bytes().value_or(0) : ctx.host_cache_bytes;
-    const std::size_t bytes = p.shape.operand_bytes(element_bytes(p.dtype));
+    const std::size_t bytes =
+        p.shape.operand_bytes(element_bytes(p.dtype), element_bytes_c(p.dtype));
     r.operands_in_cache = cache > 0 && bytes <= cache;
   }
 

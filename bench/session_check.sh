@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The GPU-machine check of a session's tree in one command, each step's output in its own file
+# under OUT as soon as it ends: build (sm_90), the whole test suite, burst/sustained vs torch.mm
+# (bench/rates_vs_torch.sh), `gpubench peak` vs a torch.mm search (bench/peak_vs_torch.sh) and the
+# default sweep for the README.
+# Usage: bash bench/session_check.sh OUT
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:?give an output directory}"
+build="$root/build"
+mkdir -p "$out"
+cd "$root"
+log() { echo "$*" | tee -a "$out/summary.txt"; }
+{ nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u; } \
+  > "$out/summary.txt" 2>&1
+t0=$SECONDS
+{ cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 && cmake --build "$build" -j"$(nproc)"; } \
+  > "$out/build.log" 2>&1
+log "build: exit $? in $((SECONDS - t0)) s"
+t0=$SECONDS
+(cd "$build" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+   timeout 300 ctest -j8 --timeout 150 --output-on-failure) > "$out/ctest.log" 2>&1
+log "ctest: exit $? in $((SECONDS - t0)) s: $(grep -E 'tests passed' "$out/ctest.log")"
+grep -E "^\s+[0-9]+ - .*(Failed|Timeout)" "$out/ctest.log" | tee -a "$out/summary.txt"
+t0=$SECONDS
+BUILD="$build" timeout 200 bash bench/rates_vs_torch.sh "$out/rates" > /dev/null 2>&1
+log "rates vs torch: exit $? in $((SECONDS - t0)) s"
+cat "$out/rates/rates_vs_torch.md" >> "$out/summary.txt"
+t0=$SECONDS
+timeout 120 "$build/gpubench" matmul --progress never > "$out/default_sweep.txt" 2>&1
+log "default sweep: exit $? in $((SECONDS - t0)) s"
+if [ -f bench/peak_vs_torch.sh ]; then
+  t0=$SECONDS
+  BUILD_DIR="$build" timeout 330 bash bench/peak_vs_torch.sh "$out/peak" > /dev/null 2>&1
+  log "peak vs torch: exit $? in $((SECONDS - t0)) s"
+  cat "$out/peak/peak_vs_torch.md" >> "$out/summary.txt" 2>/dev/null
+fi
+cat "$out/summary.txt"

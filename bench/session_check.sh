@@ -4,9 +4,11 @@
 # (bench/rates_vs_torch.sh), `gpubench peak` vs a torch.mm search (bench/peak_vs_torch.sh) and the
 # default sweep for the README.
 # Usage: bash bench/session_check.sh OUT
+# OUT gets summary.txt and everything in check.tar.gz (the device tool returns at most 8 files).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:?give an output directory}"
+dest="${1:?give an output directory}"
+out="$(mktemp -d)/check"
 build="$root/build"
 mkdir -p "$out"
 cd "$root"
@@ -36,3 +38,4 @@ if [ -f bench/peak_vs_torch.sh ]; then
   cat "$out/peak/peak_vs_torch.md" >> "$out/summary.txt" 2>/dev/null
 fi
 cat "$out/summary.txt"
+mkdir -p "$dest" && cp "$out/summary.txt" "$dest/" && tar -C "$(dirname "$out")" -czf "$dest/check.tar.gz" check

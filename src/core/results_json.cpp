@@ -192,6 +192,43 @@ json bandwidth_json(const BandwidthRecord& b) {
           {"peak_note", b.peak_note}};
 }
 
+json range_json(const GridRange& g) {
+  return {{"start", g.start}, {"stop", g.stop}, {"step", g.step}};
+}
+
+json peak_json(const PeakSearch& p) {
+  json points = json::array();
+  for (const PeakPoint& q : p.points) {
+    json point = {{"m", q.shape.m},
+                  {"n", q.shape.n},
+                  {"k", q.shape.k},
+                  {"phase", q.phase},
+                  {"status", status_name(q.status)},
+                  {"gflops", number(q.gflops)},
+                  {"pct_of_peak", optional_number(q.pct_of_peak)},
+                  {"seconds", stats_json(q.seconds)},
+                  {"iterations", q.iterations},
+                  {"verified", q.verified},
+                  {"max_rel_error", number(q.max_rel_error)},
+                  {"wall_seconds", number(q.wall_seconds)}};
+    if (!q.reason.empty()) point["reason"] = q.reason;
+    points.push_back(std::move(point));
+  }
+  return {{"backend", p.backend},
+          {"dtype", std::string(to_string(p.dtype))},
+          {"device_kind", to_string(p.device_kind)},
+          {"device_index", p.device_index},
+          {"device_name", p.device_name},
+          {"grid", {{"m", range_json(p.m)}, {"n", range_json(p.n)}, {"k", range_json(p.k)}}},
+          {"grid_shapes", p.grid_shapes},
+          {"budget_seconds", number(p.budget_seconds)},
+          {"elapsed_seconds", number(p.elapsed_seconds)},
+          {"ended", p.ended},
+          {"skipped_for_budget", p.skipped_for_budget},
+          {"rows", p.rows},
+          {"points", points}};
+}
+
 }  // namespace
 
 json results_to_json(const Results& r) {
@@ -225,6 +262,11 @@ json results_to_json(const Results& r) {
     json bw = json::array();
     for (const BandwidthRecord& b : r.bandwidth) bw.push_back(bandwidth_json(b));
     doc["bandwidth"] = bw;
+  }
+  if (!r.peak.empty()) {
+    json peak = json::array();
+    for (const PeakSearch& p : r.peak) peak.push_back(peak_json(p));
+    doc["peak"] = peak;
   }
   if (r.pricing) {
     doc["pricing"] = {{"cpu_usd_per_hour", number(r.pricing->cpu_usd_per_hour)},
@@ -417,6 +459,63 @@ BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
   return b;
 }
 
+GridRange read_range(const json& j, const std::string& where) {
+  return {require(j, "start", where).get<std::int64_t>(),
+          require(j, "stop", where).get<std::int64_t>(),
+          require(j, "step", where).get<std::int64_t>()};
+}
+
+PeakSearch read_peak(const json& j, const std::string& where, std::size_t records) {
+  if (!j.is_object()) throw FieldError(where + " is not an object");
+  PeakSearch p;
+  p.backend = require(j, "backend", where).get<std::string>();
+  const std::string dtype = require(j, "dtype", where).get<std::string>();
+  const auto d = parse_dtype(dtype);
+  if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
+  p.dtype = *d;
+  p.device_kind =
+      get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
+  p.device_index = get_or(j, "device_index", -1);
+  p.device_name = get_or<std::string>(j, "device_name", "");
+  const json& grid = require(j, "grid", where);
+  p.m = read_range(require(grid, "m", where + ".grid"), where + ".grid.m");
+  p.n = read_range(require(grid, "n", where + ".grid"), where + ".grid.n");
+  p.k = read_range(require(grid, "k", where + ".grid"), where + ".grid.k");
+  p.grid_shapes = get_or<std::uint64_t>(j, "grid_shapes", 0);
+  p.budget_seconds = get_or(j, "budget_seconds", 0.0);
+  p.elapsed_seconds = get_or(j, "elapsed_seconds", 0.0);
+  p.ended = get_or<std::string>(j, "ended", "");
+  p.skipped_for_budget = get_or(j, "skipped_for_budget", 0);
+  p.rows = get_or(j, "rows", std::vector<int>{});
+  for (const int row : p.rows)
+    if (row < 0 || std::size_t(row) >= records)
+      throw FieldError(fmt::format("{}.rows names record {}, which is not in the file", where, row));
+  static const json kArray = json::array();
+  const json& points = member(j, "points", kArray);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const json& q = points[i];
+    const std::string at = fmt::format("{}.points[{}]", where, i);
+    if (!q.is_object()) throw FieldError(at + " is not an object");
+    PeakPoint pt;
+    pt.shape = {require(q, "m", at).get<std::int64_t>(), require(q, "n", at).get<std::int64_t>(),
+                require(q, "k", at).get<std::int64_t>()};
+    if (pt.shape.m <= 0 || pt.shape.n <= 0 || pt.shape.k <= 0)
+      throw FieldError(fmt::format("{} has a non-positive shape {}", at, pt.shape.label()));
+    pt.phase = get_or<std::string>(q, "phase", "");
+    pt.status = read_status(require(q, "status", at).get<std::string>(), at);
+    pt.reason = get_or<std::string>(q, "reason", "");
+    pt.gflops = get_or(q, "gflops", 0.0);
+    pt.pct_of_peak = get_optional(q, "pct_of_peak");
+    if (auto it = q.find("seconds"); it != q.end() && it->is_object()) pt.seconds = read_stats(*it);
+    pt.iterations = get_or(q, "iterations", 0);
+    pt.verified = get_or(q, "verified", false);
+    pt.max_rel_error = get_or(q, "max_rel_error", 0.0);
+    pt.wall_seconds = get_or(q, "wall_seconds", 0.0);
+    p.points.push_back(std::move(pt));
+  }
+  return p;
+}
+
 SystemInfo read_system(const json& doc) {
   SystemInfo s;
   s.gpubench_version = get_or<std::string>(doc, "gpubench_version", "");
@@ -560,6 +659,11 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
       if (!it->is_array()) throw FieldError("'bandwidth' is not an array");
       for (std::size_t i = 0; i < it->size(); ++i)
         r.bandwidth.push_back(read_bandwidth((*it)[i], fmt::format("bandwidth[{}]", i)));
+    }
+    if (auto it = doc.find("peak"); it != doc.end() && !it->is_null()) {
+      if (!it->is_array()) throw FieldError("'peak' is not an array");
+      for (std::size_t i = 0; i < it->size(); ++i)
+        r.peak.push_back(read_peak((*it)[i], fmt::format("peak[{}]", i), r.records.size()));
     }
     if (auto it = doc.find("pricing"); it != doc.end() && it->is_object())
       r.pricing =

@@ -250,6 +250,51 @@ struct Pricing {
   std::string source;  // "--price-cpu/--price-gpu" or "preset NAME (FILE)"
 };
 
+// `gpubench peak`: one range of a dimension's grid, START..STOP (STOP included) by STEP.
+struct GridRange {
+  std::int64_t start = 0, stop = 0, step = 1;
+  bool operator==(const GridRange&) const = default;
+};
+
+// One shape the peak search measured, with the search's short timing (a few repetitions): enough
+// to rank shapes, not the number the search reports (the best few are re-measured as Records).
+struct PeakPoint {
+  Shape shape;
+  std::string phase;  // "diagonal", "pattern" or "fill": which step of the search chose it
+  Status status = Status::ok;
+  std::string reason;  // why skipped / unsupported / failed
+  double gflops = 0;   // the search's rate: 2*M*N*K / median seconds / 1e9
+  std::optional<double> pct_of_peak;
+  Stats seconds;
+  int iterations = 0;
+  bool verified = false;
+  double max_rel_error = 0;
+  double wall_seconds = 0;  // all the shape cost: inputs, timing, verification
+};
+
+// One search of `gpubench peak`: a backend and a dtype over an M x N x K grid, within its share of
+// --budget. The re-measured rows (full timing) are ordinary Records in Results::records.
+struct PeakSearch {
+  std::string backend;
+  DType dtype = DType::fp32;
+  DeviceKind device_kind = DeviceKind::cpu;
+  int device_index = -1;
+  std::string device_name;
+  GridRange m, n, k;
+  std::uint64_t grid_shapes = 0;     // every shape of the grid
+  std::vector<PeakPoint> points;     // in the order they were measured
+  int skipped_for_budget = 0;        // candidates passed over: predicted not to fit the time left
+  double budget_seconds = 0;         // this search's share of --budget
+  double elapsed_seconds = 0;        // search and re-measuring
+  // Why the search ended: "budget" (time ran out first), "grid" (every shape was measured),
+  // "interrupted" (Ctrl-C), "unsupported" (no shape could run: each said why) or "failed" (none
+  // that ran verified).
+  std::string ended;
+  // Indices into Results::records of this search's rows: the re-measured shapes, best search rate
+  // first (or, when the run ended before any was re-measured, the best search row, marked so).
+  std::vector<int> rows;
+};
+
 // Everything a run produced: the input of every reporter.
 struct Results {
   SystemInfo system;
@@ -258,6 +303,7 @@ struct Results {
   std::vector<SystemInfo> ranks;
   std::vector<Record> records;
   std::vector<BandwidthRecord> bandwidth;  // filled by `gpubench bandwidth`; matmul leaves it empty
+  std::vector<PeakSearch> peak;  // filled by `gpubench peak`: one search per backend and dtype
   std::optional<Pricing> pricing;
   bool interrupted = false;
   // False in every save made while the run goes on, true only in the final one: a file left by a

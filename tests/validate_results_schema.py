@@ -44,8 +44,19 @@ def main():
     if run.returncode not in (0, 3) or not os.path.exists(out):
         sys.exit(f"FAIL: {' '.join(cmd)} exited {run.returncode}\n{run.stdout}\n{run.stderr}")
 
+    # A peak run: the results document with its search ("peak") and the derived summary.
+    peak_out = os.path.join(workdir, "schema_peak.json")
+    cmd = [binary, "peak", "--backends", "openblas", "--m-range", "32", "128", "32", "--n-range",
+           "32", "128", "32", "--k-range", "32", "128", "32", "--budget", "2", "--threads", "1",
+           "--quiet", "--output", peak_out]
+    run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if run.returncode != 0 or not os.path.exists(peak_out):
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {run.returncode}\n{run.stdout}\n{run.stderr}")
+    if not strict_load(peak_out).get("peak"):
+        sys.exit(f"FAIL: {peak_out} has no peak section")
+
     failures = 0
-    for path in [out, *files]:
+    for path in [out, peak_out, *files]:
         errors = sorted(validator.iter_errors(strict_load(path)), key=lambda e: list(e.path))
         for e in errors[:10]:
             print(f"FAIL: {path}: {'/'.join(map(str, e.path))}: {e.message}")
@@ -63,6 +74,18 @@ def main():
         "telemetry power as a string": lambda d: d["records"][0].update(telemetry={"mean_power_w": "high"}),
         "negative dimension": lambda d: d["records"][0]["shape"].update(m=-4),
     }
+    peak_good = strict_load(peak_out)
+    peak_broken = {
+        "a peak phase outside the enum": lambda d: d["peak"][0]["points"][0].update(phase="guess"),
+        "a peak search without points": lambda d: d["peak"][0].pop("points"),
+        "a negative grid step": lambda d: d["peak"][0]["grid"]["m"].update(step=-1),
+    }
+    for what, breaks in peak_broken.items():
+        doc = copy.deepcopy(peak_good)
+        breaks(doc)
+        if validator.is_valid(doc):
+            print(f"FAIL: the schema accepts a document with {what}")
+            failures += 1
     for what, breaks in broken.items():
         doc = copy.deepcopy(good)
         breaks(doc)

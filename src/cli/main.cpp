@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_compare_command(app, action, command_line);
   add_bandwidth_command(app, action, command_line);
   add_plot_command(app, action, command_line);
+  add_peak_command(app, action, command_line);
   add_completion_command(app, action, command_line);
 
   try {

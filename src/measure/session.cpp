@@ -161,6 +161,39 @@ void Session::run_bandwidth(const BandwidthPlan& plan) {
   for (SessionObserver* ob : observers_) ob->sweep_finished(results_);
 }
 
+namespace {
+
+// peak's default: the GPU vendor's library when there is a GPU, else the CPU's library.
+std::vector<BackendEntry> default_peak_backends(const SystemInfo& system) {
+  const std::vector<BackendEntry> all = backend_registry();
+  const bool gpu = !system.gpus.empty();
+  for (const BackendEntry& e : all)
+    if (gpu ? e.role == BackendRole::vendor_library && e.kind == DeviceKind::gpu
+            : e.role == BackendRole::library && e.kind == DeviceKind::cpu && e.in_default)
+      return {e};
+  return {};
+}
+
+}  // namespace
+
+void Session::run_peak(PeakOptions plan, PeakObserver* observer) {
+  start(o_.command_line);
+  results_.system.seed = plan.search.seed;
+  const std::vector<int> devices = parse_device_spec(o_.device, int(results_.system.gpus.size()));
+  if (devices.size() != 1)
+    throw UsageError(fmt::format("--device '{}': peak searches one GPU at a time", o_.device));
+  std::vector<BackendEntry> backends = o_.backends;
+  if (backends.empty()) backends = default_peak_backends(results_.system);
+  if (backends.empty()) throw EnvironmentError("no backend in this build can multiply matrices");
+  plan.interrupt = stop_->flag();
+  // The kernel's rate is what peak finds: no copies timed, no pinned buffers to allocate.
+  BackendOptions bopts = o_.backend;
+  bopts.end_to_end = false;
+  bopts.pinned_host = false;
+  run_peak_search(bind_to_devices(backends, devices), bopts, plan, results_, observer);
+  results_.interrupted = stop_->signal() != 0;
+}
+
 int Session::gather(int local_code) {
   const int here = std::max(local_code, rank_failure_code_);
   if (!mpi_) return here;

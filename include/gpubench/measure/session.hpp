@@ -14,6 +14,7 @@
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/measure/eta.hpp"
+#include "gpubench/measure/peak_search.hpp"
 #include "gpubench/measure/runner.hpp"
 
 namespace gpubench {
@@ -96,6 +97,11 @@ class Session {
   // `gpubench bandwidth`: the host tests, then each device in turn (so no copy shares the host's
   // links). A bad --device is a UsageError before anything runs.
   void run_bandwidth(const BandwidthPlan& plan);
+  // `gpubench peak`: one search per backend and dtype on one device (SessionOptions::device, a
+  // single ordinal), within plan.budget_seconds from plan.started. SessionOptions::backends empty
+  // means the default: the GPU vendor library when a GPU is present, else the CPU library. Its
+  // interrupt is the session's Ctrl-C. A bad --device is a UsageError before anything runs.
+  void run_peak(PeakOptions plan, PeakObserver* observer);
 
   // A signal stopped the sweep: 130 (SIGINT) or 143 (SIGTERM) is the exit code; else 0.
   bool interrupted() const { return results_.interrupted; }

@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""The reference for `gpubench peak`: the same search over the same M x N x K grid within the same
+budget, with torch.mm instead of gpubench's cuBLASLt backend, each shape timed the way gpubench's
+search times it; then the best few re-measured the way gpubench re-measures them.
+
+Search order (as src/measure/peak_search.cpp): the cubes at doubling sizes, smallest first; a
+compass search in grid-index space from the best (each dimension one step up and down, and all
+three together; move while a neighbour is >= 0.5% faster, else halve the step, down to 1); then the
+shapes around the best, nearest first, cheapest first within a distance. A shape predicted not to
+fit the time left is passed over.
+
+Per search shape (gpubench's peak_search_timing + its cuBLAS backend's case preparation): one
+warm-up run; the clock settling of the cublas case (run until two consecutive ~25 ms chunks are
+within 1% of the one before, at most 1.5 s; --no-search-settle leaves it out); then samples of
+batched runs (each batch >= min_time / (2 * min_samples), at most 1000 runs) until >= 20 ms and >= 3
+samples; the rate is 2*M*N*K over the median per-run time.
+
+Re-measuring (--remeasure, default 3, best search rate first), two windows on the same inputs:
+  burst:     50 warm-up runs, then the mean of the next 100 (mamf-finder's window);
+  sustained: clock settled as above, then samples until >= 0.3 s and >= 5 samples (gpubench's
+             default --min-time), median.
+--shapes-from FILE (a `gpubench peak -o` file) also times gpubench's best shape with both windows,
+for a same-shape ratio.
+
+Writes a JSON document: {"torch", "device", "dtype", "grid", "budget", "points": [...],
+"remeasured": [...], "best": {...}, "gpubench_best": {...} or null}.
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+
+TORCH_DTYPES = {
+    "fp64": torch.float64,
+    "fp32": torch.float32,
+    "tf32": torch.float32,
+    "fp16": torch.float16,
+    "bf16": torch.bfloat16,
+}
+
+MOVE_GAIN = 1.005
+
+
+def grid_values(start, stop, step):
+    if start == 0:
+        start = step
+    return list(range(start, stop + 1, step))
+
+
+def doubling_indices(values):
+    out = []
+    t = float(values[0])
+    while t <= values[-1]:
+        i = min(range(len(values)), key=lambda j: abs(values[j] - t))
+        if not out or out[-1] != i:
+            out.append(i)
+        t *= 2
+    if out[-1] != len(values) - 1:
+        out.append(len(values) - 1)
+    return out
+
+
+class Timer:
+    def __init__(self, dtype, device, seed=42):
+        torch.backends.cuda.matmul.allow_tf32 = dtype == "tf32"
+        torch.backends.cudnn.allow_tf32 = dtype == "tf32"
+        self.t = TORCH_DTYPES[dtype]
+        self.device = device
+        self.gen = torch.Generator(device=device).manual_seed(seed)
+        self.start = torch.cuda.Event(enable_timing=True)
+        self.stop = torch.cuda.Event(enable_timing=True)
+
+    def operands(self, m, n, k):
+        def rand(r, c):
+            x = torch.rand(r, c, device=self.device, generator=self.gen, dtype=torch.float32)
+            return x.mul_(2).sub_(1).to(self.t)
+        a, b = rand(m, k), rand(k, n)
+        return a, b, torch.empty(m, n, device=self.device, dtype=self.t)
+
+    def timed(self, a, b, c, reps):
+        stream = torch.cuda.current_stream(self.device)
+        self.start.record(stream)
+        for _ in range(reps):
+            torch.mm(a, b, out=c)
+        self.stop.record(stream)
+        self.stop.synchronize()
+        return self.start.elapsed_time(self.stop) / 1e3
+
+    def settle(self, a, b, c, first):
+        reps = int(min(1e5, max(1, 0.025 / max(first, 1e-7))))
+        spent, previous, stable = 0.0, 0.0, 0
+        while spent < 1.5 and stable < 2:
+            t = self.timed(a, b, c, reps)
+            spent += t
+            stable = stable + 1 if previous > 0 and abs(t - previous) <= 0.01 * previous else 0
+            previous = t
+
+    def samples(self, a, b, c, first, min_time, min_samples, max_time):
+        target = max(1e-4, min_time / (2 * min_samples))
+        batch = int(min(1000, max(1, target / max(first, 1e-7))))
+        out, spent = [], 0.0
+        while True:
+            s = self.timed(a, b, c, batch)
+            out.append(s / batch)
+            spent += s
+            if (spent >= min_time and len(out) >= min_samples) or spent >= max_time:
+                break
+        return out
+
+    def search_rate(self, m, n, k, settle):
+        a, b, c = self.operands(m, n, k)
+        first = self.timed(a, b, c, 1)  # gpubench's search: one warm-up run
+        if settle:
+            self.settle(a, b, c, first)
+        s = self.samples(a, b, c, first, 0.02, 3, 2.0)
+        med = statistics.median(s)
+        # Runs of the warm-up and the samples, as gpubench's cost model counts its kernel time.
+        runs = 1 + len(s) * int(min(1000, max(1, max(1e-4, 0.02 / 6) / max(first, 1e-7))))
+        return {"m": m, "n": n, "k": k, "gflops": 2.0 * m * n * k / med / 1e9, "median_s": med,
+                "samples": len(s), "kernel_s": runs * med}
+
+    def full_rates(self, m, n, k):
+        a, b, c = self.operands(m, n, k)
+        flops = 2.0 * m * n * k
+        # burst: 50 warm-up runs, the mean of the next 100 (one timed window of 100 runs).
+        for _ in range(50):
+            torch.mm(a, b, out=c)
+        burst = self.timed(a, b, c, 100) / 100
+        # sustained: settled clock, then gpubench's default sampling, median.
+        first = self.timed(a, b, c, 1)
+        self.settle(a, b, c, first)
+        s = self.samples(a, b, c, first, 0.3, 5, 10.0)
+        med = statistics.median(s)
+        mean = statistics.fmean(s)
+        return {"m": m, "n": n, "k": k, "burst_gflops": flops / burst / 1e9,
+                "sustained_gflops": flops / med / 1e9,
+                "cv": statistics.pstdev(s) / mean if mean > 0 else 0.0, "samples": len(s)}
+
+
+class Search:
+    def __init__(self, timer, values, budget, remeasure, settle):
+        self.timer, self.values, self.settle = timer, values, settle
+        self.t0 = time.monotonic()
+        self.deadline = self.t0 + budget
+        self.budget = budget
+        self.remeasure = remeasure
+        self.measured = {}  # index triple -> point
+        self.passed = set()
+        self.points = []
+        self.seen = []  # (flops, elements, wall, gflops)
+        self.best = None
+        self.reserve = 0.3 * budget
+
+    def shape(self, i):
+        return tuple(self.values[d][i[d]] for d in range(3))
+
+    def rate(self, i):
+        p = self.measured.get(i)
+        return p["gflops"] if p else 0.0
+
+    @staticmethod
+    def timing(warmup, min_time, min_samples, max_time, one):
+        # gpubench's PeakCostModel::timing_seconds.
+        one = max(one, 1e-7)
+        target = max(1e-4, min_time / max(1, min_samples * 2))
+        batch = min(max(math.floor(target / one), 1.0), 1000.0)
+        timed = min(max(min_time, min_samples * batch * one), max_time) + batch * one
+        return max(1, warmup) * one + timed
+
+    def predict(self, s, full=False):
+        # gpubench's PeakCostModel::predict: the rate of the nearest measured shape (x 0.8), the
+        # overhead (all but the timed runs) extrapolated from the cheapest measured shape.
+        m, n, k = s
+        flops, elements = 2.0 * m * n * k, m * k + k * n + m * n
+        gflops, overhead = 10.0, 0.05 + 30e-9 * elements
+        if self.seen:
+            gflops = min(self.seen, key=lambda c: abs(math.log(flops / c[0])))[3]
+            overhead = min(max(0.0, c[2] - c[4]) * max(1.0, elements / c[1]) for c in self.seen)
+        one = flops / (gflops * 0.8 * 1e9)
+        if full:  # burst window (150 runs) + gpubench's default timing
+            timing = 150 * one + self.timing(2, 0.3, 5, 10.0, one)
+        else:
+            timing = self.timing(1, 0.02, 3, 2.0, one)
+        return 1.1 * (overhead + timing) + 0.005
+
+    def left(self):
+        return self.deadline - self.reserve - time.monotonic()
+
+    def out_of_time(self):
+        return time.monotonic() >= self.deadline - self.reserve
+
+    def measure(self, i, phase):
+        if i in self.measured or i in self.passed or self.out_of_time():
+            return
+        s = self.shape(i)
+        if self.predict(self.shape((0, 0, 0))) > self.left():
+            self.deadline = time.monotonic() + self.reserve  # nothing fits: the search is over
+            return
+        if self.predict(s) > self.left():
+            self.passed.add(i)
+            return
+        t0 = time.monotonic()
+        try:
+            p = self.timer.search_rate(*s, settle=self.settle)
+        except torch.cuda.OutOfMemoryError:
+            torch.cuda.empty_cache()
+            self.passed.add(i)
+            return
+        wall = time.monotonic() - t0
+        p["phase"] = phase
+        p["wall_s"] = wall
+        self.measured[i] = p
+        self.points.append(p)
+        self.seen.append((2.0 * s[0] * s[1] * s[2], s[0] * s[2] + s[2] * s[1] + s[0] * s[1],
+                          wall, p["gflops"], p["kernel_s"]))
+        if self.best is None or p["gflops"] > self.rate(self.best):
+            self.best = i
+        top = sorted(self.points, key=lambda q: -q["gflops"])[: self.remeasure]
+        need = sum(self.predict((q["m"], q["n"], q["k"]), full=True) for q in top)
+        self.reserve = min(max(need, 0.15 * self.budget), 0.5 * self.budget)
+        print(f"torch {len(self.points)} {phase} {s[0]}x{s[1]}x{s[2]}: {p['gflops'] / 1e3:.1f} "
+              f"TFLOPS", file=sys.stderr)
+
+    def measure_all(self, cands, phase):
+        for i in sorted(cands, key=lambda i: math.prod(self.shape(i))):
+            if self.out_of_time():
+                return
+            self.measure(i, phase)
+
+    def run(self):
+        coarse = [doubling_indices(v) for v in self.values]
+        levels = max(len(c) for c in coarse)
+        diag = []
+        for t in range(levels):
+            i = tuple(coarse[d][min(t, len(coarse[d]) - 1)] for d in range(3))
+            if i not in diag:
+                diag.append(i)
+        self.measure_all(diag, "diagonal")
+        if self.best is None:
+            return
+        centre = self.best
+        step = [max(1, 2 ** int(math.log2(max(1, (len(v) - 1) // 4)))) for v in self.values]
+        while not self.out_of_time():
+            around = []
+            def add(i):
+                i = tuple(min(max(i[d], 0), len(self.values[d]) - 1) for d in range(3))
+                if i != centre and i not in around:
+                    around.append(i)
+            for d in range(3):
+                for sign in (-1, 1):
+                    i = list(centre)
+                    i[d] += sign * step[d]
+                    add(i)
+            for sign in (-1, 1):
+                add([centre[d] + sign * step[d] for d in range(3)])
+            self.measure_all(around, "pattern")
+            nxt = max(around + [centre], key=self.rate)
+            if nxt != centre and self.rate(nxt) > MOVE_GAIN * self.rate(centre):
+                centre = nxt
+                continue
+            if step == [1, 1, 1]:
+                break
+            step = [max(1, s // 2) for s in step]
+        c = self.best
+        reach = max(max(c[d], len(self.values[d]) - 1 - c[d]) for d in range(3))
+        for r in range(1, reach + 1):
+            if self.out_of_time():
+                break
+            shell = []
+            for a in range(-r, r + 1):
+                for b in range(-r, r + 1):
+                    face = abs(a) == r or abs(b) == r
+                    for e in (range(-r, r + 1) if face else (-r, r)):
+                        i = (c[0] + a, c[1] + b, c[2] + e)
+                        if all(0 <= i[d] < len(self.values[d]) for d in range(3)):
+                            shell.append(i)
+            self.measure_all(shell, "fill")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--dtype", default="bf16", choices=sorted(TORCH_DTYPES))
+    p.add_argument("--budget", type=float, default=120, help="seconds for search + re-measuring")
+    for dim in "mnk":
+        p.add_argument(f"--{dim}-range", type=int, nargs=3, default=[1024, 16384, 1024],
+                       metavar=("START", "STOP", "STEP"), help="STOP included, as gpubench")
+    p.add_argument("--remeasure", type=int, default=3)
+    p.add_argument("--no-search-settle", action="store_true",
+                   help="leave out the clock settling before each search shape's samples")
+    p.add_argument("--shapes-from", help="a `gpubench peak -o` file: also time its best shape")
+    p.add_argument("--device", type=int, default=0)
+    p.add_argument("--output", default="-")
+    args = p.parse_args()
+    if not torch.cuda.is_available():
+        sys.exit("peak_torch.py: no CUDA device visible to PyTorch")
+    device = torch.device("cuda", args.device)
+    torch.cuda.set_device(device)
+    values = [grid_values(*getattr(args, f"{d}_range")) for d in "mnk"]
+    timer = Timer(args.dtype, device)
+    search = Search(timer, values, args.budget, args.remeasure, not args.no_search_settle)
+    search.run()
+    top = sorted(search.points, key=lambda q: -q["gflops"])[: args.remeasure]
+    remeasured = []
+    for q in top:
+        if time.monotonic() >= search.deadline and remeasured:
+            break
+        remeasured.append(timer.full_rates(q["m"], q["n"], q["k"]))
+    best = max(remeasured, key=lambda r: r["burst_gflops"], default=None)
+    gpubench_best = None
+    if args.shapes_from:
+        with open(args.shapes_from, encoding="utf-8") as f:
+            doc = json.load(f)
+        for s in doc.get("peak", []):
+            row = s.get("summary", {}).get("best_row")
+            if s.get("dtype") == args.dtype and row is not None:
+                shape = doc["records"][row]["shape"]
+                gpubench_best = timer.full_rates(shape["m"], shape["n"], shape["k"])
+    result = {"torch": torch.__version__, "device": torch.cuda.get_device_name(device),
+              "dtype": args.dtype, "grid": {d: getattr(args, f"{d}_range") for d in "mnk"},
+              "budget": args.budget, "elapsed_s": time.monotonic() - search.t0,
+              "points": search.points, "remeasured": remeasured, "best": best,
+              "gpubench_best": gpubench_best}
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    json.dump(result, out, indent=1)
+    out.write("\n")
+
+
+if __name__ == "__main__":
+    main()

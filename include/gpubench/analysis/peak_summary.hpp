@@ -1,0 +1,32 @@
+// What `gpubench peak` found, computed once for every printer: per search, the best row, the
+// fastest shapes of the search and the means over every shape it measured.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "gpubench/core/record.hpp"
+
+namespace gpubench {
+
+struct PeakSummary {
+  const PeakSearch* search = nullptr;
+  // Index into Results::records of the best row: the fastest ok re-measured row, ranked by
+  // achievable_gflops; -1 when none is ok.
+  int best_row = -1;
+  // False when the best row has only the search's short timing (the run ended before re-measuring).
+  bool best_remeasured = false;
+  std::vector<int> top;  // indices into search->points: the fastest ok shapes, fastest first
+  int measured = 0;      // shapes measured (points)
+  int ok = 0, failed = 0, not_run = 0;  // not_run: skipped or unsupported
+  // Over the ok points, at the search's timing: mamf-finder's summary of a grid.
+  std::optional<double> geomean_gflops, mean_gflops;
+};
+
+// The rate a peak row is ranked by: the burst rate where the row has one, else its gflops.
+double achievable_gflops(const Record& r);
+
+// One summary per search of r.peak, in order; `top` shapes at most in each top list.
+std::vector<PeakSummary> summarize_peak(const Results& r, int top = 10);
+
+}  // namespace gpubench

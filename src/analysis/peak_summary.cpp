@@ -1,0 +1,57 @@
+#include "gpubench/analysis/peak_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gpubench {
+
+double achievable_gflops(const Record& r) { return r.gflops; }
+
+std::vector<PeakSummary> summarize_peak(const Results& r, int top) {
+  std::vector<PeakSummary> out;
+  for (const PeakSearch& s : r.peak) {
+    PeakSummary sum;
+    sum.search = &s;
+    double best = 0;
+    for (const int row : s.rows) {
+      if (row < 0 || std::size_t(row) >= r.records.size()) continue;
+      const Record& rec = r.records[std::size_t(row)];
+      if (rec.ok() && achievable_gflops(rec) > best)
+        best = achievable_gflops(rec), sum.best_row = row;
+    }
+    if (sum.best_row >= 0) {
+      // The search row kept when re-measuring never happened carries this warning.
+      const auto& w = r.records[std::size_t(sum.best_row)].warnings;
+      sum.best_remeasured = std::none_of(w.begin(), w.end(), [](const std::string& x) {
+        return x.rfind("search timing only", 0) == 0;
+      });
+    }
+    double log_sum = 0, plain_sum = 0;
+    for (int i = 0; i < int(s.points.size()); ++i) {
+      const PeakPoint& p = s.points[std::size_t(i)];
+      ++sum.measured;
+      if (p.status == Status::ok && p.gflops > 0) {
+        ++sum.ok;
+        sum.top.push_back(i);
+        log_sum += std::log(p.gflops);
+        plain_sum += p.gflops;
+      } else if (p.status == Status::failed) {
+        ++sum.failed;
+      } else if (p.status != Status::ok) {
+        ++sum.not_run;
+      }
+    }
+    if (sum.ok > 0) {
+      sum.geomean_gflops = std::exp(log_sum / sum.ok);
+      sum.mean_gflops = plain_sum / sum.ok;
+    }
+    std::stable_sort(sum.top.begin(), sum.top.end(), [&](int a, int b) {
+      return s.points[std::size_t(a)].gflops > s.points[std::size_t(b)].gflops;
+    });
+    if (int(sum.top.size()) > top) sum.top.resize(std::size_t(std::max(0, top)));
+    out.push_back(std::move(sum));
+  }
+  return out;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,256 @@
+// `gpubench peak`: binds the options to a Session's peak search, shows its progress, saves the
+// results document as it goes, prints the best shape, the top 10 and the summary.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <limits>
+#include <sstream>
+
+#include "commands.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
+#include "gpubench/measure/peak_search.hpp"
+#include "gpubench/measure/session.hpp"
+#include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/report_peak.hpp"
+#include "number_options.hpp"
+
+namespace gpubench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A week: a bound no sensible search reaches, and one that keeps the deadline arithmetic exact.
+constexpr double kMaxBudgetSeconds = 7 * 24 * 3600.0;
+
+struct PeakCommandOptions {
+  Clock::time_point started = Clock::now();
+  std::string dtypes = "fp32";
+  std::string backends;  // empty: the GPU vendor library with a GPU, else the CPU library
+  std::string device = "0";
+  int threads = 0;
+  GridRange m = kDefaultPeakRange, n = kDefaultPeakRange, k = kDefaultPeakRange;
+  double budget = 60;
+  int remeasure = 3;
+  double min_time = 0.3;  // of each re-measured shape
+  std::uint64_t seed = 42;
+  std::string format = "table";
+  std::string output;
+  bool quiet = false;
+};
+
+// The progress of the search on stderr: one line per shape (rewritten in place on a terminal).
+// Saves the results document at most once a second while the search goes on.
+class PeakProgress : public PeakObserver {
+ public:
+  PeakProgress(const PeakCommandOptions& o, bool show, bool terminal)
+      : o_(o), show_(show), terminal_(terminal) {}
+
+  void search_started(const PeakSearch& s) override {
+    line(fmt::format("peak: {} {}: searching {} shapes", s.backend, to_string(s.dtype),
+                     s.grid_shapes));
+  }
+  void point_measured(const PeakSearch& s, const Results& so_far) override {
+    const PeakPoint& p = s.points.back();
+    double best = 0;
+    Shape at;
+    for (const PeakPoint& q : s.points)
+      if (q.status == Status::ok && q.gflops > best) best = q.gflops, at = q.shape;
+    const std::string now = p.status == Status::ok
+                                ? fmt::format("{} GFLOPS", format_gflops(p.gflops))
+                                : status_name(p.status);
+    line(fmt::format("peak: {} {} [{}] {} {}: {} | best {} GFLOPS at {} | {} left", s.backend,
+                     to_string(s.dtype), s.points.size(), p.phase, p.shape.label(), now,
+                     format_gflops(best), best > 0 ? at.label() : "-", time_left()));
+    save_now_and_then(so_far);
+  }
+  void remeasure_started(const PeakSearch& s, const Shape& shape) override {
+    line(fmt::format("peak: {} {}: re-measuring {} with the full timing | {} left", s.backend,
+                     to_string(s.dtype), shape.label(), time_left()));
+  }
+  void remeasured(const PeakSearch&, const Results& so_far) override { save_now_and_then(so_far); }
+
+  void done() {
+    if (show_ && terminal_ && drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+  // The results document to -o, atomically. A failure mid-run is a warning (once); the final
+  // save's failure decides the exit code.
+  bool save(const Results& r, bool final_save) {
+    if (o_.output.empty()) return true;
+    Results copy = r;
+    copy.complete = final_save;
+    std::ostringstream text;
+    write_peak_json(text, copy);
+    try {
+      write_file_atomically(o_.output, text.str());
+      return true;
+    } catch (const EnvironmentError& e) {
+      if (final_save || !warned_) std::cerr << "gpubench: warning: " << e.what() << "\n";
+      warned_ = true;
+      return false;
+    }
+  }
+
+ private:
+  std::string time_left() const {
+    const double spent = std::chrono::duration<double>(Clock::now() - o_.started).count();
+    return format_seconds(std::max(0.001, o_.budget - spent));
+  }
+  void line(const std::string& text) {
+    if (!show_) return;
+    if (terminal_) {
+      std::cerr << "\r\033[K" << text << std::flush;
+      drawn_ = true;
+    } else {
+      std::cerr << text << "\n";
+    }
+  }
+  void save_now_and_then(const Results& r) {
+    if (o_.output.empty() || warned_) return;
+    const Clock::time_point now = Clock::now();
+    if (now - last_save_ < std::chrono::seconds(1)) return;
+    last_save_ = now;
+    save(r, false);
+  }
+
+  const PeakCommandOptions& o_;
+  bool show_, terminal_, drawn_ = false, warned_ = false;
+  Clock::time_point last_save_{};
+};
+
+int run_peak_command(const PeakCommandOptions& o, const std::string& command_line) {
+  if (o.format != "table" && o.format != "json")
+    throw UsageError(fmt::format("--format '{}': peak prints table or json", o.format));
+  if (!o.output.empty()) check_destination_writable(o.output);
+  PeakOptions plan;
+  plan.m = o.m;
+  plan.n = o.n;
+  plan.k = o.k;
+  // The grid's errors before anything is measured.
+  grid_values(plan.m, "--m-range");
+  grid_values(plan.n, "--n-range");
+  grid_values(plan.k, "--k-range");
+  plan.dtypes = parse_dtype_list(o.dtypes);
+  plan.budget_seconds = o.budget;
+  plan.started = o.started;
+  plan.remeasure = o.remeasure;
+  plan.search.seed = o.seed;
+  plan.full.seed = o.seed;
+  plan.full.min_time = o.min_time;
+
+  SessionOptions so;
+  so.command_line = command_line;
+  so.threads = o.threads;
+  so.device = o.device;
+  so.device_given = true;
+  if (!o.backends.empty()) so.backends = select_backends(backend_registry(), o.backends);
+  Session session(std::move(so));
+  PeakProgress progress(o, !o.quiet, isatty(STDERR_FILENO));
+  session.run_peak(plan, &progress);
+  progress.done();
+
+  Results& results = session.results();
+  const bool saved = progress.save(results, true);
+  if (o.format == "json")
+    write_peak_json(std::cout, results);
+  else
+    write_peak_table(std::cout, results);
+  std::cout.flush();
+
+  if (session.interrupted()) return session.interrupt_exit_code();
+  bool failed = false, any_ok = false;
+  for (const PeakSearch& s : results.peak)
+    for (const PeakPoint& p : s.points) {
+      failed = failed || p.status == Status::failed;
+      any_ok = any_ok || p.status == Status::ok;
+    }
+  for (const Record& r : results.records) failed = failed || r.status == Status::failed;
+  if (failed) return kExitCheckFailed;
+  if (!saved) return kExitEnvironment;
+  if (!any_ok) {
+    if (!o.quiet)
+      std::cerr << "gpubench: no shape could be measured within the budget (see the report)\n";
+    return kExitEnvironment;
+  }
+  return kExitOk;
+}
+
+// --m-range START STOP STEP: three whole numbers, each checked like every numeric option.
+CLI::Option* add_range_option(CLI::App* cmd, const std::string& name, GridRange& target,
+                              const std::string& dim) {
+  const std::string help =
+      fmt::format("{}: START STOP STEP, STOP included; START 0 means STEP (as mamf-finder)", dim);
+  return cmd->add_option(name, help)
+      ->expected(3)
+      ->each([&target, name, count = std::make_shared<int>(0)](const std::string& v) {
+        const std::int64_t x = std::int64_t(parse_whole_number(
+            name, v, 0, std::uint64_t(std::numeric_limits<std::int32_t>::max())));
+        switch ((*count)++ % 3) {
+          case 0:
+            target.start = x;
+            break;
+          case 1:
+            target.stop = x;
+            break;
+          default:
+            target.step = x;
+            break;
+        }
+      })
+      ->default_str(fmt::format("{} {} {}", target.start, target.stop, target.step));
+}
+
+}  // namespace
+
+void add_peak_command(CLI::App& app, Action& action, const std::string& command_line) {
+  auto o = std::make_shared<PeakCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "peak",
+      "Search M, N, K for the maximum achievable matmul rate within a time budget. The grid "
+      "(default 1024..16384 step 1024 each) is explored in order: the cubes at doubling sizes, "
+      "then a compass search from the best (steps halving to one grid step), then the shapes "
+      "around the best; each shape is timed briefly and verified, the best few are re-measured "
+      "with the full timing");
+  cmd->add_option("--dtype", o->dtypes,
+                  "Comma-separated: fp64,fp32,tf32,fp16,bf16; one search each")
+      ->capture_default_str();
+  cmd->add_option("--backends", o->backends,
+                  "Backends to search, one search each (default: cublas with a GPU, else the CPU "
+                  "library)");
+  cmd->add_option("--device", o->device, "The GPU ordinal to search on")->capture_default_str();
+  add_threads_option(cmd, o->threads, "CPU threads (default: all cores)");
+  add_range_option(cmd, "--m-range", o->m, "M (rows of A and C)");
+  add_range_option(cmd, "--n-range", o->n, "N (columns of B and C)");
+  add_range_option(cmd, "--k-range", o->k, "K (the inner dimension)");
+  cmd->add_option("--budget",
+                  "Seconds the whole command may take (default 60), searching and "
+                  "re-measuring; the time is shared equally between searches")
+      ->each([o](const std::string& v) {
+        o->budget = parse_positive_number("--budget", v);
+        if (o->budget > kMaxBudgetSeconds)
+          throw UsageError(
+              fmt::format("--budget {}: at most {:.0f} seconds (a week)", v, kMaxBudgetSeconds));
+      });
+  add_whole_option(cmd, "--remeasure", o->remeasure,
+                   "The fastest shapes re-measured with the full timing", 1, 100);
+  add_positive_option(cmd, "--min-time", o->min_time,
+                      "Seconds of timed work for each re-measured shape, at least (default 0.3)");
+  add_whole_option(cmd, "--seed", o->seed, "Seed of the random inputs (recorded in the JSON)", 0,
+                   std::numeric_limits<std::uint64_t>::max());
+  cmd->add_option("--format", o->format, "What stdout gets: table or json")->capture_default_str();
+  cmd->add_option("--output,-o", o->output,
+                  "The results JSON (the re-measured rows and the whole search), rewritten as the "
+                  "search goes");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
+  cmd->callback([&action, o, command_line] {
+    if (!o->quiet) warn_about_threads(o->threads);
+    action = [o, command_line] { return run_peak_command(*o, command_line); };
+  });
+}
+
+}  // namespace gpubench

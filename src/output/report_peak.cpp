@@ -1,0 +1,180 @@
+#include "gpubench/output/report_peak.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "gpubench/analysis/peak_summary.hpp"
+#include "gpubench/core/format_util.hpp"
+#include "gpubench/core/results_json.hpp"
+#include "gpubench/output/text.hpp"
+
+namespace gpubench {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// GPU searches read in TFLOPS, CPU ones in GFLOPS: the unit that keeps the numbers short.
+struct Unit {
+  double scale;  // GFLOPS per unit
+  const char* name;
+};
+
+Unit unit_for(const PeakSearch& s) {
+  return s.device_kind == DeviceKind::gpu ? Unit{1000, "TFLOPS"} : Unit{1, "GFLOPS"};
+}
+
+std::string rate(double gflops, Unit u) {
+  if (!(gflops > 0) || !std::isfinite(gflops)) return "-";
+  const double v = gflops / u.scale;
+  if (v >= 100) return fmt::format("{:.1f}", v);
+  if (v >= 10) return fmt::format("{:.2f}", v);
+  return fmt::format("{:.3g}", v);
+}
+
+std::string pct(const std::optional<double>& p) {
+  return p && std::isfinite(*p) ? fmt::format("{:.0f}%", *p) : "-";
+}
+
+std::string device_text(const PeakSearch& s) {
+  if (s.device_kind == DeviceKind::cpu) return s.device_name.empty() ? "CPU" : s.device_name;
+  return fmt::format("GPU {}{}", s.device_index, s.device_name.empty() ? "" : " " + s.device_name);
+}
+
+// Always M x N x K: a peak shape is read dimension by dimension, cubes included.
+std::string shape_text(const Shape& s) { return fmt::format("{}x{}x{}", s.m, s.n, s.k); }
+
+std::string ended_text(const PeakSearch& s) {
+  if (s.ended == "budget") return "the budget ran out first";
+  if (s.ended == "grid") return "every shape of the grid was measured";
+  if (s.ended == "interrupted") return "interrupted";
+  if (s.ended == "unsupported") return "no shape could run";
+  if (s.ended == "failed") return "no shape verified";
+  return s.ended;
+}
+
+// The best row's rates. A row with one rate (the CPU) says so.
+std::string best_rates(const Record& rec, Unit u) {
+  return fmt::format("{} {}", rate(rec.gflops, u), u.name);
+}
+
+void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
+  const PeakSearch& s = *sum.search;
+  const Unit u = unit_for(s);
+  os << fmt::format("{} {} on {}\n", s.backend, to_string(s.dtype), device_text(s));
+  os << fmt::format("Grid: M {} x N {} x K {} ({} shapes)\n", grid_range_text(s.m),
+                    grid_range_text(s.n), grid_range_text(s.k), s.grid_shapes);
+  int diagonal = 0, pattern = 0, fill = 0;
+  for (const PeakPoint& p : s.points)
+    (p.phase == "diagonal" ? diagonal : p.phase == "pattern" ? pattern : fill) += 1;
+  os << fmt::format(
+      "Searched {} shape{} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
+      "{} passed over as too long for the time left; ended: {}\n",
+      sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, s.rows.size(),
+      format_seconds(s.elapsed_seconds), format_seconds(s.budget_seconds), s.skipped_for_budget,
+      ended_text(s));
+  if (sum.failed > 0)
+    os << fmt::format("FAILED: {} shape{} did not verify (see the JSON's points)\n", sum.failed,
+                      sum.failed == 1 ? "" : "s");
+  os << "\n";
+  if (sum.best_row < 0) {
+    std::string why = "no shape could be measured";
+    for (const PeakPoint& p : s.points)
+      if (p.status != Status::ok && !p.reason.empty()) {
+        why += ": " + status_text(p.status, p.reason);
+        break;
+      }
+    os << "Best: none (" << why << ")\n\n";
+    return;
+  }
+  const Record& best = r.records[std::size_t(sum.best_row)];
+  os << fmt::format(
+      "Best: {}  {}  {} of peak{}\n", best.shape.label(), best_rates(best, u),
+      pct(best.pct_of_peak),
+      best.peak_gflops ? fmt::format(" ({} {})", rate(*best.peak_gflops, u), u.name) : "");
+  os << fmt::format(
+      "      {}: median of {} samples ({} runs), {}, verified max rel. error {:.1e}\n",
+      sum.best_remeasured ? "re-measured" : "search timing only", best.seconds.samples,
+      best.iterations, spread_text(best.seconds), best.max_rel_error);
+  for (const std::string& w : best.warnings) os << "      warning: " << w << "\n";
+  os << "\n";
+
+  // The fastest shapes of the search; the re-measured rate beside those that got one.
+  os << fmt::format("Top {} (search timing: a few repetitions each; {} re-measured):\n",
+                    sum.top.size(), u.name);
+  std::vector<std::vector<std::string>> rows{
+      {"#", "M", "N", "K", "search", "% peak", "phase", "re-measured"}};
+  for (std::size_t i = 0; i < sum.top.size(); ++i) {
+    const PeakPoint& p = s.points[std::size_t(sum.top[i])];
+    std::string again = "-";
+    for (const int row : s.rows) {
+      const Record& rec = r.records[std::size_t(row)];
+      if (rec.shape == p.shape && sum.best_row >= 0 &&
+          !(row == sum.best_row && !sum.best_remeasured))
+        again = rec.ok() ? rate(rec.gflops, u) : status_text(rec.status, rec.reason);
+    }
+    rows.push_back({std::to_string(i + 1), std::to_string(p.shape.m), std::to_string(p.shape.n),
+                    std::to_string(p.shape.k), rate(p.gflops, u), pct(p.pct_of_peak), p.phase,
+                    again});
+  }
+  os << align_columns(rows, {true, true, true, true, true, true, false, true}, "  ");
+  os << "\n";
+  if (sum.geomean_gflops)
+    os << fmt::format(
+        "Summary: over the {} shape{} measured ({} of the grid's {}): geometric mean {} {}, "
+        "arithmetic mean {} {}\n",
+        sum.ok, sum.ok == 1 ? "" : "s",
+        fmt::format("{:.2g}%", 100.0 * sum.ok / std::max<double>(1, double(s.grid_shapes))),
+        s.grid_shapes, rate(*sum.geomean_gflops, u), u.name, rate(*sum.mean_gflops, u), u.name);
+  os << "\n";
+}
+
+}  // namespace
+
+std::string grid_range_text(const GridRange& g) {
+  if (g.start == g.stop) return std::to_string(g.start);
+  return fmt::format("{}..{} step {}", g.start, g.stop, g.step);
+}
+
+void write_peak_table(std::ostream& os, const Results& r) {
+  const SystemInfo& sys = r.system;
+  os << fmt::format("gpubench {} peak on {} ({})\n", sys.gpubench_version, sys.hostname, sys.os);
+  const LibraryInfo& blas = sys.cpu_blas();
+  os << fmt::format("CPU: {} | {} cores | {} {} threads={}\n", sys.cpu.model,
+                    sys.cpu.physical_cores, blas.name, blas.version, blas.threads);
+  os << "GPU: " << gpu_summary(sys) << "\n\n";
+  for (const PeakSummary& sum : summarize_peak(r)) write_search(os, r, sum);
+  if (r.interrupted) os << "Interrupted: the best so far is above and in the file.\n";
+}
+
+void write_peak_json(std::ostream& os, const Results& r) {
+  json doc = results_to_json(r);
+  const std::vector<PeakSummary> sums = summarize_peak(r);
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    const PeakSummary& s = sums[i];
+    json top = json::array();
+    for (const int p : s.top) top.push_back(p);
+    const auto num = [](const std::optional<double>& v) {
+      return v && std::isfinite(*v) ? json(*v) : json(nullptr);
+    };
+    doc["peak"][i]["summary"] = {
+        {"best_row", s.best_row >= 0 ? json(s.best_row) : json(nullptr)},
+        {"best_remeasured", s.best_remeasured},
+        {"best_gflops", s.best_row >= 0
+                            ? json(achievable_gflops(r.records[std::size_t(s.best_row)]))
+                            : json(nullptr)},
+        {"top", top},
+        {"measured", s.measured},
+        {"ok", s.ok},
+        {"failed", s.failed},
+        {"not_run", s.not_run},
+        {"geomean_gflops", num(s.geomean_gflops)},
+        {"mean_gflops", num(s.mean_gflops)}};
+  }
+  os << doc.dump(2) << "\n";
+}
+
+}  // namespace gpubench

@@ -1,0 +1,145 @@
+// `gpubench peak` as a user runs it: a tiny budget on the CPU ends inside the budget with the best
+// shape, the top shapes and the summary printed and the results JSON written; bad ranges and
+// budgets are one line and exit 2; Ctrl-C prints and saves the best so far.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command_runner.hpp"
+
+namespace {
+
+using Result = gpubench::test::CommandResult;
+using Clock = std::chrono::steady_clock;
+
+std::string tmp(const std::string& name) {
+  return ::testing::TempDir() + "gpubench_peak_" + std::to_string(getpid()) + "_" + name;
+}
+
+Result run(const std::string& args) { return gpubench::test::run_gpubench(args); }
+
+int lines_of(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n + (!s.empty() && s.back() != '\n');
+}
+
+// Scheduling on a loaded 2-core CI machine: the process may end this much after its budget.
+constexpr double kSlackSeconds = 1.5;
+
+}  // namespace
+
+TEST(CliPeak, TinyBudgetOnTheCpuEndsInTimeWithTheBestShapeAndTheJson) {
+  const std::string out = tmp("cpu.json");
+  std::remove(out.c_str());
+  const double budget = 4;
+  const auto t0 = Clock::now();
+  const Result r = run("peak --backends openblas --dtype fp32 --threads 2 --budget 4 -o " + out);
+  const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_LT(took, budget + kSlackSeconds) << r.out;
+  for (const char* part : {"peak on", "openblas fp32 on", "Grid: M 1024..16384 step 1024",
+                           "Best: ", "of peak", "Top ", "Summary: over the "})
+    EXPECT_NE(r.out.find(part), std::string::npos) << part << " missing:\n" << r.out;
+  EXPECT_NE(r.err.find("peak: openblas fp32 [1] diagonal 1024"), std::string::npos) << r.err;
+
+  const auto doc = nlohmann::json::parse(gpubench::test::read_file(out));
+  EXPECT_EQ(doc["format"], "gpubench-results");
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  EXPECT_FALSE(doc["interrupted"].get<bool>());
+  ASSERT_EQ(doc["peak"].size(), 1u);
+  const auto& search = doc["peak"][0];
+  EXPECT_EQ(search["backend"], "openblas");
+  EXPECT_EQ(search["dtype"], "fp32");
+  EXPECT_EQ(search["grid_shapes"], 4096);
+  ASSERT_GE(search["points"].size(), 1u);
+  EXPECT_EQ(search["points"][0]["m"], 1024);  // the smallest cube first
+  for (const auto& p : search["points"]) EXPECT_TRUE(p["verified"].get<bool>()) << p.dump();
+  const auto& summary = search["summary"];
+  ASSERT_TRUE(summary["best_row"].is_number()) << summary.dump();
+  const auto& best = doc["records"][summary["best_row"].get<std::size_t>()];
+  EXPECT_EQ(best["status"], "ok");
+  EXPECT_GT(best["gflops"].get<double>(), 0.0);
+  EXPECT_TRUE(best["verified"].get<bool>());
+  // The best shape of the report is the best row of the file.
+  const auto& shape = best["shape"];
+  EXPECT_NE(r.out.find("Best: " + std::to_string(shape["m"].get<int>()) + "x" +
+                       std::to_string(shape["n"].get<int>()) + "x" +
+                       std::to_string(shape["k"].get<int>())),
+            std::string::npos)
+      << r.out;
+  EXPECT_GT(summary["geomean_gflops"].get<double>(), 0.0);
+}
+
+TEST(CliPeak, JsonOnStdoutParses) {
+  const Result r = run(
+      "peak --backends openblas --threads 1 --m-range 64 256 64 --n-range 64 256 64 --k-range 64 "
+      "256 64 --budget 1.5 --format json --quiet");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["peak"][0]["grid_shapes"], 64);
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
+  for (const std::string bad :
+       {"--m-range 4096 1024 256", "--n-range 1024 4096 0", "--k-range 0 0 0",
+        "--m-range 1 3000000000 1", "--m-range 1024 abc 1", "--m-range -5 10 1", "--budget 0",
+        "--budget -3", "--budget abc", "--budget inf", "--budget nan", "--budget 1e9",
+        "--remeasure 0", "--format csv", "--dtype fp8x"}) {
+    const auto t0 = Clock::now();
+    const Result r = run("peak --backends openblas --budget 30 " + bad);
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;
+    EXPECT_EQ(lines_of(r.err), 1) << bad << ":\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << bad << ":\n" << r.out;
+    EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 5.0) << bad;
+  }
+}
+
+TEST(CliPeak, SigintPrintsAndSavesTheBestSoFar) {
+  const std::string out = tmp("interrupted.json"), stdout_path = tmp("interrupted.txt");
+  std::remove(out.c_str());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(stdout_path.c_str(), "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    execl(GPUBENCH_BINARY, GPUBENCH_BINARY, "peak", "--backends", "openblas", "--threads", "1",
+          "--m-range", "64", "1024", "64", "--n-range", "64", "1024", "64", "--k-range", "64",
+          "1024", "64", "--budget", "120", "-o", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  // Interrupted once the search has saved something (the file is rewritten about once a second).
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  auto points = [&] {
+    try {
+      return nlohmann::json::parse(gpubench::test::read_file(out))["peak"][0]["points"].size();
+    } catch (const std::exception&) {
+      return std::size_t(0);
+    }
+  };
+  while (points() == 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_GT(points(), 0u) << "nothing saved within 60 s";
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto doc = nlohmann::json::parse(gpubench::test::read_file(out));
+  EXPECT_TRUE(doc["interrupted"].get<bool>());
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["peak"][0]["ended"], "interrupted");
+  ASSERT_TRUE(doc["peak"][0]["summary"]["best_row"].is_number());
+  const std::string table = gpubench::test::read_file(stdout_path);
+  EXPECT_NE(table.find("Best: "), std::string::npos) << table;
+  EXPECT_NE(table.find("Interrupted"), std::string::npos) << table;
+}

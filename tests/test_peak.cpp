@@ -181,6 +181,7 @@ TEST(PeakSearch, FindsTheFastestShapeOfASmoothGrid) {
     pattern_found_it = pattern_found_it || (p.shape == dev.best && p.phase != "fill");
   EXPECT_TRUE(pattern_found_it);
   EXPECT_EQ(int(s.rows.size()), 3);  // --remeasure 3
+  EXPECT_EQ(sums[0].remeasured, 3);
   EXPECT_TRUE(sums[0].geomean_gflops.has_value());
   EXPECT_LE(*sums[0].geomean_gflops, *sums[0].mean_gflops);
   for (const PeakPoint& p : s.points) EXPECT_TRUE(p.verified);
@@ -217,6 +218,7 @@ TEST(PeakSearch, InterruptKeepsTheBestSoFar) {
   ASSERT_EQ(r.peak[0].rows.size(), 1u);  // the best search row, not re-measured
   const auto sums = summarize_peak(r);
   EXPECT_FALSE(sums[0].best_remeasured);
+  EXPECT_EQ(sums[0].remeasured, 0);
   EXPECT_EQ(r.records[0].shape, (Shape{32, 32, 32}));  // the best of the 8, 16, 32, 64 cubes
 }
 

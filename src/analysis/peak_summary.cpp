@@ -7,6 +7,14 @@ namespace gpubench {
 
 double achievable_gflops(const Record& r) { return r.gflops; }
 
+namespace {
+// The search row kept when there was no time to re-measure the fastest shape says so.
+bool search_timing_only(const Record& r) {
+  return std::any_of(r.warnings.begin(), r.warnings.end(),
+                     [](const std::string& w) { return w.rfind("search timing only", 0) == 0; });
+}
+}  // namespace
+
 std::vector<PeakSummary> summarize_peak(const Results& r, int top) {
   std::vector<PeakSummary> out;
   for (const PeakSearch& s : r.peak) {
@@ -16,16 +24,12 @@ std::vector<PeakSummary> summarize_peak(const Results& r, int top) {
     for (const int row : s.rows) {
       if (row < 0 || std::size_t(row) >= r.records.size()) continue;
       const Record& rec = r.records[std::size_t(row)];
+      sum.remeasured += search_timing_only(rec) ? 0 : 1;
       if (rec.ok() && achievable_gflops(rec) > best)
         best = achievable_gflops(rec), sum.best_row = row;
     }
-    if (sum.best_row >= 0) {
-      // The search row kept when re-measuring never happened carries this warning.
-      const auto& w = r.records[std::size_t(sum.best_row)].warnings;
-      sum.best_remeasured = std::none_of(w.begin(), w.end(), [](const std::string& x) {
-        return x.rfind("search timing only", 0) == 0;
-      });
-    }
+    if (sum.best_row >= 0)
+      sum.best_remeasured = !search_timing_only(r.records[std::size_t(sum.best_row)]);
     double log_sum = 0, plain_sum = 0;
     for (int i = 0; i < int(s.points.size()); ++i) {
       const PeakPoint& p = s.points[std::size_t(i)];

@@ -186,6 +186,7 @@ CLI::Option* add_range_option(CLI::App* cmd, const std::string& name, GridRange&
   const std::string help =
       fmt::format("{}: START STOP STEP, STOP included; START 0 means STEP (as mamf-finder)", dim);
   return cmd->add_option(name, help)
+      ->type_name("START STOP STEP")
       ->expected(3)
       ->each([&target, name, count = std::make_shared<int>(0)](const std::string& v) {
         const std::int64_t x = std::int64_t(parse_whole_number(
@@ -214,16 +215,18 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
       "Search M, N, K for the maximum achievable matmul rate within a time budget. The grid "
       "(default 1024..16384 step 1024 each) is explored in order: the cubes at doubling sizes, "
       "then a compass search from the best (steps halving to one grid step), then the shapes "
-      "around the best; each shape is timed briefly and verified, the best few are re-measured "
-      "with the full timing");
+      "around the best; each shape is timed briefly (1 warm-up run, >= 3 samples, >= 20 ms) and "
+      "verified, shapes predicted not to fit the time left are passed over, and the best few are "
+      "re-measured with the full timing. Ctrl-C prints and saves the best so far");
   cmd->add_option("--dtype", o->dtypes,
                   "Comma-separated: fp64,fp32,tf32,fp16,bf16; one search each")
       ->capture_default_str();
   cmd->add_option("--backends", o->backends,
-                  "Backends to search, one search each (default: cublas with a GPU, else the CPU "
-                  "library)");
+                  "Backends to search, one search each (default: cublas with a GPU, else the first "
+                  "CPU library found)");
   cmd->add_option("--device", o->device, "The GPU ordinal to search on")->capture_default_str();
   add_threads_option(cmd, o->threads, "CPU threads (default: all cores)");
+  add_blas_lib_option(cmd);
   add_range_option(cmd, "--m-range", o->m, "M (rows of A and C)");
   add_range_option(cmd, "--n-range", o->n, "N (columns of B and C)");
   add_range_option(cmd, "--k-range", o->k, "K (the inner dimension)");

@@ -99,28 +99,35 @@ double PeakCostModel::timing_seconds(const RunOptions& o, double one_run) {
   return warm + timed;
 }
 
-double PeakCostModel::predict(const Shape& s, const RunOptions& o) const {
-  const double flops = s.flops();
-  const double elements =
-      double(s.m) * double(s.k) + double(s.k) * double(s.n) + double(s.m) * double(s.n);
+double PeakCostModel::one_run(const Shape& s) const {
   // The rate of the measured shape nearest in size, with a margin: a bigger shape usually runs at
   // least as fast, a smaller one may not.
+  const double flops = s.flops();
   double gflops = prior_gflops, distance = std::numeric_limits<double>::infinity();
-  // Everything besides the timed runs (inputs, copies, the library's tuning, verification) grows
-  // with the operands: the cheapest extrapolation from a measured shape, never below the smallest
-  // overhead seen. Before any measurement: a guess of 30 ns per element.
-  double overhead =
-      seen.empty() ? 0.05 + 30e-9 * elements : std::numeric_limits<double>::infinity();
-  for (const PeakCostSample& c : seen) {
+  for (const PeakCostSample& c : seen)
     if (c.gflops > 0 && c.flops > 0) {
       const double d = std::abs(std::log(flops / c.flops));
       if (d < distance) distance = d, gflops = c.gflops;
     }
+  return flops / (std::max(gflops, 1e-3) * 0.8 * 1e9);
+}
+
+double PeakCostModel::overhead(const Shape& s) const {
+  // It grows with the operands: the cheapest extrapolation from a measured shape, never below the
+  // smallest overhead seen. Before any measurement: a guess of 30 ns per element.
+  const double elements =
+      double(s.m) * double(s.k) + double(s.k) * double(s.n) + double(s.m) * double(s.n);
+  if (seen.empty()) return 0.05 + 30e-9 * elements;
+  double out = std::numeric_limits<double>::infinity();
+  for (const PeakCostSample& c : seen) {
     const double own = std::max(0.0, c.wall_seconds - c.kernel_seconds);
-    overhead = std::min(overhead, own * std::max(1.0, elements / std::max(1.0, c.elements)));
+    out = std::min(out, own * std::max(1.0, elements / std::max(1.0, c.elements)));
   }
-  const double one_run = flops / (std::max(gflops, 1e-3) * 0.8 * 1e9);
-  return 1.1 * (overhead + timing_seconds(o, one_run)) + 0.005;
+  return out;
+}
+
+double PeakCostModel::predict(const Shape& s, const RunOptions& o) const {
+  return 1.1 * (overhead(s) + timing_seconds(o, one_run(s))) + 0.005;
 }
 
 namespace {
@@ -307,12 +314,29 @@ class Searcher {
   }
 
   // The time kept for re-measuring: the predicted cost of the best few shapes so far with the
-  // full timing, within 15% and 50% of this search's share.
+  // full timing, within 10% and 50% of this search's share. A shape too long for half the share
+  // would not be re-measured anyway (the fastest one would, with the shortened timing), so it
+  // keeps nothing back for itself.
   void update_reserve() {
-    std::vector<int> top = top_points();
+    const double cap = 0.5 * search_.budget_seconds;
     double need = 0;
-    for (int p : top) need += model_.predict(search_.points[std::size_t(p)].shape, opts_.full);
-    reserve_ = std::clamp(need, 0.15 * search_.budget_seconds, 0.5 * search_.budget_seconds);
+    bool first = true;
+    for (int p : top_points()) {
+      const Shape& s = search_.points[std::size_t(p)].shape;
+      double cost = model_.predict(s, opts_.full);
+      if (first && cost > cap) cost = model_.predict(s, shortened_timing(opts_.full));
+      if (need + cost <= cap) need += cost;
+      first = false;
+    }
+    reserve_ = std::clamp(need, 0.1 * search_.budget_seconds, cap);
+  }
+
+  // The re-measuring timing cut down for the fastest shape when the full one does not fit.
+  static RunOptions shortened_timing(RunOptions o) {
+    o.warmup = 1;
+    o.min_samples = 3;
+    o.min_time = 0;
+    return o;
   }
 
   // Indices into search_.points of the best `remeasure` measured shapes, best first.
@@ -434,12 +458,11 @@ class Searcher {
         // Less timing rather than none: one warm-up run and three samples, as long as the time
         // left allows. The fastest shape is worth that; the others are left out instead.
         if (rank > 0) continue;
-        o.warmup = 1;
-        o.min_samples = 3;
-        o.min_time = 0;
-        const double brief = model_.predict(s, o);
-        if (brief > left) continue;
-        o.max_time_per_case = std::max(0.01, left - brief);
+        o = shortened_timing(o);
+        if (model_.predict(s, o) > left) continue;
+        // The timed part may use what the rest (predicted) leaves.
+        o.max_time_per_case =
+            std::max(0.01, (left - 0.005) / 1.1 - model_.overhead(s) - 2 * model_.one_run(s));
         shortened = fmt::format(
             "re-measured with shortened timing (1 warm-up run, 3 samples): {} s were left of the "
             "budget",

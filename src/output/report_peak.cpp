@@ -73,7 +73,7 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
   os << fmt::format(
       "Searched {} shape{} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
       "{} passed over as too long for the time left; ended: {}\n",
-      sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, s.rows.size(),
+      sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, sum.remeasured,
       format_seconds(s.elapsed_seconds), format_seconds(s.budget_seconds), s.skipped_for_budget,
       ended_text(s));
   if (sum.failed > 0)
@@ -92,13 +92,14 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
   }
   const Record& best = r.records[std::size_t(sum.best_row)];
   os << fmt::format(
-      "Best: {}  {}  {} of peak{}\n", best.shape.label(), best_rates(best, u),
+      "Best: {}  {}  {} of peak{}\n", shape_text(best.shape), best_rates(best, u),
       pct(best.pct_of_peak),
       best.peak_gflops ? fmt::format(" ({} {})", rate(*best.peak_gflops, u), u.name) : "");
   os << fmt::format(
-      "      {}: median of {} samples ({} runs), {}, verified max rel. error {:.1e}\n",
+      "      {}: median of {} sample{} ({} run{}), {}, verified max rel. error {:.1e}\n",
       sum.best_remeasured ? "re-measured" : "search timing only", best.seconds.samples,
-      best.iterations, spread_text(best.seconds), best.max_rel_error);
+      best.seconds.samples == 1 ? "" : "s", best.iterations, best.iterations == 1 ? "" : "s",
+      spread_text(best.seconds), best.max_rel_error);
   for (const std::string& w : best.warnings) os << "      warning: " << w << "\n";
   os << "\n";
 

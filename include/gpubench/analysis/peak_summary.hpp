@@ -16,6 +16,7 @@ struct PeakSummary {
   int best_row = -1;
   // False when the best row has only the search's short timing (the run ended before re-measuring).
   bool best_remeasured = false;
+  int remeasured = 0;    // rows measured again with the full (or shortened) timing
   std::vector<int> top;  // indices into search->points: the fastest ok shapes, fastest first
   int measured = 0;      // shapes measured (points)
   int ok = 0, failed = 0, not_run = 0;  // not_run: skipped or unsupported

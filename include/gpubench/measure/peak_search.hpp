@@ -86,6 +86,10 @@ struct PeakCostModel {
   static double timing_seconds(const RunOptions& o, double one_run);
   // Seconds the whole case is predicted to take (inputs, timing, verification).
   double predict(const Shape& s, const RunOptions& o) const;
+  // Its parts: seconds of one run (at a cautious 80% of the nearest measured shape's rate), and
+  // everything besides the timed runs (inputs, copies, the library's tuning, verification).
+  double one_run(const Shape& s) const;
+  double overhead(const Shape& s) const;
 };
 
 }  // namespace gpubench

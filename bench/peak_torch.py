@@ -9,16 +9,13 @@ three together; move while a neighbour is >= 0.5% faster, else halve the step, d
 shapes around the best, nearest first, cheapest first within a distance. A shape predicted not to
 fit the time left is passed over.
 
-Per search shape (gpubench's peak_search_timing + its cuBLAS backend's case preparation): one
-warm-up run; the clock settling of the cublas case (run until two consecutive ~25 ms chunks are
-within 1% of the one before, at most 1.5 s; --no-search-settle leaves it out); then samples of
-batched runs (each batch >= min_time / (2 * min_samples), at most 1000 runs) until >= 20 ms and >= 3
-samples; the rate is 2*M*N*K over the median per-run time.
+Per search shape (gpubench's peak_search_timing through its runner): one warm-up run, then the
+burst window: up to 50 warm-up runs (at most 0.25 s), then the mean of up to 100 (at most 0.5 s).
 
-Re-measuring (--remeasure, default 3, best search rate first), two windows on the same inputs:
-  burst:     50 warm-up runs, then the mean of the next 100 (mamf-finder's window);
-  sustained: clock settled as above, then samples until >= 0.3 s and >= 5 samples (gpubench's
-             default --min-time), median.
+Re-measuring (--remeasure, default 3, best search burst rate first), as gpubench's runner with its
+default timing: 2 warm-up runs; after a 1 s rest, the burst window as above; then the clock settled
+(run until two consecutive ~25 ms chunks are within 1% of the one before, at most 1.5 s) and
+samples of batched runs until >= 0.3 s and >= 5 samples, median: the sustained rate.
 --shapes-from FILE (a `gpubench peak -o` file) also times gpubench's best shape with both windows,
 for a same-shape ratio.
 
@@ -111,27 +108,34 @@ class Timer:
                 break
         return out
 
+    def burst(self, a, b, c, first):
+        # gpubench's burst_window: warm-up and timed counts bounded by time, mean of the window.
+        per = max(first, 1e-7)
+        warm = int(min(max(0.25 / per, 1), 50))
+        count = int(min(max(0.5 / per, 1), 100))
+        self.timed(a, b, c, warm)
+        per_sample = max(1, count // 10)
+        samples = count // per_sample
+        total = sum(self.timed(a, b, c, per_sample) for _ in range(samples))
+        return total / (samples * per_sample), warm + samples * per_sample
+
     def search_rate(self, m, n, k, settle):
         a, b, c = self.operands(m, n, k)
         first = self.timed(a, b, c, 1)  # gpubench's search: one warm-up run
         if settle:
             self.settle(a, b, c, first)
-        s = self.samples(a, b, c, first, 0.02, 3, 2.0)
-        med = statistics.median(s)
-        # Runs of the warm-up and the samples, as gpubench's cost model counts its kernel time.
-        runs = 1 + len(s) * int(min(1000, max(1, max(1e-4, 0.02 / 6) / max(first, 1e-7))))
-        return {"m": m, "n": n, "k": k, "gflops": 2.0 * m * n * k / med / 1e9, "median_s": med,
-                "samples": len(s), "kernel_s": runs * med}
+        mean, runs = self.burst(a, b, c, first)
+        return {"m": m, "n": n, "k": k, "gflops": 2.0 * m * n * k / mean / 1e9, "mean_s": mean,
+                "kernel_s": (1 + runs) * mean}
 
     def full_rates(self, m, n, k):
         a, b, c = self.operands(m, n, k)
         flops = 2.0 * m * n * k
-        # burst: 50 warm-up runs, the mean of the next 100 (one timed window of 100 runs).
-        for _ in range(50):
-            torch.mm(a, b, out=c)
-        burst = self.timed(a, b, c, 100) / 100
-        # sustained: settled clock, then gpubench's default sampling, median.
+        first = self.timed(a, b, c, 1)  # gpubench's default: 2 warm-up runs
         first = self.timed(a, b, c, 1)
+        time.sleep(1.0)  # the runner's rest before a burst window
+        burst, _ = self.burst(a, b, c, first)
+        # sustained: settled clock, then gpubench's default sampling, median.
         self.settle(a, b, c, first)
         s = self.samples(a, b, c, first, 0.3, 5, 10.0)
         med = statistics.median(s)
@@ -181,10 +185,11 @@ class Search:
             gflops = min(self.seen, key=lambda c: abs(math.log(flops / c[0])))[3]
             overhead = min(max(0.0, c[2] - c[4]) * max(1.0, elements / c[1]) for c in self.seen)
         one = flops / (gflops * 0.8 * 1e9)
-        if full:  # burst window (150 runs) + gpubench's default timing
-            timing = 150 * one + self.timing(2, 0.3, 5, 10.0, one)
+        burst = min(50 * one, max(0.25, one)) + min(100 * one, max(0.5, one)) + one
+        if full:  # rest, burst window, settling (at most), gpubench's default timing
+            timing = 1.0 + burst + 1.525 + one + self.timing(2, 0.3, 5, 10.0, one)
         else:
-            timing = self.timing(1, 0.02, 3, 2.0, one)
+            timing = one + burst
         return 1.1 * (overhead + timing) + 0.005
 
     def left(self):
@@ -289,8 +294,8 @@ def main():
         p.add_argument(f"--{dim}-range", type=int, nargs=3, default=[1024, 16384, 1024],
                        metavar=("START", "STOP", "STEP"), help="STOP included, as gpubench")
     p.add_argument("--remeasure", type=int, default=3)
-    p.add_argument("--no-search-settle", action="store_true",
-                   help="leave out the clock settling before each search shape's samples")
+    p.add_argument("--search-settle", action="store_true",
+                   help="settle the clock before each search shape's burst window (gpubench does not)")
     p.add_argument("--shapes-from", help="a `gpubench peak -o` file: also time its best shape")
     p.add_argument("--device", type=int, default=0)
     p.add_argument("--output", default="-")
@@ -301,7 +306,7 @@ def main():
     torch.cuda.set_device(device)
     values = [grid_values(*getattr(args, f"{d}_range")) for d in "mnk"]
     timer = Timer(args.dtype, device)
-    search = Search(timer, values, args.budget, args.remeasure, not args.no_search_settle)
+    search = Search(timer, values, args.budget, args.remeasure, args.search_settle)
     search.run()
     top = sorted(search.points, key=lambda q: -q["gflops"])[: args.remeasure]
     remeasured = []

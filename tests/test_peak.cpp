@@ -23,7 +23,8 @@ namespace {
 struct Device {
   Shape best{48, 32, 56};
   double gflops_at_best = 100;
-  double sleep_per_case = 0;  // real seconds each case costs (its inputs, say)
+  double sleep_per_case = 0;          // real seconds each case costs (its inputs, say)
+  DeviceKind kind = DeviceKind::cpu;  // a GPU gets burst and sustained windows from the runner
   bool corrupt = false;
   std::atomic<int> cases{0};
   std::atomic<bool>* interrupt_after = nullptr;  // set once `interrupt_at` cases have run
@@ -66,7 +67,8 @@ class BumpBackend : public Backend {
  public:
   explicit BumpBackend(Device& d) : dev_(d) {}
   std::string name() const override { return "bump"; }
-  DeviceKind device_kind() const override { return DeviceKind::cpu; }
+  DeviceKind device_kind() const override { return dev_.kind; }
+  int device_index() const override { return dev_.kind == DeviceKind::gpu ? 0 : -1; }
   std::string device_name() const override { return "bump device"; }
   Support supports(DType d, const Shape&) const override {
     return d == DType::fp16 ? Support::no("no fp16 here") : Support::yes();
@@ -83,7 +85,7 @@ class BumpBackend : public Backend {
 };
 
 std::vector<BackendEntry> bump_entry(Device& d) {
-  BackendEntry e{"bump", DeviceKind::cpu,
+  BackendEntry e{"bump", d.kind,
                  "",     "cpu",
                  true,   [&d](const BackendOptions&) { return std::make_unique<BumpBackend>(d); }};
   e.role = BackendRole::library;
@@ -282,4 +284,29 @@ TEST(PeakJson, RoundTripsAndCarriesTheSummary) {
   auto bad = results_to_json(r);
   bad["peak"][0]["rows"] = {99};
   EXPECT_THROW(results_from_json_text(bad.dump(), "bad"), UsageError);
+}
+
+TEST(PeakSearch, OnAGpuTheSearchTimesBurstAndTheBestGetsBothRates) {
+  Device dev;
+  dev.kind = DeviceKind::gpu;
+  Results r;
+  PeakOptions o = small_grid(8);  // room for the clock settling the cost model allows for
+  o.full.burst_rest_seconds = 0.01;
+  run_peak_search(bump_entry(dev), {}, o, r);
+  ASSERT_EQ(r.peak.size(), 1u);
+  const auto sums = summarize_peak(r);
+  ASSERT_GE(sums[0].best_row, 0);
+  const Record& best = r.records[std::size_t(sums[0].best_row)];
+  EXPECT_EQ(best.shape, dev.best);
+  EXPECT_TRUE(best.burst.has_value());
+  EXPECT_EQ(best.clocks, "sustained");
+  ASSERT_TRUE(sums[0].best_burst_gflops && sums[0].best_sustained_gflops);
+  EXPECT_NEAR(*sums[0].best_burst_gflops, 100, 1);
+  EXPECT_NEAR(*sums[0].best_burst_pct, 50, 1);  // the fake's peak is 200
+  EXPECT_FALSE(sums[0].best_one_rate_gflops);
+  EXPECT_DOUBLE_EQ(achievable_gflops(best), best.burst->gflops);
+  std::ostringstream table;
+  write_peak_table(table, r);
+  EXPECT_NE(table.str().find("Best: 48x32x56  burst "), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("sustained "), std::string::npos) << table.str();
 }

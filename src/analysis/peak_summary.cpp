@@ -5,7 +5,7 @@
 
 namespace gpubench {
 
-double achievable_gflops(const Record& r) { return r.gflops; }
+double achievable_gflops(const Record& r) { return r.burst ? r.burst->gflops : r.gflops; }
 
 namespace {
 // The search row kept when there was no time to re-measure the fastest shape says so.
@@ -28,8 +28,21 @@ std::vector<PeakSummary> summarize_peak(const Results& r, int top) {
       if (rec.ok() && achievable_gflops(rec) > best)
         best = achievable_gflops(rec), sum.best_row = row;
     }
-    if (sum.best_row >= 0)
-      sum.best_remeasured = !search_timing_only(r.records[std::size_t(sum.best_row)]);
+    if (sum.best_row >= 0) {
+      const Record& rec = r.records[std::size_t(sum.best_row)];
+      sum.best_remeasured = !search_timing_only(rec);
+      if (rec.burst) sum.best_burst_gflops = rec.burst->gflops;
+      if (rec.clocks == to_string(Clocks::burst)) sum.best_burst_gflops = rec.gflops;
+      if (rec.clocks == to_string(Clocks::sustained)) sum.best_sustained_gflops = rec.gflops;
+      if (rec.clocks.empty()) sum.best_one_rate_gflops = rec.gflops;
+      const auto pct = [&](const std::optional<double>& g) -> std::optional<double> {
+        if (!g || !rec.peak_gflops || *rec.peak_gflops <= 0) return std::nullopt;
+        return 100.0 * *g / *rec.peak_gflops;
+      };
+      sum.best_burst_pct = pct(sum.best_burst_gflops);
+      sum.best_sustained_pct = pct(sum.best_sustained_gflops);
+      sum.best_one_rate_pct = pct(sum.best_one_rate_gflops);
+    }
     double log_sum = 0, plain_sum = 0;
     for (int i = 0; i < int(s.points.size()); ++i) {
       const PeakPoint& p = s.points[std::size_t(i)];

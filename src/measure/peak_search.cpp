@@ -85,17 +85,24 @@ RunOptions peak_search_timing(const RunOptions& base) {
   o.min_samples = 3;
   o.min_time = 0.02;
   o.max_time_per_case = 2.0;
+  o.clocks = Clocks::burst;
   o.verify = true;
   return o;
 }
 
-double PeakCostModel::timing_seconds(const RunOptions& o, double one_run) {
+double PeakCostModel::timing_seconds(const RunOptions& o, double one_run, bool gpu) {
   const double t1 = std::max(one_run, 1e-7);
   const double warm = std::max(1, o.warmup) * t1;
-  const double target_sample = std::max(1e-4, o.min_time / std::max(1, o.min_samples * 2));
-  const double batch = std::clamp(std::floor(target_sample / t1), 1.0, 1000.0);
-  double timed = std::max(o.min_time, o.min_samples * batch * t1);
-  timed = std::min(timed, o.max_time_per_case) + batch * t1;  // the batch that crosses the line
+  double timed = 0;
+  if (gpu && o.clocks != Clocks::sustained)  // the runner's burst window: <= 0.25 s + <= 0.5 s
+    timed += std::min(50 * t1, std::max(0.25, t1)) + std::min(100 * t1, std::max(0.5, t1)) + t1;
+  if (!gpu || o.clocks != Clocks::burst) {
+    if (gpu) timed += 1.5 + 0.025 + t1;  // the clock settling, at most
+    const double target_sample = std::max(1e-4, o.min_time / std::max(1, o.min_samples * 2));
+    const double batch = std::clamp(std::floor(target_sample / t1), 1.0, 1000.0);
+    const double sampled = std::max(o.min_time, o.min_samples * batch * t1);
+    timed += std::min(sampled, o.max_time_per_case) + batch * t1;  // + the batch that crosses
+  }
   return warm + timed;
 }
 
@@ -127,7 +134,7 @@ double PeakCostModel::overhead(const Shape& s) const {
 }
 
 double PeakCostModel::predict(const Shape& s, const RunOptions& o) const {
-  return 1.1 * (overhead(s) + timing_seconds(o, one_run(s))) + 0.005;
+  return 1.1 * (overhead(s) + timing_seconds(o, one_run(s), gpu)) + 0.005;
 }
 
 namespace {
@@ -180,6 +187,7 @@ class Searcher {
     // A third of the device's peak before anything is measured: the first (smallest) shapes
     // rarely run near it.
     if (prior_gflops && *prior_gflops > 0) model_.prior_gflops = *prior_gflops / 3;
+    model_.gpu = entry.kind == DeviceKind::gpu;
     search_.backend = entry.name;
     search_.dtype = dtype;
     search_.device_kind = entry.kind;
@@ -249,7 +257,8 @@ class Searcher {
     handlers.finished = [&got](const Progress&, Record&& r) { got = std::move(r); };
     const Clock::time_point t0 = Clock::now();
     run_cases({entry_}, bopts_, o, handlers);
-    wall = seconds_between(t0, Clock::now());
+    last_case_end_ = Clock::now();
+    wall = seconds_between(t0, last_case_end_);
     if (got) label_record(*got, results_.system, 0);
     return got;
   }
@@ -302,7 +311,8 @@ class Searcher {
       model_.seen.push_back(
           {s.flops(),
            double(s.m) * double(s.k) + double(s.k) * double(s.n) + double(s.m) * double(s.n),
-           (rec.iterations + std::max(1, search.warmup)) * rec.seconds.median, wall, rec.gflops});
+           PeakCostModel::timing_seconds(search, rec.seconds.median, model_.gpu), wall,
+           rec.gflops});
       if (best_ < 0 || rec.gflops > rate_at(best_index_)) {
         best_ = measured_[i];
         best_index_ = i;
@@ -331,11 +341,13 @@ class Searcher {
     reserve_ = std::clamp(need, 0.1 * search_.budget_seconds, cap);
   }
 
-  // The re-measuring timing cut down for the fastest shape when the full one does not fit.
+  // The re-measuring timing cut down for the fastest shape when the full one does not fit: the
+  // burst rate on a GPU, a few samples on the CPU.
   static RunOptions shortened_timing(RunOptions o) {
     o.warmup = 1;
     o.min_samples = 3;
     o.min_time = 0;
+    o.clocks = Clocks::burst;  // a GPU's burst window alone: no clock settling
     return o;
   }
 
@@ -451,8 +463,13 @@ class Searcher {
     for (std::size_t rank = 0; rank < top.size(); ++rank) {
       if (watchdog_.stopped()) break;
       const Shape s = search_.points[std::size_t(top[rank])].shape;
-      const double left = seconds_left(deadline_);
       RunOptions o = case_options(opts_.full, s);
+      // The burst window from a rested card, as the runner times it between its own cases: the
+      // search's last shape has just worked the card.
+      double rest = 0;
+      if (model_.gpu && o.clocks != Clocks::sustained)
+        rest = std::max(0.0, o.burst_rest_seconds - seconds_between(last_case_end_, Clock::now()));
+      const double left = seconds_left(deadline_) - rest;
       std::string shortened;
       if (model_.predict(s, o) > left) {
         // Less timing rather than none: one warm-up run and three samples, as long as the time
@@ -464,10 +481,11 @@ class Searcher {
         o.max_time_per_case =
             std::max(0.01, (left - 0.005) / 1.1 - model_.overhead(s) - 2 * model_.one_run(s));
         shortened = fmt::format(
-            "re-measured with shortened timing (1 warm-up run, 3 samples): {} s were left of the "
-            "budget",
+            "re-measured with shortened timing (1 warm-up run, then the burst window on a GPU or 3 "
+            "samples on the CPU): {} s were left of the budget",
             std::round(left * 10) / 10);
       }
+      if (rest > 0) std::this_thread::sleep_for(std::chrono::duration<double>(rest));
       if (observer_) observer_->remeasure_started(search_, s);
       double wall = 0;
       std::optional<Record> r = run_case(o, wall);
@@ -509,6 +527,7 @@ class Searcher {
   int best_ = -1;                  // index into search_.points of the fastest ok shape
   Index best_index_{};
   double reserve_ = 0;
+  Clock::time_point last_case_end_{};  // when the device last worked
   bool budget_hit_ = false;
   int passed_in_a_row_ = 0;
 };

@@ -56,9 +56,24 @@ std::string ended_text(const PeakSearch& s) {
   return s.ended;
 }
 
-// The best row's rates. A row with one rate (the CPU) says so.
-std::string best_rates(const Record& rec, Unit u) {
-  return fmt::format("{} {}", rate(rec.gflops, u), u.name);
+// The best row's rates: burst and sustained on a GPU (each with its % of peak), one rate on the
+// CPU.
+std::string best_rates(const PeakSummary& sum, Unit u) {
+  const auto one = [&](const char* what, const std::optional<double>& g,
+                       const std::optional<double>& p) {
+    return fmt::format("{}{} {}{}", what, rate(*g, u), u.name,
+                       p ? fmt::format(" ({:.0f}% of peak)", *p) : "");
+  };
+  std::vector<std::string> parts;
+  if (sum.best_burst_gflops)
+    parts.push_back(one("burst ", sum.best_burst_gflops, sum.best_burst_pct));
+  if (sum.best_sustained_gflops)
+    parts.push_back(one("sustained ", sum.best_sustained_gflops, sum.best_sustained_pct));
+  if (sum.best_one_rate_gflops)
+    parts.push_back(one("", sum.best_one_rate_gflops, sum.best_one_rate_pct));
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
 }
 
 void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
@@ -91,21 +106,22 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
     return;
   }
   const Record& best = r.records[std::size_t(sum.best_row)];
+  os << fmt::format("Best: {}  {}\n", shape_text(best.shape), best_rates(sum, u));
+  // How each rate was timed, in the runner's words, and the spread of the row's primary rate.
+  std::string how = best.burst ? fmt::format("burst: {}; ", best.burst->method) : "";
+  how += fmt::format("{}{} ({} sample{}, {})", best.clocks.empty() ? "" : best.clocks + ": ",
+                     best.method.empty() ? "median of samples" : best.method, best.seconds.samples,
+                     best.seconds.samples == 1 ? "" : "s", spread_text(best.seconds));
   os << fmt::format(
-      "Best: {}  {}  {} of peak{}\n", shape_text(best.shape), best_rates(best, u),
-      pct(best.pct_of_peak),
-      best.peak_gflops ? fmt::format(" ({} {})", rate(*best.peak_gflops, u), u.name) : "");
-  os << fmt::format(
-      "      {}: median of {} sample{} ({} run{}), {}, verified max rel. error {:.1e}\n",
-      sum.best_remeasured ? "re-measured" : "search timing only", best.seconds.samples,
-      best.seconds.samples == 1 ? "" : "s", best.iterations, best.iterations == 1 ? "" : "s",
-      spread_text(best.seconds), best.max_rel_error);
+      "      {}: {}; verified, max rel. error {:.1e}{}\n",
+      sum.best_remeasured ? "re-measured" : "search timing only", how, best.max_rel_error,
+      best.peak_gflops ? fmt::format("; peak {} {}", rate(*best.peak_gflops, u), u.name) : "");
   for (const std::string& w : best.warnings) os << "      warning: " << w << "\n";
   os << "\n";
 
   // The fastest shapes of the search; the re-measured rate beside those that got one.
-  os << fmt::format("Top {} (search timing: a few repetitions each; {} re-measured):\n",
-                    sum.top.size(), u.name);
+  os << fmt::format("Top {} ({}; the search's short timing{}):\n", sum.top.size(), u.name,
+                    s.device_kind == DeviceKind::gpu ? ", burst rates" : "");
   std::vector<std::vector<std::string>> rows{
       {"#", "M", "N", "K", "search", "% peak", "phase", "re-measured"}};
   for (std::size_t i = 0; i < sum.top.size(); ++i) {
@@ -115,7 +131,7 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
       const Record& rec = r.records[std::size_t(row)];
       if (rec.shape == p.shape && sum.best_row >= 0 &&
           !(row == sum.best_row && !sum.best_remeasured))
-        again = rec.ok() ? rate(rec.gflops, u) : status_text(rec.status, rec.reason);
+        again = rec.ok() ? rate(achievable_gflops(rec), u) : status_text(rec.status, rec.reason);
     }
     rows.push_back({std::to_string(i + 1), std::to_string(p.shape.m), std::to_string(p.shape.n),
                     std::to_string(p.shape.k), rate(p.gflops, u), pct(p.pct_of_peak), p.phase,
@@ -167,8 +183,12 @@ void write_peak_json(std::ostream& os, const Results& r) {
         {"best_gflops", s.best_row >= 0
                             ? json(achievable_gflops(r.records[std::size_t(s.best_row)]))
                             : json(nullptr)},
+        {"best_burst_gflops", num(s.best_burst_gflops)},
+        {"best_sustained_gflops", num(s.best_sustained_gflops)},
+        {"best_one_rate_gflops", num(s.best_one_rate_gflops)},
         {"top", top},
         {"measured", s.measured},
+        {"remeasured", s.remeasured},
         {"ok", s.ok},
         {"failed", s.failed},
         {"not_run", s.not_run},

@@ -16,6 +16,10 @@ struct PeakSummary {
   int best_row = -1;
   // False when the best row has only the search's short timing (the run ended before re-measuring).
   bool best_remeasured = false;
+  // The best row's rates: burst and sustained on GPU rows (as far as measured), one rate on the
+  // CPU; each with its % of the device's peak where the peak is known.
+  std::optional<double> best_burst_gflops, best_sustained_gflops, best_one_rate_gflops;
+  std::optional<double> best_burst_pct, best_sustained_pct, best_one_rate_pct;
   int remeasured = 0;    // rows measured again with the full (or shortened) timing
   std::vector<int> top;  // indices into search->points: the fastest ok shapes, fastest first
   int measured = 0;      // shapes measured (points)
@@ -24,7 +28,8 @@ struct PeakSummary {
   std::optional<double> geomean_gflops, mean_gflops;
 };
 
-// The rate a peak row is ranked by: the burst rate where the row has one, else its gflops.
+// The rate a peak row is ranked by: its burst rate where it has one (the maximum achievable rate,
+// as mamf-finder ranks shapes), else its one rate.
 double achievable_gflops(const Record& r);
 
 // One summary per search of r.peak, in order; `top` shapes at most in each top list.

@@ -51,7 +51,9 @@ struct PeakOptions {
   const std::atomic<bool>* interrupt = nullptr;  // Ctrl-C: stop, keep the best so far
 };
 
-// The search's defaults for one candidate: 1 warm-up run, >= 3 samples and >= 20 ms of timing.
+// The search's timing of one candidate: 1 warm-up run, then on a GPU the burst window alone
+// (mamf-finder's: up to 50 warm-up runs, the mean of up to 100, within 0.75 s), on the CPU >= 3
+// samples and >= 20 ms; verified.
 RunOptions peak_search_timing(const RunOptions& base);
 
 // What the search tells as it goes (progress lines, saving). Calls come from the caller's thread.
@@ -82,8 +84,11 @@ struct PeakCostSample {
 struct PeakCostModel {
   std::vector<PeakCostSample> seen;
   double prior_gflops = 10;  // before anything was measured: a guess from the device's peak
-  // Seconds of timed work the runner will spend on a case with a run of `one_run` seconds.
-  static double timing_seconds(const RunOptions& o, double one_run);
+  bool gpu = false;          // GPU cases: burst and sustained windows (see the runner)
+  // Seconds of timed work the runner will spend on a case with a run of `one_run` seconds: the
+  // warm-up, then on a GPU the windows RunOptions::clocks asks for (a rest before the burst is
+  // not counted), else the adaptive samples.
+  static double timing_seconds(const RunOptions& o, double one_run, bool gpu = false);
   // Seconds the whole case is predicted to take (inputs, timing, verification).
   double predict(const Shape& s, const RunOptions& o) const;
   // Its parts: seconds of one run (at a cautious 80% of the nearest measured shape's rate), and

@@ -215,8 +215,10 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
       "Search M, N, K for the maximum achievable matmul rate within a time budget. The grid "
       "(default 1024..16384 step 1024 each) is explored in order: the cubes at doubling sizes, "
       "then a compass search from the best (steps halving to one grid step), then the shapes "
-      "around the best; each shape is timed briefly (1 warm-up run, >= 3 samples, >= 20 ms) and "
-      "verified, shapes predicted not to fit the time left are passed over, and the best few are "
+      "around the best; each shape is timed briefly (1 warm-up run, then the burst window on a "
+      "GPU, "
+      ">= 3 samples and >= 20 ms on the CPU) and verified, shapes predicted not to fit the time "
+      "left are passed over, and the best few are "
       "re-measured with the full timing. Ctrl-C prints and saves the best so far");
   cmd->add_option("--dtype", o->dtypes,
                   "Comma-separated: fp64,fp32,tf32,fp16,bf16; one search each")

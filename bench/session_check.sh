@@ -3,7 +3,7 @@
 # under OUT as soon as it ends: build (sm_90), the whole test suite, burst/sustained vs torch.mm
 # (bench/rates_vs_torch.sh), `gpubench peak` vs a torch.mm search (bench/peak_vs_torch.sh) and the
 # default sweep for the README.
-# Usage: bash bench/session_check.sh OUT
+# Usage: bash bench/session_check.sh OUT   (SKIP_PEAK=1: without the peak search, ~5 minutes less)
 # OUT gets summary.txt and everything in check.tar.gz (the device tool returns at most 8 files).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,7 +31,7 @@ cat "$out/rates/rates_vs_torch.md" >> "$out/summary.txt"
 t0=$SECONDS
 timeout 120 "$build/gpubench" matmul --progress never > "$out/default_sweep.txt" 2>&1
 log "default sweep: exit $? in $((SECONDS - t0)) s"
-if [ -f bench/peak_vs_torch.sh ]; then
+if [ -f bench/peak_vs_torch.sh ] && [ -z "${SKIP_PEAK:-}" ]; then
   t0=$SECONDS
   BUILD_DIR="$build" timeout 330 bash bench/peak_vs_torch.sh "$out/peak" > /dev/null 2>&1
   log "peak vs torch: exit $? in $((SECONDS - t0)) s"

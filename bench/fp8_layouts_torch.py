@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Times PyTorch on the cases of bench/fp8_layouts.csv the way gpubench times its cublas rows
-today: warm-up, then run until the power-capped clock settles (two consecutive ~25 ms chunks
-within 1% of the one before, at most 1.5 s), then batches of >= min_time / (2 * min_samples) of
-back-to-back calls between CUDA events on one stream until min_time and min_samples are reached;
-the median per-call time.
+"""Times PyTorch on the cases of bench/fp8_layouts.csv the way gpubench timed its cublas rows when
+this was written (e2cb288; its sustained window does the same since): warm-up, then run until the
+power-capped clock settles (two consecutive ~25 ms chunks within 1% of the one before, at most
+1.5 s), then batches of >= min_time / (2 * min_samples) of back-to-back calls between CUDA events
+on one stream until min_time and min_samples are reached; the median per-call time.
 
   fp8 e4m3 -> bf16  torch._scaled_mm(a, b.t(), scale_a, scale_b, out_dtype=torch.bfloat16),
                     a M x K row-major, b N x K row-major (so b.t() is column-major): layout nt

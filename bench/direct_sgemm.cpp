@@ -95,9 +95,13 @@ int main(int argc, char** argv) {
     sym<void (*)(long)>(h, "bli_thread_set_num_threads")(threads);
     read_back = int(sym<long (*)()>(h, "bli_thread_get_num_threads")());
   } else if (kind == "mkl") {
-    // As gpubench does: LP64, GNU OpenMP unless MKL_THREADING_LAYER says otherwise.
+    // As gpubench does: LP64, GNU OpenMP unless MKL_THREADING_LAYER says otherwise, with libgomp
+    // in the global scope (libmkl_gnu_thread calls omp_* without depending on libgomp).
     sym<int (*)(int)>(h, "MKL_Set_Interface_Layer")(0);
-    if (!std::getenv("MKL_THREADING_LAYER")) sym<int (*)(int)>(h, "MKL_Set_Threading_Layer")(3);
+    if (!std::getenv("MKL_THREADING_LAYER")) {
+      dlopen("libgomp.so.1", RTLD_NOW | RTLD_GLOBAL);
+      sym<int (*)(int)>(h, "MKL_Set_Threading_Layer")(3);
+    }
     sym<void (*)(int)>(h, "MKL_Set_Num_Threads")(threads);
     read_back = sym<int (*)()>(h, "MKL_Get_Max_Threads")();
   } else {

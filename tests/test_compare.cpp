@@ -57,6 +57,37 @@ TEST(Compare, AlignsByCaseAndComputesRatios) {
   EXPECT_EQ(c.rows[3].records[0], nullptr);
 }
 
+// Runs of several CPU libraries (OpenBLAS, BLIS, MKL): each library's case is its own row, lined
+// up with the same library's in the other run, and each library has its own geometric mean.
+TEST(Compare, AlignsRowsByCpuLibrary) {
+  auto with_libraries = [](double openblas, double blis) {
+    Results r = run_with({{1024, openblas}});
+    Record b = r.records.front();
+    b.backend = "blis";
+    b.gflops = blis;
+    r.records.push_back(b);
+    r.system.libraries.push_back(
+        {.name = "BLIS", .role = kCpuBlasRole, .version = "0.9.0", .detected = "zen3",
+         .threads = 2, .backend = "blis"});
+    return r;
+  };
+  std::vector<NamedResults> runs{{"a.json", with_libraries(100, 150)},
+                                 {"b.json", with_libraries(110, 300)}};
+  const Comparison c = compare_runs(runs);
+  ASSERT_EQ(c.rows.size(), 2u);
+  EXPECT_EQ(c.rows[0].key.backend, "openblas");
+  EXPECT_EQ(c.rows[1].key.backend, "blis");
+  EXPECT_DOUBLE_EQ(*c.rows[0].ratio(1), 1.1);
+  EXPECT_DOUBLE_EQ(*c.rows[1].ratio(1), 2.0);
+  ASSERT_EQ(c.geomeans.size(), 2u);
+  EXPECT_EQ(c.geomeans[1].backend, "blis");
+  // The libraries of both runs are named, in provider order.
+  bool named = false;
+  for (const auto& d : c.same)
+    if (d.what == "BLAS") named = d.values.at(0) == "OpenBLAS 0.3.26, BLIS 0.9.0";
+  EXPECT_TRUE(named);
+}
+
 TEST(Compare, GeometricMeanPerBackendAndDtypeOverCasesInEveryRun) {
   Results a = run_with({{256, 100}, {512, 100}, {1024, 100}});
   Results b = run_with({{256, 200}, {512, 50}, {1024, 400}});

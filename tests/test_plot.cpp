@@ -70,6 +70,21 @@ TEST(Plot, WellFormedSvgWithSeriesLegendAndCrossovers) {
   EXPECT_NE(svg.find("Test CPU &lt;fast&gt; &amp; &quot;quoted&quot;"), std::string::npos);
 }
 
+// One line per CPU library, and the GPU's speedup drawn over the fastest of them.
+TEST(Plot, OneLinePerCpuLibrary) {
+  Results r = sweep("box", 1);
+  for (std::int64_t n : {128, 256, 512, 1024}) {
+    Record b = row(n, "blis", DeviceKind::cpu, 200);
+    b.host = "box";
+    r.records.push_back(b);
+  }
+  const std::string svg = render_svg({{"box", r}});
+  const auto [status, out] = check(svg, "gpubench_plot_libraries.svg",
+                                   "--expect 'openblas fp32' --expect 'blis fp32'"
+                                   " --expect 'cublas fp32'");
+  EXPECT_EQ(status, 0) << out;
+}
+
 TEST(Plot, SeveralInputsAreLabelledAndPriceRatioDrawn) {
   Results a = sweep("laptop", 1), b = sweep("cloud", 0.1);
   b.pricing = Pricing{1.0, 4.0, "test"};

@@ -182,7 +182,7 @@ TEST_P(EachCpuBlas, ResultsMatchTheFp64Reference) {
 }
 
 // Every layout, one product and a batch, through the library's transpose flags and (MKL) its
-// strided batched GEMM, against the fp64 reference; fp8 and int8 refused with the reason.
+// strided batched GEMM, against the fp64 reference (int8 where MKL offers it); fp8 refused.
 TEST_P(EachCpuBlas, LayoutsAndBatchesMatchTheFp64Reference) {
   LOAD_OR_SKIP(GetParam(), lib);
   BackendOptions o;
@@ -191,7 +191,7 @@ TEST_P(EachCpuBlas, LayoutsAndBatchesMatchTheFp64Reference) {
   for (Layout l : kAllLayouts)
     for (std::int64_t batch : {1, 3}) {
       const Shape shape{37, 29, 53, l, batch};
-      for (DType d : {DType::fp32, DType::fp64, DType::bf16, DType::fp16}) {
+      for (DType d : {DType::fp32, DType::fp64, DType::bf16, DType::fp16, DType::int8}) {
         if (!be->supports(d, shape).ok) continue;
         HostMatrix a = operand_a(d, shape), b = operand_b(d, shape);
         a.fill_random(1);
@@ -207,12 +207,16 @@ TEST_P(EachCpuBlas, LayoutsAndBatchesMatchTheFp64Reference) {
         EXPECT_EQ(v.checked, batch * shape.m * shape.n);
       }
     }
+  // int8 where the library has an integer GEMM (MKL's s8u8s32), else refused with the reason.
+  EXPECT_EQ(be->supports(DType::int8, Shape{64, 64, 64}).ok, lib->s8u8s32_gemm != nullptr);
   for (DType d : {DType::fp8e4m3, DType::fp8e5m2_fp32, DType::int8}) {
     const Support sup = be->supports(d, Shape{64, 64, 64, Layout::nt});
+    if (is_int8(d) && lib->s8u8s32_gemm) continue;
     EXPECT_FALSE(sup.ok) << to_string(d);
     EXPECT_NE(sup.reason.find(is_int8(d) ? "s8 x s8" : "fp8"), std::string::npos) << sup.reason;
   }
   if (GetParam() == "mkl") EXPECT_NE(lib->sgemm_batch_strided, nullptr);
+  if (GetParam() == "mkl") EXPECT_NE(lib->s8u8s32_gemm, nullptr);
   if (GetParam() == "openblas") EXPECT_EQ(lib->sgemm_batch_strided, nullptr);
 }
 

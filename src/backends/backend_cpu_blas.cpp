@@ -120,6 +120,15 @@ class CpuBlasCase final : public Case {
       c32_ = HostMatrix(DType::fp32, p.shape.batch * p.shape.m, p.shape.n);
       std::fill_n(c32_.f32(), mn, std::numeric_limits<float>::quiet_NaN());
     }
+    if (p.dtype == DType::int8) {
+      // A as u8 = A + 128 (cblas_gemm_s8u8s32's unsigned operand), taken out by ao; B as s8.
+      a8_.resize(p.a->size());
+      b8_.resize(p.b->size());
+      for (std::size_t i = 0; i < a8_.size(); ++i)
+        a8_[i] = std::uint8_t(int(p.a->f32()[i]) + 128);
+      for (std::size_t i = 0; i < b8_.size(); ++i) b8_[i] = std::int8_t(p.b->f32()[i]);
+      c8_.assign(mn, std::numeric_limits<std::int32_t>::min());  // poison
+    }
     if (p.dtype == DType::bf16 || p.dtype == DType::fp16) {
       auto bits = p.dtype == DType::bf16 ? to_bf16_bits : to_fp16_bits;
       a16_.resize(p.a->size());
@@ -140,7 +149,9 @@ class CpuBlasCase final : public Case {
     const std::size_t mn =
         std::size_t(p_.shape.m) * std::size_t(p_.shape.n) * std::size_t(p_.shape.batch);
     out.resize(mn);
-    if (p_.dtype == DType::fp64)
+    if (p_.dtype == DType::int8)
+      std::copy_n(c8_.begin(), mn, out.begin());
+    else if (p_.dtype == DType::fp64)
       std::copy_n(c64_.f64(), mn, out.begin());
     else
       std::copy_n(c32_.f32(), mn, out.begin());
@@ -171,6 +182,13 @@ class CpuBlasCase final : public Case {
           lib_->dgemm(c.order, c.transa, c.transb, c.m, c.n, c.k, 1.0, p_.a->f64() + a0, c.lda,
                       p_.b->f64() + b0, c.ldb, 0.0, c64_.f64() + c0, c.ldc);
           break;
+        case DType::int8: {
+          const std::int32_t no_offset = 0;
+          lib_->s8u8s32_gemm(c.order, c.transa, c.transb, kCblasFixOffset, c.m, c.n, c.k, 1.0f,
+                             a8_.data() + a0, c.lda, -128, b8_.data() + b0, c.ldb, 0, 0.0f,
+                             c8_.data() + c0, c.ldc, &no_offset);
+          break;
+        }
         case DType::bf16:
         case DType::fp16: {
           const CblasGemm16to32 f = p_.dtype == DType::bf16 ? lib_->bf16_gemm : lib_->fp16_gemm;
@@ -203,6 +221,9 @@ class CpuBlasCase final : public Case {
   GemmCall call_;
   HostMatrix c32_, c64_;
   std::vector<std::uint16_t> a16_, b16_;
+  std::vector<std::uint8_t> a8_;
+  std::vector<std::int8_t> b8_;
+  std::vector<std::int32_t> c8_;
 };
 
 class CpuBlasBackend final : public Backend {
@@ -235,7 +256,9 @@ class CpuBlasBackend final : public Backend {
       case DType::tf32:
         return Support::no("tf32 is a GPU tensor-core mode (its CPU answer is fp32)");
       case DType::int8:
-        // MKL's cblas_gemm_s8u8s32 takes an unsigned B: not the s8 x s8 product measured here.
+        // MKL's cblas_gemm_s8u8s32 reads A as unsigned: the case passes A + 128 as u8 with an
+        // A offset of -128, which gives the s8 x s8 product exactly.
+        if (lib_->s8u8s32_gemm) return Support::yes();
         return Support::no(fmt::format("{} has no int8 (s8 x s8 -> s32) GEMM in its CBLAS",
                                        lib_->info.name));
       default:

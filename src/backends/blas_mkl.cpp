@@ -225,6 +225,7 @@ void bind_mkl(void* handle, CpuBlasLibrary& lib) {
   lib.get_threads = get_threads;
   lib.bf16_gemm = symbol<CblasGemm16to32>(handle, "cblas_gemm_bf16bf16f32");
   lib.fp16_gemm = symbol<CblasGemm16to32>(handle, "cblas_gemm_f16f16f32");
+  lib.s8u8s32_gemm = symbol<CblasGemmS8U8S32>(handle, "cblas_gemm_s8u8s32");
   lib.no_bf16 = fmt::format("MKL {} has no cblas_gemm_bf16bf16f32", b.version);
   lib.no_fp16 =
       fmt::format("MKL {} has no cblas_gemm_f16f16f32 (oneMKL 2021 and later have it)", b.version);
@@ -235,7 +236,8 @@ void bind_mkl(void* handle, CpuBlasLibrary& lib) {
 CpuBlasKind mkl_kind() {
   return {"mkl",
           "MKL",
-          "Intel MKL sgemm/dgemm, bf16 and fp16 GEMM with fp32 results, loaded at run time",
+          "Intel MKL sgemm/dgemm, bf16/fp16 GEMM with fp32 results, int8 through "
+          "cblas_gemm_s8u8s32 (A passed as u8: A + 128, offset -128), loaded at run time",
           {"libmkl_rt.so.2", "libmkl_rt.so.1", "libmkl_rt.so"},
           "optional: Intel's apt repository (intel-oneapi-mkl), Debian's non-free libmkl-rt, or "
           "the mkl Python wheel with --blas-lib mkl=.../lib/libmkl_rt.so.2",

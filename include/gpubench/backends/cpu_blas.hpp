@@ -34,6 +34,16 @@ using CblasGemm16to32 = void (*)(int order, int transa, int transb, int m, int n
                                  float alpha, const std::uint16_t* a, int lda,
                                  const std::uint16_t* b, int ldb, float beta, float* c, int ldc);
 
+// MKL's integer GEMM: C(s32) = alpha (op(A) + ao)(op(B) + bo) + beta C + co. Measured with MKL
+// 2020.4 (row-major): A is read as UNSIGNED 8-bit and B as signed, so an s8 x s8 product passes
+// A + 128 as u8 with ao = -128, which MKL takes out exactly. offsetc CblasFixOffset (173): one co
+// for all of C (171 and 172 read a row or column of offsets).
+using CblasGemmS8U8S32 = void (*)(int order, int transa, int transb, int offsetc, int m, int n,
+                                  int k, float alpha, const void* a, int lda, std::int8_t ao,
+                                  const void* b, int ldb, std::int8_t bo, float beta,
+                                  std::int32_t* c, int ldc, const std::int32_t* co);
+inline constexpr int kCblasFixOffset = 173;
+
 // Strided batched GEMM (MKL's cblas_sgemm_batch_strided / cblas_dgemm_batch_strided): `batch`
 // products, operand i at a + i * stridea and so on.
 using CblasSgemmBatchStrided = void (*)(int order, int transa, int transb, int m, int n, int k,
@@ -57,6 +67,8 @@ struct CpuBlasLibrary {
   // a batch is a loop of calls.
   CblasSgemmBatchStrided sgemm_batch_strided = nullptr;
   CblasDgemmBatchStrided dgemm_batch_strided = nullptr;
+  // int8 (s8 x s8 -> s32) through MKL's cblas_gemm_s8u8s32, A passed as u8 (see above).
+  CblasGemmS8U8S32 s8u8s32_gemm = nullptr;
   std::string no_bf16, no_fp16;  // why not, where the entry point is null
   // The library's own thread API: sets the count, and reads back what it will use.
   std::function<void(int)> set_threads;

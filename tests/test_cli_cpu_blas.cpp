@@ -3,6 +3,8 @@
 // CI installs OpenBLAS and BLIS; MKL is optional and its checks skip when it is absent.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <fstream>
 #include <string>
 
@@ -78,7 +80,10 @@ TEST(CliCpuBlas, CpuGroupRunsEveryLibraryFoundVerified) {
       EXPECT_TRUE(ran || said_why) << row;
     }
   }
-  EXPECT_GE(libraries, 2) << "CI installs OpenBLAS and BLIS";
+  EXPECT_GE(libraries, 1) << "no CPU library ran";
+  // CI installs OpenBLAS and BLIS (.ci/run sets this): BLIS silently not loading must fail there.
+  // Elsewhere (the GPU machine has no BLIS) whatever is installed is what runs.
+  if (std::getenv("GPUBENCH_CI_HAS_BLIS")) EXPECT_GE(libraries, 2) << "CI installs OpenBLAS and BLIS";
 }
 
 // A library asked for by name that is not installed is a row with the reason and the install

@@ -162,9 +162,14 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
 
 void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
                   const BackendOptions& bopts, CaseContext& ctx, Record& r) {
+  const auto prepare_start = std::chrono::steady_clock::now();
   std::unique_ptr<Case> c = backend.prepare(p);
   const bool gpu = backend.device_kind() == DeviceKind::gpu;
   const auto device = std::pair{backend.device_kind(), backend.device_index()};
+  // Preparing may have worked the device hard (cuBLAS times its candidate algorithms): the burst
+  // window then waits its rest from the end of that, as from the end of a case.
+  if (std::chrono::steady_clock::now() - prepare_start > std::chrono::milliseconds(20))
+    ctx.last_busy[device] = std::chrono::steady_clock::now();
 
   // Cold cache: each repetition timed on its own, after its operands were evicted: the backend's
   // own flush (a GPU's L2, queued ahead of the repetition on its stream, so its events never

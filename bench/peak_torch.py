@@ -62,7 +62,8 @@ def doubling_indices(values):
 
 
 class Timer:
-    def __init__(self, dtype, device, seed=42):
+    def __init__(self, dtype, device, layout="nn", seed=42):
+        self.layout = layout
         torch.backends.cuda.matmul.allow_tf32 = dtype == "tf32"
         torch.backends.cudnn.allow_tf32 = dtype == "tf32"
         self.t = TORCH_DTYPES[dtype]
@@ -75,7 +76,9 @@ class Timer:
         def rand(r, c):
             x = torch.rand(r, c, device=self.device, generator=self.gen, dtype=torch.float32)
             return x.mul_(2).sub_(1).to(self.t)
-        a, b = rand(m, k), rand(k, n)
+        # gpubench's --layout: nt stores B as N x K (a Linear layer's weight), tn stores A as K x M.
+        a = rand(k, m).t() if self.layout in ("tn", "tt") else rand(m, k)
+        b = rand(n, k).t() if self.layout in ("nt", "tt") else rand(k, n)
         return a, b, torch.empty(m, n, device=self.device, dtype=self.t)
 
     def timed(self, a, b, c, reps):
@@ -294,6 +297,7 @@ def main():
         p.add_argument(f"--{dim}-range", type=int, nargs=3, default=[1024, 16384, 1024],
                        metavar=("START", "STOP", "STEP"), help="STOP included, as gpubench")
     p.add_argument("--remeasure", type=int, default=3)
+    p.add_argument("--layout", default="nn", choices=["nn", "nt", "tn", "tt"])
     p.add_argument("--search-settle", action="store_true",
                    help="settle the clock before each search shape's burst window (gpubench does not)")
     p.add_argument("--shapes-from", help="a `gpubench peak -o` file: also time its best shape")
@@ -305,7 +309,7 @@ def main():
     device = torch.device("cuda", args.device)
     torch.cuda.set_device(device)
     values = [grid_values(*getattr(args, f"{d}_range")) for d in "mnk"]
-    timer = Timer(args.dtype, device)
+    timer = Timer(args.dtype, device, args.layout)
     search = Search(timer, values, args.budget, args.remeasure, args.search_settle)
     search.run()
     top = sorted(search.points, key=lambda q: -q["gflops"])[: args.remeasure]
@@ -325,7 +329,7 @@ def main():
                 shape = doc["records"][row]["shape"]
                 gpubench_best = timer.full_rates(shape["m"], shape["n"], shape["k"])
     result = {"torch": torch.__version__, "device": torch.cuda.get_device_name(device),
-              "dtype": args.dtype, "grid": {d: getattr(args, f"{d}_range") for d in "mnk"},
+              "dtype": args.dtype, "layout": args.layout, "grid": {d: getattr(args, f"{d}_range") for d in "mnk"},
               "budget": args.budget, "elapsed_s": time.monotonic() - search.t0,
               "points": search.points, "remeasured": remeasured, "best": best,
               "gpubench_best": gpubench_best}

@@ -5,15 +5,16 @@
 # The bar (issue 12 item 5): gpubench's best at least equal to torch.mm's best of the same search.
 #
 # Usage: bash bench/peak_vs_torch.sh OUT
-# Environment: DTYPE (bf16), BUDGET (120 seconds, each of the two searches), M_RANGE, N_RANGE,
-#              K_RANGE ("1024 16384 1024" each, gpubench's default), BUILD_DIR (build: the release
-#              preset's). Needs cmake, ninja or make, nvcc, python3 with torch.
+# Environment: DTYPE (bf16), LAYOUT (nn), BUDGET (120 seconds, each of the two searches),
+#              M_RANGE, N_RANGE, K_RANGE ("1024 16384 1024" each, gpubench's default), BUILD_DIR
+#              (build: the release preset's). Needs cmake, ninja or make, nvcc, python3 with torch.
 # Exit 1 when gpubench's best is below 0.99x torch.mm's (1%: the noise of two best-of searches).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-${OUT:?give an output directory}}"
 build="${BUILD_DIR:-$root/build}"
 dtype="${DTYPE:-bf16}"
+layout="${LAYOUT:-nn}"
 budget="${BUDGET:-120}"
 read -r -a m_range <<< "${M_RANGE:-1024 16384 1024}"
 read -r -a n_range <<< "${N_RANGE:-1024 16384 1024}"
@@ -31,13 +32,13 @@ log "build: exit $? in $((SECONDS - t0)) s"
 
 grid=(--m-range "${m_range[@]}" --n-range "${n_range[@]}" --k-range "${k_range[@]}")
 t0=$SECONDS
-"$build/gpubench" peak --dtype "$dtype" --budget "$budget" "${grid[@]}" \
+"$build/gpubench" peak --dtype "$dtype" --layout "$layout" --budget "$budget" "${grid[@]}" \
   -o "$out/peak_gpubench.json" > "$out/peak_gpubench.txt" 2> "$out/peak_gpubench.err"
 log "gpubench peak: exit $? in $((SECONDS - t0)) s (budget $budget s)"
 cat "$out/peak_gpubench.txt"
 
 t0=$SECONDS
-python3 bench/peak_torch.py --dtype "$dtype" --budget "$budget" "${grid[@]}" \
+python3 bench/peak_torch.py --dtype "$dtype" --layout "$layout" --budget "$budget" "${grid[@]}" \
   --shapes-from "$out/peak_gpubench.json" --output "$out/peak_torch.json" \
   2> "$out/peak_torch.err"
 log "torch search: exit $? in $((SECONDS - t0)) s (budget $budget s, then gpubench's best shape)"

@@ -94,7 +94,7 @@ TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
        {"--m-range 4096 1024 256", "--n-range 1024 4096 0", "--k-range 0 0 0",
         "--m-range 1 3000000000 1", "--m-range 1024 abc 1", "--m-range -5 10 1", "--budget 0",
         "--budget -3", "--budget abc", "--budget inf", "--budget nan", "--budget 1e9",
-        "--remeasure 0", "--format csv", "--dtype fp8x"}) {
+        "--remeasure 0", "--format csv", "--dtype fp8x", "--layout xy"}) {
     const auto t0 = Clock::now();
     const Result r = run("peak --backends openblas --budget 30 " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;

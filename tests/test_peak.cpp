@@ -45,14 +45,21 @@ class BumpCase : public Case {
   double time_kernel(int reps) override {
     return reps * p_.shape.flops() / (dev_.gflops(p_.shape) * 1e9);
   }
+  // A(i, k) and B(k, j) as the layout stores them (row-major, transposed where it says).
+  double a(std::int64_t i, std::int64_t k) const {
+    const Shape& s = p_.shape;
+    return p_.a->at(std::size_t(transposed_a(s.layout) ? k * s.m + i : i * s.k + k));
+  }
+  double b(std::int64_t k, std::int64_t j) const {
+    const Shape& s = p_.shape;
+    return p_.b->at(std::size_t(transposed_b(s.layout) ? j * s.k + k : k * s.n + j));
+  }
   void read_result(std::vector<double>& out) override {
     const auto M = p_.shape.m, N = p_.shape.n, K = p_.shape.k;
     out.assign(std::size_t(M * N), 0);
     for (std::int64_t i = 0; i < M; ++i)
       for (std::int64_t j = 0; j < N; ++j)
-        for (std::int64_t k = 0; k < K; ++k)
-          out[std::size_t(i * N + j)] +=
-              p_.a->at(std::size_t(i * K + k)) * p_.b->at(std::size_t(k * N + j));
+        for (std::int64_t k = 0; k < K; ++k) out[std::size_t(i * N + j)] += a(i, k) * b(k, j);
     if (dev_.corrupt) out[0] += 1.0;
     const int n = ++dev_.cases;
     if (dev_.interrupt_after && n >= dev_.interrupt_at) dev_.interrupt_after->store(true);
@@ -189,8 +196,11 @@ TEST(PeakSearch, FindsTheFastestShapeOfASmoothGrid) {
   for (const PeakPoint& p : s.points) EXPECT_TRUE(p.verified);
 }
 
-TEST(PeakSearch, StaysWithinItsBudget) {
+class PeakBudget : public ::testing::TestWithParam<DeviceKind> {};
+
+TEST_P(PeakBudget, StaysWithinItsBudget) {
   Device dev;
+  dev.kind = GetParam();
   dev.sleep_per_case = 0.02;  // every case costs real time
   const auto t0 = std::chrono::steady_clock::now();
   Results r;
@@ -204,6 +214,9 @@ TEST(PeakSearch, StaysWithinItsBudget) {
   EXPECT_LT(r.peak[0].points.size(), 4096u);
   EXPECT_FALSE(r.peak[0].rows.empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(CpuAndGpu, PeakBudget,
+                         ::testing::Values(DeviceKind::cpu, DeviceKind::gpu));
 
 TEST(PeakSearch, InterruptKeepsTheBestSoFar) {
   Device dev;
@@ -222,6 +235,24 @@ TEST(PeakSearch, InterruptKeepsTheBestSoFar) {
   EXPECT_FALSE(sums[0].best_remeasured);
   EXPECT_EQ(sums[0].remeasured, 0);
   EXPECT_EQ(r.records[0].shape, (Shape{32, 32, 32}));  // the best of the 8, 16, 32, 64 cubes
+}
+
+TEST(PeakSearch, TheLayoutGoesToEveryShapeAndTheReport) {
+  Device dev;
+  Results r;
+  PeakOptions o = small_grid(1);
+  o.layout = Layout::nt;
+  run_peak_search(bump_entry(dev), {}, o, r);
+  ASSERT_FALSE(r.peak[0].points.empty());
+  EXPECT_EQ(r.peak[0].layout, Layout::nt);
+  for (const PeakPoint& p : r.peak[0].points) EXPECT_EQ(p.shape.layout, Layout::nt);
+  for (const Record& rec : r.records) EXPECT_EQ(rec.shape.layout, Layout::nt);
+  std::ostringstream table;
+  write_peak_table(table, r);
+  EXPECT_NE(table.str().find("bump fp32 nt on"), std::string::npos) << table.str();
+  const Results back = results_from_json_text(results_to_json_text(r), "nt");
+  EXPECT_EQ(back.peak[0].layout, Layout::nt);
+  EXPECT_EQ(back.peak[0].points[0].shape, r.peak[0].points[0].shape);
 }
 
 TEST(PeakSearch, UnsupportedDtypeEndsWithTheReason) {
@@ -275,6 +306,7 @@ TEST(PeakJson, RoundTripsAndCarriesTheSummary) {
   EXPECT_EQ(back.peak[0].m, r.peak[0].m);
   EXPECT_EQ(back.peak[0].points[0].shape, r.peak[0].points[0].shape);
   EXPECT_EQ(back.peak[0].ended, r.peak[0].ended);
+  EXPECT_EQ(back.peak[0].layout, Layout::nn);
   std::ostringstream text;
   write_peak_json(text, r);
   const auto doc = nlohmann::json::parse(text.str());

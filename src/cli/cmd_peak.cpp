@@ -30,6 +30,7 @@ constexpr double kMaxBudgetSeconds = 7 * 24 * 3600.0;
 struct PeakCommandOptions {
   Clock::time_point started = Clock::now();
   std::string dtypes = "fp32";
+  std::string layout = "nn";
   std::string backends;  // empty: the GPU vendor library with a GPU, else the CPU library
   std::string device = "0";
   int threads = 0;
@@ -136,6 +137,9 @@ int run_peak_command(const PeakCommandOptions& o, const std::string& command_lin
   grid_values(plan.n, "--n-range");
   grid_values(plan.k, "--k-range");
   plan.dtypes = parse_dtype_list(o.dtypes);
+  const auto layout = parse_layout(o.layout);
+  if (!layout) throw UsageError(fmt::format("--layout '{}': expected nn, nt, tn or tt", o.layout));
+  plan.layout = *layout;
   plan.budget_seconds = o.budget;
   plan.started = o.started;
   plan.remeasure = o.remeasure;
@@ -224,6 +228,10 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
          "--dtype", o->dtypes,
          "Comma-separated, as matmul takes them (fp64,fp32,tf32,fp16,bf16,int8,fp8,...); one "
          "search each")
+      ->capture_default_str();
+  cmd->add_option("--layout", o->layout,
+                  "Which operands every shape stores transposed: nn, nt (B stored N x K: what "
+                  "fp8 and int8 need before Blackwell), tn or tt")
       ->capture_default_str();
   cmd->add_option("--backends", o->backends,
                   "Backends to search, one search each (default: cublas with a GPU, else the first "

@@ -220,6 +220,7 @@ json peak_json(const PeakSearch& p) {
           {"device_index", p.device_index},
           {"device_name", p.device_name},
           {"grid", {{"m", range_json(p.m)}, {"n", range_json(p.n)}, {"k", range_json(p.k)}}},
+          {"layout", std::string(to_string(p.layout))},
           {"grid_shapes", p.grid_shapes},
           {"budget_seconds", number(p.budget_seconds)},
           {"elapsed_seconds", number(p.elapsed_seconds)},
@@ -481,6 +482,10 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
   p.m = read_range(require(grid, "m", where + ".grid"), where + ".grid.m");
   p.n = read_range(require(grid, "n", where + ".grid"), where + ".grid.n");
   p.k = read_range(require(grid, "k", where + ".grid"), where + ".grid.k");
+  const std::string layout = get_or<std::string>(j, "layout", "nn");
+  const auto l = parse_layout(layout);
+  if (!l) throw FieldError(fmt::format("{} has an unknown layout '{}'", where, layout));
+  p.layout = *l;
   p.grid_shapes = get_or<std::uint64_t>(j, "grid_shapes", 0);
   p.budget_seconds = get_or(j, "budget_seconds", 0.0);
   p.elapsed_seconds = get_or(j, "elapsed_seconds", 0.0);
@@ -499,6 +504,7 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
     PeakPoint pt;
     pt.shape = {require(q, "m", at).get<std::int64_t>(), require(q, "n", at).get<std::int64_t>(),
                 require(q, "k", at).get<std::int64_t>()};
+    pt.shape.layout = p.layout;
     if (pt.shape.m <= 0 || pt.shape.n <= 0 || pt.shape.k <= 0)
       throw FieldError(fmt::format("{} has a non-positive shape {}", at, pt.shape.label()));
     pt.phase = get_or<std::string>(q, "phase", "");

@@ -195,6 +195,7 @@ class Searcher {
     search_.m = opts.m;
     search_.n = opts.n;
     search_.k = opts.k;
+    search_.layout = opts.layout;
     search_.grid_shapes =
         std::uint64_t(values_[0].size()) * values_[1].size() * std::uint64_t(values_[2].size());
     search_.budget_seconds = seconds_between(Clock::now(), deadline_);
@@ -225,8 +226,10 @@ class Searcher {
 
  private:
   Shape shape_at(const Index& i) const {
-    return Shape{values_[0][std::size_t(i[0])], values_[1][std::size_t(i[1])],
-                 values_[2][std::size_t(i[2])]};
+    Shape s{values_[0][std::size_t(i[0])], values_[1][std::size_t(i[1])],
+            values_[2][std::size_t(i[2])]};
+    s.layout = opts_.layout;
+    return s;
   }
   double rate_at(const Index& i) const {
     const auto it = measured_.find(i);

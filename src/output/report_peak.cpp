@@ -79,7 +79,9 @@ std::string best_rates(const PeakSummary& sum, Unit u) {
 void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
   const PeakSearch& s = *sum.search;
   const Unit u = unit_for(s);
-  os << fmt::format("{} {} on {}\n", s.backend, to_string(s.dtype), device_text(s));
+  os << fmt::format("{} {}{} on {}\n", s.backend, to_string(s.dtype),
+                    s.layout == Layout::nn ? "" : fmt::format(" {}", to_string(s.layout)),
+                    device_text(s));
   os << fmt::format("Grid: M {} x N {} x K {} ({} shapes)\n", grid_range_text(s.m),
                     grid_range_text(s.n), grid_range_text(s.k), s.grid_shapes);
   int diagonal = 0, pattern = 0, fill = 0;

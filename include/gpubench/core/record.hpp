@@ -281,6 +281,7 @@ struct PeakSearch {
   int device_index = -1;
   std::string device_name;
   GridRange m, n, k;
+  Layout layout = Layout::nn;        // of every shape: which operands are stored transposed
   std::uint64_t grid_shapes = 0;     // every shape of the grid
   std::vector<PeakPoint> points;     // in the order they were measured
   int skipped_for_budget = 0;        // candidates passed over: predicted not to fit the time left

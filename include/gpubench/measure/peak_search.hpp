@@ -41,6 +41,7 @@ std::vector<int> doubling_indices(const std::vector<std::int64_t>& values);
 
 struct PeakOptions {
   GridRange m = kDefaultPeakRange, n = kDefaultPeakRange, k = kDefaultPeakRange;
+  Layout layout = Layout::nn;  // fp8 and int8 on Hopper need nt (cuBLASLt's TN)
   std::vector<DType> dtypes{DType::fp32};
   double budget_seconds = 60;
   // When the budget started (the command's start): everything after it counts.

@@ -9,8 +9,9 @@ three together; move while a neighbour is >= 0.5% faster, else halve the step, d
 shapes around the best, nearest first, cheapest first within a distance. A shape predicted not to
 fit the time left is passed over.
 
-Per search shape (gpubench's peak_search_timing through its runner): one warm-up run, then the
-burst window: up to 50 warm-up runs (at most 0.25 s), then the mean of up to 100 (at most 0.5 s).
+Per search shape (gpubench's peak_search_timing through its runner): one warm-up run, a 1 s rest
+(gpubench's runner rests the card after cuBLAS's algorithm tuning), then the burst window: up to 50
+warm-up runs (at most 0.25 s), then the mean of up to 100 (at most 0.5 s).
 
 Re-measuring (--remeasure, default 3, best search burst rate first), as gpubench's runner with its
 default timing: 2 warm-up runs; after a 1 s rest, the burst window as above; then the clock settled
@@ -125,6 +126,7 @@ class Timer:
     def search_rate(self, m, n, k, settle):
         a, b, c = self.operands(m, n, k)
         first = self.timed(a, b, c, 1)  # gpubench's search: one warm-up run
+        time.sleep(1.0)  # the runner's rest before a burst window (after cuBLAS's tuning there)
         if settle:
             self.settle(a, b, c, first)
         mean, runs = self.burst(a, b, c, first)
@@ -188,9 +190,9 @@ class Search:
             gflops = min(self.seen, key=lambda c: abs(math.log(flops / c[0])))[3]
             overhead = min(max(0.0, c[2] - c[4]) * max(1.0, elements / c[1]) for c in self.seen)
         one = flops / (gflops * 0.8 * 1e9)
-        burst = min(50 * one, max(0.25, one)) + min(100 * one, max(0.5, one)) + one
-        if full:  # rest, burst window, settling (at most), gpubench's default timing
-            timing = 1.0 + burst + 1.525 + one + self.timing(2, 0.3, 5, 10.0, one)
+        burst = 1.0 + min(50 * one, max(0.25, one)) + min(100 * one, max(0.5, one)) + one
+        if full:  # rest + burst window, settling (at most), gpubench's default timing
+            timing = burst + 1.525 + one + self.timing(2, 0.3, 5, 10.0, one)
         else:
             timing = one + burst
         return 1.1 * (overhead + timing) + 0.005

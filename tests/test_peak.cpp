@@ -206,6 +206,7 @@ TEST_P(PeakBudget, StaysWithinItsBudget) {
   Results r;
   PeakOptions o = small_grid(1.0);
   o.started = t0;
+  o.search.burst_rest_seconds = o.full.burst_rest_seconds = 0.01;  // not 1 s of a 1 s budget
   run_peak_search(bump_entry(dev), {}, o, r);
   EXPECT_LT(seconds_since(t0), 1.0);
   ASSERT_EQ(r.peak.size(), 1u);
@@ -323,7 +324,7 @@ TEST(PeakSearch, OnAGpuTheSearchTimesBurstAndTheBestGetsBothRates) {
   dev.kind = DeviceKind::gpu;
   Results r;
   PeakOptions o = small_grid(8);  // room for the clock settling the cost model allows for
-  o.full.burst_rest_seconds = 0.01;
+  o.search.burst_rest_seconds = o.full.burst_rest_seconds = 0.01;
   run_peak_search(bump_entry(dev), {}, o, r);
   ASSERT_EQ(r.peak.size(), 1u);
   const auto sums = summarize_peak(r);

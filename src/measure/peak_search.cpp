@@ -94,8 +94,11 @@ double PeakCostModel::timing_seconds(const RunOptions& o, double one_run, bool g
   const double t1 = std::max(one_run, 1e-7);
   const double warm = std::max(1, o.warmup) * t1;
   double timed = 0;
-  if (gpu && o.clocks != Clocks::sustained)  // the runner's burst window: <= 0.25 s + <= 0.5 s
-    timed += std::min(50 * t1, std::max(0.25, t1)) + std::min(100 * t1, std::max(0.5, t1)) + t1;
+  // The runner's burst window (<= 0.25 s + <= 0.5 s), after its rest from the library's
+  // algorithm tuning.
+  if (gpu && o.clocks != Clocks::sustained)
+    timed += o.burst_rest_seconds + std::min(50 * t1, std::max(0.25, t1)) +
+             std::min(100 * t1, std::max(0.5, t1)) + t1;
   if (!gpu || o.clocks != Clocks::burst) {
     if (gpu) timed += 1.5 + 0.025 + t1;  // the clock settling, at most
     const double target_sample = std::max(1e-4, o.min_time / std::max(1, o.min_samples * 2));
@@ -260,8 +263,7 @@ class Searcher {
     handlers.finished = [&got](const Progress&, Record&& r) { got = std::move(r); };
     const Clock::time_point t0 = Clock::now();
     run_cases({entry_}, bopts_, o, handlers);
-    last_case_end_ = Clock::now();
-    wall = seconds_between(t0, last_case_end_);
+    wall = seconds_between(t0, Clock::now());
     if (got) label_record(*got, results_.system, 0);
     return got;
   }
@@ -467,12 +469,7 @@ class Searcher {
       if (watchdog_.stopped()) break;
       const Shape s = search_.points[std::size_t(top[rank])].shape;
       RunOptions o = case_options(opts_.full, s);
-      // The burst window from a rested card, as the runner times it between its own cases: the
-      // search's last shape has just worked the card.
-      double rest = 0;
-      if (model_.gpu && o.clocks != Clocks::sustained)
-        rest = std::max(0.0, o.burst_rest_seconds - seconds_between(last_case_end_, Clock::now()));
-      const double left = seconds_left(deadline_) - rest;
+      const double left = seconds_left(deadline_);
       std::string shortened;
       if (model_.predict(s, o) > left) {
         // Less timing rather than none: one warm-up run and three samples, as long as the time
@@ -488,7 +485,6 @@ class Searcher {
             "samples on the CPU): {} s were left of the budget",
             std::round(left * 10) / 10);
       }
-      if (rest > 0) std::this_thread::sleep_for(std::chrono::duration<double>(rest));
       if (observer_) observer_->remeasure_started(search_, s);
       double wall = 0;
       std::optional<Record> r = run_case(o, wall);
@@ -530,7 +526,6 @@ class Searcher {
   int best_ = -1;                  // index into search_.points of the fastest ok shape
   Index best_index_{};
   double reserve_ = 0;
-  Clock::time_point last_case_end_{};  // when the device last worked
   bool budget_hit_ = false;
   int passed_in_a_row_ = 0;
 };

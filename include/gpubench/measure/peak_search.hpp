@@ -87,8 +87,8 @@ struct PeakCostModel {
   double prior_gflops = 10;  // before anything was measured: a guess from the device's peak
   bool gpu = false;          // GPU cases: burst and sustained windows (see the runner)
   // Seconds of timed work the runner will spend on a case with a run of `one_run` seconds: the
-  // warm-up, then on a GPU the windows RunOptions::clocks asks for (a rest before the burst is
-  // not counted), else the adaptive samples.
+  // warm-up, then on a GPU the windows RunOptions::clocks asks for (the burst window after the
+  // runner's rest from the library's tuning), else the adaptive samples.
   static double timing_seconds(const RunOptions& o, double one_run, bool gpu = false);
   // Seconds the whole case is predicted to take (inputs, timing, verification).
   double predict(const Shape& s, const RunOptions& o) const;

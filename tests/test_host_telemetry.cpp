@@ -59,6 +59,13 @@ TEST(HostCache, AVmListingOneL3PerVcpuWithOneIdCountsItOnce) {
   EXPECT_EQ(host_last_level_cache_bytes(t.root.string()), std::size_t(32) << 20);
 }
 
+TEST(HostCache, AVmListingOneL3PerVcpuWithOwnIdsCountsOne) {
+  TempTree t("gpubench_vm2_cpus_");
+  for (int cpu = 0; cpu < 16; ++cpu)
+    cache(t, cpu, 3, 3, "Unified", "30M", std::to_string(cpu), std::to_string(cpu));
+  EXPECT_EQ(host_last_level_cache_bytes(t.root.string()), std::size_t(30) << 20);
+}
+
 TEST(HostCache, NoSysfsMeansUnknown) {
   EXPECT_EQ(host_last_level_cache_bytes("/nonexistent/gpubench"), 0u);
 }

@@ -34,7 +34,11 @@ std::size_t host_last_level_cache_bytes(const std::string& cpu_root) {
   namespace fs = std::filesystem;
   std::error_code ec;
   // level -> the distinct caches of that level (by the CPUs sharing them) and their sizes.
-  std::map<int, std::map<std::string, std::size_t>> levels;
+  struct Cache {
+    std::size_t size = 0;
+    std::string shared;  // the CPUs it serves, as sysfs lists them ("0-7", "3")
+  };
+  std::map<int, std::map<std::string, Cache>> levels;
   for (const auto& cpu : fs::directory_iterator(cpu_root, ec)) {
     const std::string name = cpu.path().filename().string();
     if (name.size() < 4 || name.rfind("cpu", 0) != 0 ||
@@ -58,12 +62,23 @@ std::size_t host_last_level_cache_bytes(const std::string& cpu_root) {
       // The cache's id names one physical cache (a VM may list every vCPU's L3 as its own,
       // shared with no one, while giving them all the same id); else the CPUs sharing it do.
       const std::string id = read_first_line(dir + "/id");
-      levels[lv][!id.empty() ? "id " + id : shared.empty() ? name : shared] = size;
+      levels[lv][!id.empty() ? "id " + id : shared.empty() ? name : shared] = {size, shared};
     }
   }
   if (levels.empty()) return 0;
-  std::size_t total = 0;
-  for (const auto& [who, size] : levels.rbegin()->second) total += size;
+  const auto& last = levels.rbegin()->second;
+  std::size_t total = 0, largest = 0;
+  bool each_private = last.size() > 1;
+  for (const auto& [who, c] : last) {
+    total += c.size;
+    largest = std::max(largest, c.size);
+    each_private = each_private && !c.shared.empty() &&
+                   c.shared.find_first_of(",-") == std::string::npos;  // one CPU
+  }
+  // Every CPU with a last-level cache of its own is how a VM describes its vCPUs (the H200 host
+  // listed sixteen 30-odd MiB L3s, which no 16-core Xeon has): count the one cache they share.
+  // A real L3 is shared by a core complex or a socket.
+  if (each_private && levels.rbegin()->first >= 3) return largest;
   return total;
 }
 

@@ -343,3 +343,24 @@ TEST(PeakSearch, OnAGpuTheSearchTimesBurstAndTheBestGetsBothRates) {
   EXPECT_NE(table.str().find("Best: 48x32x56  burst "), std::string::npos) << table.str();
   EXPECT_NE(table.str().find("sustained "), std::string::npos) << table.str();
 }
+
+TEST(PeakSearch, ABackendThatCannotStartIsOneRowWithTheReason) {
+  BackendEntry e{"nogpu",
+                 DeviceKind::gpu,
+                 "",
+                 "gpu",
+                 true,
+                 [](const BackendOptions&) -> std::unique_ptr<Backend> {
+                   throw BackendError("no CUDA device: none here");
+                 }};
+  Results r;
+  run_peak_search({e}, {}, small_grid(5), r);
+  ASSERT_EQ(r.peak.size(), 1u);
+  EXPECT_EQ(r.peak[0].ended, "unsupported");
+  ASSERT_EQ(r.peak[0].points.size(), 1u);
+  EXPECT_EQ(r.peak[0].points[0].status, Status::skipped);
+  EXPECT_EQ(r.peak[0].points[0].reason, "no CUDA device: none here");
+  std::ostringstream table;
+  write_peak_table(table, r);
+  EXPECT_NE(table.str().find("no CUDA device: none here"), std::string::npos) << table.str();
+}

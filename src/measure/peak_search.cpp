@@ -209,6 +209,11 @@ class Searcher {
     // Until something is measured, a third of the share is kept for re-measuring.
     reserve_ = 0.3 * search_.budget_seconds;
     if (observer_) observer_->search_started(search_);
+    if (!backend_can_start()) {
+      search_.ended = "unsupported";
+      search_.elapsed_seconds = seconds_between(began, Clock::now());
+      return;
+    }
     diagonal();
     if (best_ >= 0 && !out_of_time()) pattern();
     if (best_ >= 0 && !out_of_time()) fill();
@@ -228,6 +233,32 @@ class Searcher {
   }
 
  private:
+  // A backend that cannot start on this machine (no GPU, no library) gives one row saying why,
+  // at once, instead of a search of rows that all say it. One that starts tells the device's peak.
+  bool backend_can_start() {
+    try {
+      const std::unique_ptr<Backend> b = entry_.create(bopts_);
+      if (const auto peak = b->peak_gflops(dtype_); peak && *peak > 0)
+        model_.prior_gflops = *peak / 3;
+      return true;
+    } catch (const std::exception& e) {
+      const Shape s = shape_at({0, 0, 0});
+      Record r = case_record(entry_, nullptr, s, dtype_);
+      r.status = Status::skipped;
+      r.reason = e.what();
+      PeakPoint p;
+      p.shape = s;
+      p.phase = "diagonal";
+      p.status = r.status;
+      p.reason = r.reason;
+      measured_[{0, 0, 0}] = int(search_.points.size());
+      search_.points.push_back(p);
+      records_.push_back(std::move(r));
+      if (observer_) observer_->point_measured(search_, results_);
+      return false;
+    }
+  }
+
   Shape shape_at(const Index& i) const {
     Shape s{values_[0][std::size_t(i[0])], values_[1][std::size_t(i[1])],
             values_[2][std::size_t(i[2])]};

@@ -252,7 +252,6 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
     if (gpu) r.clocks = to_string(Clocks::sustained);
     derive_energy(r.telemetry, r.window_seconds / std::max(1, r.iterations), r.gflops);
   }
-  ctx.last_busy[device] = std::chrono::steady_clock::now();
   // A wide spread means something else competed for the device: the median may not be the
   // machine's real speed, so the row is marked rather than printed as if it were clean.
   if (r.seconds.cv() > kNoisyCv)
@@ -282,6 +281,10 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
     r.end_to_end_gflops = p.shape.flops() / r.end_to_end_seconds->median / 1e9;
     r.host_memory = bopts.pinned_host ? "pinned" : "pageable";
   }
+
+  // The device's last work of the case (the end-to-end copies included): the next case's burst
+  // window rests from here.
+  ctx.last_busy[device] = std::chrono::steady_clock::now();
 
   for (auto& w : c->warnings()) r.warnings.push_back(std::move(w));
 

@@ -103,6 +103,26 @@ TEST(CliCpuBlas, AMissingLibraryIsARowWithTheInstallHint) {
   EXPECT_NE(csv_row(r.out, "openblas", "fp32").find(",ok,"), std::string::npos) << r.out;
 }
 
+// BLIS aborts the whole process from its first call when BLIS_ARCH_TYPE names a configuration it
+// was not built with; gpubench makes that BLIS one row saying why and runs the other libraries.
+TEST(CliCpuBlas, ALibraryThatWouldAbortTheProcessIsARowSayingWhy) {
+  if (!installed("BLIS")) GTEST_SKIP() << "BLIS is not installed here";
+  const std::string env = "BLIS_ARCH_TYPE=9999 ";
+  const Result info = gpubench::test::run_command(env + GPUBENCH_BINARY + " info");
+  ASSERT_EQ(info.code, 0) << info.out << info.err;
+  EXPECT_NE(info.out.find("BLAS:       BLIS not loaded"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("with BLIS_ARCH_TYPE=9999 set"), std::string::npos) << info.out;
+  EXPECT_EQ(info.err.find("libblis:"), std::string::npos) << "BLIS's own lines leaked: " << info.err;
+
+  const Result r = gpubench::test::run_command(
+      env + GPUBENCH_BINARY + " matmul --sizes 48 --backends openblas,blis" + kFast);
+  EXPECT_EQ(r.code, installed("OpenBLAS") ? 0 : 3) << r.out << r.err;
+  EXPECT_NE(csv_row(r.out, "blis", "fp32").find("BLIS_ARCH_TYPE=9999"), std::string::npos)
+      << r.out;
+  if (installed("OpenBLAS"))
+    EXPECT_NE(csv_row(r.out, "openblas", "fp32").find(",ok,"), std::string::npos) << r.out;
+}
+
 TEST(CliCpuBlas, DefaultSweepRunsOneCpuLibrary) {
   const Result r = run(std::string("matmul --sizes 48 --dtype fp32") + kFast);
   ASSERT_EQ(r.code, 0) << r.out << r.err;

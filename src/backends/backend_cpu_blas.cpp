@@ -5,8 +5,13 @@
 // cblas_?gemm_batch_strided, fp32 and fp64), else a loop of calls (OpenBLAS and BLIS).
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -61,6 +66,92 @@ void* open_local(const std::string& path, std::string& error) {
     error = e ? e : "dlopen failed";
   }
   return h;
+}
+
+// The lines a dying child printed, as one: without the file-and-line and "Aborting." lines that
+// say nothing to the user ("libblis: frame/base/bli_arch.c (line 131):").
+std::string last_words(const std::string& out) {
+  std::string said;
+  std::size_t start = 0;
+  while (start < out.size() && said.size() < 300) {
+    std::size_t end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    const std::string line(trim(std::string_view(out).substr(start, end - start)));
+    start = end + 1;
+    if (line.empty() || line.find("(line ") != std::string::npos ||
+        line.find("Aborting") != std::string::npos)
+      continue;
+    said += (said.empty() ? "" : " ") + line;
+  }
+  return said;
+}
+
+// See CpuBlasKind::fatal_env. The child only binds (no GEMM, so no worker threads to fork into)
+// and is given 30 s; its output is caught, not shown, and quoted in the reason.
+void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::string& path) {
+  std::string set;
+  for (const std::string& name : kind.fatal_env)
+    if (const char* value = std::getenv(name.c_str()))
+      set += fmt::format("{}{}={}", set.empty() ? "" : " ", name, value);
+  if (set.empty()) return;
+  int fds[2];
+  if (pipe(fds) != 0) return;  // no probe: bound in this process, as without the variable
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    int code = 0;
+    try {
+      CpuBlasLibrary trial;
+      trial.backend = kind.backend;
+      trial.path = path;
+      kind.bind(handle, trial);
+    } catch (...) {
+      code = 3;  // refused, not dead: the bind in this process says why
+    }
+    std::fflush(nullptr);
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string out;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, int(left.count())) <= 0) continue;
+    char buf[1024];
+    const ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;  // the child closed its end: it has ended
+    if (out.size() < 8192) out.append(buf, std::size_t(n));
+  }
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!timed_out && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3))
+    return;
+  const std::string how = timed_out ? "did not return within 30 s"
+                          : WIFSIGNALED(status)
+                              ? fmt::format("ended the process ({})", strsignal(WTERMSIG(status)))
+                              : fmt::format("ended the process (exit {})", WEXITSTATUS(status));
+  const std::string said = last_words(out);
+  throw BackendError(fmt::format("{} {} when first called, with {} set{}; unset it or give a value "
+                                 "this build accepts",
+                                 path, how, set, said.empty() ? "" : ": \"" + said + "\""));
 }
 
 bool is_not_found(const std::string& dl_error) {
@@ -328,6 +419,7 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
   if (!dlsym(handle, "cblas_sgemm") || !dlsym(handle, "cblas_dgemm"))
     throw BackendError(
         fmt::format("{} is not a CBLAS library (no cblas_sgemm/cblas_dgemm in it)", lib->path));
+  bind_in_child_first(kind, handle, lib->info.path);
   kind.bind(handle, *lib);  // throws when it is not this library
   // Strided batched GEMM where the library exports it (MKL; not OpenBLAS 0.3.21-0.3.26 or BLIS).
   lib->sgemm_batch_strided =

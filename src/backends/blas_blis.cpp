@@ -65,7 +65,8 @@ CpuBlasKind blis_kind() {
           "BLIS sgemm/dgemm (AMD AOCL-BLIS too), loaded at run time",
           {"libblis.so.4", "libblis-mt.so.4", "libblis.so", "libblis-mt.so"},
           "apt install libblis4-openmp (AMD's AOCL-BLIS: --blas-lib blis=PATH)",
-          bind_blis};
+          bind_blis,
+          {"BLIS_ARCH_TYPE"}};
 }
 
 }  // namespace gpubench

@@ -89,6 +89,11 @@ struct CpuBlasKind {
   // Reads the facts and entry points of an opened library into `lib` (backend, path and handle
   // are set); throws BackendError when the library is not this one or cannot be used.
   std::function<void(void* handle, CpuBlasLibrary& lib)> bind;
+  // Environment variables with which the library ends the process from inside its first call
+  // when it does not accept the value (BLIS aborts on a BLIS_ARCH_TYPE it was not built with).
+  // With one of them set, `bind` runs first in a child process: a child that dies makes this
+  // library a row saying why, instead of taking gpubench down with it.
+  std::vector<std::string> fatal_env = {};
 };
 
 // OpenBLAS, BLIS, MKL: the order of the providers, of the `cpu` group and of the default choice.

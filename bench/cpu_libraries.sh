@@ -6,7 +6,8 @@
 #   harness_overhead_<tag>.md.
 # Usage: bench/cpu_libraries.sh TAG [BUILD_DIR] [THREADS]
 # Environment: BLAS_LIB ("mkl=/path/libmkl_rt.so blis=/path/libblis.so.4": --blas-lib items),
-# SIZES (1024..8192), DTYPES (fp32,fp64), MIN_TIME (0.3), OUT_DIR, OVERHEAD=0 to skip the check.
+# SIZES (1024..8192), DTYPES (fp32,fp64), MIN_TIME (0.3), OUT_DIR, OVERHEAD=0 to skip the check,
+# ROUNDS (5) and OVERHEAD_MIN_TIME (0.5) of the check.
 # Libraries carried as .deb files (a machine without a package registry): put them in .cpulibs/
 # and this script unpacks them to /tmp/cpulibs and puts their folders on LD_LIBRARY_PATH, so that
 # gpubench finds them by soname and a library that cannot run here is a row saying why.
@@ -34,5 +35,5 @@ for item in $blas_lib; do args+=" --blas-lib $item"; done
   -o "$out/cpu_libraries_${tag}.json" > "$out/cpu_libraries_${tag}.txt"
 if [ "${OVERHEAD:-1}" != 0 ]; then
   BLAS_LIB="$blas_lib" MIN_TIME=${OVERHEAD_MIN_TIME:-0.5} \
-    bench/harness_overhead.sh "$build" "$threads" "${ROUNDS:-2}" > "$out/harness_overhead_${tag}.md"
+    bench/harness_overhead.sh "$build" "$threads" "${ROUNDS:-5}" > "$out/harness_overhead_${tag}.md"
 fi

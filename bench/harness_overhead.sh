@@ -2,15 +2,19 @@
 # Does gpubench's harness cost anything? For each CPU library gpubench loads (OpenBLAS, BLIS,
 # MKL), times its GEMM through gpubench's backend and through a minimal direct call loop of the
 # same file (bench/direct_sgemm.cpp: dlopen, the library's own thread API), alternating the two
-# ROUNDS times per size on the same threads, and prints the ratio of the best medians
-# (gpubench / direct). Usage: bench/harness_overhead.sh [BUILD_DIR] [THREADS] [ROUNDS]
+# ROUNDS times per size on the same threads (which one goes first alternates too, so a drift of
+# the machine's speed favours neither), and prints the ratio of the best medians (gpubench /
+# direct) beside the range of each side's medians: on a shared VM one process's median can read
+# 5-10% low, and the best of several is the library's speed. Thread placement is the caller's
+# (OMP_PROC_BIND/OMP_PLACES apply to both sides; `gpubench info` reports it).
+# Usage: bench/harness_overhead.sh [BUILD_DIR] [THREADS] [ROUNDS]
 # Environment: SIZES ("1024 2048 4096"), MIN_TIME (1.0), DTYPE (fp32), LIBS (every library
 # `gpubench info` loads), BLAS_LIB ("mkl=/path/libmkl_rt.so.2 ...": --blas-lib items).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 threads=${2:-$(nproc)}
-rounds=${3:-3}
+rounds=${3:-5}
 min_time=${MIN_TIME:-1.0}
 sizes=${SIZES:-"1024 2048 4096"}
 dtype=${DTYPE:-fp32}
@@ -27,6 +31,9 @@ library_path() {  # display name -> the file gpubench loaded
 declare -A display=([openblas]=OpenBLAS [blis]=BLIS [mkl]=MKL)
 libs=${LIBS:-"openblas blis mkl"}
 
+direct_gflops() {  # PATH KIND N -> the direct loop's GFLOPS
+  "$build/direct_sgemm" "$1" "$2" "$3" "$threads" "$min_time" "$dtype" | awk '{print $3}'
+}
 gpubench_gflops() {  # the gflops field of the one CSV row
   "$build/gpubench" matmul --sizes "$1" --dtype "$dtype" --backends "$2" --threads "$threads" \
     --min-time "$min_time" --quiet --format csv $blas_lib |
@@ -39,8 +46,8 @@ echo "host: $(hostname), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 echo
 grep -E '^BLAS:' <<<"$info" | sed 's/^/    /'
 echo
-echo "| library | n | direct GFLOPS | gpubench GFLOPS | gpubench / direct |"
-echo "|---|---:|---:|---:|---:|"
+echo "| library | n | direct GFLOPS | gpubench GFLOPS | gpubench / direct | direct medians | gpubench medians |"
+echo "|---|---:|---:|---:|---:|---|---|"
 for lib in $libs; do
   path=$(library_path "${display[$lib]}")
   if [ -z "$path" ]; then
@@ -48,13 +55,20 @@ for lib in $libs; do
     continue
   fi
   for n in $sizes; do
-    best_d=0; best_g=0
+    ds=""; gs=""
     for ((r = 0; r < rounds; r++)); do
-      d=$("$build/direct_sgemm" "$path" "$lib" "$n" "$threads" "$min_time" "$dtype" | awk '{print $3}')
-      g=$(gpubench_gflops "$n" "$lib")
-      best_d=$(awk -v a="$best_d" -v b="$d" 'BEGIN{print (b>a)?b:a}')
-      best_g=$(awk -v a="$best_g" -v b="$g" 'BEGIN{print (b>a)?b:a}')
+      if ((r % 2 == 0)); then
+        d=$(direct_gflops "$path" "$lib" "$n"); g=$(gpubench_gflops "$n" "$lib")
+      else
+        g=$(gpubench_gflops "$n" "$lib"); d=$(direct_gflops "$path" "$lib" "$n")
+      fi
+      ds+=" $d"; gs+=" $g"
     done
-    awk -v l="$lib" -v n="$n" -v d="$best_d" -v g="$best_g" 'BEGIN{printf "| %s | %d | %.1f | %.1f | %.3f |\n", l, n, d, g, g/d}'
+    awk -v l="$lib" -v n="$n" -v ds="$ds" -v gs="$gs" 'BEGIN {
+      nd = split(ds, d, " "); ng = split(gs, g, " ")
+      bd = 0; ld = 1e30; for (i = 1; i <= nd; i++) { if (d[i] > bd) bd = d[i]; if (d[i] < ld) ld = d[i] }
+      bg = 0; lg = 1e30; for (i = 1; i <= ng; i++) { if (g[i] > bg) bg = g[i]; if (g[i] < lg) lg = g[i] }
+      printf "| %s | %d | %.1f | %.1f | %.3f | %.1f-%.1f | %.1f-%.1f |\n", l, n, bd, bg, bg / bd, ld, bd, lg, bg
+    }'
   done
 done

@@ -1,9 +1,9 @@
 // The smallest honest GEMM timing loop of one CPU BLAS: the yardstick for gpubench's harness
 // overhead. The library is opened the way gpubench opens it (dlopen, local symbols) and its thread
 // count set through its own API; same kind of inputs (random, non-zero, 64-byte aligned), warm-up,
-// then single calls timed with a steady clock until MIN_TIME seconds.
+// then batches of calls timed with a steady clock until MIN_TIME seconds, as gpubench samples.
 // Usage: direct_sgemm LIBRARY.so openblas|blis|mkl N THREADS MIN_TIME [fp32|fp64]
-// Prints "n median_seconds gflops threads_read_back".
+// Prints "n median_seconds gflops gflops_of_the_fastest_sample threads_read_back".
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -53,19 +53,31 @@ int run(void* h, int n, double min_time) {
   auto once = [&] {
     gemm(101, 111, 111, n, n, n, T(1), a.data(), n, b.data(), n, T(0), c.data(), n);
   };
-  for (int i = 0; i < 2; ++i) once();
+  // gpubench's runner, without the runner: 2 warm-up calls; then samples of a batch of calls
+  // sized from the last warm-up (a sample >= min_time / 10), until min_time of samples and at
+  // least 5; per-call time of each sample. A batch of calls rather than each call on its own, as
+  // gpubench does: on a shared machine the two statistics differ (a batch's mean carries the slow
+  // calls a median of single calls leaves out).
+  const auto seconds_of = [&](int calls) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) once();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  double last = 0;
+  for (int i = 0; i < 2; ++i) last = seconds_of(1);
+  const double target = std::max(1e-4, min_time / 10);
+  const int batch = last > 0 ? int(std::clamp(target / last, 1.0, 1000.0)) : 1;
   std::vector<double> t;
   double total = 0;
-  while (total < min_time || t.size() < 5) {
-    const auto t0 = std::chrono::steady_clock::now();
-    once();
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    t.push_back(s);
+  while ((total < min_time || t.size() < 5) && total < 10.0) {
+    const double s = seconds_of(batch);
+    t.push_back(s / batch);
     total += s;
   }
   std::sort(t.begin(), t.end());
   const double med = t.size() % 2 ? t[t.size() / 2] : 0.5 * (t[t.size() / 2 - 1] + t[t.size() / 2]);
-  std::printf("%d %.9f %.2f", n, med, 2.0 * n * n * n / med / 1e9);
+  const double flop = 2.0 * n * n * double(n);
+  std::printf("%d %.9f %.2f %.2f", n, med, flop / med / 1e9, flop / t.front() / 1e9);
   return 0;
 }
 

@@ -5,7 +5,8 @@
 # ROUNDS times per size on the same threads (which one goes first alternates too, so a drift of
 # the machine's speed favours neither), and prints the ratio of the best medians (gpubench /
 # direct) beside the range of each side's medians: on a shared VM one process's median can read
-# 5-10% low, and the best of several is the library's speed. Thread placement is the caller's
+# 5-10% low, and the best of several is the library's speed. Both sides sample alike (batches of
+# calls, the median per call); the last column compares their fastest samples. Thread placement is the caller's
 # (OMP_PROC_BIND/OMP_PLACES apply to both sides; `gpubench info` reports it).
 # Usage: bench/harness_overhead.sh [BUILD_DIR] [THREADS] [ROUNDS]
 # Environment: SIZES ("1024 2048 4096"), MIN_TIME (1.0), DTYPE (fp32), LIBS (every library
@@ -31,13 +32,14 @@ library_path() {  # display name -> the file gpubench loaded
 declare -A display=([openblas]=OpenBLAS [blis]=BLIS [mkl]=MKL)
 libs=${LIBS:-"openblas blis mkl"}
 
-direct_gflops() {  # PATH KIND N -> the direct loop's GFLOPS
-  "$build/direct_sgemm" "$1" "$2" "$3" "$threads" "$min_time" "$dtype" | awk '{print $3}'
+direct_gflops() {  # PATH KIND N -> the direct loop's "GFLOPS GFLOPS-of-its-fastest-sample"
+  "$build/direct_sgemm" "$1" "$2" "$3" "$threads" "$min_time" "$dtype" | awk '{print $3 "/" $4}'
 }
 gpubench_gflops() {  # the gflops field of the one CSV row
   "$build/gpubench" matmul --sizes "$1" --dtype "$dtype" --backends "$2" --threads "$threads" \
     --min-time "$min_time" --quiet --format csv $blas_lib |
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "gflops") col = i; next } { print $col }'
+    awk -F, -v n="$1" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "gflops") g = i; if ($i == "min_s") m = i }; next }
+                       { printf "%s/%.2f\n", $g, 2 * n * n * n / $m / 1e9 }'
 }
 
 echo "# gpubench harness overhead: each CPU library's backend vs a direct call loop of the same library"
@@ -46,8 +48,8 @@ echo "host: $(hostname), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 echo
 grep -E '^BLAS:' <<<"$info" | sed 's/^/    /'
 echo
-echo "| library | n | direct GFLOPS | gpubench GFLOPS | gpubench / direct | direct medians | gpubench medians |"
-echo "|---|---:|---:|---:|---:|---|---|"
+echo "| library | n | direct GFLOPS | gpubench GFLOPS | gpubench / direct | direct medians | gpubench medians | fastest samples, gpubench / direct |"
+echo "|---|---:|---:|---:|---:|---|---|---:|"
 for lib in $libs; do
   path=$(library_path "${display[$lib]}")
   if [ -z "$path" ]; then
@@ -64,11 +66,21 @@ for lib in $libs; do
       fi
       ds+=" $d"; gs+=" $g"
     done
-    awk -v l="$lib" -v n="$n" -v ds="$ds" -v gs="$gs" 'BEGIN {
-      nd = split(ds, d, " "); ng = split(gs, g, " ")
-      bd = 0; ld = 1e30; for (i = 1; i <= nd; i++) { if (d[i] > bd) bd = d[i]; if (d[i] < ld) ld = d[i] }
-      bg = 0; lg = 1e30; for (i = 1; i <= ng; i++) { if (g[i] > bg) bg = g[i]; if (g[i] < lg) lg = g[i] }
-      printf "| %s | %d | %.1f | %.1f | %.3f | %.1f-%.1f | %.1f-%.1f |\n", l, n, bd, bg, bg / bd, ld, bd, lg, bg
-    }'
+    # Each item "median-GFLOPS/fastest-sample-GFLOPS"; the best of each over the rounds.
+    awk -v l="$lib" -v n="$n" -v ds="$ds" -v gs="$gs" '
+      function scan(list, out,   k, x, i, p) {
+        k = split(list, x, " "); out["lo"] = 1e30; out["hi"] = 0; out["fast"] = 0
+        for (i = 1; i <= k; i++) {
+          split(x[i], p, "/")
+          if (p[1] + 0 > out["hi"]) out["hi"] = p[1] + 0
+          if (p[1] + 0 < out["lo"]) out["lo"] = p[1] + 0
+          if (p[2] + 0 > out["fast"]) out["fast"] = p[2] + 0
+        }
+      }
+      BEGIN {
+        scan(ds, d); scan(gs, g)
+        printf "| %s | %d | %.1f | %.1f | %.3f | %.1f-%.1f | %.1f-%.1f | %.3f |\n", l, n, d["hi"], g["hi"],
+               g["hi"] / d["hi"], d["lo"], d["hi"], g["lo"], g["hi"], g["fast"] / d["fast"]
+      }'
   done
 done

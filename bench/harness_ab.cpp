@@ -1,0 +1,190 @@
+// gpubench's number for each CPU library against a direct call loop of the same library, paired
+// in one process. ROUNDS times per library and n: gpubench's measurement (run_matmul: the backend,
+// its case, the runner's warm-up, batches and median, as `gpubench matmul` gets it) and a direct
+// loop (the same loaded library's cblas_sgemm/dgemm on buffers of its own, sampled the same way),
+// each for MIN_TIME seconds, which one goes first alternating. On a shared VM the machine's speed
+// wanders by 20-30% over seconds (bench/harness_overhead.sh, one process per side, cannot see a
+// 3% difference through that); the two sides of a pair, a fraction of a second apart, see the
+// same machine, so the median of the per-round ratios is the harness's own cost.
+//
+// Usage: harness_ab THREADS ROUNDS MIN_TIME fp32|fp64 N [N...]
+// Environment: LIBS ("openblas blis mkl": those of them that load), BLAS_LIB ("mkl=PATH ...",
+// as --blas-lib). Prints a markdown table.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gpubench/backends/cpu_blas.hpp"
+#include "gpubench/backends/registry.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/measure/runner.hpp"
+
+namespace {
+
+using namespace gpubench;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+// The direct side: the library's GEMM on its own random, non-zero operands; warm-up 2 calls, then
+// batches sized as the runner sizes them (a sample >= min_time / 10), the median per call.
+template <class T>
+class DirectLoop {
+ public:
+  DirectLoop(const CpuBlasLibrary& lib, int n) : lib_(lib), n_(n), a_(alloc()), b_(alloc()), c_(alloc()) {
+    std::mt19937_64 rng(42);
+    std::uniform_real_distribution<T> u(0.125, 1.0);
+    const std::size_t count = std::size_t(n) * n;
+    for (T* m : {a_.get(), b_.get()})
+      for (std::size_t i = 0; i < count; ++i) m[i] = (rng() & 1) ? u(rng) : -u(rng);
+    std::fill_n(c_.get(), count, T(0));
+  }
+
+  double gflops(double min_time) {
+    double last = 0;
+    for (int i = 0; i < 2; ++i) last = seconds_of(1);
+    const int batch = int(std::clamp(std::max(1e-4, min_time / 10) / last, 1.0, 1000.0));
+    std::vector<double> t;
+    double spent = 0;
+    while ((spent < min_time || t.size() < 5) && spent < 10.0) {
+      const double s = seconds_of(batch);
+      t.push_back(s / batch);
+      spent += s;
+    }
+    return 2.0 * n_ * double(n_) * n_ / median(t) / 1e9;
+  }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T[], Free> alloc() const {
+    const std::size_t bytes = (std::size_t(n_) * n_ * sizeof(T) + 63) / 64 * 64;
+    return std::unique_ptr<T[], Free>(static_cast<T*>(std::aligned_alloc(64, bytes)));
+  }
+  double seconds_of(int calls) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) {
+      if constexpr (sizeof(T) == 4)
+        lib_.sgemm(101, 111, 111, n_, n_, n_, 1.0f, a_.get(), n_, b_.get(), n_, 0.0f, c_.get(), n_);
+      else
+        lib_.dgemm(101, 111, 111, n_, n_, n_, 1.0, a_.get(), n_, b_.get(), n_, 0.0, c_.get(), n_);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  const CpuBlasLibrary& lib_;
+  int n_;
+  std::unique_ptr<T[], Free> a_, b_, c_;
+};
+
+double gpubench_gflops(const BackendEntry& entry, int threads, int n, DType dtype, double min_time,
+                       bool verify) {
+  BackendOptions bopts;
+  bopts.threads = threads;
+  RunOptions o;
+  o.shapes = {Shape{n, n, n}};
+  o.dtypes = {dtype};
+  o.min_time = min_time;
+  o.verify = verify;
+  const std::vector<Record> r = run_matmul({entry}, bopts, o);
+  if (r.size() != 1 || r[0].status != Status::ok)
+    throw BackendError(fmt::format("{} {}: {}", entry.name, n,
+                                   r.empty() ? "no row" : r[0].reason));
+  return r[0].gflops;
+}
+
+template <class T>
+void compare(const BackendEntry& entry, const CpuBlasLibrary& lib, int threads, int rounds,
+             double min_time, DType dtype, int n) {
+  DirectLoop<T> direct(lib, n);
+  std::vector<double> d, g, ratio;
+  for (int r = 0; r < rounds; ++r) {
+    double dr = 0, gr = 0;
+    // gpubench's case sets the library's threads again; the direct loop runs at the same count.
+    if (r % 2 == 0) {
+      gr = gpubench_gflops(entry, threads, n, dtype, min_time, r == 0);
+      dr = direct.gflops(min_time);
+    } else {
+      dr = direct.gflops(min_time);
+      gr = gpubench_gflops(entry, threads, n, dtype, min_time, false);
+    }
+    d.push_back(dr);
+    g.push_back(gr);
+    ratio.push_back(gr / dr);
+  }
+  const auto [rlo, rhi] = std::minmax_element(ratio.begin(), ratio.end());
+  const auto [dlo, dhi] = std::minmax_element(d.begin(), d.end());
+  fmt::print("| {} | {} | {:.1f} | {:.1f} | **{:.3f}** | {:.3f}-{:.3f} | {:.1f}-{:.1f} |\n",
+             entry.name, n, median(d), median(g), median(ratio), *rlo, *rhi, *dlo, *dhi);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 6) {
+    std::fprintf(stderr, "usage: harness_ab THREADS ROUNDS MIN_TIME fp32|fp64 N [N...]\n");
+    return 2;
+  }
+  try {
+    const int threads = std::atoi(argv[1]), rounds = std::atoi(argv[2]);
+    const double min_time = std::atof(argv[3]);
+    const std::string dtype_name = argv[4];
+    const DType dtype = dtype_name == "fp64" ? DType::fp64 : DType::fp32;
+    std::vector<int> sizes;
+    for (int i = 5; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+    if (const char* items = std::getenv("BLAS_LIB")) {
+      std::istringstream in(items);
+      for (std::string item; in >> item;) set_cpu_blas_path_option(item);
+    }
+    const char* libs_env = std::getenv("LIBS");
+    const std::string libs = libs_env ? libs_env : "openblas blis mkl";
+    const std::vector<BackendEntry> registry = backend_registry();
+
+    fmt::print("| library | n | direct GFLOPS (median of rounds) | gpubench GFLOPS | gpubench / "
+               "direct (median of rounds) | range of the ratio | range of direct |\n");
+    fmt::print("|---|---:|---:|---:|---:|---|---|\n");
+    std::vector<std::string> facts;
+    std::istringstream names(libs);
+    for (std::string name; names >> name;) {
+      std::shared_ptr<const CpuBlasLibrary> lib;
+      try {
+        lib = load_cpu_blas(name);
+      } catch (const BackendError& e) {
+        fmt::print("| {} | - | not loaded: {} | | | | |\n", name, e.what());
+        continue;
+      }
+      const auto entry = select_backends(registry, name);
+      lib->set_threads(threads);
+      facts.push_back(fmt::format("{} {} {} {}, threads read back {}, placement: {}; from {}",
+                                  lib->info.name, lib->info.version, lib->info.detected,
+                                  lib->info.parallel, lib->get_threads(), lib->info.placement,
+                                  lib->info.path));
+      for (int n : sizes) {
+        if (dtype == DType::fp64)
+          compare<double>(entry.at(0), *lib, threads, rounds, min_time, dtype, n);
+        else
+          compare<float>(entry.at(0), *lib, threads, rounds, min_time, dtype, n);
+      }
+    }
+    fmt::print("\n{} rounds of at least {} s a side, {}, {} threads; one process:\n", rounds,
+               min_time, dtype_name, threads);
+    for (const std::string& f : facts) fmt::print("- {}\n", f);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "harness_ab: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}

@@ -256,6 +256,22 @@ TEST(PeakSearch, TheLayoutGoesToEveryShapeAndTheReport) {
   EXPECT_EQ(back.peak[0].points[0].shape, r.peak[0].points[0].shape);
 }
 
+TEST(PeakSearch, AnInt8SearchReadsInOperationsNotFlops) {
+  Device dev;
+  Results r;
+  run_peak_search(bump_entry(dev), {}, small_grid(1), r);
+  ASSERT_EQ(r.peak.size(), 1u);
+  std::ostringstream fp32_table;
+  write_peak_table(fp32_table, r);
+  EXPECT_NE(fp32_table.str().find(" GFLOPS"), std::string::npos) << fp32_table.str();
+  r.peak[0].dtype = DType::int8;  // the same search, as if of int8
+  for (Record& rec : r.records) rec.dtype = DType::int8;
+  std::ostringstream table;
+  write_peak_table(table, r);
+  EXPECT_NE(table.str().find(" GOPS"), std::string::npos) << table.str();
+  EXPECT_EQ(table.str().find("FLOPS"), std::string::npos) << table.str();
+}
+
 TEST(PeakSearch, UnsupportedDtypeEndsWithTheReason) {
   Device dev;
   Results r;

@@ -17,14 +17,17 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// GPU searches read in TFLOPS, CPU ones in GFLOPS: the unit that keeps the numbers short.
+// GPU searches read in TFLOPS, CPU ones in GFLOPS: the unit that keeps the numbers short. An int8
+// search counts integer operations: TOPS, GOPS.
 struct Unit {
   double scale;  // GFLOPS per unit
   const char* name;
 };
 
 Unit unit_for(const PeakSearch& s) {
-  return s.device_kind == DeviceKind::gpu ? Unit{1000, "TFLOPS"} : Unit{1, "GFLOPS"};
+  const bool ops = s.dtype == DType::int8;
+  return s.device_kind == DeviceKind::gpu ? Unit{1000, ops ? "TOPS" : "TFLOPS"}
+                                          : Unit{1, ops ? "GOPS" : "GFLOPS"};
 }
 
 std::string rate(double gflops, Unit u) {

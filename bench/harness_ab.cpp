@@ -13,15 +13,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "direct_loop.hpp"
 #include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
@@ -37,57 +35,13 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
 }
 
-// The direct side: the library's GEMM on its own random, non-zero operands; warm-up 2 calls, then
-// batches sized as the runner sizes them (a sample >= min_time / 10), the median per call.
 template <class T>
-class DirectLoop {
- public:
-  DirectLoop(const CpuBlasLibrary& lib, int n) : lib_(lib), n_(n), a_(alloc()), b_(alloc()), c_(alloc()) {
-    std::mt19937_64 rng(42);
-    std::uniform_real_distribution<T> u(0.125, 1.0);
-    const std::size_t count = std::size_t(n) * n;
-    for (T* m : {a_.get(), b_.get()})
-      for (std::size_t i = 0; i < count; ++i) m[i] = (rng() & 1) ? u(rng) : -u(rng);
-    std::fill_n(c_.get(), count, T(0));
-  }
-
-  double gflops(double min_time) {
-    double last = 0;
-    for (int i = 0; i < 2; ++i) last = seconds_of(1);
-    const int batch = int(std::clamp(std::max(1e-4, min_time / 10) / last, 1.0, 1000.0));
-    std::vector<double> t;
-    double spent = 0;
-    while ((spent < min_time || t.size() < 5) && spent < 10.0) {
-      const double s = seconds_of(batch);
-      t.push_back(s / batch);
-      spent += s;
-    }
-    return 2.0 * n_ * double(n_) * n_ / median(t) / 1e9;
-  }
-
- private:
-  struct Free {
-    void operator()(T* p) const { std::free(p); }
-  };
-  std::unique_ptr<T[], Free> alloc() const {
-    const std::size_t bytes = (std::size_t(n_) * n_ * sizeof(T) + 63) / 64 * 64;
-    return std::unique_ptr<T[], Free>(static_cast<T*>(std::aligned_alloc(64, bytes)));
-  }
-  double seconds_of(int calls) {
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < calls; ++i) {
-      if constexpr (sizeof(T) == 4)
-        lib_.sgemm(101, 111, 111, n_, n_, n_, 1.0f, a_.get(), n_, b_.get(), n_, 0.0f, c_.get(), n_);
-      else
-        lib_.dgemm(101, 111, 111, n_, n_, n_, 1.0, a_.get(), n_, b_.get(), n_, 0.0, c_.get(), n_);
-    }
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
-
-  const CpuBlasLibrary& lib_;
-  int n_;
-  std::unique_ptr<T[], Free> a_, b_, c_;
-};
+bench::CblasGemm<T> gemm_of(const CpuBlasLibrary& lib) {
+  if constexpr (sizeof(T) == 4)
+    return lib.sgemm;
+  else
+    return lib.dgemm;
+}
 
 double gpubench_gflops(const BackendEntry& entry, int threads, int n, DType dtype, double min_time,
                        bool verify) {
@@ -100,24 +54,23 @@ double gpubench_gflops(const BackendEntry& entry, int threads, int n, DType dtyp
   o.verify = verify;
   const std::vector<Record> r = run_matmul({entry}, bopts, o);
   if (r.size() != 1 || r[0].status != Status::ok)
-    throw BackendError(fmt::format("{} {}: {}", entry.name, n,
-                                   r.empty() ? "no row" : r[0].reason));
+    throw BackendError(fmt::format("{} {}: {}", entry.name, n, r.empty() ? "no row" : r[0].reason));
   return r[0].gflops;
 }
 
 template <class T>
 void compare(const BackendEntry& entry, const CpuBlasLibrary& lib, int threads, int rounds,
              double min_time, DType dtype, int n) {
-  DirectLoop<T> direct(lib, n);
+  bench::DirectLoop<T> direct(gemm_of<T>(lib), n);
   std::vector<double> d, g, ratio;
   for (int r = 0; r < rounds; ++r) {
     double dr = 0, gr = 0;
     // gpubench's case sets the library's threads again; the direct loop runs at the same count.
     if (r % 2 == 0) {
       gr = gpubench_gflops(entry, threads, n, dtype, min_time, r == 0);
-      dr = direct.gflops(min_time);
+      dr = direct.measure(min_time).gflops;
     } else {
-      dr = direct.gflops(min_time);
+      dr = direct.measure(min_time).gflops;
       gr = gpubench_gflops(entry, threads, n, dtype, min_time, false);
     }
     d.push_back(dr);
@@ -153,8 +106,9 @@ int main(int argc, char** argv) {
     const std::string libs = libs_env ? libs_env : "openblas blis mkl";
     const std::vector<BackendEntry> registry = backend_registry();
 
-    fmt::print("| library | n | direct GFLOPS (median of rounds) | gpubench GFLOPS | gpubench / "
-               "direct (median of rounds) | range of the ratio | range of direct |\n");
+    fmt::print(
+        "| library | n | direct GFLOPS (median of rounds) | gpubench GFLOPS | gpubench / "
+        "direct (median of rounds) | range of the ratio | range of direct |\n");
     fmt::print("|---|---:|---:|---:|---:|---|---|\n");
     std::vector<std::string> facts;
     std::istringstream names(libs);

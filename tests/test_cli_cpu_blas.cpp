@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-
 #include <fstream>
 #include <string>
 
@@ -88,7 +87,8 @@ TEST(CliCpuBlas, CpuGroupRunsEveryLibraryFoundVerified) {
   EXPECT_GE(libraries, 1) << "no CPU library ran";
   // CI installs OpenBLAS and BLIS (.ci/run sets this): BLIS silently not loading must fail there.
   // Elsewhere (the GPU machine has no BLIS) whatever is installed is what runs.
-  if (std::getenv("GPUBENCH_CI_HAS_BLIS")) EXPECT_GE(libraries, 2) << "CI installs OpenBLAS and BLIS";
+  if (std::getenv("GPUBENCH_CI_HAS_BLIS"))
+    EXPECT_GE(libraries, 2) << "CI installs OpenBLAS and BLIS";
 }
 
 // A library asked for by name that is not installed is a row with the reason and the install
@@ -112,13 +112,13 @@ TEST(CliCpuBlas, ALibraryThatWouldAbortTheProcessIsARowSayingWhy) {
   ASSERT_EQ(info.code, 0) << info.out << info.err;
   EXPECT_NE(info.out.find("BLAS:       BLIS not loaded"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("with BLIS_ARCH_TYPE=9999 set"), std::string::npos) << info.out;
-  EXPECT_EQ(info.err.find("libblis:"), std::string::npos) << "BLIS's own lines leaked: " << info.err;
+  EXPECT_EQ(info.err.find("libblis:"), std::string::npos)
+      << "BLIS's own lines leaked: " << info.err;
 
   const Result r = gpubench::test::run_command(
       env + GPUBENCH_BINARY + " matmul --sizes 48 --backends openblas,blis" + kFast);
   EXPECT_EQ(r.code, installed("OpenBLAS") ? 0 : 3) << r.out << r.err;
-  EXPECT_NE(csv_row(r.out, "blis", "fp32").find("BLIS_ARCH_TYPE=9999"), std::string::npos)
-      << r.out;
+  EXPECT_NE(csv_row(r.out, "blis", "fp32").find("BLIS_ARCH_TYPE=9999"), std::string::npos) << r.out;
   if (installed("OpenBLAS"))
     EXPECT_NE(csv_row(r.out, "openblas", "fp32").find(",ok,"), std::string::npos) << r.out;
 }

@@ -149,9 +149,10 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
                               ? fmt::format("ended the process ({})", strsignal(WTERMSIG(status)))
                               : fmt::format("ended the process (exit {})", WEXITSTATUS(status));
   const std::string said = last_words(out);
-  throw BackendError(fmt::format("{} {} when first called, with {} set{}; unset it or give a value "
-                                 "this build accepts",
-                                 path, how, set, said.empty() ? "" : ": \"" + said + "\""));
+  throw BackendError(
+      fmt::format("{} {} when first called, with {} set{}; unset it or give a value "
+                  "this build accepts",
+                  path, how, set, said.empty() ? "" : ": \"" + said + "\""));
 }
 
 bool is_not_found(const std::string& dl_error) {
@@ -215,8 +216,7 @@ class CpuBlasCase final : public Case {
       // A as u8 = A + 128 (cblas_gemm_s8u8s32's unsigned operand), taken out by ao; B as s8.
       a8_.resize(p.a->size());
       b8_.resize(p.b->size());
-      for (std::size_t i = 0; i < a8_.size(); ++i)
-        a8_[i] = std::uint8_t(int(p.a->f32()[i]) + 128);
+      for (std::size_t i = 0; i < a8_.size(); ++i) a8_[i] = std::uint8_t(int(p.a->f32()[i]) + 128);
       for (std::size_t i = 0; i < b8_.size(); ++i) b8_[i] = std::int8_t(p.b->f32()[i]);
       c8_.assign(mn, std::numeric_limits<std::int32_t>::min());  // poison
     }
@@ -350,8 +350,8 @@ class CpuBlasBackend final : public Backend {
         // MKL's cblas_gemm_s8u8s32 reads A as unsigned: the case passes A + 128 as u8 with an
         // A offset of -128, which gives the s8 x s8 product exactly.
         if (lib_->s8u8s32_gemm) return Support::yes();
-        return Support::no(fmt::format("{} has no int8 (s8 x s8 -> s32) GEMM in its CBLAS",
-                                       lib_->info.name));
+        return Support::no(
+            fmt::format("{} has no int8 (s8 x s8 -> s32) GEMM in its CBLAS", lib_->info.name));
       default:
         break;
     }

@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/core/errors.hpp"
@@ -29,6 +30,12 @@
 namespace gpubench {
 
 namespace {
+
+// No file of the library at all (its sonames not on the loader's path): the install-hint case,
+// which the `cpu` group ("every library found") leaves out.
+struct LibraryNotFound : BackendError {
+  using BackendError::BackendError;
+};
 
 const CpuBlasKind* find_kind(const std::string& backend) {
   for (const CpuBlasKind& k : cpu_blas_kinds())
@@ -49,6 +56,7 @@ struct LoadState {
   std::map<std::string, std::string> paths;
   std::map<std::string, std::shared_ptr<const CpuBlasLibrary>> loaded;
   std::map<std::string, std::string> failed;
+  std::set<std::string> not_found;  // of `failed`: no file at all
 };
 
 LoadState& state() {
@@ -407,7 +415,7 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
   if (!handle) {
     if (!path.empty()) throw BackendError(fmt::format("cannot load {}: {}", path, first_error));
     if (is_not_found(first_error))
-      throw BackendError(fmt::format("{} not found: {}", tried.front(), kind.install_hint));
+      throw LibraryNotFound(fmt::format("{} not found: {}", tried.front(), kind.install_hint));
     throw BackendError(fmt::format("{} cannot be loaded: {}", tried.front(), first_error));
   }
   lib->info.path = lib->path;
@@ -501,8 +509,16 @@ std::shared_ptr<const CpuBlasLibrary> load_cpu_blas(const std::string& backend) 
     return lib;
   } catch (const BackendError& e) {
     s.failed[backend] = e.what();
+    if (dynamic_cast<const LibraryNotFound*>(&e)) s.not_found.insert(backend);
     throw;
   }
+}
+
+bool cpu_blas_installed(const std::string& backend) {
+  if (cpu_blas_available(backend)) return true;
+  LoadState& s = state();
+  std::lock_guard lock(s.mutex);
+  return !s.not_found.count(backend);
 }
 
 bool cpu_blas_available(const std::string& backend) {
@@ -578,7 +594,8 @@ std::vector<Provider> cpu_blas_providers() {
       }
       return std::vector<LibraryInfo>{info};
     };
-    const bool found = cpu_blas_available(k.backend);
+    // Found: its file is here, whether it loads or not (one that is refused is a row saying why).
+    const bool found = cpu_blas_installed(k.backend);
     p.backends = [k, found, in_default = k.backend == first_found] {
       BackendEntry e{
           k.backend,

@@ -122,6 +122,10 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
                                                     const std::string& path = "");
 // Whether it loads, without throwing.
 bool cpu_blas_available(const std::string& backend);
+// Whether its file is on this machine, loading or not: false only when no file was found (the
+// install hint case). A library that is there but refused (not that library, a BLIS aborting on
+// its BLIS_ARCH_TYPE) is installed: the `cpu` group shows it as a row saying why.
+bool cpu_blas_installed(const std::string& backend);
 
 // Applies a --threads request (0 = every CPU this process may use) through the library's own API
 // and returns the count it reads back.

@@ -62,12 +62,14 @@ template <class T>
 void compare(const BackendEntry& entry, const CpuBlasLibrary& lib, int threads, int rounds,
              double min_time, DType dtype, int n) {
   bench::DirectLoop<T> direct(gemm_of<T>(lib), n);
+  // Verified once, untimed, so that no round carries the check.
+  gpubench_gflops(entry, threads, n, dtype, 0.01, true);
   std::vector<double> d, g, ratio;
   for (int r = 0; r < rounds; ++r) {
     double dr = 0, gr = 0;
     // gpubench's case sets the library's threads again; the direct loop runs at the same count.
     if (r % 2 == 0) {
-      gr = gpubench_gflops(entry, threads, n, dtype, min_time, r == 0);
+      gr = gpubench_gflops(entry, threads, n, dtype, min_time, false);
       dr = direct.measure(min_time).gflops;
     } else {
       dr = direct.measure(min_time).gflops;
@@ -98,6 +100,11 @@ int main(int argc, char** argv) {
     const DType dtype = dtype_name == "fp64" ? DType::fp64 : DType::fp32;
     std::vector<int> sizes;
     for (int i = 5; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+    if (threads < 1 || rounds < 1 || !(min_time > 0) ||
+        std::any_of(sizes.begin(), sizes.end(), [](int n) { return n < 1; })) {
+      std::fprintf(stderr, "harness_ab: THREADS, ROUNDS, MIN_TIME and every N must be positive\n");
+      return 2;
+    }
     if (const char* items = std::getenv("BLAS_LIB")) {
       std::istringstream in(items);
       for (std::string item; in >> item;) set_cpu_blas_path_option(item);

@@ -4,6 +4,7 @@
 // layout). A batch is one call of the library's strided batched GEMM where it exports one (MKL's
 // cblas_?gemm_batch_strided, fp32 and fp64), else a loop of calls (OpenBLAS and BLIS).
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
@@ -94,8 +95,14 @@ std::string last_words(const std::string& out) {
   return said;
 }
 
-// See CpuBlasKind::fatal_env. The child only binds (no GEMM, so no worker threads to fork into)
-// and is given 30 s; its output is caught, not shown, and quoted in the reason.
+// See CpuBlasKind::fatal_env. The child only binds (no GEMM, so no worker threads of its own) and
+// is given 30 s; its output is caught, not shown, and quoted in the reason. It reports how the
+// bind went as the last line it writes, not through its exit status: a parent started with
+// SIGCHLD ignored never sees the status (the child is reaped at once), and a library may exit()
+// with any code. The libraries are opened while the command line is read, before CUDA or MPI
+// start threads, so the child does not inherit a lock held by a thread that is not there.
+constexpr std::string_view kBound = "\ngpubench-bind:ok\n", kRefused = "\ngpubench-bind:refused\n";
+
 void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::string& path) {
   std::string set;
   for (const std::string& name : kind.fatal_env)
@@ -103,7 +110,7 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
       set += fmt::format("{}{}={}", set.empty() ? "" : " ", name, value);
   if (set.empty()) return;
   int fds[2];
-  if (pipe(fds) != 0) return;  // no probe: bound in this process, as without the variable
+  if (pipe2(fds, O_CLOEXEC) != 0) return;  // no probe: bound in this process, as without it
   std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
@@ -114,18 +121,18 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    int code = 0;
+    std::string_view verdict = kBound;
     try {
       CpuBlasLibrary trial;
       trial.backend = kind.backend;
       trial.path = path;
       kind.bind(handle, trial);
     } catch (...) {
-      code = 3;  // refused, not dead: the bind in this process says why
+      verdict = kRefused;  // refused, not dead: the bind in this process says why
     }
     std::fflush(nullptr);
-    _exit(code);
+    [[maybe_unused]] const ssize_t n = write(STDOUT_FILENO, verdict.data(), verdict.size());
+    _exit(0);
   }
   close(fds[1]);
   std::string out;
@@ -139,28 +146,37 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
       break;
     }
     pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, int(left.count())) <= 0) continue;
+    const int ready = poll(&p, 1, int(left.count()));
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
     char buf[1024];
     const ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;  // the child closed its end: it has ended
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the child closed its end (it has ended), or the pipe failed
     if (out.size() < 8192) out.append(buf, std::size_t(n));
   }
   close(fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
+  const bool reported =
+      out.find(kBound) != std::string::npos || out.find(kRefused) != std::string::npos;
+  if (!reported) kill(pid, SIGKILL);  // hung, or already gone: either way no more of it
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited = 0;
+  while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
   }
-  if (!timed_out && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3))
-    return;
-  const std::string how = timed_out ? "did not return within 30 s"
-                          : WIFSIGNALED(status)
-                              ? fmt::format("ended the process ({})", strsignal(WTERMSIG(status)))
-                              : fmt::format("ended the process (exit {})", WEXITSTATUS(status));
+  if (reported) return;
+  std::string how;
+  if (timed_out)
+    how = "did not return from its first call within 30 s";
+  else if (waited == pid && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+    how = fmt::format("kills the process in its first call ({})", strsignal(WTERMSIG(status)));
+  else if (waited == pid && WIFEXITED(status))
+    how = fmt::format("exits the process in its first call (status {})", WEXITSTATUS(status));
+  else
+    how = "ends the process in its first call";
   const std::string said = last_words(out);
   throw BackendError(
-      fmt::format("{} {} when first called, with {} set{}; unset it or give a value "
-                  "this build accepts",
-                  path, how, set, said.empty() ? "" : ": \"" + said + "\""));
+      fmt::format("{} {}, with {} set{}; unset it or give a value this build accepts", path, how,
+                  set, said.empty() ? "" : ": \"" + said + "\""));
 }
 
 bool is_not_found(const std::string& dl_error) {

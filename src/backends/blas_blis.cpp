@@ -32,6 +32,10 @@ void bind_blis(void* handle, CpuBlasLibrary& lib) {
     throw BackendError(fmt::format(
         "{} is a BLIS with {}-bit BLAS integers; gpubench calls the 32-bit (LP64) CBLAS interface",
         lib.path, int(blas_int_size())));
+  // Initialise first: BLIS 0.9.0 checks a BLIS_ARCH_TYPE against its configurations in the query
+  // below, and before bli_init aborts on every value, valid or not ("Accessed uninitialized
+  // context in gks").
+  if (const auto init = symbol<void (*)()>(handle, "bli_init")) init();
   lib.sgemm = symbol<CblasSgemm>(handle, "cblas_sgemm");
   lib.dgemm = symbol<CblasDgemm>(handle, "cblas_dgemm");
   LibraryInfo& b = lib.info;

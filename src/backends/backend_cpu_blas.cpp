@@ -135,7 +135,8 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
     _exit(0);
   }
   close(fds[1]);
-  std::string out;
+  // What it said (the first 8 KiB, quoted in the reason) and its last bytes (the verdict).
+  std::string out, tail;
   bool timed_out = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
@@ -153,11 +154,13 @@ void bind_in_child_first(const CpuBlasKind& kind, void* handle, const std::strin
     const ssize_t n = read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the child closed its end (it has ended), or the pipe failed
-    if (out.size() < 8192) out.append(buf, std::size_t(n));
+    if (out.size() < 8192) out.append(buf, std::min(std::size_t(n), 8192 - out.size()));
+    tail.append(buf, std::size_t(n));
+    if (tail.size() > 64) tail.erase(0, tail.size() - 64);
   }
   close(fds[0]);
   const bool reported =
-      out.find(kBound) != std::string::npos || out.find(kRefused) != std::string::npos;
+      tail.find(kBound) != std::string::npos || tail.find(kRefused) != std::string::npos;
   if (!reported) kill(pid, SIGKILL);  // hung, or already gone: either way no more of it
   int status = 0;
   pid_t waited = 0;

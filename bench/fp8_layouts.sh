@@ -10,9 +10,10 @@ out="${1:-${OUT:?give an output directory}}"
 build="$root/build-gpu"
 mkdir -p "$out"
 cd "$root"
-log() { echo "$*" | tee -a "$out/summary.txt"; }
-{ nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u;
-  cat "$root/COMMIT" 2>/dev/null || git log -1 --format='%h %s'; } > "$out/summary.txt" 2>&1
+# shellcheck source=bench/gpu_check_lib.sh
+. "$root/bench/gpu_check_lib.sh"
+start_summary "$out/summary.txt"
+{ cat "$root/COMMIT" 2>/dev/null || git log -1 --format='%h %s'; } >> "$out/summary.txt" 2>&1
 t0=$SECONDS
 { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 &&
   cmake --build "$build" -j"$(nproc)" --target gpubench gpubench_unit_tests; } > "$out/build.log" 2>&1

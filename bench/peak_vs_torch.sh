@@ -21,9 +21,9 @@ read -r -a n_range <<< "${N_RANGE:-1024 16384 1024}"
 read -r -a k_range <<< "${K_RANGE:-1024 16384 1024}"
 mkdir -p "$out"
 cd "$root"
-log() { echo "$*" | tee -a "$out/peak_summary.txt"; }
-{ nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u; } \
-  > "$out/peak_summary.txt" 2>&1
+# shellcheck source=bench/gpu_check_lib.sh
+. "$root/bench/gpu_check_lib.sh"
+start_summary "$out/peak_summary.txt"
 
 t0=$SECONDS
 { cmake --preset release && cmake --build "$build" -j"$(nproc)" --target gpubench; } \

@@ -12,18 +12,14 @@ out="$(mktemp -d)/check"
 build="$root/build"
 mkdir -p "$out"
 cd "$root"
-log() { echo "$*" | tee -a "$out/summary.txt"; }
-{ nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u; } \
-  > "$out/summary.txt" 2>&1
+# shellcheck source=bench/gpu_check_lib.sh
+. "$root/bench/gpu_check_lib.sh"
+start_summary "$out/summary.txt"
 t0=$SECONDS
 { cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 && cmake --build "$build" -j"$(nproc)"; } \
   > "$out/build.log" 2>&1
 log "build: exit $? in $((SECONDS - t0)) s"
-t0=$SECONDS
-(cd "$build" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-   timeout 300 ctest -j8 --timeout 150 --output-on-failure) > "$out/ctest.log" 2>&1
-log "ctest: exit $? in $((SECONDS - t0)) s: $(grep -E 'tests passed' "$out/ctest.log")"
-grep -E "^\s+[0-9]+ - .*(Failed|Timeout)" "$out/ctest.log" | tee -a "$out/summary.txt"
+run_ctest "$build" "$out/ctest.log"
 t0=$SECONDS
 BUILD="$build" timeout 200 bash bench/rates_vs_torch.sh "$out/rates" > /dev/null 2>&1
 log "rates vs torch: exit $? in $((SECONDS - t0)) s"

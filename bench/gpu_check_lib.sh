@@ -1,0 +1,25 @@
+# Sourced by the GPU-machine check scripts (session_check, arch_check, fp8_layouts,
+# peak_vs_torch): one summary file per run that starts with the card and the date, each step's
+# line appended to it as the step ends, and the whole test suite as one step.
+# shellcheck shell=bash
+
+# start_summary FILE: the summary is FILE from now on, begun with the card (nvidia-smi) and the
+# date; log appends to it.
+start_summary() {
+  summary="$1"
+  { nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv; date -u; } \
+    > "$summary" 2>&1
+}
+
+# log LINE...: the line on stdout and in the summary.
+log() { echo "$*" | tee -a "$summary"; }
+
+# run_ctest BUILD LOG: the whole suite of BUILD (MPI tests allowed as root), its output in LOG,
+# one summary line, then the failed tests' lines.
+run_ctest() {
+  local t0=$SECONDS
+  (cd "$1" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+     timeout 300 ctest -j8 --timeout 150 --output-on-failure) > "$2" 2>&1
+  log "ctest: exit $? in $((SECONDS - t0)) s: $(grep -E 'tests passed' "$2")"
+  grep -E "^\s+[0-9]+ - .*(Failed|Timeout)" "$2" | tee -a "$summary"
+}

@@ -241,7 +241,41 @@ TEST(ResultsJsonBadFiles, WrongFieldTypeNamesTheProblem) {
   std::string text2 = results_to_json_text(sample_results());
   const std::string from2 = "\"iterations\": 10";
   text2.replace(text2.find(from2), from2.size(), "\"iterations\": \"ten\"");
-  expect_refused(temp_file("gpubench_badtype.json", text2), "wrong type");
+  expect_refused(temp_file("gpubench_badtype.json", text2),
+                 "'iterations' is \"ten\", not a whole number");
+  std::string text3 = results_to_json_text(sample_results());
+  const std::string from3 = "\"verified\": true";
+  text3.replace(text3.find(from3), from3.size(), "\"verified\": 1");
+  expect_refused(temp_file("gpubench_badbool.json", text3), "wrong type");
+}
+
+// A whole-number field holding a fraction, a number beyond its type or a negative count is refused
+// by name; json's own conversion would truncate, wrap or (3.3e123 into an int) be undefined.
+TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
+  const nlohmann::json good = nlohmann::json::parse(results_to_json_text(sample_results()));
+  const auto refused_with = [&](const std::string& name, auto edit, const std::string& needle) {
+    nlohmann::json doc = good;
+    edit(doc);
+    expect_refused(temp_file(name, doc.dump()), needle);
+  };
+  refused_with("gpubench_int_huge.json",
+               [](auto& d) { d["records"][0]["seconds"]["samples"] = 3.33333e123; },
+               "'samples' is 3.33333e+123, not a whole number from -2147483648 to 2147483647");
+  refused_with("gpubench_int_wide.json",
+               [](auto& d) { d["records"][0]["iterations"] = std::int64_t{1} << 40; },
+               "'iterations' is 1099511627776, not a whole number");
+  refused_with("gpubench_int_frac.json", [](auto& d) { d["records"][0]["shape"]["m"] = 1024.5; },
+               "'records[0].shape.m' is 1024.5, not a whole number");
+  refused_with("gpubench_uint_negative.json",
+               [](auto& d) { d["system"]["gpus"] = {{{"memory_total_bytes", -1}}}; },
+               "'memory_total_bytes' is -1, not a whole number from 0 to 18446744073709551615");
+  refused_with("gpubench_version_wraps.json",
+               [](auto& d) { d["schema_version"] = (std::int64_t{1} << 32) + 2; },
+               "has schema_version 4294967298");
+  // A whole number written as one still reads, whether signed or unsigned in the document.
+  nlohmann::json doc = good;
+  doc["records"][0]["iterations"] = std::uint64_t{12};
+  EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").records[0].iterations, 12);
 }
 
 TEST(OutputTarget, FormatFromExtensionOrSuffix) {

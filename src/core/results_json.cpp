@@ -2,20 +2,24 @@
 // derived numbers the JSON printer adds), what `compare` and `--baseline` read back and what MPI
 // ranks send to rank 0. The layout is documented by src/output/gpubench-results.schema.json; keep
 // both in step.
+#include "gpubench/core/results_json.hpp"
+
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
-#include <limits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/input_file.hpp"
-#include "gpubench/core/results_json.hpp"
 
 namespace gpubench {
 
@@ -281,13 +285,47 @@ namespace {
 
 // --- reading --------------------------------------------------------------------------------
 
-// Reads a field with a default when absent or null; throws json::type_error when present with the
-// wrong type, which the caller turns into a message naming the field.
+struct FieldError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A whole number that fits T, or a FieldError naming the field. json's own get<int>() converts
+// any number with a bare static_cast: 3.3e123 or 2^40 read into an int is undefined behaviour,
+// and -1 read into a uint64 becomes 2^64-1 (found by fuzz_results).
+template <class T>
+T read_integer(const json& v, const std::string& field) {
+  if (v.is_number_unsigned()) {
+    if (const auto u = v.get<std::uint64_t>(); std::in_range<T>(u)) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    if (const auto i = v.get<std::int64_t>(); std::in_range<T>(i)) return static_cast<T>(i);
+  }
+  throw FieldError(fmt::format("'{}' is {}, not a whole number from {} to {}", field,
+                               v.dump().substr(0, 40), std::numeric_limits<T>::min(),
+                               std::numeric_limits<T>::max()));
+}
+
+// A value of type T: whole numbers through read_integer, everything else through json, which
+// throws json::type_error on the wrong type; the caller turns that into a message.
+template <class T>
+T read_as(const json& v, const std::string& field) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    return read_integer<T>(v, field);
+  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+    if (!v.is_array()) throw FieldError(fmt::format("'{}' is not an array", field));
+    std::vector<int> out;
+    for (const json& e : v) out.push_back(read_integer<int>(e, field));
+    return out;
+  } else {
+    return v.get<T>();
+  }
+}
+
+// Reads a field with a default when absent or null; a value of the wrong type throws.
 template <class T>
 T get_or(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
-  return it->get<T>();
+  return read_as<T>(*it, key);
 }
 
 std::optional<double> get_optional(const json& j, const char* key) {
@@ -302,14 +340,14 @@ const json& member(const json& j, const char* key, const json& empty) {
   return it == j.end() || it->is_null() ? empty : *it;
 }
 
-struct FieldError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 const json& require(const json& j, const char* key, const std::string& where) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) throw FieldError(fmt::format("{} has no '{}'", where, key));
   return *it;
+}
+
+std::int64_t require_int64(const json& j, const char* key, const std::string& where) {
+  return read_integer<std::int64_t>(require(j, key, where), where + "." + key);
 }
 
 Stats read_stats(const json& j) {
@@ -348,9 +386,9 @@ Record read_record(const json& j, const std::string& where) {
   if (!j.is_object()) throw FieldError(where + " is not an object");
   Record r;
   const json& shape = require(j, "shape", where);
-  r.shape = {require(shape, "m", where + ".shape").get<std::int64_t>(),
-             require(shape, "n", where + ".shape").get<std::int64_t>(),
-             require(shape, "k", where + ".shape").get<std::int64_t>()};
+  r.shape = {require_int64(shape, "m", where + ".shape"),
+             require_int64(shape, "n", where + ".shape"),
+             require_int64(shape, "k", where + ".shape")};
   // Files without them (schema 1) measured nn, one product.
   const std::string layout = get_or<std::string>(shape, "layout", "nn");
   const auto parsed_layout = parse_layout(layout);
@@ -461,9 +499,8 @@ BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
 }
 
 GridRange read_range(const json& j, const std::string& where) {
-  return {require(j, "start", where).get<std::int64_t>(),
-          require(j, "stop", where).get<std::int64_t>(),
-          require(j, "step", where).get<std::int64_t>()};
+  return {require_int64(j, "start", where), require_int64(j, "stop", where),
+          require_int64(j, "step", where)};
 }
 
 PeakSearch read_peak(const json& j, const std::string& where, std::size_t records) {
@@ -502,8 +539,7 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
     const std::string at = fmt::format("{}.points[{}]", where, i);
     if (!q.is_object()) throw FieldError(at + " is not an object");
     PeakPoint pt;
-    pt.shape = {require(q, "m", at).get<std::int64_t>(), require(q, "n", at).get<std::int64_t>(),
-                require(q, "k", at).get<std::int64_t>()};
+    pt.shape = {require_int64(q, "m", at), require_int64(q, "n", at), require_int64(q, "k", at)};
     pt.shape.layout = p.layout;
     if (pt.shape.m <= 0 || pt.shape.n <= 0 || pt.shape.k <= 0)
       throw FieldError(fmt::format("{} has a non-positive shape {}", at, pt.shape.label()));
@@ -638,8 +674,9 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
                     origin));
   const json& version = doc["schema_version"];
   // Version 1 is version 2 without rates, telemetry and cache fields: it reads as CPU-style rows.
-  if (!version.is_number_integer() || version.get<int>() < kOldestResultsSchemaVersion ||
-      version.get<int>() > kResultsSchemaVersion)
+  // int64, not int: 2^32 + 2 read into an int would wrap to a version this build reads.
+  if (!version.is_number_integer() || version.get<std::int64_t>() < kOldestResultsSchemaVersion ||
+      version.get<std::int64_t>() > kResultsSchemaVersion)
     throw UsageError(fmt::format(
         "{} has schema_version {}; this gpubench {} reads schema_version {} to {}", origin,
         version.dump(), GPUBENCH_VERSION, kOldestResultsSchemaVersion, kResultsSchemaVersion));

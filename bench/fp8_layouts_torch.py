@@ -3,7 +3,8 @@
 this was written (e2cb288; its sustained window does the same since): warm-up, then run until the
 power-capped clock settles (two consecutive ~25 ms chunks within 1% of the one before, at most
 1.5 s), then batches of >= min_time / (2 * min_samples) of back-to-back calls between CUDA events
-on one stream until min_time and min_samples are reached; the median per-call time.
+on one stream until min_time and min_samples are reached (at most 10 * min_time); the median
+per-call time. The loop is bench/torch_timing.py's (3 warm-up runs, settle, samples).
 
   fp8 e4m3 -> bf16  torch._scaled_mm(a, b.t(), scale_a, scale_b, out_dtype=torch.bfloat16),
                     a M x K row-major, b N x K row-major (so b.t() is column-major): layout nt
@@ -17,47 +18,20 @@ Writes one JSON object per line: m, n, k, layout, batch, dtype, op, gflops, medi
 import argparse
 import csv
 import json
-import statistics
 import sys
 
 import torch
+
+from torch_timing import event_timer, samples, settle, summary, uniform, warm_up
 
 FLOAT = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def timed_median(fn, flops, min_time, min_samples):
-    stream = torch.cuda.current_stream()
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-
-    def timed(reps):
-        start.record(stream)
-        for _ in range(reps):
-            fn()
-        stop.record(stream)
-        stop.synchronize()
-        return start.elapsed_time(stop) / 1e3
-
-    for _ in range(3):
-        first = timed(1)
-    reps, spent, previous, stable = int(min(1e5, max(1, 0.025 / max(first, 1e-7)))), 0.0, 0.0, 0
-    while spent < 1.5 and stable < 2:
-        t = timed(reps)
-        spent += t
-        stable = stable + 1 if previous > 0 and abs(t - previous) <= 0.01 * previous else 0
-        previous = t
-    target = max(1e-4, min_time / (2 * min_samples))
-    batch = int(min(1000, max(1, target / max(first, 1e-7))))
-    samples, spent = [], 0.0
-    while spent < min_time or len(samples) < min_samples:
-        s = timed(batch)
-        samples.append(s / batch)
-        spent += s
-        if spent > 10 * min_time:
-            break
-    med = statistics.median(samples)
-    mean = statistics.fmean(samples)
-    return {"gflops": flops / med / 1e9, "median_s": med,
-            "cv": statistics.pstdev(samples) / mean if mean > 0 else 0.0, "samples": len(samples)}
+    timed = event_timer(fn)
+    first = warm_up(timed, 3)
+    settle(timed, first)
+    return summary(samples(timed, first, min_time, min_samples, max_time=10 * min_time), flops)
 
 
 def operands(m, n, k, layout, batch, make):
@@ -72,26 +46,23 @@ def operands(m, n, k, layout, batch, make):
 
 
 def case_fn(m, n, k, dtype, layout, batch, gen):
-    def uniform(shape):  # values in [-1, 1), as gpubench's
-        return torch.rand(shape, device="cuda", generator=gen).mul_(2).sub_(1)
-
     if dtype in ("fp8", "fp8e4m3"):
         if layout != "nt" or batch != 1:
             raise ValueError("torch._scaled_mm takes one product in the nt layout")
-        a = uniform((m, k)).to(torch.float8_e4m3fn)
-        b = uniform((n, k)).to(torch.float8_e4m3fn)
+        a = uniform((m, k), "cuda", gen, torch.float8_e4m3fn)
+        b = uniform((n, k), "cuda", gen, torch.float8_e4m3fn)
         one = torch.ones((), device="cuda", dtype=torch.float32)
         return "torch._scaled_mm", lambda: torch._scaled_mm(a, b.t(), scale_a=one, scale_b=one,
                                                             out_dtype=torch.bfloat16)
     if dtype == "int8":
         if layout != "nt" or batch != 1:
             raise ValueError("torch._int_mm takes one product in the nt layout here")
-        a = uniform((m, k)).mul_(127).to(torch.int8)
-        b = uniform((n, k)).mul_(127).to(torch.int8)
+        a = uniform((m, k), "cuda", gen).mul_(127).to(torch.int8)
+        b = uniform((n, k), "cuda", gen).mul_(127).to(torch.int8)
         return "torch._int_mm", lambda: torch._int_mm(a, b.t())
     t = FLOAT[dtype]
     torch.backends.cuda.matmul.allow_tf32 = False  # fp32 is exact fp32, as gpubench's fp32
-    av, bv = operands(m, n, k, layout, batch, lambda shape: uniform(shape).to(t))
+    av, bv = operands(m, n, k, layout, batch, lambda shape: uniform(shape, "cuda", gen, t))
     if batch == 1:
         c = torch.empty((m, n), device="cuda", dtype=t)
         return "torch.mm", lambda: torch.mm(av, bv, out=c)

@@ -16,7 +16,8 @@ warm-up runs (at most 0.25 s), then the mean of up to 100 (at most 0.5 s).
 Re-measuring (--remeasure, default 3, best search burst rate first), as gpubench's runner with its
 default timing: 2 warm-up runs; after a 1 s rest, the burst window as above; then the clock settled
 (run until two consecutive ~25 ms chunks are within 1% of the one before, at most 1.5 s) and
-samples of batched runs until >= 0.3 s and >= 5 samples, median: the sustained rate.
+samples of batched runs until >= 0.3 s and >= 5 samples (at most 10 s), median: the sustained
+rate. The timing loop is bench/torch_timing.py's.
 --shapes-from FILE (a `gpubench peak -o` file) also times gpubench's best shape with both windows,
 for a same-shape ratio.
 
@@ -26,19 +27,13 @@ Writes a JSON document: {"torch", "device", "dtype", "grid", "budget", "points":
 import argparse
 import json
 import math
-import statistics
 import sys
 import time
 
 import torch
 
-TORCH_DTYPES = {
-    "fp64": torch.float64,
-    "fp32": torch.float32,
-    "tf32": torch.float32,
-    "fp16": torch.float16,
-    "bf16": torch.bfloat16,
-}
+from torch_timing import (TORCH_DTYPES, burst, event_timer, samples, settle, summary, uniform,
+                          warm_up)
 
 MOVE_GAIN = 1.005
 
@@ -70,84 +65,40 @@ class Timer:
         self.t = TORCH_DTYPES[dtype]
         self.device = device
         self.gen = torch.Generator(device=device).manual_seed(seed)
-        self.start = torch.cuda.Event(enable_timing=True)
-        self.stop = torch.cuda.Event(enable_timing=True)
 
-    def operands(self, m, n, k):
+    def timed_mm(self, m, n, k):
+        """`timed(reps)` for torch.mm on fresh operands of the shape, stored as the layout says."""
         def rand(r, c):
-            x = torch.rand(r, c, device=self.device, generator=self.gen, dtype=torch.float32)
-            return x.mul_(2).sub_(1).to(self.t)
+            return uniform((r, c), self.device, self.gen, self.t)
         # gpubench's --layout: nt stores B as N x K (a Linear layer's weight), tn stores A as K x M.
         a = rand(k, m).t() if self.layout in ("tn", "tt") else rand(m, k)
         b = rand(n, k).t() if self.layout in ("nt", "tt") else rand(k, n)
-        return a, b, torch.empty(m, n, device=self.device, dtype=self.t)
+        c = torch.empty(m, n, device=self.device, dtype=self.t)
+        return event_timer(lambda: torch.mm(a, b, out=c), self.device)
 
-    def timed(self, a, b, c, reps):
-        stream = torch.cuda.current_stream(self.device)
-        self.start.record(stream)
-        for _ in range(reps):
-            torch.mm(a, b, out=c)
-        self.stop.record(stream)
-        self.stop.synchronize()
-        return self.start.elapsed_time(self.stop) / 1e3
-
-    def settle(self, a, b, c, first):
-        reps = int(min(1e5, max(1, 0.025 / max(first, 1e-7))))
-        spent, previous, stable = 0.0, 0.0, 0
-        while spent < 1.5 and stable < 2:
-            t = self.timed(a, b, c, reps)
-            spent += t
-            stable = stable + 1 if previous > 0 and abs(t - previous) <= 0.01 * previous else 0
-            previous = t
-
-    def samples(self, a, b, c, first, min_time, min_samples, max_time):
-        target = max(1e-4, min_time / (2 * min_samples))
-        batch = int(min(1000, max(1, target / max(first, 1e-7))))
-        out, spent = [], 0.0
-        while True:
-            s = self.timed(a, b, c, batch)
-            out.append(s / batch)
-            spent += s
-            if (spent >= min_time and len(out) >= min_samples) or spent >= max_time:
-                break
-        return out
-
-    def burst(self, a, b, c, first):
-        # gpubench's burst_window: warm-up and timed counts bounded by time, mean of the window.
-        per = max(first, 1e-7)
-        warm = int(min(max(0.25 / per, 1), 50))
-        count = int(min(max(0.5 / per, 1), 100))
-        self.timed(a, b, c, warm)
-        per_sample = max(1, count // 10)
-        samples = count // per_sample
-        total = sum(self.timed(a, b, c, per_sample) for _ in range(samples))
-        return total / (samples * per_sample), warm + samples * per_sample
-
-    def search_rate(self, m, n, k, settle):
-        a, b, c = self.operands(m, n, k)
-        first = self.timed(a, b, c, 1)  # gpubench's search: one warm-up run
+    def search_rate(self, m, n, k, settle_first):
+        timed = self.timed_mm(m, n, k)
+        first = warm_up(timed, 1)  # gpubench's search: one warm-up run
         time.sleep(1.0)  # the runner's rest before a burst window (after cuBLAS's tuning there)
-        if settle:
-            self.settle(a, b, c, first)
-        mean, runs = self.burst(a, b, c, first)
+        if settle_first:
+            settle(timed, first)
+        # gpubench's burst_window: 10 event windows, the mean of them all.
+        mean, runs = burst(timed, first, pieces=10)
         return {"m": m, "n": n, "k": k, "gflops": 2.0 * m * n * k / mean / 1e9, "mean_s": mean,
                 "kernel_s": (1 + runs) * mean}
 
     def full_rates(self, m, n, k):
-        a, b, c = self.operands(m, n, k)
+        timed = self.timed_mm(m, n, k)
         flops = 2.0 * m * n * k
-        first = self.timed(a, b, c, 1)  # gpubench's default: 2 warm-up runs
-        first = self.timed(a, b, c, 1)
+        first = warm_up(timed, 2)  # gpubench's default: 2 warm-up runs
         time.sleep(1.0)  # the runner's rest before a burst window
-        burst, _ = self.burst(a, b, c, first)
-        # sustained: settled clock, then gpubench's default sampling, median.
-        self.settle(a, b, c, first)
-        s = self.samples(a, b, c, first, 0.3, 5, 10.0)
-        med = statistics.median(s)
-        mean = statistics.fmean(s)
-        return {"m": m, "n": n, "k": k, "burst_gflops": flops / burst / 1e9,
-                "sustained_gflops": flops / med / 1e9,
-                "cv": statistics.pstdev(s) / mean if mean > 0 else 0.0, "samples": len(s)}
+        mean, _ = burst(timed, first, pieces=10)
+        # sustained: settled clock, then gpubench's default sampling (0.3 s, 5 samples, at most
+        # 10 s), median.
+        settle(timed, first)
+        s = summary(samples(timed, first, 0.3, 5, max_time=10.0), flops)
+        return {"m": m, "n": n, "k": k, "burst_gflops": flops / mean / 1e9,
+                "sustained_gflops": s["gflops"], "cv": s["cv"], "samples": s["samples"]}
 
 
 class Search:
@@ -215,7 +166,7 @@ class Search:
             return
         t0 = time.monotonic()
         try:
-            p = self.timer.search_rate(*s, settle=self.settle)
+            p = self.timer.search_rate(*s, settle_first=self.settle)
         except torch.cuda.OutOfMemoryError:
             torch.cuda.empty_cache()
             self.passed.add(i)

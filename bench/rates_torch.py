@@ -4,69 +4,47 @@
 - burst: after the card rested 1 s, 50 warm-up multiplications, then the mean of the next 100
   in one CUDA-event window: how mamf-finder and most published tables time it;
 - sustained: after the power-capped clock settled (two consecutive ~25 ms chunks within 1%, at
-  most 1.5 s), the median of timed samples: how gpubench times its main rate.
+  most 1.5 s), the median of timed samples of >= min_time / 10 until min_time and 5 samples:
+  how gpubench times its main rate.
+The loop is bench/torch_timing.py's.
 
 Writes one JSON object per line: {"m","n","k","dtype","burst_gflops","sustained_gflops"}.
 """
 import argparse
 import json
-import statistics
 import sys
 import time
 
 import torch
 
-TORCH_DTYPES = {"fp32": torch.float32, "tf32": torch.float32, "fp16": torch.float16,
-                "bf16": torch.bfloat16}
+from torch_timing import (TORCH_DTYPES, burst, event_timer, samples, settle, summary, uniform,
+                          warm_up)
 
 
 def time_case(m, n, k, dtype, min_time, device):
     torch.backends.cuda.matmul.allow_tf32 = dtype == "tf32"
     gen = torch.Generator(device=device).manual_seed(42)
     t = TORCH_DTYPES[dtype]
-    a = torch.rand(m, k, device=device, generator=gen).mul_(2).sub_(1).to(t)
-    b = torch.rand(k, n, device=device, generator=gen).mul_(2).sub_(1).to(t)
+    a = uniform((m, k), device, gen, t)
+    b = uniform((k, n), device, gen, t)
     c = torch.empty(m, n, device=device, dtype=t)
-    stream = torch.cuda.current_stream(device)
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     flops = 2.0 * m * n * k
+    timed = event_timer(lambda: torch.mm(a, b, out=c), device)
 
-    def timed(reps):
-        start.record(stream)
-        for _ in range(reps):
-            torch.mm(a, b, out=c)
-        stop.record(stream)
-        stop.synchronize()
-        return start.elapsed_time(stop) / 1e3
-
-    first = timed(1)  # handle, workspace, module loading
-    # Burst, as mamf-finder: rest, 50 warm-up, the mean of the next 100 (fewer when long, as
-    # gpubench caps its window at 0.25 s of warm-up and 0.5 s of timing).
+    first = warm_up(timed, 1)  # handle, workspace, module loading
+    # Burst, as mamf-finder: rest, 50 warm-up, the mean of the next 100 in one event window
+    # (fewer when long, as gpubench caps its window at 0.25 s of warm-up and 0.5 s of timing).
     torch.cuda.synchronize()
     time.sleep(1.0)
-    warm = int(min(50, max(1, 0.25 / max(first, 1e-7))))
-    count = int(min(100, max(1, 0.5 / max(first, 1e-7))))
-    timed(warm)
-    burst_s = timed(count) / count
-    # Sustained: settle, then median of samples of >= min_time/10 each.
-    reps = int(min(1e5, max(1, 0.025 / max(first, 1e-7))))
-    spent, previous, stable = 0.0, 0.0, 0
-    while spent < 1.5 and stable < 2:
-        s = timed(reps)
-        spent += s
-        stable = stable + 1 if previous > 0 and abs(s - previous) <= 0.01 * previous else 0
-        previous = s
-    batch = int(min(1000, max(1, max(1e-4, min_time / 10) / max(first, 1e-7))))
-    samples, spent = [], 0.0
-    while spent < min_time or len(samples) < 5:
-        s = timed(batch)
-        samples.append(s / batch)
-        spent += s
-    med = statistics.median(samples)
+    burst_s, _ = burst(timed, first, pieces=1)
+    # Sustained: settle, then median of samples of >= min_time/10 each (min_time / (2 * 5)),
+    # at least 5 of them, no cap.
+    settle(timed, first)
+    sustained = summary(samples(timed, first, min_time, 5), flops)
     torch.cuda.synchronize()
     time.sleep(1.0)  # leave the card rested for whatever runs next
     return {"m": m, "n": n, "k": k, "dtype": dtype, "burst_gflops": flops / burst_s / 1e9,
-            "sustained_gflops": flops / med / 1e9}
+            "sustained_gflops": sustained["gflops"]}
 
 
 def main():

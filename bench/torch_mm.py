@@ -1,23 +1,19 @@
 #!/usr/bin/env python3
 """Times torch.mm on the GPU the way gpubench times cuBLAS: CUDA events around back-to-back
 multiplications on one stream, warm-up first, median per-multiplication time over many samples.
+The steps (bench/torch_timing.py): 3 warm-up runs; run until the clock settles (two consecutive
+~25 ms chunks within 1% of the one before, at most 1.5 s); batches of >= min_time / (2 *
+min_samples) runs until min_time and min_samples are reached (at most 10 * min_time); the median.
 
 Writes one JSON object per line: {"n", "dtype", "gflops", "median_s", "cv", "samples"}.
 """
 import argparse
 import json
-import statistics
 import sys
 
 import torch
 
-TORCH_DTYPES = {
-    "fp64": torch.float64,
-    "fp32": torch.float32,
-    "tf32": torch.float32,
-    "fp16": torch.float16,
-    "bf16": torch.bfloat16,
-}
+from torch_timing import TORCH_DTYPES, event_timer, samples, settle, summary, uniform, warm_up
 
 
 def time_mm(n, dtype, min_time, min_samples, device):
@@ -26,45 +22,17 @@ def time_mm(n, dtype, min_time, min_samples, device):
     torch.backends.cudnn.allow_tf32 = dtype == "tf32"
     gen = torch.Generator(device=device).manual_seed(42)
     t = TORCH_DTYPES[dtype]
-    a = torch.rand(n, n, device=device, generator=gen, dtype=torch.float32).mul_(2).sub_(1).to(t)
-    b = torch.rand(n, n, device=device, generator=gen, dtype=torch.float32).mul_(2).sub_(1).to(t)
+    a = uniform((n, n), device, gen, t)
+    b = uniform((n, n), device, gen, t)
     c = torch.empty(n, n, device=device, dtype=t)
-    stream = torch.cuda.current_stream(device)
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-
-    def timed(reps):
-        start.record(stream)
-        for _ in range(reps):
-            torch.mm(a, b, out=c)
-        stop.record(stream)
-        stop.synchronize()
-        return start.elapsed_time(stop) / 1e3
-
-    for _ in range(3):  # warm-up: cuBLAS handle, workspace, kernel module loading
-        first = timed(1)
+    timed = event_timer(lambda: torch.mm(a, b, out=c), device)
+    first = warm_up(timed, 3)
     # Then, as gpubench's cublas backend does, run until the power-capped clock settles: two
     # consecutive ~25 ms chunks within 1% of the one before, at most 1.5 s.
-    reps, spent, previous, stable = int(min(1e5, max(1, 0.025 / max(first, 1e-7)))), 0.0, 0.0, 0
-    while spent < 1.5 and stable < 2:
-        t = timed(reps)
-        spent += t
-        stable = stable + 1 if previous > 0 and abs(t - previous) <= 0.01 * previous else 0
-        previous = t
-    # Batches of >= 1/10 of min_time / min_samples, as gpubench's runner does.
-    target = max(1e-4, min_time / (2 * min_samples))
-    batch = int(min(1000, max(1, target / max(first, 1e-7))))
-    samples, spent = [], 0.0
-    while spent < min_time or len(samples) < min_samples:
-        s = timed(batch)
-        samples.append(s / batch)
-        spent += s
-        if spent > 10 * min_time:
-            break
-    med = statistics.median(samples)
-    mean = statistics.fmean(samples)
-    cv = statistics.pstdev(samples) / mean if mean > 0 else 0.0
-    return {"n": n, "dtype": dtype, "gflops": 2.0 * n**3 / med / 1e9, "median_s": med,
-            "cv": cv, "samples": len(samples)}
+    settle(timed, first)
+    # Batches of >= min_time / (2 * min_samples), as gpubench's runner does; at most 10 * min_time.
+    per_run = samples(timed, first, min_time, min_samples, max_time=10 * min_time)
+    return {"n": n, "dtype": dtype, **summary(per_run, 2.0 * n**3)}
 
 
 def main():

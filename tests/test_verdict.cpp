@@ -290,6 +290,31 @@ TEST(Price, ResolveFromOptionsAndPresets) {
   EXPECT_THROW(resolve_pricing(preset), UsageError);
 }
 
+// A preset file that cannot be read says which and why in one line: a directory, /dev/zero.
+TEST(Price, UnreadablePresetFileSaysWhy) {
+  const auto message_for = [](const std::string& file) {
+    PriceOptions o;
+    o.preset = "mine";
+    o.file = file;
+    try {
+      resolve_pricing(o);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message_for(::testing::TempDir()),
+            "cannot read the price preset file '" + ::testing::TempDir() + "': it is a directory");
+  EXPECT_NE(message_for("/dev/zero").find("cannot read the price preset file '/dev/zero'"),
+            std::string::npos);
+  EXPECT_EQ(price_preset_in(R"({"presets": {"a": {"cpu_usd_per_hour": 1,
+                                                  "gpu_usd_per_hour": 3}}})",
+                            "a", "text")
+                .gpu_usd_per_hour,
+            3.0);
+  EXPECT_THROW(price_preset_names_in("[]", "text"), UsageError);
+}
+
 TEST(Price, ShippedPresetFileParses) {
   const auto names = price_preset_names(default_price_file());
   EXPECT_NE(std::find(names.begin(), names.end(), "h100-cloud"), names.end());

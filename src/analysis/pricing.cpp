@@ -3,30 +3,32 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/input_file.hpp"
 
 namespace gpubench {
 
 namespace {
 
-nlohmann::json read_preset_file(const std::string& file) {
-  std::ifstream f(file);
-  if (!f) throw UsageError(fmt::format("cannot read the price preset file '{}'", file));
-  std::stringstream text;
-  text << f.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false, true);  // comments allowed
+// The "presets" object of a preset file's text; `origin` names the file in the message.
+nlohmann::json presets_in(std::string_view text, const std::string& origin) {
+  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false,
+                                           true);  // comments allowed
   if (j.is_discarded() || !j.is_object() || !j.contains("presets") || !j["presets"].is_object())
     throw UsageError(fmt::format("'{}' is not a price preset file: expected a JSON object with "
                                  "\"presets\": {{\"NAME\": {{\"cpu_usd_per_hour\": X, "
                                  "\"gpu_usd_per_hour\": Y}}}}",
-                                 file));
+                                 origin));
   return j["presets"];
+}
+
+std::string read_preset_file(const std::string& file) {
+  return read_input_file(file, "the price preset file", kMaxPriceFileBytes);
 }
 
 double positive_price(const nlohmann::json& v, const std::string& what) {
@@ -50,11 +52,33 @@ std::string default_price_file() {
   return GPUBENCH_SOURCE_DIR "/bench/prices.json";
 }
 
-std::vector<std::string> price_preset_names(const std::string& file) {
+std::vector<std::string> price_preset_names_in(std::string_view text, const std::string& origin) {
   std::vector<std::string> names;
-  const nlohmann::json presets = read_preset_file(file);  // items() must not outlive it
+  const nlohmann::json presets = presets_in(text, origin);  // items() must not outlive it
   for (const auto& [name, value] : presets.items()) names.push_back(name);
   return names;
+}
+
+std::vector<std::string> price_preset_names(const std::string& file) {
+  return price_preset_names_in(read_preset_file(file), file);
+}
+
+Pricing price_preset_in(std::string_view text, const std::string& preset,
+                        const std::string& origin) {
+  const nlohmann::json presets = presets_in(text, origin);
+  if (!presets.contains(preset)) {
+    std::string known;
+    for (const auto& [name, value] : presets.items()) known += (known.empty() ? "" : ", ") + name;
+    throw UsageError(fmt::format("unknown price preset '{}' in '{}'; known: {}", preset, origin,
+                                 known.empty() ? "none" : known));
+  }
+  const nlohmann::json& p = presets[preset];
+  const std::string where = fmt::format("preset '{}' in '{}':", preset, origin);
+  if (!p.is_object() || !p.contains("cpu_usd_per_hour") || !p.contains("gpu_usd_per_hour"))
+    throw UsageError(where + " needs cpu_usd_per_hour and gpu_usd_per_hour");
+  return Pricing{positive_price(p["cpu_usd_per_hour"], where + " cpu_usd_per_hour"),
+                 positive_price(p["gpu_usd_per_hour"], where + " gpu_usd_per_hour"),
+                 fmt::format("preset {}", preset)};
 }
 
 std::optional<Pricing> resolve_pricing(const PriceOptions& o) {
@@ -69,20 +93,7 @@ std::optional<Pricing> resolve_pricing(const PriceOptions& o) {
     return Pricing{*o.cpu_usd_per_hour, *o.gpu_usd_per_hour, "--price-cpu/--price-gpu"};
   }
   const std::string file = o.file.empty() ? default_price_file() : o.file;
-  const nlohmann::json presets = read_preset_file(file);
-  if (!presets.contains(o.preset)) {
-    std::string known;
-    for (const auto& [name, value] : presets.items()) known += (known.empty() ? "" : ", ") + name;
-    throw UsageError(fmt::format("unknown price preset '{}' in '{}'; known: {}", o.preset, file,
-                                 known.empty() ? "none" : known));
-  }
-  const nlohmann::json& p = presets[o.preset];
-  const std::string where = fmt::format("preset '{}' in '{}':", o.preset, file);
-  if (!p.is_object() || !p.contains("cpu_usd_per_hour") || !p.contains("gpu_usd_per_hour"))
-    throw UsageError(where + " needs cpu_usd_per_hour and gpu_usd_per_hour");
-  Pricing price{positive_price(p["cpu_usd_per_hour"], where + " cpu_usd_per_hour"),
-                positive_price(p["gpu_usd_per_hour"], where + " gpu_usd_per_hour"),
-                fmt::format("preset {}", o.preset)};
+  Pricing price = price_preset_in(read_preset_file(file), o.preset, file);
   if (o.cpu_usd_per_hour) price.cpu_usd_per_hour = *o.cpu_usd_per_hour;
   if (o.gpu_usd_per_hour) price.gpu_usd_per_hour = *o.gpu_usd_per_hour;
   if (o.cpu_usd_per_hour || o.gpu_usd_per_hour) price.source += ", overridden on the command line";

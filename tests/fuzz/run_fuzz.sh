@@ -15,7 +15,7 @@ seconds=$1; shift
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sizes fuzz_shapes_csv fuzz_results fuzz_options)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sizes fuzz_shapes_csv fuzz_results fuzz_options fuzz_prices)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpubench/core/record.hpp"
@@ -22,6 +23,14 @@ std::string default_price_file();
 
 // Names of the presets in a file. Throws UsageError for a missing or malformed file.
 std::vector<std::string> price_preset_names(const std::string& file);
+
+// The same from a preset file's text (`origin` names it in messages; the fuzz target's way in).
+std::vector<std::string> price_preset_names_in(std::string_view text, const std::string& origin);
+
+// One preset of a preset file's text. Throws UsageError for malformed text, an unknown name, or
+// a preset without two positive prices.
+Pricing price_preset_in(std::string_view text, const std::string& preset,
+                        const std::string& origin);
 
 // Pricing from the options: a preset, and/or both prices given (a price given with a preset
 // overrides that side of it). nullopt when none was given. Throws UsageError (exit 2) for one

@@ -10,6 +10,7 @@ namespace gpubench {
 
 inline constexpr std::size_t kMaxShapesFileBytes = std::size_t(16) << 20;    // 16 MiB
 inline constexpr std::size_t kMaxResultsFileBytes = std::size_t(256) << 20;  // 256 MiB
+inline constexpr std::size_t kMaxPriceFileBytes = std::size_t(1) << 20;       // 1 MiB
 
 // The whole content of `path` (a file, or a pipe or device that ends within the limit). Throws
 // UsageError naming `what` and `path` for a directory, an unreadable file, or more than

@@ -78,7 +78,8 @@ TEST(CliBandwidth, BadInputExitsTwo) {
 TEST(CliBandwidth, DeviceAllMeasuresEveryGpuInTurn) {
   const int gpus = gpu_count();
   auto r = run_gpubench(std::string("bandwidth --no-host --device all --format markdown") + kSmall);
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  // Without a GPU nothing could be measured: exit 3, as matmul (the rows still say why).
+  ASSERT_EQ(r.code, gpus > 0 ? 0 : 3) << r.out << r.err;
   // Every GPU's rows; without a GPU, GPU 0's rows, which say why they are empty.
   for (int d = 0; d < std::max(gpus, 1); ++d)
     EXPECT_NE(r.out.find("| H2D | pinned | GPU " + std::to_string(d) + " |"), std::string::npos)
@@ -86,6 +87,26 @@ TEST(CliBandwidth, DeviceAllMeasuresEveryGpuInTurn) {
   EXPECT_EQ(r.out.find("| H2D | pinned | GPU " + std::to_string(std::max(gpus, 1)) + " |"),
             std::string::npos)
       << r.out;
+}
+
+// Arrays larger than the machine's memory: both host rows say so before anything is allocated
+// (an allocation that overcommit grants would meet the OOM killer at the first touch), nothing was
+// measured (exit 3), and a results file from an earlier run is left as it was.
+TEST(CliBandwidth, ArraysBeyondMemoryAreSkippedAndKeepEarlierResults) {
+  const std::string json = ::testing::TempDir() + "gpubench_bw_keep.json";
+  std::ofstream(json) << "{\"earlier\": true}\n";
+  auto r = run_gpubench("bandwidth --no-gpu --min-time 0.01 --host-mib 1048576 -o " + json);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("skipped: needs 3 x 1048576 MiB of host memory"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("no test could be measured"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(json), "{\"earlier\": true}\n");
+  // A new file is still written, to say why nothing ran.
+  const std::string fresh = ::testing::TempDir() + "gpubench_bw_fresh.json";
+  std::remove(fresh.c_str());
+  r = run_gpubench("bandwidth --no-gpu --min-time 0.01 --host-mib 1048576 -o " + fresh);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(slurp(fresh).find("needs 3 x 1048576 MiB"), std::string::npos) << slurp(fresh);
 }
 
 TEST(CliPlot, MissingInputExitsTwo) {

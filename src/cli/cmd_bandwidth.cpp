@@ -1,6 +1,8 @@
 // `gpubench bandwidth`: host STREAM copy/triad, host<->device and device-to-device copies.
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -37,6 +39,14 @@ struct BandwidthCommandOptions {
   std::string progress = "auto";  // --progress (see progress.hpp)
 };
 
+// Whether any test ran (ok, or measured and wrong): a run where every test was skipped must not
+// replace a file of earlier results; a new file is still written, to say why nothing ran.
+bool measured_anything(const Results& r) {
+  return std::any_of(r.bandwidth.begin(), r.bandwidth.end(), [](const BandwidthRecord& b) {
+    return b.status == Status::ok || b.status == Status::failed;
+  });
+}
+
 // Every --output file is rewritten after each test: an interrupted run keeps what it measured.
 class SaveEachTest : public SessionObserver {
  public:
@@ -47,7 +57,10 @@ class SaveEachTest : public SessionObserver {
     save(partial);
   }
   void save(const Results& r) {
+    const bool measured = measured_anything(r);
     for (const OutputTarget& t : outputs_.targets()) {
+      std::error_code ec;
+      if (!measured && std::filesystem::exists(t.path, ec)) continue;
       std::ostringstream text;
       render_bandwidth(t.format, text, r);
       outputs_.write(t, text.str());  // a failure is a warning; the exit code comes at the end
@@ -96,6 +109,12 @@ int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_l
   if (const int code = files.exit_code()) return code;  // an -o that could not be written: 3
   for (const BandwidthRecord& b : r.bandwidth)
     if (b.status == Status::failed) return kExitCheckFailed;
+  // Nothing measured (every test skipped: no memory, no GPU with --no-host): as matmul, not a
+  // success.
+  if (!measured_anything(r)) {
+    std::cerr << "gpubench: no test could be measured: every one was skipped (see the table)\n";
+    return kExitEnvironment;
+  }
   return kExitOk;
 }
 

@@ -176,16 +176,28 @@ std::vector<BandwidthRecord> measure_host_bandwidth(const BandwidthOptions& o) {
   const std::size_t n = std::max<std::size_t>(bytes / sizeof(double), std::size_t(threads) * 8);
   BandwidthRecord copy = host_record("host copy", threads, 2 * n * sizeof(double));
   BandwidthRecord triad = host_record("host triad", threads, 3 * n * sizeof(double));
-  try {
-    const HostRun run = run_stream(threads, n, o.min_time, o.min_reps, o.max_reps, true);
-    finish_bandwidth_record(copy, run.copy_s);
-    finish_bandwidth_record(triad, run.triad_s);
-    for (auto [rec, ok] : {std::pair{&copy, run.copy_ok}, std::pair{&triad, run.triad_ok}})
-      if (!ok) rec->status = Status::failed, rec->reason = "wrong values after the kernel";
-  } catch (const std::bad_alloc&) {
+  // Checked before allocating: with overcommit an allocation beyond the free memory can succeed
+  // and the first touch of the arrays then wakes the OOM killer, and ASan aborts on a request
+  // beyond its limit where malloc would have returned null.
+  const std::size_t need = 3 * n * sizeof(double), avail = available_host_memory();
+  if (avail > 0 && need > avail) {
     for (BandwidthRecord* rec : {&copy, &triad}) {
       rec->status = Status::skipped;
-      rec->reason = fmt::format("could not allocate 3 x {} MiB", n * sizeof(double) >> 20);
+      rec->reason = fmt::format("needs 3 x {} MiB of host memory, {} MiB available (--host-mib)",
+                                n * sizeof(double) >> 20, avail >> 20);
+    }
+  } else {
+    try {
+      const HostRun run = run_stream(threads, n, o.min_time, o.min_reps, o.max_reps, true);
+      finish_bandwidth_record(copy, run.copy_s);
+      finish_bandwidth_record(triad, run.triad_s);
+      for (auto [rec, ok] : {std::pair{&copy, run.copy_ok}, std::pair{&triad, run.triad_ok}})
+        if (!ok) rec->status = Status::failed, rec->reason = "wrong values after the kernel";
+    } catch (const std::bad_alloc&) {
+      for (BandwidthRecord* rec : {&copy, &triad}) {
+        rec->status = Status::skipped;
+        rec->reason = fmt::format("could not allocate 3 x {} MiB", n * sizeof(double) >> 20);
+      }
     }
   }
   const std::string arrays = fmt::format("3 arrays of {} MiB", n * sizeof(double) >> 20);

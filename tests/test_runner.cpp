@@ -155,6 +155,28 @@ TEST(Runner, TimeCapStopsLongCases) {
   EXPECT_EQ(recs[0].status, Status::ok);
 }
 
+// The bound on runs per window is not a silent cap on --min-time: a window it ends short says so;
+// one that reached --min-time first does not.
+TEST(Runner, RunCapEndingAWindowBeforeMinTimeIsAWarning) {
+  const auto cap_warning = [](const Record& r) {
+    return std::count_if(r.warnings.begin(), r.warnings.end(), [](const std::string& w) {
+      return w.find("the most one window takes") != std::string::npos;
+    });
+  };
+  FakeConfig cfg;
+  auto o = small({{8, 8, 8}});
+  o.max_iterations = 20;  // 20 ms of the 50 asked
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  ASSERT_EQ(recs[0].status, Status::ok) << recs[0].reason;
+  EXPECT_EQ(recs[0].iterations, 20);
+  EXPECT_EQ(cap_warning(recs[0]), 1);
+  EXPECT_NE(recs[0].warnings[0].find("stopped at 20 runs"), std::string::npos)
+      << recs[0].warnings[0];
+  o.max_iterations = 1000;
+  recs = run_matmul(fake_entries(cfg), {}, o);
+  EXPECT_EQ(cap_warning(recs[0]), 0);
+}
+
 TEST(Runner, WrongResultIsFailed) {
   FakeConfig cfg;
   cfg.corrupt = true;

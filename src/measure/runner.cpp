@@ -246,6 +246,11 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
       samples = adaptive_samples(timed, last, o, r.iterations, &r.window_seconds,
                                  cold ? 1.0 : 1000.0);
     });
+    if (r.iterations >= o.max_iterations && r.window_seconds < o.min_time)
+      r.warnings.push_back(fmt::format(
+          "stopped at {} runs, the most one window takes, after {:.2g} s of the {:.3g} s asked "
+          "by --min-time",
+          r.iterations, r.window_seconds, o.min_time));
     r.seconds = compute_stats(samples);
     r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
     r.method = gpu ? "after the clock settled, median of samples" : "median of samples";

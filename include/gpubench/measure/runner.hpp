@@ -21,7 +21,10 @@ struct RunOptions {
   double max_time_per_case = 10.0;  // stop repeating once a case has taken this long
   int warmup = 2;                   // untimed runs first (fewer when one run is very long)
   int min_samples = 5;
-  int max_iterations = 100000;
+  // Timed runs of one window, at most: keeps the int count from overflowing when --min-time and
+  // --max-time-per-case are both huge (a 0.1 us run still gets 100 s); a window it ends before
+  // --min-time says so in a warning.
+  int max_iterations = 1000000000;
   std::uint64_t seed = 42;
   bool verify = true;
   // GPU rows: which rates to time (burst, sustained or both; CPU rows have one rate).

@@ -83,6 +83,9 @@ TEST(CliOptions, ThreadsAreCappedAtFourTimesTheHardwareThreads) {
   // OpenBLAS maximum (matmul).
   expect_usage_line("bandwidth --no-gpu --threads 100000", "--threads");
   expect_usage_line(std::string(kMatmul) + "--threads 100000", "--threads");
+  // info sets the count in each library and reads it back: the same rule, the same one line.
+  for (const char* v : {"100000", "2147483647", "0x10", "-1", "1e300", "''"})
+    expect_usage_line(std::string("info --threads ") + v, "--threads '");
 }
 
 TEST(CliOptions, ThreadsAboveTheHardwareCountWarn) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "number_options.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
@@ -90,9 +91,8 @@ void add_info_command(CLI::App& app, Action& action, const std::string& command_
   auto opts = std::make_shared<InfoOptions>();
   CLI::App* cmd =
       app.add_subcommand("info", "Print the CPU, the CPU BLAS libraries, GPUs and backends");
-  cmd->add_option("--threads", opts->threads,
-                  "Threads to set in each CPU library and read back (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(cmd, opts->threads,
+                     "Threads to set in each CPU library and read back (default: all cores)");
   add_blas_lib_option(cmd);
   cmd->callback([&action, opts, command_line] {
     action = [opts, command_line] { return run_info(*opts, command_line); };

@@ -258,24 +258,47 @@ TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
     edit(doc);
     expect_refused(temp_file(name, doc.dump()), needle);
   };
-  refused_with("gpubench_int_huge.json",
-               [](auto& d) { d["records"][0]["seconds"]["samples"] = 3.33333e123; },
-               "'samples' is 3.33333e+123, not a whole number from -2147483648 to 2147483647");
+  refused_with(
+      "gpubench_int_huge.json",
+      [](auto& d) { d["records"][0]["seconds"]["samples"] = 3.33333e123; },
+      "records[0]: 'samples' is 3.33333e+123, not a whole number from 0 to 2147483647");
+  refused_with(
+      "gpubench_count_negative.json", [](auto& d) { d["records"][0]["iterations"] = -10; },
+      "records[0]: 'iterations' is -10, not a whole number from 0 to 2147483647");
   refused_with("gpubench_int_wide.json",
                [](auto& d) { d["records"][0]["iterations"] = std::int64_t{1} << 40; },
                "'iterations' is 1099511627776, not a whole number");
   refused_with("gpubench_int_frac.json", [](auto& d) { d["records"][0]["shape"]["m"] = 1024.5; },
                "'records[0].shape.m' is 1024.5, not a whole number");
-  refused_with("gpubench_uint_negative.json",
-               [](auto& d) { d["system"]["gpus"] = {{{"memory_total_bytes", -1}}}; },
-               "'memory_total_bytes' is -1, not a whole number from 0 to 18446744073709551615");
+  refused_with(
+      "gpubench_uint_negative.json",
+      [](auto& d) {
+        d["system"]["gpus"] = {{{"memory_total_bytes", -1}}};
+      },
+      "system: 'memory_total_bytes' is -1, not a whole number from 0 to "
+      "18446744073709551615");
+  for (const char* cc : {"99999999999.5", "9.-1", "9.0junk", "9", ".5", "9.0.1"})
+    refused_with(
+        "gpubench_cc.json",
+        [&](auto& d) {
+          d["system"]["gpus"] = {{{"compute_capability", cc}}};
+        },
+        std::string("system.gpus has a bad compute_capability '") + cc + "'");
   refused_with("gpubench_version_wraps.json",
                [](auto& d) { d["schema_version"] = (std::int64_t{1} << 32) + 2; },
                "has schema_version 4294967298");
-  // A whole number written as one still reads, whether signed or unsigned in the document.
+  // A whole number still reads, written signed, unsigned or as a float (10.0: JSON Schema's
+  // integer too, and what Python's json writes for a float).
   nlohmann::json doc = good;
   doc["records"][0]["iterations"] = std::uint64_t{12};
   EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").records[0].iterations, 12);
+  doc["records"][0]["iterations"] = 10.0;
+  doc["records"][0]["shape"]["m"] = 1024.0;
+  const Results r = results_from_json_text(doc.dump(), "ok.json");
+  EXPECT_EQ(r.records[0].iterations, 10);
+  EXPECT_EQ(r.records[0].shape.m, 1024);
+  doc["system"]["gpus"] = {{{"compute_capability", "12.1"}}};
+  EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").system.gpus[0].cc_major, 12);
 }
 
 TEST(OutputTarget, FormatFromExtensionOrSuffix) {

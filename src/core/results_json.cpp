@@ -7,19 +7,23 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/input_file.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
@@ -288,20 +292,47 @@ namespace {
 struct FieldError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A field's problem told by its key alone (the readers of optional fields do not know where they
+// are): the reader of the enclosing record or section says where, see located().
+struct BareFieldError : FieldError {
+  using FieldError::FieldError;
+};
+
+// Runs `read` and puts `where` before a BareFieldError's message.
+template <class Read>
+auto located(const std::string& where, Read read) {
+  try {
+    return read();
+  } catch (const BareFieldError& e) {
+    throw FieldError(fmt::format("{}: {}", where, e.what()));
+  }
+}
 
 // A whole number that fits T, or a FieldError naming the field. json's own get<int>() converts
 // any number with a bare static_cast: 3.3e123 or 2^40 read into an int is undefined behaviour,
 // and -1 read into a uint64 becomes 2^64-1 (found by fuzz_results).
+// A whole number written as a float (10.0: JSON Schema's integer, what Python writes for a float)
+// is one too; the range is checked in double before any cast.
 template <class T>
-T read_integer(const json& v, const std::string& field) {
+T read_integer(const json& v, const std::string& field, T lowest = std::numeric_limits<T>::min()) {
+  std::optional<T> out;
   if (v.is_number_unsigned()) {
-    if (const auto u = v.get<std::uint64_t>(); std::in_range<T>(u)) return static_cast<T>(u);
+    if (const auto u = v.get<std::uint64_t>(); std::in_range<T>(u)) out = static_cast<T>(u);
   } else if (v.is_number_integer()) {
-    if (const auto i = v.get<std::int64_t>(); std::in_range<T>(i)) return static_cast<T>(i);
+    if (const auto i = v.get<std::int64_t>(); std::in_range<T>(i)) out = static_cast<T>(i);
+  } else if (v.is_number_float()) {
+    const double x = v.get<double>();
+    if (std::trunc(x) == x && x >= 0 && x < 0x1p64) {
+      if (const auto u = static_cast<std::uint64_t>(x); std::in_range<T>(u))
+        out = static_cast<T>(u);
+    } else if (std::trunc(x) == x && x < 0 && x >= -0x1p63) {
+      if (const auto i = static_cast<std::int64_t>(x); std::in_range<T>(i)) out = static_cast<T>(i);
+    }
   }
-  throw FieldError(fmt::format("'{}' is {}, not a whole number from {} to {}", field,
-                               v.dump().substr(0, 40), std::numeric_limits<T>::min(),
-                               std::numeric_limits<T>::max()));
+  if (out && *out >= lowest) return *out;
+  throw BareFieldError(fmt::format("'{}' is {}, not a whole number from {} to {}", field,
+                                   shown_input(v.dump(), 40), lowest,
+                                   std::numeric_limits<T>::max()));
 }
 
 // A value of type T: whole numbers through read_integer, everything else through json, which
@@ -326,6 +357,14 @@ T get_or(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   return read_as<T>(*it, key);
+}
+
+// A count (runs, samples, threads, entries): a whole number, never negative; 0 when absent.
+template <class T = int>
+T get_count(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return 0;
+  return read_integer<T>(*it, key, 0);
 }
 
 std::optional<double> get_optional(const json& j, const char* key) {
@@ -357,7 +396,7 @@ Stats read_stats(const json& j) {
   s.mean = get_or(j, "mean", 0.0);
   s.stddev = get_or(j, "stddev", 0.0);
   s.max = get_or(j, "max", 0.0);
-  s.samples = get_or(j, "samples", 0);
+  s.samples = get_count(j, "samples");
   return s;
 }
 
@@ -365,7 +404,7 @@ Telemetry read_telemetry(const json& j, const std::string&) {
   Telemetry t;
   t.source = get_or<std::string>(j, "source", "");
   t.unavailable = get_or<std::string>(j, "unavailable", "");
-  t.samples = get_or(j, "samples", 0);
+  t.samples = get_count(j, "samples");
   t.mean_sm_clock_mhz = get_optional(j, "mean_sm_clock_mhz");
   t.min_sm_clock_mhz = get_optional(j, "min_sm_clock_mhz");
   t.mean_power_w = get_optional(j, "mean_power_w");
@@ -419,11 +458,11 @@ Record read_record(const json& j, const std::string& where) {
   r.device_name = get_or<std::string>(j, "device_name", "");
   r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");
   r.host = get_or<std::string>(j, "host", "");
-  r.rank = get_or(j, "rank", 0);
+  r.rank = get_count(j, "rank");
   r.status = read_status(require(j, "status", where).get<std::string>(), where);
   r.reason = get_or<std::string>(j, "reason", "");
-  r.threads = get_or(j, "threads", 0);
-  r.iterations = get_or(j, "iterations", 0);
+  r.threads = get_count(j, "threads");
+  r.iterations = get_count(j, "iterations");
   if (auto it = j.find("seconds"); it != j.end() && it->is_object()) r.seconds = read_stats(*it);
   r.gflops = get_or(j, "gflops", 0.0);
   r.peak_gflops = get_optional(j, "peak_gflops");
@@ -440,7 +479,7 @@ Record read_record(const json& j, const std::string& where) {
     const std::string at = where + ".burst";
     Rate b;
     if (auto s = it->find("seconds"); s != it->end() && s->is_object()) b.seconds = read_stats(*s);
-    b.iterations = get_or(*it, "iterations", 0);
+    b.iterations = get_count(*it, "iterations");
     b.gflops = get_or(*it, "gflops", 0.0);
     b.window_seconds = get_or(*it, "window_seconds", 0.0);
     b.method = get_or<std::string>(*it, "method", "");
@@ -456,7 +495,7 @@ Record read_record(const json& j, const std::string& where) {
   r.verified = get_or(j, "verified", false);
   r.max_rel_error = get_or(j, "max_rel_error", 0.0);
   r.tolerance = get_or(j, "tolerance", 0.0);
-  r.checked_entries = get_or<std::int64_t>(j, "checked_entries", 0);
+  r.checked_entries = get_count<std::int64_t>(j, "checked_entries");
   r.warnings = get_or(j, "warnings", std::vector<std::string>{});
   // A measured row must carry a usable rate and time: compare and the gate divide by them.
   const auto bad_number = [&](const char* field, double v) {
@@ -487,9 +526,9 @@ BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
   b.host = get_or<std::string>(j, "host", "");
   b.status = read_status(require(j, "status", where).get<std::string>(), where);
   b.reason = get_or<std::string>(j, "reason", "");
-  b.threads = get_or(j, "threads", 0);
+  b.threads = get_count(j, "threads");
   b.bytes = get_or<std::uint64_t>(j, "bytes", 0);
-  b.iterations = get_or(j, "iterations", 0);
+  b.iterations = get_count(j, "iterations");
   if (auto it = j.find("seconds"); it != j.end() && it->is_object()) b.seconds = read_stats(*it);
   b.gbs = get_or(j, "gbs", 0.0);
   b.peak_gbs = get_optional(j, "peak_gbs");
@@ -527,7 +566,7 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
   p.budget_seconds = get_or(j, "budget_seconds", 0.0);
   p.elapsed_seconds = get_or(j, "elapsed_seconds", 0.0);
   p.ended = get_or<std::string>(j, "ended", "");
-  p.skipped_for_budget = get_or(j, "skipped_for_budget", 0);
+  p.skipped_for_budget = get_count(j, "skipped_for_budget");
   p.rows = get_or(j, "rows", std::vector<int>{});
   for (const int row : p.rows)
     if (row < 0 || std::size_t(row) >= records)
@@ -549,13 +588,26 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
     pt.gflops = get_or(q, "gflops", 0.0);
     pt.pct_of_peak = get_optional(q, "pct_of_peak");
     if (auto it = q.find("seconds"); it != q.end() && it->is_object()) pt.seconds = read_stats(*it);
-    pt.iterations = get_or(q, "iterations", 0);
+    pt.iterations = get_count(q, "iterations");
     pt.verified = get_or(q, "verified", false);
     pt.max_rel_error = get_or(q, "max_rel_error", 0.0);
     pt.wall_seconds = get_or(q, "wall_seconds", 0.0);
     p.points.push_back(std::move(pt));
   }
   return p;
+}
+
+// "MAJOR.MINOR", each a whole number 0..999 and nothing else ("9.0", "12.1"). sscanf's %d wrapped
+// "99999999999.5" into a nonsense sm_ and took "9.-1" and "9.0junk".
+bool parse_compute_capability(std::string_view cc, int& major, int& minor) {
+  const auto dot = cc.find('.');
+  if (dot == std::string_view::npos) return false;
+  const auto part = [](std::string_view t, int& out) {
+    if (t.empty() || t.size() > 3 || t.find_first_not_of("0123456789") != std::string_view::npos)
+      return false;
+    return std::from_chars(t.data(), t.data() + t.size(), out).ec == std::errc{};
+  };
+  return part(cc.substr(0, dot), major) && part(cc.substr(dot + 1), minor);
 }
 
 SystemInfo read_system(const json& doc) {
@@ -592,7 +644,7 @@ SystemInfo read_system(const json& doc) {
                                                 get_or(m, "core_gflops_fp64", 0.0),
                                                 get_or(m, "flop_per_cycle_fp32", 0.0),
                                                 get_or(m, "flop_per_cycle_fp64", 0.0),
-                                                get_or(m, "threads", 0),
+                                                get_count(m, "threads"),
                                                 get_or(m, "all_gflops_fp32", 0.0),
                                                 get_or(m, "all_gflops_fp64", 0.0)};
   }
@@ -603,7 +655,7 @@ SystemInfo read_system(const json& doc) {
     li.version = get_or<std::string>(l, "version", "");
     li.config = get_or<std::string>(l, "config", "");
     li.detected = get_or<std::string>(l, "detected", "");
-    li.threads = get_or(l, "threads", 0);
+    li.threads = get_count(l, "threads");
     li.parallel = get_or<std::string>(l, "parallel", "");
     li.backend = get_or<std::string>(l, "backend", "");
     li.path = get_or<std::string>(l, "path", "");
@@ -619,7 +671,7 @@ SystemInfo read_system(const json& doc) {
     li.version = get_or<std::string>(blas, "version", "");
     li.config = get_or<std::string>(blas, "config", "");
     li.detected = get_or<std::string>(blas, "core", "");
-    li.threads = get_or(blas, "threads", 0);
+    li.threads = get_count(blas, "threads");
     li.parallel = get_or<std::string>(blas, "parallel", "");
     s.libraries.push_back(li);
   }
@@ -635,8 +687,9 @@ SystemInfo read_system(const json& doc) {
     gi.name = get_or<std::string>(g, "name", "");
     gi.pci_bus_id = get_or<std::string>(g, "pci_bus_id", "");
     const std::string cc = get_or<std::string>(g, "compute_capability", "0.0");
-    if (std::sscanf(cc.c_str(), "%d.%d", &gi.cc_major, &gi.cc_minor) != 2)
-      throw FieldError(fmt::format("system.gpus has a bad compute_capability '{}'", cc));
+    if (!parse_compute_capability(cc, gi.cc_major, gi.cc_minor))
+      throw FieldError(
+          fmt::format("system.gpus has a bad compute_capability '{}'", shown_input(cc, 40)));
     gi.sms = get_or(g, "sms", 0);
     gi.sm_clock_mhz = get_or(g, "sm_clock_mhz", 0.0);
     gi.max_sm_clock_mhz = get_or(g, "max_sm_clock_mhz", 0.0);
@@ -682,31 +735,42 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
         version.dump(), GPUBENCH_VERSION, kOldestResultsSchemaVersion, kResultsSchemaVersion));
   Results r;
   try {
-    r.system = read_system(doc);
+    r.system = located("system", [&] { return read_system(doc); });
     r.interrupted = get_or(doc, "interrupted", false);
     r.complete = get_or(doc, "complete", true);
     const json& records = require(doc, "records", "the file");
     if (!records.is_array()) throw FieldError("'records' is not an array");
-    for (std::size_t i = 0; i < records.size(); ++i)
-      r.records.push_back(read_record(records[i], fmt::format("records[{}]", i)));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string where = fmt::format("records[{}]", i);
+      r.records.push_back(located(where, [&] { return read_record(records[i], where); }));
+    }
     if (auto it = doc.find("ranks"); it != doc.end() && !it->is_null()) {
       if (!it->is_array()) throw FieldError("'ranks' is not an array");
       // Each entry is a "system" object with the run's command line and times beside it.
-      for (const json& rank : *it)
-        r.ranks.push_back(read_system({{"gpubench_version", rank.value("gpubench_version", "")},
-                                       {"command_line", rank.value("command_line", "")},
-                                       {"start_time", rank.value("start_time", "")},
-                                       {"system", rank}}));
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& rank = (*it)[i];
+        r.ranks.push_back(located(fmt::format("ranks[{}]", i), [&] {
+          return read_system({{"gpubench_version", rank.value("gpubench_version", "")},
+                              {"command_line", rank.value("command_line", "")},
+                              {"start_time", rank.value("start_time", "")},
+                              {"system", rank}});
+        }));
+      }
     }
     if (auto it = doc.find("bandwidth"); it != doc.end() && !it->is_null()) {
       if (!it->is_array()) throw FieldError("'bandwidth' is not an array");
-      for (std::size_t i = 0; i < it->size(); ++i)
-        r.bandwidth.push_back(read_bandwidth((*it)[i], fmt::format("bandwidth[{}]", i)));
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const std::string where = fmt::format("bandwidth[{}]", i);
+        r.bandwidth.push_back(located(where, [&] { return read_bandwidth((*it)[i], where); }));
+      }
     }
     if (auto it = doc.find("peak"); it != doc.end() && !it->is_null()) {
       if (!it->is_array()) throw FieldError("'peak' is not an array");
-      for (std::size_t i = 0; i < it->size(); ++i)
-        r.peak.push_back(read_peak((*it)[i], fmt::format("peak[{}]", i), r.records.size()));
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const std::string where = fmt::format("peak[{}]", i);
+        r.peak.push_back(
+            located(where, [&] { return read_peak((*it)[i], where, r.records.size()); }));
+      }
     }
     if (auto it = doc.find("pricing"); it != doc.end() && it->is_object())
       r.pricing =

@@ -31,7 +31,17 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_NE(h.out.find("--sizes"), std::string::npos);
 }
 
-TEST(Cli, NoSubcommandIsUsageError) { EXPECT_EQ(run("").code, 2); }
+TEST(Cli, NoSubcommandIsUsageError) {
+  const auto r = run("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("matmul"), std::string::npos) << r.err;  // the commands are listed
+  // A parse error of CLI11's own is one line too, with where to look.
+  const auto bad = run("peak --m-range 64 64");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err,
+            "gpubench: error: --m-range: At least 3 required but received 2 (see gpubench "
+            "--help)\n");
+}
 
 TEST(Cli, MatmulCpuTableHasVerifiedRows) {
   auto r = run(std::string("matmul --sizes 64..256 --dtype fp32,fp64 --backends openblas") + kFast);

@@ -89,16 +89,35 @@ TEST(CliPeak, JsonOnStdoutParses) {
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
+// A grid measured whole reads 100% (not "1e+02%"); a budget spent before the search could begin
+// says so instead of printing a negative budget.
+TEST(CliPeak, WholeGridAndSpentBudgetReadPlainly) {
+  Result r = run(
+      "peak --backends openblas --threads 1 --m-range 64 128 64 --n-range 64 128 64 --k-range 64 "
+      "128 64 --budget 3 --quiet");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(100% of the grid's 8)"), std::string::npos) << r.out;
+  const std::string out = tmp("spent.json");
+  r = run("peak --backends openblas --threads 1 --budget 0.000001 --quiet -o " + out);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("of its 0 s (spent before this search could begin)"), std::string::npos)
+      << r.out;
+  const auto doc = nlohmann::json::parse(gpubench::test::read_file(out));
+  EXPECT_EQ(doc["peak"][0]["budget_seconds"].get<double>(), 0.0);
+}
+
 TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
-  for (const std::string bad :
-       {"--m-range 4096 1024 256", "--n-range 1024 4096 0", "--k-range 0 0 0",
-        "--m-range 1 3000000000 1", "--m-range 1024 abc 1", "--m-range -5 10 1", "--budget 0",
-        "--budget -3", "--budget abc", "--budget inf", "--budget nan", "--budget 1e9",
-        "--remeasure 0", "--format csv", "--dtype fp8x", "--layout xy"}) {
+  for (const std::string bad : std::vector<std::string>{
+           "--m-range 4096 1024 256", "--n-range 1024 4096 0", "--k-range 0 0 0",
+           "--m-range 1 3000000000 1", "--m-range 1024 abc 1", "--m-range -5 10 1", "--budget 0",
+           "--budget -3", "--budget abc", "--budget inf", "--budget nan", "--budget 1e9",
+           "--remeasure 0", "--format csv", "--dtype fp8x", "--layout xy", "--m-range 64 64",
+           "--m-range 64 64 64 64", "--budget " + std::string(500, '0') + "1e7"}) {
     const auto t0 = Clock::now();
     const Result r = run("peak --backends openblas --budget 30 " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;
     EXPECT_EQ(lines_of(r.err), 1) << bad << ":\n" << r.err;
+    EXPECT_LT(r.err.size(), 400u) << bad << ":\n" << r.err;  // a long value is echoed cut short
     EXPECT_TRUE(r.out.empty()) << bad << ":\n" << r.out;
     EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 5.0) << bad;
   }

@@ -201,6 +201,16 @@ TEST(Gate, ParsesThresholds) {
   EXPECT_THROW(parse_max_regression("-5%"), UsageError);
   EXPECT_THROW(parse_max_regression("100%"), UsageError);
   EXPECT_THROW(parse_max_regression(""), UsageError);
+  // Spaces on either side, as the other number options; "-0" is zero, without a sign to print.
+  EXPECT_DOUBLE_EQ(parse_max_regression(" 5 "), 0.05);
+  EXPECT_FALSE(std::signbit(parse_max_regression("-0")));
+  // A long value is echoed cut short.
+  try {
+    parse_max_regression(std::string(300, '9'));
+    FAIL() << "accepted";
+  } catch (const UsageError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200u) << e.what();
+  }
 }
 
 TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {

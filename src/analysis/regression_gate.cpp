@@ -1,29 +1,34 @@
 // The regression gate: fail a CI run only for slowdowns larger than the threshold and the noise.
 #include "gpubench/analysis/regression_gate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
 double parse_max_regression(const std::string& text) {
+  // Spaces around it are forgiven, as by the other number options.
   std::string s = text;
   while (!s.empty() && s.back() == ' ') s.pop_back();
+  s.erase(0, s.find_first_not_of(' ') == std::string::npos ? s.size() : s.find_first_not_of(' '));
   if (!s.empty() && s.back() == '%') s.pop_back();
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
-    throw UsageError(fmt::format(
-        "--max-regression '{}' is not a percentage; write e.g. 5% or 5 (five percent)", text));
+    throw UsageError(
+        fmt::format("--max-regression '{}' is not a percentage; write e.g. 5% or 5 (five percent)",
+                    shown_input(text, 40)));
   if (v < 0 || v >= 100)
-    throw UsageError(fmt::format("--max-regression '{}' must be at least 0% and below 100%", text));
-  return v / 100.0;
+    throw UsageError(fmt::format("--max-regression '{}' must be at least 0% and below 100%",
+                                 shown_input(text, 40)));
+  return v / 100.0 + 0.0;  // + 0.0: "-0" is 0, not a gate of "more than -0%"
 }
 
 // A run's noise as its median sees it: how far the fastest sample lies below the median. Unlike

@@ -12,6 +12,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/measure/peak_search.hpp"
 #include "gpubench/measure/session.hpp"
 #include "gpubench/output/atomic_file.hpp"
@@ -248,8 +249,8 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
       ->each([o](const std::string& v) {
         o->budget = parse_positive_number("--budget", v);
         if (o->budget > kMaxBudgetSeconds)
-          throw UsageError(
-              fmt::format("--budget {}: at most {:.0f} seconds (a week)", v, kMaxBudgetSeconds));
+          throw UsageError(fmt::format("--budget '{}': at most {:.0f} seconds (a week)",
+                                       shown_input(v, 40), kMaxBudgetSeconds));
       });
   add_whole_option(cmd, "--remeasure", o->remeasure,
                    "The fastest shapes re-measured with the full timing", 1, 100);

@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
   add_peak_command(app, action, command_line);
   add_completion_command(app, action, command_line);
 
+  // `gpubench` alone: the list of commands, on stderr, exit 2 (nothing was asked).
+  if (argc <= 1) {
+    std::cerr << app.help();
+    return kExitUsage;
+  }
   try {
     try {
       app.parse(argc, argv);
@@ -45,7 +50,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      app.exit(e);  // prints the message and usage
+      // One line, as every other usage error: CLI11's own exit() adds a second ("Run with
+      // --help") and a value count error reads "At least 3 required but received 2".
+      std::string why = e.what();
+      for (char& c : why)
+        if (c == '\n') c = ' ';
+      std::cerr << "gpubench: error: " << why << " (see gpubench --help)\n";
       return kExitUsage;
     }
     const int code = action ? action() : kExitUsage;

@@ -201,7 +201,9 @@ class Searcher {
     search_.layout = opts.layout;
     search_.grid_shapes =
         std::uint64_t(values_[0].size()) * values_[1].size() * std::uint64_t(values_[2].size());
-    search_.budget_seconds = seconds_between(Clock::now(), deadline_);
+    // Never negative: start-up (library loading, the first search's set-up) may outlast a tiny
+    // --budget.
+    search_.budget_seconds = std::max(0.0, seconds_between(Clock::now(), deadline_));
   }
 
   void run() {

@@ -48,6 +48,12 @@ std::string device_text(const PeakSearch& s) {
 }
 
 // Always M x N x K: a peak shape is read dimension by dimension, cubes included.
+// The share of the grid measured: two significant digits below 10% (0.024%), whole percent above
+// ("{:.2g}" printed 100% as "1e+02%").
+std::string grid_share_text(double percent) {
+  return percent >= 10 ? fmt::format("{:.0f}%", percent) : fmt::format("{:.2g}%", percent);
+}
+
 std::string shape_text(const Shape& s) { return fmt::format("{}x{}x{}", s.m, s.n, s.k); }
 
 std::string ended_text(const PeakSearch& s) {
@@ -94,8 +100,10 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
       "Searched {} shape{} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
       "{} passed over as too long for the time left; ended: {}\n",
       sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, sum.remeasured,
-      format_seconds(s.elapsed_seconds), format_seconds(s.budget_seconds), s.skipped_for_budget,
-      ended_text(s));
+      format_seconds(s.elapsed_seconds),
+      s.budget_seconds > 0 ? format_seconds(s.budget_seconds)
+                           : std::string("0 s (spent before this search could begin)"),
+      s.skipped_for_budget, ended_text(s));
   if (sum.failed > 0)
     os << fmt::format("FAILED: {} shape{} did not verify (see the JSON's points)\n", sum.failed,
                       sum.failed == 1 ? "" : "s");
@@ -149,8 +157,8 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
         "Summary: over the {} shape{} measured ({} of the grid's {}): geometric mean {} {}, "
         "arithmetic mean {} {}\n",
         sum.ok, sum.ok == 1 ? "" : "s",
-        fmt::format("{:.2g}%", 100.0 * sum.ok / std::max<double>(1, double(s.grid_shapes))),
-        s.grid_shapes, rate(*sum.geomean_gflops, u), u.name, rate(*sum.mean_gflops, u), u.name);
+        grid_share_text(100.0 * sum.ok / std::max<double>(1, double(s.grid_shapes))), s.grid_shapes,
+        rate(*sum.geomean_gflops, u), u.name, rate(*sum.mean_gflops, u), u.name);
   os << "\n";
 }
 

@@ -264,6 +264,12 @@ TEST(Price, ResolveFromOptionsAndPresets) {
   PriceOptions negative = both;
   negative.gpu_usd_per_hour = -1;
   EXPECT_THROW(resolve_pricing(negative), UsageError);
+  // So small that GFLOP per dollar would overflow to infinity, or absurdly large: refused.
+  for (double v : {1e-307, 1e-7, 1e7}) {
+    PriceOptions odd = both;
+    odd.cpu_usd_per_hour = v;
+    EXPECT_THROW(resolve_pricing(odd), UsageError) << v;
+  }
 
   const std::string file = ::testing::TempDir() + "gpubench_prices.json";
   std::ofstream(file) << R"({"presets": {"mine": {"cpu_usd_per_hour": 1, "gpu_usd_per_hour": 4},

@@ -31,9 +31,22 @@ std::string read_preset_file(const std::string& file) {
   return read_input_file(file, "the price preset file", kMaxPriceFileBytes);
 }
 
+// A price per hour from a micro-dollar to a million dollars: GFLOP per dollar of a price far below
+// overflows to infinity (and would be dropped from the verdict without a word).
+constexpr double kMinUsdPerHour = 1e-6, kMaxUsdPerHour = 1e6;
+
+bool price_in_range(double usd_per_hour) {
+  return usd_per_hour >= kMinUsdPerHour && usd_per_hour <= kMaxUsdPerHour;
+}
+
+std::string price_range_error(const std::string& what) {
+  return fmt::format("{} must be a number of dollars per hour from {:.6f} to {:.0f}", what,
+                     kMinUsdPerHour, kMaxUsdPerHour);
+}
+
 double positive_price(const nlohmann::json& v, const std::string& what) {
-  if (!v.is_number() || !(v.get<double>() > 0))
-    throw UsageError(fmt::format("{} must be a positive number of dollars per hour", what));
+  if (!v.is_number() || !price_in_range(v.get<double>()))
+    throw UsageError(price_range_error(what));
   return v.get<double>();
 }
 
@@ -84,8 +97,7 @@ Pricing price_preset_in(std::string_view text, const std::string& preset,
 std::optional<Pricing> resolve_pricing(const PriceOptions& o) {
   for (const auto& [v, flag] : {std::pair{o.cpu_usd_per_hour, "--price-cpu"},
                                 std::pair{o.gpu_usd_per_hour, "--price-gpu"}})
-    if (v && !(*v > 0))
-      throw UsageError(fmt::format("{} must be a positive number of dollars per hour", flag));
+    if (v && !price_in_range(*v)) throw UsageError(price_range_error(flag));
   if (o.preset.empty()) {
     if (!o.cpu_usd_per_hour && !o.gpu_usd_per_hour) return std::nullopt;
     if (!o.cpu_usd_per_hour || !o.gpu_usd_per_hour)

@@ -26,6 +26,9 @@ struct FakeConfig {
   bool flushed = false;
   int runs_without_flush = 0;
   int max_reps_per_call = 0;
+  // Set to true once `runs` reaches stop_after_runs (a Ctrl-C arriving mid-case).
+  std::atomic<bool>* stop = nullptr;
+  int stop_after_runs = 0;
   // A GPU-like backend: burst and sustained windows, an L2 of `cache`, a telemetry probe that reads
   // `power_w` (none when 0).
   DeviceKind kind = DeviceKind::cpu;
@@ -59,6 +62,7 @@ class FakeCase : public Case {
     if (!cfg_.flushed) ++cfg_.runs_without_flush;
     cfg_.flushed = false;
     cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
+    if (cfg_.stop && cfg_.runs >= cfg_.stop_after_runs) *cfg_.stop = true;
     return reps * cfg_.seconds_per_run;
   }
   bool flush_cache() override {
@@ -262,6 +266,23 @@ TEST(Runner, StopFlagEndsBetweenCases) {
     if (p.just_finished && ++finished == 1) stop = true;
   });
   EXPECT_EQ(recs.size(), 1u);
+}
+
+// A Ctrl-C during a long warm-up (--warmup 1000000) ends it at the next run: the case finishes
+// with what little it has instead of warming up for half of --max-time-per-case.
+TEST(Runner, StopFlagEndsTheWarmUpAndTheSamplesOfTheCurrentCase) {
+  FakeConfig cfg;
+  std::atomic<bool> stop{false};
+  cfg.stop = &stop;
+  cfg.stop_after_runs = 3;
+  auto o = small({{8, 8, 8}});
+  o.warmup = 1000000;
+  o.stop = &stop;
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
+  EXPECT_LE(cfg.runs, 3 + recs[0].iterations);
+  EXPECT_EQ(recs[0].seconds.samples, 1);
 }
 
 TEST(Runner, EndToEndTimesSayWhichHostMemory) {

@@ -212,7 +212,7 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
   for (int i = 0; i < std::max(1, o.warmup); ++i) {
     last = timed(1);
     warm_spent += last;
-    if (warm_spent >= o.max_time_per_case / 2) break;
+    if (warm_spent >= o.max_time_per_case / 2 || stopped(o)) break;  // Ctrl-C: on to one sample
   }
 
   const bool want_burst = gpu && o.clocks != Clocks::sustained;

@@ -111,6 +111,10 @@ TEST(DeviceSpec, AllListAndSingle) {
   // Without GPUs "all" still yields one device so the GPU rows say why they are empty.
   EXPECT_EQ(parse_device_spec("all", 0), (std::vector<int>{0}));
   EXPECT_EQ(parse_device_spec("5", 0), (std::vector<int>{5}));
+  // Spaces around the spec and its items, as the other options forgive them.
+  EXPECT_EQ(parse_device_spec(" 1 ", 2), (std::vector<int>{1}));
+  EXPECT_EQ(parse_device_spec("2, 0", 3), (std::vector<int>{2, 0}));
+  EXPECT_EQ(parse_device_spec(" all", 2), (std::vector<int>{0, 1}));
 }
 
 TEST(DeviceSpec, BadSpecsNameTheProblem) {
@@ -123,6 +127,7 @@ TEST(DeviceSpec, BadSpecsNameTheProblem) {
     return "accepted";
   };
   EXPECT_NE(message("x", 2).find("at 'x'"), std::string::npos);
+  EXPECT_LT(message(std::string(500, 'x'), 2).size(), 200u);  // a long spec is echoed cut short
   EXPECT_NE(message("0,,1", 2).find("at ''"), std::string::npos);
   EXPECT_NE(message("-1", 2).find("at '-1'"), std::string::npos);
   EXPECT_NE(message("1.5", 2).find("at '1.5'"), std::string::npos);

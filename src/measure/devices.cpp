@@ -20,24 +20,28 @@
 namespace gpubench {
 
 std::vector<int> parse_device_spec(const std::string& spec, int gpu_count) {
-  if (spec == "all") {
+  // Spaces around the spec and its items are forgiven, as by the other options.
+  if (trim(spec) == "all") {
     std::vector<int> all;
     for (int i = 0; i < gpu_count; ++i) all.push_back(i);
     if (all.empty()) all.push_back(0);
     return all;
   }
   std::vector<int> out;
-  for (const std::string_view tok : split_list(spec)) {
+  for (const std::string_view item : split_list(spec)) {
+    const std::string_view tok = trim(item);
     int value = -1;
     const auto [end, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), value);
     if (tok.empty() || ec != std::errc() || end != tok.data() + tok.size() || value < 0)
-      throw UsageError(fmt::format(
-          "bad --device '{}' (at '{}'): give 'all', a GPU ordinal (0) or a list (0,1)", spec, tok));
+      throw UsageError(
+          fmt::format("bad --device '{}' (at '{}'): give 'all', a GPU ordinal (0) or a list (0,1)",
+                      shown_input(spec, 40), shown_input(tok, 40)));
     if (gpu_count > 0 && value >= gpu_count)
       throw UsageError(fmt::format("--device {}: this machine has {} GPU{} (0..{})", value,
                                    gpu_count, gpu_count == 1 ? "" : "s", gpu_count - 1));
     if (std::find(out.begin(), out.end(), value) != out.end())
-      throw UsageError(fmt::format("--device '{}' names GPU {} twice", spec, value));
+      throw UsageError(
+          fmt::format("--device '{}' names GPU {} twice", shown_input(spec, 40), value));
     out.push_back(value);
   }
   return out;

@@ -63,6 +63,17 @@ TEST(CliResults, FormatJsonOnStdoutIsParseable) {
   EXPECT_EQ(csv.out.rfind("m,n,k,", 0), 0u) << csv.out;
 }
 
+// /dev/stdout as an --output when stdout is a pipe (popen's, here): written in place. Checking it
+// against the other -o files tried to canonicalise the pipe's "pipe:[N]" and died with an internal
+// error.
+TEST(CliResults, DevStdoutOnAPipeIsAnOutput) {
+  auto r = run(std::string("matmul --sizes 32 --quiet -o /dev/stdout:csv -o /dev/fd/1:csv") +
+               kFast);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("m,n,k,", 0), 0u) << r.out;
+  EXPECT_EQ(r.err.find("internal"), std::string::npos) << r.err;
+}
+
 TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {
   for (const char* args :
        {"--format xml", "--output /nonexistent-dir/x.json", "--output x.weird",

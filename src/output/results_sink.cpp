@@ -21,8 +21,14 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
     targets.push_back(parse_output_target(spec, ResultKind::matmul));
     check_writable(targets.back());
     // Two -o naming one file (./a.json and a.json, a link and its target) would lose one output.
+    // A stream (/dev/stdout, a FIFO) is written in place, once, and has no path to compare: the
+    // pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
     const WriteDestination d = resolve_destination(targets.back().path);
-    const std::string real = std::filesystem::weakly_canonical(std::filesystem::absolute(d.path)).string();
+    if (d.stream) continue;
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
+    std::string real = std::filesystem::weakly_canonical(absolute, ec).string();
+    if (ec) real = absolute.lexically_normal().string();
     for (const auto& [other_real, other] : seen)
       if (other_real == real)
         throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));

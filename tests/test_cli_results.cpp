@@ -74,6 +74,21 @@ TEST(CliResults, DevStdoutOnAPipeIsAnOutput) {
   EXPECT_EQ(r.err.find("internal"), std::string::npos) << r.err;
 }
 
+// A file name that is not UTF-8 (another encoding's name) lands in the JSON's command line: the
+// JSON writer threw on it, an internal error that lost the measured results. It is written as
+// U+FFFD now, and the file reads back.
+TEST(CliResults, AFileNameThatIsNotUtf8IsWrittenAndReadsBack) {
+  const std::string path = ::testing::TempDir() + "gpubench_name_\xff.json";
+  std::remove(path.c_str());
+  auto r = run("matmul --sizes 32 --quiet -o '" + path + "'" + kFast);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(gpubench::test::read_file(path));
+  EXPECT_NE(doc["command_line"].get<std::string>().find("gpubench_name_\xef\xbf\xbd.json"),
+            std::string::npos);
+  r = run("compare '" + path + "' '" + path + "' --format json");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
 TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {
   for (const char* args :
        {"--format xml", "--output /nonexistent-dir/x.json", "--output x.weird",

@@ -707,7 +707,11 @@ SystemInfo read_system(const json& doc) {
 
 }  // namespace
 
-std::string results_to_json_text(const Results& r) { return results_to_json(r).dump(2) + "\n"; }
+std::string json_text(const nlohmann::ordered_json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string results_to_json_text(const Results& r) { return json_text(results_to_json(r)) + "\n"; }
 
 Results results_from_json_text(std::string_view text, const std::string& origin) {
   json doc;

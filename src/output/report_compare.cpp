@@ -1,11 +1,12 @@
 // Rendering a Comparison: the terminal table, markdown, csv and json of `gpubench compare`.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/text.hpp"
 
@@ -247,13 +248,12 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
                         {"cases", m.rows},
                         {"ratios", ratios}});
   }
-  os << json{{"runs", runs},
-             {"machine_differences", differences},
-             {"rows", rows},
-             {"geomeans", geomeans},
-             {"any_interrupted", c.any_interrupted},
-             {"incomplete_runs", c.incomplete}}
-            .dump(2)
+  os << json_text(json{{"runs", runs},
+                       {"machine_differences", differences},
+                       {"rows", rows},
+                       {"geomeans", geomeans},
+                       {"any_interrupted", c.any_interrupted},
+                       {"incomplete_runs", c.incomplete}})
      << "\n";
 }
 

@@ -1,8 +1,10 @@
 // Google Benchmark's JSON layout, so its tools/compare.py and CI trackers that read that format
 // (github-action-benchmark's "googlecpp", Bencher, ...) take gpubench output unchanged.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
+#include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/text.hpp"
 
@@ -94,7 +96,7 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
     if (ra.pct_below_median_gpu) b["pct_below_median_gpu"] = *ra.pct_below_median_gpu;
     benchmarks.push_back(std::move(b));
   }
-  os << json{{"context", context}, {"benchmarks", benchmarks}}.dump(2) << "\n";
+  os << json_text(json{{"context", context}, {"benchmarks", benchmarks}}) << "\n";
 }
 
 }  // namespace gpubench

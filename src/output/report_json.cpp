@@ -49,7 +49,7 @@ void write_json(std::ostream& os, const Results& r, const Analysis& a) {
   }
   if (a.compared_devices > 1) doc["slow_gpus"] = slow_gpus_json(a);
   if (a.verdict) doc["verdict"] = verdict_to_json(*a.verdict);
-  os << doc.dump(2) << "\n";
+  os << json_text(doc) << "\n";
 }
 
 }  // namespace gpubench

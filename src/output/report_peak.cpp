@@ -208,7 +208,7 @@ void write_peak_json(std::ostream& os, const Results& r) {
         {"geomean_gflops", num(s.geomean_gflops)},
         {"mean_gflops", num(s.mean_gflops)}};
   }
-  os << doc.dump(2) << "\n";
+  os << json_text(doc) << "\n";
 }
 
 }  // namespace gpubench

@@ -22,6 +22,11 @@ nlohmann::ordered_json results_to_json(const Results& r);
 // The same document as text: no NaN or Infinity (null instead).
 std::string results_to_json_text(const Results& r);
 
+// Every JSON document gpubench writes, as text: indented by 2, and bytes that are not UTF-8 (a
+// file name of another encoding in the recorded command line) written as U+FFFD instead of
+// throwing, which lost a finished run's results.
+std::string json_text(const nlohmann::ordered_json& doc);
+
 // Parses a results document. `origin` (usually the path) prefixes every error message. Throws
 // UsageError when the text is not JSON, is not a gpubench results document, has another
 // schema_version, a field of the wrong type, or no records. Derived fields are ignored.

@@ -1,7 +1,6 @@
 // The real binary's `bandwidth` and `plot` subcommands and matmul's price options.
 #include <gtest/gtest.h>
-
-#include "command_runner.hpp"
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+
+#include "command_runner.hpp"
 
 namespace {
 
@@ -107,6 +108,31 @@ TEST(CliBandwidth, ArraysBeyondMemoryAreSkippedAndKeepEarlierResults) {
   r = run_gpubench("bandwidth --no-gpu --min-time 0.01 --host-mib 1048576 -o " + fresh);
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_NE(slurp(fresh).find("needs 3 x 1048576 MiB"), std::string::npos) << slurp(fresh);
+}
+
+// A named pipe as --output. Nobody reading it: a warning and exit 3 at once (opening it blocked
+// until a reader came, and the signal handler restarted the wait, so not even SIGTERM ended it).
+// A reader: it gets one document, the final one (a save after every test left the second open
+// waiting forever once the reader had taken the first and gone).
+TEST(CliBandwidth, ANamedPipeGetsTheFinalResultsOnceOrAWarningWithoutAReader) {
+  const std::string fifo = ::testing::TempDir() + "gpubench_bw_fifo_" + std::to_string(getpid());
+  std::remove(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto r = run_gpubench("bandwidth --no-gpu --progress never -o " + fifo + ":csv" + kSmall);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("no process is reading the pipe"), std::string::npos) << r.err;
+
+  const std::string got = fifo + ".read";
+  r = gpubench::test::run_command("timeout 60 cat " + fifo + " > " + got + " & timeout 60 " +
+                                  GPUBENCH_BINARY + " bandwidth --no-gpu --progress never -o " +
+                                  fifo + ":csv" + kSmall + "; code=$?; wait; exit $code");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const std::string csv = slurp(got);
+  EXPECT_EQ(csv.rfind("host,test,", 0), 0u) << csv;
+  EXPECT_NE(csv.find(",host triad,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("host,test,", 1), std::string::npos) << "more than one document:\n" << csv;
+  std::remove(fifo.c_str());
+  std::remove(got.c_str());
 }
 
 TEST(CliPlot, MissingInputExitsTwo) {

@@ -54,11 +54,13 @@ class SaveEachTest : public SessionObserver {
   void bandwidth_finished(const BandwidthRecord&, const Results& so_far) override {
     Results partial = so_far;  // incomplete until the final save
     partial.complete = false;
-    save(partial);
+    save(partial, false);
   }
-  void save(const Results& r) {
+  // A pipe or device (writes_in_place) gets the final save only: its reader takes one document.
+  void save(const Results& r, bool final_save = true) {
     const bool measured = measured_anything(r);
     for (const OutputTarget& t : outputs_.targets()) {
+      if (!final_save && writes_in_place(t.path)) continue;
       std::error_code ec;
       if (!measured && std::filesystem::is_regular_file(t.path, ec)) continue;  // not a pipe
       std::ostringstream text;

@@ -113,7 +113,8 @@ class PeakProgress : public PeakObserver {
     }
   }
   void save_now_and_then(const Results& r) {
-    if (o_.output.empty() || warned_) return;
+    // A pipe or device gets the final document only: its reader takes one and leaves.
+    if (o_.output.empty() || warned_ || writes_in_place(o_.output)) return;
     const Clock::time_point now = Clock::now();
     if (now - last_save_ < std::chrono::seconds(1)) return;
     last_save_ = now;

@@ -96,6 +96,14 @@ WriteDestination resolve_destination(const std::string& path) {
   return d;
 }
 
+bool writes_in_place(const std::string& path) {
+  try {
+    return resolve_destination(path).stream;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void check_destination_writable(const std::string& path) {
   const WriteDestination d = resolve_destination(path);
   if (d.stream) {
@@ -120,8 +128,16 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     throw EnvironmentError(e.what());  // the file changed under a run that had checked it
   }
   if (d.stream) {
-    const int fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO nobody reads blocks until someone does, and a signal cannot end
+    // that wait (the handler restarts it), so it fails at once with ENXIO instead. Writes then
+    // block as usual: the reader is there.
+    const int fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 && errno == ENXIO)
+      throw EnvironmentError(
+          fmt::format("cannot write '{}': no process is reading the pipe", path));
     if (fd < 0) throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    if (const int flags = ::fcntl(fd, F_GETFL); flags >= 0)
+      ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     try {
       write_all(fd, content, path);
     } catch (...) {

@@ -55,16 +55,8 @@ bool keep_existing(const OutputTarget& t, const Results& r) {
   return std::filesystem::exists(t.path, ec);
 }
 
-// A device or pipe gets the final results once. A path that turned into something else during the
-// run (a directory, a link loop) reads as a file here: its write then fails and is reported as a
-// warning by OutputFileSet, instead of this check stopping the sweep.
-bool is_stream(const OutputTarget& t) {
-  try {
-    return resolve_destination(t.path).stream;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+// A device or pipe gets the final results once (writes_in_place).
+bool is_stream(const OutputTarget& t) { return writes_in_place(t.path); }
 }  // namespace
 
 void ResultsSink::save(const Results& results_so_far) const {

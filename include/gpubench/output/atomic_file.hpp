@@ -20,6 +20,11 @@ struct WriteDestination {
 // directory or another file that is neither regular, a character device nor a FIFO.
 WriteDestination resolve_destination(const std::string& path);
 
+// Whether `path` is written in place (a character device or FIFO: /dev/stdout, a named pipe).
+// Such a target gets a run's final results once, not every partial save: a reader of a pipe takes
+// one document and leaves. False for anything resolve_destination refuses.
+bool writes_in_place(const std::string& path);
+
 // Checks that `path` can be written, creating and changing nothing at `path` (nor at any name a
 // later write would use). Throws UsageError naming `path` when it cannot.
 void check_destination_writable(const std::string& path);

@@ -1,8 +1,6 @@
 // The real binary's results features: --format/--output files, compare, the regression gate,
 // --shapes, bad results files, and a run interrupted by SIGINT/SIGTERM.
 #include <gtest/gtest.h>
-
-#include "command_runner.hpp"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,12 +8,14 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 
-#include <nlohmann/json.hpp>
+#include "command_runner.hpp"
 
 namespace {
 
@@ -87,6 +87,24 @@ TEST(CliResults, AFileNameThatIsNotUtf8IsWrittenAndReadsBack) {
             std::string::npos);
   r = run("compare '" + path + "' '" + path + "' --format json");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+// A file-size limit (ulimit -f) is a full disk by another name: a warning, the earlier file kept,
+// no temporary left, exit 3. SIGXFSZ killed the process mid-file before (exit 153).
+TEST(CliResults, AFileSizeLimitIsAWarningNotADeadProcess) {
+  const std::string dir = ::testing::TempDir() + "gpubench_fsize_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directory(dir);
+  std::ofstream(dir + "/r.json") << "OLD\n";
+  auto r = gpubench::test::run_command("ulimit -f 1; " + std::string(GPUBENCH_BINARY) +
+                                       " matmul --sizes 32 --quiet -o " + dir + "/r.json" + kFast);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  EXPECT_EQ(gpubench::test::read_file(dir + "/r.json"), "OLD\n");
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1) << "a temporary was left behind";
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliResults, BadOutputOptionsExitTwoBeforeRunning) {

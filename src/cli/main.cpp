@@ -22,6 +22,9 @@ std::string join_command_line(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace gpubench;
+  // A file-size limit (ulimit -f) must fail the write (EFBIG: a warning, the temporary removed,
+  // exit 3) rather than kill the process mid-file with SIGXFSZ and leave the temporary behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"gpubench: how much faster is the GPU than the CPU for matrix multiplication, here?"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);

@@ -104,15 +104,36 @@ TEST(CliPeak, WholeGridAndSpentBudgetReadPlainly) {
       << r.out;
   const auto doc = nlohmann::json::parse(gpubench::test::read_file(out));
   EXPECT_EQ(doc["peak"][0]["budget_seconds"].get<double>(), 0.0);
+  // FILE:json names the file as matmul's -o does: /dev/full is the device (a full disk: exit 3),
+  // not a new file called "/dev/full:json".
+  r = run("peak --backends openblas --threads 1 --budget 0.5 --quiet -o /dev/full:json");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot write '/dev/full': No space left on device"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
-  for (const std::string bad : std::vector<std::string>{
-           "--m-range 4096 1024 256", "--n-range 1024 4096 0", "--k-range 0 0 0",
-           "--m-range 1 3000000000 1", "--m-range 1024 abc 1", "--m-range -5 10 1", "--budget 0",
-           "--budget -3", "--budget abc", "--budget inf", "--budget nan", "--budget 1e9",
-           "--remeasure 0", "--format csv", "--dtype fp8x", "--layout xy", "--m-range 64 64",
-           "--m-range 64 64 64 64", "--budget " + std::string(500, '0') + "1e7"}) {
+  for (const std::string bad : std::vector<std::string>{"--m-range 4096 1024 256",
+                                                        "--n-range 1024 4096 0",
+                                                        "--k-range 0 0 0",
+                                                        "--m-range 1 3000000000 1",
+                                                        "--m-range 1024 abc 1",
+                                                        "--m-range -5 10 1",
+                                                        "--budget 0",
+                                                        "--budget -3",
+                                                        "--budget abc",
+                                                        "--budget inf",
+                                                        "--budget nan",
+                                                        "--budget 1e9",
+                                                        "--remeasure 0",
+                                                        "--format csv",
+                                                        "--dtype fp8x",
+                                                        "--layout xy",
+                                                        "--m-range 64 64",
+                                                        "--m-range 64 64 64 64",
+                                                        "--budget " + std::string(500, '0') + "1e7",
+                                                        "-o x.csv",
+                                                        "-o x.json:markdown"}) {
     const auto t0 = Clock::now();
     const Result r = run("peak --backends openblas --budget 30 " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;

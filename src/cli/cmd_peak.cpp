@@ -16,6 +16,7 @@
 #include "gpubench/measure/peak_search.hpp"
 #include "gpubench/measure/session.hpp"
 #include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/report_peak.hpp"
 #include "number_options.hpp"
 
@@ -125,6 +126,24 @@ class PeakProgress : public PeakObserver {
   bool show_, terminal_, drawn_ = false, warned_ = false;
   Clock::time_point last_save_{};
 };
+
+// peak's -o is the results JSON. FILE:json and FILE.json name it as matmul's -o would; a suffix
+// or extension naming another format (/dev/full:json was read as a file of that name, and
+// -o x.csv got JSON without a word) is refused; a name without a known extension is JSON.
+std::string peak_output_path(const std::string& spec) {
+  if (spec.empty()) throw UsageError("--output needs a file name");
+  OutputTarget t;
+  try {
+    t = parse_output_target(spec, ResultKind::matmul);
+  } catch (const UsageError&) {
+    return spec;  // no format named: the JSON
+  }
+  if (t.format != Format::json)
+    throw UsageError(fmt::format(
+        "--output '{}': peak writes its results as JSON; name a .json file (or FILE:json)",
+        shown_input(spec, 60)));
+  return t.path;
+}
 
 int run_peak_command(const PeakCommandOptions& o, const std::string& command_line) {
   if (o.format != "table" && o.format != "json")
@@ -265,6 +284,7 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                   "search goes");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
   cmd->callback([&action, o, command_line] {
+    if (!o->output.empty()) o->output = peak_output_path(o->output);
     if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line] { return run_peak_command(*o, command_line); };
   });

@@ -67,6 +67,12 @@ TEST(CliBandwidth, UnwritableOutputExitsTwoBeforeMeasuring) {
 
 TEST(CliBandwidth, BadInputExitsTwo) {
   EXPECT_EQ(run_gpubench("bandwidth --no-host --no-gpu").code, 2);
+  // One file named twice (as matmul refuses it): one of the two outputs would be lost.
+  const std::string twice = ::testing::TempDir() + "gpubench_bw_twice.json";
+  auto same = run_gpubench("bandwidth --no-gpu -o " + twice + " -o " + twice + ":csv" + kSmall);
+  EXPECT_EQ(same.code, 2) << same.out << same.err;
+  EXPECT_NE(same.err.find("are the same file"), std::string::npos) << same.err;
+  EXPECT_EQ(same.out, "");
   auto r = run_gpubench("bandwidth --format yaml --no-gpu");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("unknown format 'yaml'"), std::string::npos) << r.err;

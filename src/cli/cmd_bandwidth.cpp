@@ -76,11 +76,7 @@ class SaveEachTest : public SessionObserver {
 int run_bandwidth(const BandwidthCommandOptions& c, const std::string& command_line) {
   // Bad formats and unwritable --output files: exit 2 before anything is measured.
   const Format stdout_format = parse_format(ResultKind::bandwidth, c.format);
-  std::vector<OutputTarget> outputs;
-  for (const auto& spec : c.outputs) {
-    outputs.push_back(parse_output_target(spec, ResultKind::bandwidth));
-    check_writable(outputs.back());
-  }
+  std::vector<OutputTarget> outputs = parse_output_targets(c.outputs, ResultKind::bandwidth);
   if (!c.host && !c.gpu) throw UsageError("--no-host and --no-gpu together leave nothing to do");
 
   BandwidthPlan plan;

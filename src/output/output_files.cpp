@@ -20,6 +20,29 @@ namespace gpubench {
 
 void check_writable(const OutputTarget& t) { check_destination_writable(t.path); }
 
+std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs,
+                                               ResultKind k) {
+  std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
+  std::vector<OutputTarget> targets;
+  for (const std::string& spec : specs) {
+    targets.push_back(parse_output_target(spec, k));
+    check_writable(targets.back());
+    // A stream (/dev/stdout, a FIFO) is written in place, once, and has no path to compare: the
+    // pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
+    const WriteDestination d = resolve_destination(targets.back().path);
+    if (d.stream) continue;
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
+    std::string real = std::filesystem::weakly_canonical(absolute, ec).string();
+    if (ec) real = absolute.lexically_normal().string();
+    for (const auto& [other_real, other] : seen)
+      if (other_real == real)
+        throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));
+    seen.emplace_back(real, spec);
+  }
+  return targets;
+}
+
 void save_output(const OutputTarget& t, const Results& r) { save_output(t, r, analyse(r)); }
 
 OutputFileSet::OutputFileSet(std::vector<OutputTarget> targets, std::ostream& warn)

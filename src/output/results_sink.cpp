@@ -15,25 +15,7 @@ namespace gpubench {
 
 ResultsSink::ResultsSink(const ResultsOptions& o) {
   format_ = parse_format(ResultKind::matmul, o.format);
-  std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
-  std::vector<OutputTarget> targets;
-  for (const std::string& spec : o.outputs) {
-    targets.push_back(parse_output_target(spec, ResultKind::matmul));
-    check_writable(targets.back());
-    // Two -o naming one file (./a.json and a.json, a link and its target) would lose one output.
-    // A stream (/dev/stdout, a FIFO) is written in place, once, and has no path to compare: the
-    // pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
-    const WriteDestination d = resolve_destination(targets.back().path);
-    if (d.stream) continue;
-    std::error_code ec;
-    const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
-    std::string real = std::filesystem::weakly_canonical(absolute, ec).string();
-    if (ec) real = absolute.lexically_normal().string();
-    for (const auto& [other_real, other] : seen)
-      if (other_real == real)
-        throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));
-    seen.emplace_back(real, spec);
-  }
+  std::vector<OutputTarget> targets = parse_output_targets(o.outputs, ResultKind::matmul);
   files_ = OutputFileSet(std::move(targets), std::cerr);
   if (!o.max_regression.empty() && o.baseline.empty())
     throw UsageError("--max-regression needs --baseline FILE (the run to compare with)");

@@ -16,6 +16,11 @@ namespace gpubench {
 // instead of after an hour of measuring.
 void check_writable(const OutputTarget& t);
 
+// Every --output of a command, parsed and checked writable (UsageError, exit 2, before anything
+// is measured), two naming one file refused (./a.json and a.json:csv, a link and its target:
+// one output would be lost).
+std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs, ResultKind k);
+
 // Renders `r` in the target's format and replaces the file atomically (temp file + rename).
 void save_output(const OutputTarget& t, const Results& r);
 // The same with the Analysis of `r` already made (several targets share one).

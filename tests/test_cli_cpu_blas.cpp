@@ -157,6 +157,9 @@ TEST(CliCpuBlas, BlasLibWithABadPathIsAUsageErrorBeforeAnythingRuns) {
   const Result info = run("info --blas-lib mkl=/nonexistent/libmkl_rt.so.2");
   EXPECT_EQ(info.code, 2) << info.out << info.err;
   EXPECT_NE(info.err.find("no such file"), std::string::npos) << info.err;
+  const Result dir = run("info --blas-lib mkl=" + ::testing::TempDir());
+  EXPECT_EQ(dir.code, 2) << dir.out << dir.err;
+  EXPECT_NE(dir.err.find("not a file (a directory?)"), std::string::npos) << dir.err;
 }
 
 TEST(CliCpuBlas, BlasLibWithAFileThatIsNotABlasSaysSo) {

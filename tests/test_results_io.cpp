@@ -136,6 +136,8 @@ TEST(ResultsJsonBadFiles, Directory) { expect_refused(::testing::TempDir(), "dir
 TEST(ResultsJsonBadFiles, NotJson) {
   expect_refused(temp_file("gpubench_not.json", "shape,dtype\n1024,fp32\n"), "is not JSON");
   expect_refused(temp_file("gpubench_empty.json", ""), "is not JSON");
+  // The parser quotes the byte it stopped at: escaped, not written raw to the terminal.
+  expect_refused(temp_file("gpubench_binary.json", "\xc5\xb2\x01garbage"), "last read: '\\xc5");
 }
 
 TEST(ResultsJsonBadFiles, JsonButNotResults) {

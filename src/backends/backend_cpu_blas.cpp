@@ -470,7 +470,9 @@ void set_cpu_blas_path(const std::string& backend, const std::string& path) {
   if (path.empty()) throw UsageError(fmt::format("--blas-lib {}=: the path is empty", backend));
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw UsageError(fmt::format("--blas-lib {}={}: no such file", backend, shown_input(path)));
+    throw UsageError(fmt::format(
+        "--blas-lib {}={}: {}", backend, shown_input(path),
+        std::filesystem::exists(path, ec) ? "not a file (a directory?)" : "no such file"));
   LoadState& s = state();
   std::lock_guard lock(s.mutex);
   if (s.loaded.count(backend) || s.failed.count(backend))

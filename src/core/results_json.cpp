@@ -722,7 +722,8 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
     // number beyond double range (1e400) is an out_of_range error of the parser.
     std::string why = e.what();
     if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
-    throw UsageError(fmt::format("{} is not JSON ({})", origin, why));
+    // The parser quotes what it last read: raw bytes of a binary file, escaped here.
+    throw UsageError(fmt::format("{} is not JSON ({})", origin, shown_input(why, 200)));
   }
   if (!doc.is_object() || !doc.contains("schema_version"))
     throw UsageError(

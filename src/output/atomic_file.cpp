@@ -20,6 +20,9 @@ namespace gpubench {
 
 namespace fs = std::filesystem;
 
+// How long the final write to a named pipe waits for a reader to open it.
+constexpr int kPipeReaderWaitMs = 5000;
+
 namespace {
 
 // Follows a chain of symlinks by hand, so that a dangling link resolves to the file it would
@@ -129,12 +132,18 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   }
   if (d.stream) {
     // O_NONBLOCK: opening a FIFO nobody reads blocks until someone does, and a signal cannot end
-    // that wait (the handler restarts it), so it fails at once with ENXIO instead. Writes then
+    // that wait (the handler restarts it). Without a reader the open fails (ENXIO): a reader
+    // starting a moment late is waited for a few seconds, then the write gives up. Writes then
     // block as usual: the reader is there.
-    const int fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+    int fd = -1;
+    for (int waited_ms = 0;; waited_ms += 20) {
+      fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+      if (fd >= 0 || errno != ENXIO || waited_ms >= kPipeReaderWaitMs) break;
+      ::usleep(20 * 1000);
+    }
     if (fd < 0 && errno == ENXIO)
-      throw EnvironmentError(
-          fmt::format("cannot write '{}': no process is reading the pipe", path));
+      throw EnvironmentError(fmt::format("cannot write '{}': no process read the pipe within {} s",
+                                         path, kPipeReaderWaitMs / 1000));
     if (fd < 0) throw EnvironmentError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
     if (const int flags = ::fcntl(fd, F_GETFL); flags >= 0)
       ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);

@@ -92,10 +92,16 @@ TEST(AtomicFile, WritesCharacterDevicesAndFifosInPlace) {
 
   Folder d("gpubench_af_fifo");
   ASSERT_EQ(::mkfifo((d / "pipe").c_str(), 0600), 0);
-  std::string got;
-  std::thread reader([&] { got = read(d / "pipe"); });
+  // The read end is open before the write (non-blocking, so that opening it does not wait for a
+  // writer): the writer finds its reader at once, and the text waits in the pipe for it.
+  const int rd = ::open((d / "pipe").c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(rd, 0);
   write_file_atomically(d / "pipe", "through the pipe");
-  reader.join();
+  char buf[64] = {};
+  const ssize_t n = ::read(rd, buf, sizeof buf);
+  ::close(rd);
+  ASSERT_GT(n, 0);
+  const std::string got(buf, std::size_t(n));
   EXPECT_EQ(got, "through the pipe");
   ASSERT_EQ(::lstat((d / "pipe").c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode));

@@ -72,21 +72,35 @@ TEST(CliResults, DevStdoutOnAPipeIsAnOutput) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.rfind("m,n,k,", 0), 0u) << r.out;
   EXPECT_EQ(r.err.find("internal"), std::string::npos) << r.err;
+  // stdout redirected to a file (>>): the CSV is appended at stdout's offset, beside the table;
+  // the file was replaced by each save (what was in it before lost) and the final results went
+  // to a stray "... (deleted)" file.
+  const std::string log = ::testing::TempDir() + "gpubench_stdout_" + std::to_string(getpid());
+  std::ofstream(log) << "EARLIER\n";
+  r = gpubench::test::run_command(std::string(GPUBENCH_BINARY) +
+                                  " matmul --sizes 32,48 --quiet -o /dev/stdout:csv" + kFast +
+                                  " >> " + log);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = gpubench::test::read_file(log);
+  EXPECT_EQ(text.rfind("EARLIER\nm,n,k,", 0), 0u) << text;
+  EXPECT_NE(text.find("GFLOPS"), std::string::npos) << text;  // the table too
+  std::remove(log.c_str());
 }
 
 // A file name that is not UTF-8 (another encoding's name) lands in the JSON's command line: the
 // JSON writer threw on it, an internal error that lost the measured results. It is written as
 // U+FFFD now, and the file reads back.
 TEST(CliResults, AFileNameThatIsNotUtf8IsWrittenAndReadsBack) {
-  const std::string path = ::testing::TempDir() + "gpubench_name_\xff.json";
+  const std::string path =
+      ::testing::TempDir() + "gpubench_name_" + std::to_string(getpid()) + "_\xff.json";
   std::remove(path.c_str());
   auto r = run("matmul --sizes 32 --quiet -o '" + path + "'" + kFast);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   const auto doc = nlohmann::json::parse(gpubench::test::read_file(path));
-  EXPECT_NE(doc["command_line"].get<std::string>().find("gpubench_name_\xef\xbf\xbd.json"),
-            std::string::npos);
+  EXPECT_NE(doc["command_line"].get<std::string>().find("_\xef\xbf\xbd.json"), std::string::npos);
   r = run("compare '" + path + "' '" + path + "' --format json");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+  std::remove(path.c_str());
 }
 
 // A file-size limit (ulimit -f) is a full disk by another name: a warning, the earlier file kept,

@@ -128,6 +128,10 @@ TEST(CliBandwidth, ANamedPipeGetsTheFinalResultsOnceOrAWarningWithoutAReader) {
   auto r = run_gpubench("bandwidth --no-gpu --progress never -o " + fifo + ":csv" + kSmall);
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("no process read the pipe within 5 s"), std::string::npos) << r.err;
+  // One pipe named twice: two documents down it would arrive as one.
+  r = run_gpubench("bandwidth --no-gpu -o " + fifo + ":csv -o " + fifo + ":json" + kSmall);
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("are the same file"), std::string::npos) << r.err;
 
   const std::string got = fifo + ".read";
   r = gpubench::test::run_command("timeout 60 cat " + fifo + " > " + got + " & timeout 60 " +

@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) must fail the write (EFBIG: a warning, the temporary removed,
   // exit 3) rather than kill the process mid-file with SIGXFSZ and leave the temporary behind.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Likewise a reader that leaves (a FIFO output's, `| head`'s): the write fails with EPIPE, a
+  // warning naming the output and exit 3, and the other outputs and the saves still happen,
+  // instead of a silent death by SIGPIPE (exit 141) before the final save.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"gpubench: how much faster is the GPU than the CPU for matrix multiplication, here?"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);

@@ -2,17 +2,19 @@
 #include "gpubench/output/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
+#include <iostream>
+#include <string_view>
 
 #include "gpubench/core/errors.hpp"
 
@@ -38,6 +40,20 @@ std::string follow_symlinks(const std::string& path) {
     p = target.is_absolute() ? target : p.parent_path() / target;
   }
   throw UsageError(fmt::format("cannot write '{}': too many levels of symbolic links", path));
+}
+
+// N for /dev/stdout (1), /dev/stderr (2), /dev/fd/N and /proc/self/fd/N, else -1.
+int own_descriptor(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    const std::string_view n = std::string_view(path).substr(prefix.size());
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), fd);
+    if (!n.empty() && ec == std::errc{} && end == n.data() + n.size() && fd >= 0) return fd;
+  }
+  return -1;
 }
 
 std::string folder_of(const std::string& path) {
@@ -85,6 +101,14 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 WriteDestination resolve_destination(const std::string& path) {
   if (path.empty()) throw UsageError("an output file needs a name");
   WriteDestination d;
+  if (const int fd = own_descriptor(path); fd >= 0) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0)
+      throw UsageError(fmt::format("cannot write '{}': descriptor {} is not open", path, fd));
+    if ((flags & O_ACCMODE) == O_RDONLY)
+      throw UsageError(fmt::format("cannot write '{}': descriptor {} is read-only", path, fd));
+    return {path, true, fd};
+  }
   struct stat st {};
   // stat() follows every link, the /proc magic links of /dev/stdout included: a pipe or a terminal
   // behind them is written in place through the name the user gave.
@@ -109,6 +133,7 @@ bool writes_in_place(const std::string& path) {
 
 void check_destination_writable(const std::string& path) {
   const WriteDestination d = resolve_destination(path);
+  if (d.fd >= 0) return;  // resolve_destination checked that it is open for writing
   if (d.stream) {
     if (::access(d.path.c_str(), W_OK) != 0)
       throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
@@ -130,15 +155,25 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   } catch (const UsageError& e) {
     throw EnvironmentError(e.what());  // the file changed under a run that had checked it
   }
+  if (d.fd >= 0) {
+    // What the program printed to its own stdout/stderr first stays first.
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    write_all(d.fd, content, path);
+    return;
+  }
   if (d.stream) {
     // O_NONBLOCK: opening a FIFO nobody reads blocks until someone does, and a signal cannot end
     // that wait (the handler restarts it). Without a reader the open fails (ENXIO): a reader
     // starting a moment late is waited for a few seconds, then the write gives up. Writes then
     // block as usual: the reader is there.
+    struct stat st {};
+    const bool fifo = ::stat(d.path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
     int fd = -1;
     for (int waited_ms = 0;; waited_ms += 20) {
-      fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-      if (fd >= 0 || errno != ENXIO || waited_ms >= kPipeReaderWaitMs) break;
+      fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));
+      if (fd >= 0 || errno != ENXIO || !fifo || waited_ms >= kPipeReaderWaitMs) break;
       ::usleep(20 * 1000);
     }
     if (fd < 0 && errno == ENXIO)

@@ -2,16 +2,16 @@
 #include "gpubench/output/output_files.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/atomic_file.hpp"
@@ -29,11 +29,17 @@ std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& s
     check_writable(targets.back());
     // A stream (/dev/stdout, a FIFO) is written in place, once, and has no path to compare: the
     // pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
+    // A named pipe is compared by its inode: two documents down one pipe would arrive as one.
     const WriteDestination d = resolve_destination(targets.back().path);
-    if (d.stream) continue;
+    struct stat st {};
+    std::string real;
+    if (d.stream && d.fd < 0 && ::stat(d.path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode))
+      real = fmt::format("fifo {}:{}", st.st_dev, st.st_ino);
+    else if (d.stream)
+      continue;
     std::error_code ec;
     const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
-    std::string real = std::filesystem::weakly_canonical(absolute, ec).string();
+    if (real.empty()) real = std::filesystem::weakly_canonical(absolute, ec).string();
     if (ec) real = absolute.lexically_normal().string();
     for (const auto& [other_real, other] : seen)
       if (other_real == real)

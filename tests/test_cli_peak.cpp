@@ -133,7 +133,10 @@ TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
                                                         "--m-range 64 64 64 64",
                                                         "--budget " + std::string(500, '0') + "1e7",
                                                         "-o x.csv",
-                                                        "-o x.json:markdown"}) {
+                                                        "-o x.json:markdown",
+                                                        "-o x.gbench.json",
+                                                        "-o :json",
+                                                        "-o ''"}) {
     const auto t0 = Clock::now();
     const Result r = run("peak --backends openblas --budget 30 " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;

@@ -135,13 +135,16 @@ std::string peak_output_path(const std::string& spec) {
   OutputTarget t;
   try {
     t = parse_output_target(spec, ResultKind::matmul);
-  } catch (const UsageError&) {
-    return spec;  // no format named: the JSON
+  } catch (const UsageError& e) {
+    // Only "no format named" makes a plain name; ":json" without a name and the like stay errors.
+    if (std::string_view(e.what()).find("cannot tell the format") == std::string_view::npos) throw;
+    return spec;
   }
   if (t.format != Format::json)
     throw UsageError(fmt::format(
-        "--output '{}': peak writes its results as JSON; name a .json file (or FILE:json)",
-        shown_input(spec, 60)));
+        "--output '{}': that names the {} format; peak writes gpubench's results JSON: name a "
+        ".json file (or FILE:json)",
+        shown_input(spec, 60), spec_of(t.format).name));
   return t.path;
 }
 
@@ -280,11 +283,11 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                    std::numeric_limits<std::uint64_t>::max());
   cmd->add_option("--format", o->format, "What stdout gets: table or json")->capture_default_str();
   cmd->add_option("--output,-o", o->output,
-                  "The results JSON (the re-measured rows and the whole search), rewritten as the "
-                  "search goes");
+                  "The results JSON (the re-measured rows and the whole search): FILE.json or "
+                  "FILE:json, rewritten as the search goes (a pipe or device: once, at the end)");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
-  cmd->callback([&action, o, command_line] {
-    if (!o->output.empty()) o->output = peak_output_path(o->output);
+  cmd->callback([&action, o, command_line, cmd] {
+    if (cmd->count("--output") > 0) o->output = peak_output_path(o->output);
     if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line] { return run_peak_command(*o, command_line); };
   });

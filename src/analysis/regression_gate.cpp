@@ -17,7 +17,7 @@ double parse_max_regression(const std::string& text) {
   // Spaces around it are forgiven, as by the other number options.
   std::string s = text;
   while (!s.empty() && s.back() == ' ') s.pop_back();
-  s.erase(0, s.find_first_not_of(' ') == std::string::npos ? s.size() : s.find_first_not_of(' '));
+  s.erase(0, std::min(s.size(), s.find_first_not_of(' ')));
   if (!s.empty() && s.back() == '%') s.pop_back();
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -1,24 +1,22 @@
 // `gpubench bandwidth`: host STREAM copy/triad, host<->device and device-to-device copies.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
-#include "number_options.hpp"
-#include "progress.hpp"
-#include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/measure/bandwidth.hpp"
 #include "gpubench/measure/session.hpp"
-#include "gpubench/output/formats.hpp"
 #include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/formats.hpp"
 #include "gpubench/output/output_files.hpp"
 #include "gpubench/output/report.hpp"
+#include "number_options.hpp"
+#include "progress.hpp"
 
 namespace gpubench {
 
@@ -39,8 +37,7 @@ struct BandwidthCommandOptions {
   std::string progress = "auto";  // --progress (see progress.hpp)
 };
 
-// Whether any test ran (ok, or measured and wrong): a run where every test was skipped must not
-// replace a file of earlier results; a new file is still written, to say why nothing ran.
+// Whether any test ran (ok, or measured and wrong): see save_reaches.
 bool measured_anything(const Results& r) {
   return std::any_of(r.bandwidth.begin(), r.bandwidth.end(), [](const BandwidthRecord& b) {
     return b.status == Status::ok || b.status == Status::failed;
@@ -56,13 +53,10 @@ class SaveEachTest : public SessionObserver {
     partial.complete = false;
     save(partial, false);
   }
-  // A pipe or device (writes_in_place) gets the final save only: its reader takes one document.
   void save(const Results& r, bool final_save = true) {
     const bool measured = measured_anything(r);
     for (const OutputTarget& t : outputs_.targets()) {
-      if (!final_save && writes_in_place(t.path)) continue;
-      std::error_code ec;
-      if (!measured && std::filesystem::is_regular_file(t.path, ec)) continue;  // not a pipe
+      if (!save_reaches(t, final_save, measured)) continue;
       std::ostringstream text;
       render_bandwidth(t.format, text, r);
       outputs_.write(t, text.str());  // a failure is a warning; the exit code comes at the end

@@ -132,14 +132,8 @@ class PeakProgress : public PeakObserver {
 // -o x.csv got JSON without a word) is refused; a name without a known extension is JSON.
 std::string peak_output_path(const std::string& spec) {
   if (spec.empty()) throw UsageError("--output needs a file name");
-  OutputTarget t;
-  try {
-    t = parse_output_target(spec, ResultKind::matmul);
-  } catch (const UsageError& e) {
-    // Only "no format named" makes a plain name; ":json" without a name and the like stay errors.
-    if (std::string_view(e.what()).find("cannot tell the format") == std::string_view::npos) throw;
-    return spec;
-  }
+  if (!names_a_format(spec)) return spec;
+  const OutputTarget t = parse_output_target(spec, ResultKind::matmul);  // ":json": no name
   if (t.format != Format::json)
     throw UsageError(fmt::format(
         "--output '{}': that names the {} format; peak writes gpubench's results JSON: name a "

@@ -107,13 +107,13 @@ WriteDestination resolve_destination(const std::string& path) {
       throw UsageError(fmt::format("cannot write '{}': descriptor {} is not open", path, fd));
     if ((flags & O_ACCMODE) == O_RDONLY)
       throw UsageError(fmt::format("cannot write '{}': descriptor {} is read-only", path, fd));
-    return {path, true, fd};
+    return {path, true, false, fd};
   }
   struct stat st {};
   // stat() follows every link, the /proc magic links of /dev/stdout included: a pipe or a terminal
   // behind them is written in place through the name the user gave.
   if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return {path, true};
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return {path, true, S_ISFIFO(st.st_mode)};
     if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("cannot write '{}': it is a directory", path));
     if (!S_ISREG(st.st_mode))
       throw UsageError(fmt::format(
@@ -168,8 +168,7 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     // that wait (the handler restarts it). Without a reader the open fails (ENXIO): a reader
     // starting a moment late is waited for a few seconds, then the write gives up. Writes then
     // block as usual: the reader is there.
-    struct stat st {};
-    const bool fifo = ::stat(d.path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
+    const bool fifo = d.fifo;
     int fd = -1;
     for (int waited_ms = 0;; waited_ms += 20) {
       fd = ::open(d.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));

@@ -139,6 +139,12 @@ Format parse_format(ResultKind k, const std::string& name, const std::string& op
   return f->format;
 }
 
+bool names_a_format(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  return (colon != std::string::npos && find_by_name(std::string_view(spec).substr(colon + 1))) ||
+         find_by_extension(spec);
+}
+
 OutputTarget parse_output_target(const std::string& spec, ResultKind k) {
   if (spec.empty()) throw UsageError("--output needs a file name");
   const std::string option = fmt::format("--output '{}'", spec);

@@ -27,26 +27,33 @@ std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& s
   for (const std::string& spec : specs) {
     targets.push_back(parse_output_target(spec, k));
     check_writable(targets.back());
-    // A stream (/dev/stdout, a FIFO) is written in place, once, and has no path to compare: the
-    // pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
-    // A named pipe is compared by its inode: two documents down one pipe would arrive as one.
+    // A named pipe is compared by its inode (two documents down one pipe would arrive as one);
+    // another stream (/dev/stdout, a terminal) is written in place, once, and has no path to
+    // compare: the pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
     const WriteDestination d = resolve_destination(targets.back().path);
-    struct stat st {};
     std::string real;
-    if (d.stream && d.fd < 0 && ::stat(d.path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode))
+    if (struct stat st{}; d.fifo && ::stat(d.path.c_str(), &st) == 0) {
       real = fmt::format("fifo {}:{}", st.st_dev, st.st_ino);
-    else if (d.stream)
+    } else if (d.stream) {
       continue;
-    std::error_code ec;
-    const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
-    if (real.empty()) real = std::filesystem::weakly_canonical(absolute, ec).string();
-    if (ec) real = absolute.lexically_normal().string();
+    } else {
+      std::error_code ec;
+      const std::filesystem::path absolute = std::filesystem::absolute(d.path, ec);
+      real = std::filesystem::weakly_canonical(absolute, ec).string();
+      if (ec) real = absolute.lexically_normal().string();
+    }
     for (const auto& [other_real, other] : seen)
       if (other_real == real)
         throw UsageError(fmt::format("--output '{}' and '{}' are the same file", other, spec));
     seen.emplace_back(real, spec);
   }
   return targets;
+}
+
+bool save_reaches(const OutputTarget& t, bool final_save, bool measured) {
+  if (writes_in_place(t.path)) return final_save;
+  std::error_code ec;  // an unreadable folder is not a reason to stop: the write will say why
+  return measured || !std::filesystem::exists(t.path, ec);
 }
 
 void save_output(const OutputTarget& t, const Results& r) { save_output(t, r, analyse(r)); }

@@ -28,26 +28,21 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
 }
 
 namespace {
-// A run where no case was measured (every one skipped or unsupported) must not replace a file of
-// earlier results with an empty one; a new file is still written, to say why nothing ran.
-bool keep_existing(const OutputTarget& t, const Results& r) {
+// Whether any case ran (ok, or measured and wrong): see save_reaches.
+bool measured_anything(const Results& r) {
   for (const Record& rec : r.records)
-    if (rec.status == Status::ok || rec.status == Status::failed) return false;
-  std::error_code ec;  // an unreadable folder is not a reason to stop: the write will say why
-  return std::filesystem::exists(t.path, ec);
+    if (rec.status == Status::ok || rec.status == Status::failed) return true;
+  return false;
 }
-
-// A device or pipe gets the final results once (writes_in_place).
-bool is_stream(const OutputTarget& t) { return writes_in_place(t.path); }
 }  // namespace
 
 void ResultsSink::save(const Results& results_so_far) const {
   Results so_far = results_so_far;  // marked incomplete until finish() writes the final results
   so_far.complete = false;
   std::optional<Analysis> a;  // made once, and only when a file takes it
-  // A device or pipe (/dev/stdout, a FIFO) cannot be replaced: it gets the final results once.
+  const bool measured = measured_anything(so_far);
   for (const OutputTarget& t : files_.targets())
-    if (!is_stream(t) && !keep_existing(t, so_far)) {
+    if (save_reaches(t, false, measured)) {
       if (!a) a = analyse(so_far);
       save(t, so_far, *a);
     }
@@ -55,8 +50,9 @@ void ResultsSink::save(const Results& results_so_far) const {
 
 void ResultsSink::finish(std::ostream& out, const Results& r) const {
   const Analysis a = analyse(r);  // once, for every file and stdout
+  const bool measured = measured_anything(r);
   for (const OutputTarget& t : files_.targets())
-    if (is_stream(t) || !keep_existing(t, r)) save(t, r, a);
+    if (save_reaches(t, true, measured)) save(t, r, a);
   render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
   out.flush();
 }

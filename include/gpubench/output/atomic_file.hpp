@@ -14,6 +14,7 @@ namespace gpubench {
 struct WriteDestination {
   std::string path;     // the file to replace (a symlink's final target) or to write in place
   bool stream = false;  // a character device or FIFO: written in place, once, never renamed
+  bool fifo = false;    // of streams: a named pipe (its open waits for a reader)
   // /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: this process's descriptor N, written
   // directly (a stream, whatever is behind it): a file the shell redirected stdout to is appended
   // to at stdout's offset, after the table, instead of being replaced or reopened at offset 0.

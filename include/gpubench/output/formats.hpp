@@ -55,6 +55,10 @@ struct OutputTarget {
 // UsageError for an unknown extension or format, or one that cannot print `k`.
 OutputTarget parse_output_target(const std::string& spec, ResultKind k = ResultKind::matmul);
 
+// Whether `spec` names a format, by a ":FORMAT" suffix or a known extension (what
+// parse_output_target reads it by); a name that does not is one parse_output_target refuses.
+bool names_a_format(const std::string& spec);
+
 // The help text of --format and of --output for a subcommand printing `k`.
 std::string format_help(ResultKind k);
 std::string output_help(ResultKind k);

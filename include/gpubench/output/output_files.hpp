@@ -21,6 +21,12 @@ void check_writable(const OutputTarget& t);
 // one output would be lost).
 std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs, ResultKind k);
 
+// Whether a save of a run's results goes to `t`. A pipe or device (writes_in_place) takes the final
+// save only: its reader takes one document. A file that exists is not replaced while the run has
+// measured nothing (`measured`: no case or test ran, ok or failed): its earlier results stay; a
+// new file is still written, to say why nothing ran.
+bool save_reaches(const OutputTarget& t, bool final_save, bool measured);
+
 // Renders `r` in the target's format and replaces the file atomically (temp file + rename).
 void save_output(const OutputTarget& t, const Results& r);
 // The same with the Analysis of `r` already made (several targets share one).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when a file includes a header of a higher layer (README: Architecture).
+"""Fails when a file includes a header of a higher layer (docs/architecture.md).
 
 Layers, lowest first: core < platform < backends < measure < analysis < output < cli. A file's
 layer is its folder: src/<layer>/... or include/gpubench/<layer>/... (src/backends/cuda/ and

@@ -265,7 +265,7 @@ void write_man(std::ostream& os, const CLI::App& app, const std::vector<CommandD
      << "Price presets: \\fBGPUBENCH_PRICE_FILE\\fR, else the installed "
         "\\fIshare/gpubench/prices.json\\fR. The results schema: "
         "\\fIshare/gpubench/gpubench\\-results.schema.json\\fR.\n"
-     << ".SH SEE ALSO\nThe README, installed under \\fIshare/doc/gpubench\\fR.\n";
+     << ".SH SEE ALSO\nThe README and the pages of docs/ (installed under \\fIshare/doc/gpubench\\fR).\n";
 }
 
 }  // namespace

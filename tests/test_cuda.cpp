@@ -13,6 +13,7 @@
 
 #ifdef GPUBENCH_HAVE_CUDA
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include "backend_cublas.hpp"
 #include "nvml_telemetry.hpp"
@@ -71,6 +72,15 @@ TEST(Cublas, WithoutGpuTheEntrySaysWhy) {
   auto be = make_cublas(why);
   if (be) GTEST_SKIP() << "a GPU is present";
   EXPECT_EQ(why.rfind("no CUDA device", 0), 0u) << why;
+#ifdef GPUBENCH_HAVE_CUDA
+  // No driver installed reads as no driver, not as a driver too old for the runtime.
+  if (void* libcuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+    dlclose(libcuda);
+  } else {
+    EXPECT_NE(why.find("no NVIDIA driver: libcuda.so.1 not found"), std::string::npos) << why;
+    EXPECT_EQ(why.find("insufficient"), std::string::npos) << why;
+  }
+#endif
 }
 
 TEST(Cublas, EveryDtypeVerifiesOnAwkwardAndSquareShapes) {

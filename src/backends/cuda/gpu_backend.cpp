@@ -1,24 +1,58 @@
 #include "gpu_backend.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "cuda_check.hpp"
+#include "gpubench/backends/cuda_status.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
 
 namespace gpubench::cuda {
 
+namespace {
+
+CudaDriverFacts::Error error_kind(cudaError_t err) {
+  using E = CudaDriverFacts::Error;
+  switch (err) {
+    case cudaSuccess: return E::none;
+    case cudaErrorInsufficientDriver: return E::insufficient_driver;
+    case cudaErrorNoDevice: return E::no_device;
+    case cudaErrorSystemDriverMismatch: return E::driver_mismatch;
+    default: return E::other;
+  }
+}
+
+// The facts explain_no_cuda_device() needs, read only when there is no device to use.
+CudaDriverFacts driver_facts(cudaError_t err, int count) {
+  CudaDriverFacts f;
+  f.error = error_kind(err);
+  f.error_text = fmt::format("{} ({})", cudaGetErrorString(err), cudaGetErrorName(err));
+  f.device_count = count;
+  if (void* libcuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+    dlclose(libcuda);
+  } else {
+    f.libcuda_loads = false;
+    if (const char* e = dlerror()) f.libcuda_error = e;
+  }
+  if (cudaDriverGetVersion(&f.driver_version) != cudaSuccess) f.driver_version = 0;
+  if (cudaRuntimeGetVersion(&f.runtime_version) != cudaSuccess) f.runtime_version = 0;
+  if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) f.visible_devices = visible;
+  cudaGetLastError();  // clear it, so that later calls do not report it again
+  return f;
+}
+
+}  // namespace
+
 DeviceCount count_devices() {
   int count = 0;
-  if (const cudaError_t err = cudaGetDeviceCount(&count); err != cudaSuccess) {
-    cudaGetLastError();  // clear it, so that later calls do not report it again
-    return {0, fmt::format("no CUDA device: {} ({})", cudaGetErrorString(err),
-                           cudaGetErrorName(err))};
-  }
-  if (count == 0) return {0, "no CUDA device: cudaGetDeviceCount found 0 devices"};
-  return {count, ""};
+  const cudaError_t err = cudaGetDeviceCount(&count);
+  if (err == cudaSuccess && count > 0) return {count, ""};
+  return {0, explain_no_cuda_device(driver_facts(err, err == cudaSuccess ? count : 0))};
 }
 
 GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {

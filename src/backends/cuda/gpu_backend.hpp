@@ -14,8 +14,9 @@
 namespace gpubench::cuda {
 
 // How many CUDA devices this process can use, and why none when there are none: "no CUDA device:
-// ..." (no driver, a driver too old for this runtime, zero devices). Never throws or aborts, so a
-// machine without a GPU is a reason in the rows, not a crash.
+// ..." with what to do (no driver, a driver too old for this runtime, zero devices:
+// explain_no_cuda_device). Never throws or aborts, so a machine without a GPU is a reason in the
+// rows, not a crash.
 struct DeviceCount {
   int count = 0;
   std::string why_none;  // empty when count > 0

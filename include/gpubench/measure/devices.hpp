@@ -1,5 +1,5 @@
 // Several GPUs in one run: which ones (--device), one backend per GPU, every GPU at once
-// (--concurrent), and (until it moves to analysis/) which card is slower than its siblings.
+// (--concurrent). Which card is slower than its siblings is analysis/'s (find_slow_devices).
 #pragma once
 
 #include <string>

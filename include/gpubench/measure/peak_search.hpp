@@ -66,7 +66,7 @@ class PeakObserver {
   virtual void point_measured(const PeakSearch& /*s*/, const Results& /*so_far*/) {}
   // A shape is about to be re-measured with the full timing.
   virtual void remeasure_started(const PeakSearch& /*s*/, const Shape& /*shape*/) {}
-  // A re-measured row was added to so_far.records (its index is s.remeasured.back()).
+  // A re-measured row was added to so_far.records (its index is s.rows.back()).
   virtual void remeasured(const PeakSearch& /*s*/, const Results& /*so_far*/) {}
 };
 

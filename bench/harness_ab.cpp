@@ -55,7 +55,7 @@ double gpubench_gflops(const BackendEntry& entry, int threads, int n, DType dtyp
   const std::vector<Record> r = run_matmul({entry}, bopts, o);
   if (r.size() != 1 || r[0].status != Status::ok)
     throw BackendError(fmt::format("{} {}: {}", entry.name, n, r.empty() ? "no row" : r[0].reason));
-  return r[0].gflops;
+  return r[0].main.gflops;
 }
 
 template <class T>

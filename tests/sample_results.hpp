@@ -17,14 +17,14 @@ inline Record sample_record(std::int64_t n, const char* backend, DeviceKind k, d
   r.device_name = k == DeviceKind::gpu ? "Test GPU" : "Test CPU";
   r.host = "box";
   r.threads = k == DeviceKind::cpu ? 2 : 0;
-  r.iterations = 10;
-  r.seconds.samples = 5;
-  r.seconds.median = seconds;
-  r.seconds.mean = seconds * 1.01;
-  r.seconds.min = seconds * 0.98;
-  r.seconds.max = seconds * 1.05;
-  r.seconds.stddev = seconds * 0.02;
-  r.gflops = r.shape.flops() / seconds / 1e9;
+  r.main.iterations = 10;
+  r.main.seconds.samples = 5;
+  r.main.seconds.median = seconds;
+  r.main.seconds.mean = seconds * 1.01;
+  r.main.seconds.min = seconds * 0.98;
+  r.main.seconds.max = seconds * 1.05;
+  r.main.seconds.stddev = seconds * 0.02;
+  r.main.gflops = r.shape.flops() / seconds / 1e9;
   r.verified = true;
   r.max_rel_error = 1.5e-7;
   r.tolerance = 1e-5;
@@ -44,9 +44,9 @@ inline Record record_at_gflops(std::int64_t n, DType d, const char* backend, Dev
   r.device_kind = k;
   r.device_index = k == DeviceKind::gpu ? 0 : -1;
   r.host = "box";
-  r.gflops = gflops;
-  r.seconds.samples = samples;
-  r.seconds.median = r.shape.flops() / gflops / 1e9;
+  r.main.gflops = gflops;
+  r.main.seconds.samples = samples;
+  r.main.seconds.median = r.shape.flops() / gflops / 1e9;
   return r;
 }
 
@@ -95,10 +95,10 @@ inline Results sample_results() {
 
   Record cpu = sample_record(1024, "openblas", DeviceKind::cpu, 0.01);  // 214.7 GFLOPS
   cpu.peak_gflops = 256.0;
-  cpu.pct_of_peak = 100.0 * cpu.gflops / 256.0;
+  cpu.pct_of_peak = 100.0 * cpu.main.gflops / 256.0;
   r.records.push_back(cpu);
   Record gpu = sample_record(1024, "cublas", DeviceKind::gpu, 0.0001);  // 100x the CPU
-  gpu.end_to_end_seconds = gpu.seconds;
+  gpu.end_to_end_seconds = gpu.main.seconds;
   gpu.end_to_end_seconds->median = 0.0004;
   gpu.end_to_end_gflops = gpu.shape.flops() / 0.0004 / 1e9;
   gpu.host_memory = "pinned";

@@ -140,9 +140,9 @@ TEST(Analysis, GflopPerDollarOnlyWhenPricedAndForOkRows) {
   const Results r = priced_two_gpu_results();
   const Analysis a = analyse(r);
   ASSERT_TRUE(a.records[0].gflop_per_usd);
-  EXPECT_NEAR(*a.records[0].gflop_per_usd, r.records[0].gflops * 3600 / 1.0, 1e-6);  // CPU price
+  EXPECT_NEAR(*a.records[0].gflop_per_usd, r.records[0].main.gflops * 3600 / 1.0, 1e-6);  // CPU price
   ASSERT_TRUE(a.records[1].gflop_per_usd);
-  EXPECT_NEAR(*a.records[1].gflop_per_usd, r.records[1].gflops * 3600 / 4.0, 1e-6);  // GPU price
+  EXPECT_NEAR(*a.records[1].gflop_per_usd, r.records[1].main.gflops * 3600 / 4.0, 1e-6);  // GPU price
   EXPECT_FALSE(a.records[3].gflop_per_usd);                                          // failed
 }
 

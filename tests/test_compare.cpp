@@ -29,10 +29,10 @@ Results run_with(const std::vector<std::pair<std::int64_t, double>>& gflops, dou
   r.records.clear();
   for (auto [n, g] : gflops) {
     Record rec = sample_record(n, "openblas", DeviceKind::cpu, 1.0);
-    rec.gflops = g;
-    rec.seconds.mean = 1.0;
-    rec.seconds.stddev = spread;
-    rec.seconds.min = 1.0 - spread;
+    rec.main.gflops = g;
+    rec.main.seconds.mean = 1.0;
+    rec.main.seconds.stddev = spread;
+    rec.main.seconds.min = 1.0 - spread;
     r.records.push_back(rec);
   }
   return r;
@@ -64,7 +64,7 @@ TEST(Compare, AlignsRowsByCpuLibrary) {
     Results r = run_with({{1024, openblas}});
     Record b = r.records.front();
     b.backend = "blis";
-    b.gflops = blis;
+    b.main.gflops = blis;
     r.records.push_back(b);
     r.system.libraries.push_back(
         {.name = "BLIS", .role = kCpuBlasRole, .version = "0.9.0", .detected = "zen3",
@@ -93,9 +93,9 @@ TEST(Compare, GeometricMeanPerBackendAndDtypeOverCasesInEveryRun) {
   Results b = run_with({{256, 200}, {512, 50}, {1024, 400}});
   Record fp64 = sample_record(256, "openblas", DeviceKind::cpu, 1.0);
   fp64.dtype = DType::fp64;
-  fp64.gflops = 10;
+  fp64.main.gflops = 10;
   a.records.push_back(fp64);
-  fp64.gflops = 30;
+  fp64.main.gflops = 30;
   b.records.push_back(fp64);
   b.records[1].status = Status::failed;  // 512 failed in b: left out of the mean
   std::vector<NamedResults> runs{{"a", a}, {"b", b}};
@@ -178,7 +178,7 @@ TEST(Compare, GoldenOutputs) {
   Results rerun = cloud;
   rerun.records[1].status = Status::failed;
   rerun.records[1].reason = "verification failed";
-  rerun.records[2].gflops = 450;
+  rerun.records[2].main.gflops = 450;
   std::vector<NamedResults> runs{
       {"laptop.json", laptop}, {"cloud.json", cloud}, {"cloud2.json", rerun}};
   const Comparison c = compare_runs(runs);
@@ -219,9 +219,9 @@ TEST(Gate, RegressedOnlyBeyondThresholdAndSpread) {
   // 256: -20% with small spread -> regressed. 512: -3% -> under the threshold. 1024: +10%.
   // 2048: -20% but each run's fastest sample is 20% below its median (combined ±28%) -> noise.
   Results now = run_with({{256, 80}, {512, 97}, {1024, 110}, {2048, 80}}, 0.01);
-  now.records[3].seconds.min = 0.8;
+  now.records[3].main.seconds.min = 0.8;
   Results base_noisy = base.results;
-  base_noisy.records[3].seconds.min = 0.8;
+  base_noisy.records[3].main.seconds.min = 0.8;
   const GateResult g = regression_gate({"base", base_noisy}, {"now", now}, 0.05);
   EXPECT_FALSE(g.passed());
   ASSERT_EQ(g.regressed.size(), 1u);
@@ -246,9 +246,9 @@ TEST(Gate, SlowOutliersDoNotHideARegression) {
   // the median. A CV-based spread could never be exceeded; the median's own spread is 2%.
   const NamedResults base{"base", run_with({{256, 100}})};
   Results now = run_with({{256, 80}});
-  now.records[0].seconds.stddev = 2.0;
-  now.records[0].seconds.max = 30.0;
-  EXPECT_NEAR(run_spread(now.records[0].seconds), 0.01, 1e-12);
+  now.records[0].main.seconds.stddev = 2.0;
+  now.records[0].main.seconds.max = 30.0;
+  EXPECT_NEAR(run_spread(now.records[0].main.seconds), 0.01, 1e-12);
   const GateResult g = regression_gate(base, {"now", now}, 0.05);
   ASSERT_EQ(g.regressed.size(), 1u);
   EXPECT_NEAR(g.regressed[0].spread, std::hypot(0.01, 0.01), 1e-12);

@@ -94,11 +94,11 @@ Record gpu_row(int device, double gflops, int rank = 0, std::string host = "a") 
   r.shape = {4096, 4096, 4096};
   r.device_kind = DeviceKind::gpu;
   r.device_index = device;
-  r.gflops = gflops;
+  r.main.gflops = gflops;
   r.rank = rank;
   r.host = std::move(host);
-  r.seconds.samples = 5;
-  r.seconds.median = 1e-3;
+  r.main.seconds.samples = 5;
+  r.main.seconds.median = 1e-3;
   return r;
 }
 
@@ -349,7 +349,7 @@ TEST(MultiDeviceFiles, CompareKeepsEveryGpuAndRankApart) {
   Results a;
   a.records = {gpu_row(0, 1000), gpu_row(1, 900), gpu_row(0, 800, 1, "b")};
   Results b = a;
-  for (Record& rec : b.records) rec.gflops *= 2;
+  for (Record& rec : b.records) rec.main.gflops *= 2;
   const std::vector<NamedResults> runs{{"a.json", a}, {"b.json", b}};
   const Comparison c = compare_runs(runs);
   ASSERT_EQ(c.rows.size(), 3u);

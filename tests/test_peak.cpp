@@ -183,7 +183,7 @@ TEST(PeakSearch, FindsTheFastestShapeOfASmoothGrid) {
   ASSERT_GE(sums[0].best_row, 0);
   EXPECT_TRUE(sums[0].best_remeasured);
   EXPECT_EQ(r.records[std::size_t(sums[0].best_row)].shape, dev.best);
-  EXPECT_NEAR(r.records[std::size_t(sums[0].best_row)].gflops, 100, 1);
+  EXPECT_NEAR(r.records[std::size_t(sums[0].best_row)].main.gflops, 100, 1);
   // The compass search reached it before the fill phase measured everything.
   bool pattern_found_it = false;
   for (const PeakPoint& p : s.points)
@@ -348,7 +348,7 @@ TEST(PeakSearch, OnAGpuTheSearchTimesBurstAndTheBestGetsBothRates) {
   const Record& best = r.records[std::size_t(sums[0].best_row)];
   EXPECT_EQ(best.shape, dev.best);
   EXPECT_TRUE(best.burst.has_value());
-  EXPECT_EQ(best.clocks, "sustained");
+  EXPECT_EQ(best.main.clocks, "sustained");
   ASSERT_TRUE(sums[0].best_burst_gflops && sums[0].best_sustained_gflops);
   EXPECT_NEAR(*sums[0].best_burst_gflops, 100, 1);
   EXPECT_NEAR(*sums[0].best_burst_pct, 50, 1);  // the fake's peak is 200

@@ -133,7 +133,7 @@ TEST(Plot, ZeroNegativeAndNonFiniteValuesAreSkippedAndTheChartEnds) {
     Results r = sweep("box", 1);
     for (Record& rec : r.records)
       if (rec.device_kind == DeviceKind::gpu && rec.shape.n == 256) {
-        rec.gflops = bad;
+        rec.main.gflops = bad;
         rec.end_to_end_gflops = bad;
       }
     const std::string svg = render_svg({{"box", r}});

@@ -71,7 +71,7 @@ TEST(TableReporter, WhollySkippedBackendCollapsesToOneLine) {
     Record s = rec(n, "cublas", DeviceKind::gpu, 1);
     s.status = Status::skipped;
     s.reason = "no CUDA device: none here";
-    s.seconds = {};
+    s.main.seconds = {};
     r.records.push_back(s);
   }
   std::ostringstream os;
@@ -87,8 +87,8 @@ TEST(TableReporter, OneSampleShowsItsSpreadAsUnknown) {
   Results r = sample();
   r.records.resize(1);
   r.records.push_back(rec(4096, "openblas", DeviceKind::cpu, 2.0));
-  r.records.back().seconds.samples = 1;
-  r.records.back().seconds.stddev = 0;
+  r.records.back().main.seconds.samples = 1;
+  r.records.back().main.seconds.stddev = 0;
   for (auto* write : {&write_table, &write_markdown}) {
     std::ostringstream os;
     write(os, r, analyse(r));

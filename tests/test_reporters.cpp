@@ -124,13 +124,13 @@ TEST(Reporters, RatesTelemetryAndCacheInEveryFormat) {
     return rec.ok() && rec.device_kind == DeviceKind::gpu;
   });
   ASSERT_NE(gpu, r.records.end());
-  gpu->clocks = "sustained";
-  gpu->telemetry.mean_sm_clock_mhz = 1536;
-  gpu->telemetry.mean_power_w = 700;
-  gpu->telemetry.gflops_per_watt = 965.9;
+  gpu->main.clocks = "sustained";
+  gpu->main.telemetry.mean_sm_clock_mhz = 1536;
+  gpu->main.telemetry.mean_power_w = 700;
+  gpu->main.telemetry.gflops_per_watt = 965.9;
   Rate burst;
   burst.gflops = 789062;
-  burst.seconds = gpu->seconds;
+  burst.seconds = gpu->main.seconds;
   gpu->burst = burst;
   r.records.front().operands_in_cache = true;
   auto out = [&](Format f) {

@@ -70,11 +70,11 @@ TEST(ResultsJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(a.host, b.host);
     EXPECT_EQ(a.status, b.status);
     EXPECT_EQ(a.reason, b.reason);
-    EXPECT_EQ(a.iterations, b.iterations);
-    EXPECT_EQ(a.seconds.median, b.seconds.median);  // shortest round-trip text: exact
-    EXPECT_EQ(a.seconds.stddev, b.seconds.stddev);
-    EXPECT_EQ(a.seconds.samples, b.seconds.samples);
-    EXPECT_EQ(a.gflops, b.gflops);
+    EXPECT_EQ(a.main.iterations, b.main.iterations);
+    EXPECT_EQ(a.main.seconds.median, b.main.seconds.median);  // shortest round-trip text: exact
+    EXPECT_EQ(a.main.seconds.stddev, b.main.seconds.stddev);
+    EXPECT_EQ(a.main.seconds.samples, b.main.seconds.samples);
+    EXPECT_EQ(a.main.gflops, b.main.gflops);
     EXPECT_EQ(a.peak_gflops, b.peak_gflops);
     EXPECT_EQ(a.pct_of_peak, b.pct_of_peak);
     EXPECT_EQ(a.end_to_end_gflops, b.end_to_end_gflops);
@@ -88,7 +88,7 @@ TEST(ResultsJson, RoundTripKeepsEveryField) {
 
 TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   Results in = sample_results();
-  in.records[0].gflops = std::numeric_limits<double>::quiet_NaN();
+  in.records[0].main.gflops = std::numeric_limits<double>::quiet_NaN();
   in.records[0].pct_of_peak = std::numeric_limits<double>::infinity();
   const std::string text = results_to_json_text(in);
   EXPECT_EQ(text.find("NaN"), std::string::npos);
@@ -100,7 +100,7 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   // ... a failed one reads back with null as "not measured".
   in.records[0].status = Status::failed;
   const Results out = results_from_json_text(results_to_json_text(in), "test");
-  EXPECT_EQ(out.records[0].gflops, 0.0);
+  EXPECT_EQ(out.records[0].main.gflops, 0.0);
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
 }
 
@@ -173,22 +173,22 @@ TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
   });
   ASSERT_NE(gpu_ok, in.records.end());
   Record& g = *gpu_ok;
-  g.clocks = "sustained";
-  g.method = "after the clock settled, median of samples";
-  g.window_seconds = 0.31;
-  g.telemetry.source = "nvml (energy counter)";
-  g.telemetry.samples = 12;
-  g.telemetry.mean_sm_clock_mhz = 1650;
-  g.telemetry.min_sm_clock_mhz = 1605;
-  g.telemetry.mean_power_w = 690;
-  g.telemetry.gflops_per_watt = 1.2;
-  g.telemetry.energy_per_mult_j = 0.5;
-  g.telemetry.peak_temperature_c = 61;
-  g.telemetry.throttle_reasons = {"sw power cap"};
+  g.main.clocks = "sustained";
+  g.main.method = "after the clock settled, median of samples";
+  g.main.window_seconds = 0.31;
+  g.main.telemetry.source = "nvml (energy counter)";
+  g.main.telemetry.samples = 12;
+  g.main.telemetry.mean_sm_clock_mhz = 1650;
+  g.main.telemetry.min_sm_clock_mhz = 1605;
+  g.main.telemetry.mean_power_w = 690;
+  g.main.telemetry.gflops_per_watt = 1.2;
+  g.main.telemetry.energy_per_mult_j = 0.5;
+  g.main.telemetry.peak_temperature_c = 61;
+  g.main.telemetry.throttle_reasons = {"sw power cap"};
   Rate b;
-  b.seconds = g.seconds;
+  b.seconds = g.main.seconds;
   b.iterations = 100;
-  b.gflops = g.gflops * 1.15;
+  b.gflops = g.main.gflops * 1.15;
   b.window_seconds = 0.02;
   b.method = "50 warm-up, mean of 100";
   b.telemetry.source = "nvml (power readings)";
@@ -196,21 +196,21 @@ TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
   g.burst = b;
   g.cold_cache = true;
   in.records.front().operands_in_cache = true;
-  in.records.front().telemetry.unavailable = "CPU energy: no /sys/class/powercap";
+  in.records.front().main.telemetry.unavailable = "CPU energy: no /sys/class/powercap";
   const Results out = results_from_json_text(results_to_json_text(in), "x.json");
   const Record& h = out.records[std::size_t(gpu_ok - in.records.begin())];
-  EXPECT_EQ(h.clocks, "sustained");
-  EXPECT_EQ(h.method, g.method);
-  EXPECT_DOUBLE_EQ(h.window_seconds, 0.31);
-  EXPECT_EQ(h.telemetry.source, g.telemetry.source);
-  EXPECT_EQ(h.telemetry.samples, 12);
-  EXPECT_EQ(h.telemetry.mean_sm_clock_mhz, 1650);
-  EXPECT_EQ(h.telemetry.min_sm_clock_mhz, 1605);
-  EXPECT_EQ(h.telemetry.mean_power_w, 690);
-  EXPECT_EQ(h.telemetry.gflops_per_watt, 1.2);
-  EXPECT_EQ(h.telemetry.energy_per_mult_j, 0.5);
-  EXPECT_EQ(h.telemetry.peak_temperature_c, 61);
-  EXPECT_EQ(h.telemetry.throttle_reasons, g.telemetry.throttle_reasons);
+  EXPECT_EQ(h.main.clocks, "sustained");
+  EXPECT_EQ(h.main.method, g.main.method);
+  EXPECT_DOUBLE_EQ(h.main.window_seconds, 0.31);
+  EXPECT_EQ(h.main.telemetry.source, g.main.telemetry.source);
+  EXPECT_EQ(h.main.telemetry.samples, 12);
+  EXPECT_EQ(h.main.telemetry.mean_sm_clock_mhz, 1650);
+  EXPECT_EQ(h.main.telemetry.min_sm_clock_mhz, 1605);
+  EXPECT_EQ(h.main.telemetry.mean_power_w, 690);
+  EXPECT_EQ(h.main.telemetry.gflops_per_watt, 1.2);
+  EXPECT_EQ(h.main.telemetry.energy_per_mult_j, 0.5);
+  EXPECT_EQ(h.main.telemetry.peak_temperature_c, 61);
+  EXPECT_EQ(h.main.telemetry.throttle_reasons, g.main.telemetry.throttle_reasons);
   ASSERT_TRUE(h.burst.has_value());
   EXPECT_EQ(h.burst->iterations, 100);
   EXPECT_DOUBLE_EQ(h.burst->gflops, b.gflops);
@@ -218,7 +218,7 @@ TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
   EXPECT_EQ(h.burst->telemetry.mean_sm_clock_mhz, 1980);
   EXPECT_TRUE(h.cold_cache);
   EXPECT_TRUE(out.records.front().operands_in_cache);
-  EXPECT_EQ(out.records.front().telemetry.unavailable, "CPU energy: no /sys/class/powercap");
+  EXPECT_EQ(out.records.front().main.telemetry.unavailable, "CPU energy: no /sys/class/powercap");
   EXPECT_FALSE(out.records.front().burst.has_value());
   // A burst rate that is not a positive number is refused, as the main rate is.
   std::string text = results_to_json_text(in);
@@ -293,11 +293,11 @@ TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
   // integer too, and what Python's json writes for a float).
   nlohmann::json doc = good;
   doc["records"][0]["iterations"] = std::uint64_t{12};
-  EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").records[0].iterations, 12);
+  EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").records[0].main.iterations, 12);
   doc["records"][0]["iterations"] = 10.0;
   doc["records"][0]["shape"]["m"] = 1024.0;
   const Results r = results_from_json_text(doc.dump(), "ok.json");
-  EXPECT_EQ(r.records[0].iterations, 10);
+  EXPECT_EQ(r.records[0].main.iterations, 10);
   EXPECT_EQ(r.records[0].shape.m, 1024);
   doc["system"]["gpus"] = {{{"compute_capability", "12.1"}}};
   EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").system.gpus[0].cc_major, 12);

@@ -139,14 +139,14 @@ TEST(Runner, RepeatsUntilMinTimeAndComputesGflops) {
   ASSERT_EQ(recs.size(), 1u);
   const Record& r = recs[0];
   EXPECT_EQ(r.status, Status::ok) << r.reason;
-  EXPECT_GE(r.iterations * cfg.seconds_per_run, 0.05 - 1e-12);
-  EXPECT_GE(r.seconds.samples, 5);
-  EXPECT_DOUBLE_EQ(r.seconds.median, 1e-3);
-  EXPECT_NEAR(r.gflops, 2.0 * 16 * 16 * 16 / 1e-3 / 1e9, 1e-9);
-  EXPECT_NEAR(*r.pct_of_peak, 100.0 * r.gflops / 1000.0, 1e-9);
+  EXPECT_GE(r.main.iterations * cfg.seconds_per_run, 0.05 - 1e-12);
+  EXPECT_GE(r.main.seconds.samples, 5);
+  EXPECT_DOUBLE_EQ(r.main.seconds.median, 1e-3);
+  EXPECT_NEAR(r.main.gflops, 2.0 * 16 * 16 * 16 / 1e-3 / 1e9, 1e-9);
+  EXPECT_NEAR(*r.pct_of_peak, 100.0 * r.main.gflops / 1000.0, 1e-9);
   EXPECT_TRUE(r.verified);
   EXPECT_EQ(r.checked_entries, 16 * 16);
-  EXPECT_GT(cfg.runs, r.iterations);  // warm-up runs happened and were not counted
+  EXPECT_GT(cfg.runs, r.main.iterations);  // warm-up runs happened and were not counted
 }
 
 TEST(Runner, TimeCapStopsLongCases) {
@@ -155,7 +155,7 @@ TEST(Runner, TimeCapStopsLongCases) {
   auto o = small({{8, 8, 8}});
   o.max_time_per_case = 5.0;
   auto recs = run_matmul(fake_entries(cfg), {}, o);
-  EXPECT_LE(recs[0].iterations, 2);
+  EXPECT_LE(recs[0].main.iterations, 2);
   EXPECT_EQ(recs[0].status, Status::ok);
 }
 
@@ -172,7 +172,7 @@ TEST(Runner, RunCapEndingAWindowBeforeMinTimeIsAWarning) {
   o.max_iterations = 20;  // 20 ms of the 50 asked
   auto recs = run_matmul(fake_entries(cfg), {}, o);
   ASSERT_EQ(recs[0].status, Status::ok) << recs[0].reason;
-  EXPECT_EQ(recs[0].iterations, 20);
+  EXPECT_EQ(recs[0].main.iterations, 20);
   EXPECT_EQ(cap_warning(recs[0]), 1);
   EXPECT_NE(recs[0].warnings[0].find("stopped at 20 runs"), std::string::npos)
       << recs[0].warnings[0];
@@ -281,8 +281,8 @@ TEST(Runner, StopFlagEndsTheWarmUpAndTheSamplesOfTheCurrentCase) {
   auto recs = run_matmul(fake_entries(cfg), {}, o);
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
-  EXPECT_LE(cfg.runs, 3 + recs[0].iterations);
-  EXPECT_EQ(recs[0].seconds.samples, 1);
+  EXPECT_LE(cfg.runs, 3 + recs[0].main.iterations);
+  EXPECT_EQ(recs[0].main.seconds.samples, 1);
 }
 
 TEST(Runner, EndToEndTimesSayWhichHostMemory) {
@@ -292,7 +292,7 @@ TEST(Runner, EndToEndTimesSayWhichHostMemory) {
   pageable.pinned_host = false;
   auto recs = run_matmul(fake_entries(cfg), pageable, small({{8, 8, 8}}));
   ASSERT_TRUE(recs[0].end_to_end_gflops.has_value());
-  EXPECT_NEAR(*recs[0].end_to_end_gflops, recs[0].gflops / 2, 1e-9);
+  EXPECT_NEAR(*recs[0].end_to_end_gflops, recs[0].main.gflops / 2, 1e-9);
   EXPECT_EQ(recs[0].host_memory, "pageable");
   cfg.end_to_end = false;
   auto kernel_only = run_matmul(fake_entries(cfg), pageable, small({{8, 8, 8}}));
@@ -310,7 +310,7 @@ TEST(Runner, ColdCacheFlushesBeforeEveryTimedRepetition) {
   EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
   EXPECT_TRUE(recs[0].warnings.empty());
   // Warm-up and timed runs alike: each one alone, each after a flush of its own.
-  EXPECT_GT(cfg.flushes, recs[0].iterations);
+  EXPECT_GT(cfg.flushes, recs[0].main.iterations);
   EXPECT_EQ(cfg.runs_without_flush, 0);
   EXPECT_EQ(cfg.max_reps_per_call, 1);
   EXPECT_TRUE(recs[0].cold_cache);
@@ -358,7 +358,7 @@ TEST(Runner, GpuRowsHaveBurstAndSustainedRatesCpuRowsOne) {
   gpu.kind = DeviceKind::gpu;
   auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
   ASSERT_EQ(recs.size(), 1u);
-  EXPECT_EQ(recs[0].clocks, "sustained");
+  EXPECT_EQ(recs[0].main.clocks, "sustained");
   ASSERT_TRUE(recs[0].burst.has_value());
   // The burst window: 100 runs after 50 warm-up ones (the fake's runs are 1 ms: both fit their
   // time caps), its rate the mean of the window.
@@ -369,19 +369,19 @@ TEST(Runner, GpuRowsHaveBurstAndSustainedRatesCpuRowsOne) {
   RunOptions burst_only = small({{8, 8, 8}});
   burst_only.clocks = Clocks::burst;
   auto b = run_matmul(fake_entries(gpu), {}, burst_only);
-  EXPECT_EQ(b[0].clocks, "burst");
+  EXPECT_EQ(b[0].main.clocks, "burst");
   EXPECT_FALSE(b[0].burst.has_value());
-  EXPECT_EQ(b[0].iterations, 100);
+  EXPECT_EQ(b[0].main.iterations, 100);
 
   RunOptions sustained_only = small({{8, 8, 8}});
   sustained_only.clocks = Clocks::sustained;
   auto s = run_matmul(fake_entries(gpu), {}, sustained_only);
-  EXPECT_EQ(s[0].clocks, "sustained");
+  EXPECT_EQ(s[0].main.clocks, "sustained");
   EXPECT_FALSE(s[0].burst.has_value());
 
   FakeConfig cpu;
   auto c = run_matmul(fake_entries(cpu), {}, small({{8, 8, 8}}));
-  EXPECT_EQ(c[0].clocks, "");
+  EXPECT_EQ(c[0].main.clocks, "");
   EXPECT_FALSE(c[0].burst.has_value());
 }
 
@@ -402,12 +402,12 @@ TEST(Runner, TelemetryGivesPowerEnergyAndWorkPerWatt) {
   auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
   const Record& r = recs[0];
   EXPECT_EQ(gpu.probe_windows, 2);  // burst and sustained, each sampled
-  ASSERT_TRUE(r.telemetry.gflops_per_watt.has_value());
-  EXPECT_NEAR(*r.telemetry.gflops_per_watt, r.gflops / 500, 1e-12);
-  ASSERT_TRUE(r.telemetry.energy_per_mult_j.has_value());
-  EXPECT_NEAR(*r.telemetry.energy_per_mult_j, 500 * 1e-3, 1e-9);  // 500 W x 1 ms
+  ASSERT_TRUE(r.main.telemetry.gflops_per_watt.has_value());
+  EXPECT_NEAR(*r.main.telemetry.gflops_per_watt, r.main.gflops / 500, 1e-12);
+  ASSERT_TRUE(r.main.telemetry.energy_per_mult_j.has_value());
+  EXPECT_NEAR(*r.main.telemetry.energy_per_mult_j, 500 * 1e-3, 1e-9);  // 500 W x 1 ms
   ASSERT_TRUE(r.burst->telemetry.gflops_per_watt.has_value());
-  EXPECT_EQ(*r.telemetry.mean_sm_clock_mhz, 1500);
+  EXPECT_EQ(*r.main.telemetry.mean_sm_clock_mhz, 1500);
 }
 
 TEST(Runner, WarmRowsSayWhenTheirOperandsFitInTheCache) {

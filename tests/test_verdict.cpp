@@ -211,7 +211,7 @@ TEST(Verdict, SeveralHostsAreKeptApart) {
   Results r = sweep();
   for (Record rec : sweep().records) {
     rec.host = "other";
-    rec.gflops *= rec.device_kind == DeviceKind::cpu ? 10 : 1;  // a much faster CPU there
+    rec.main.gflops *= rec.device_kind == DeviceKind::cpu ? 10 : 1;  // a much faster CPU there
     r.records.push_back(rec);
   }
   const Verdict v = compute_verdict(r);

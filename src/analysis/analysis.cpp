@@ -18,14 +18,14 @@ const Record* best_cpu_row(const Results& r, const Record& rec, DType dtype) {
   const Record* best = nullptr;
   for (const Record& c : r.records)
     if (c.ok() && c.device_kind == DeviceKind::cpu && c.shape == rec.shape && c.dtype == dtype &&
-        same_place(c, rec) && c.gflops > 0 && (!best || c.gflops > best->gflops))
+        same_place(c, rec) && c.main.gflops > 0 && (!best || c.main.gflops > best->main.gflops))
       best = &c;
   return best;
 }
 
 // The GPU row over the best CPU library's row, and that library's backend.
 std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec, std::string& cpu_backend) {
-  if (!rec.ok() || rec.device_kind == DeviceKind::cpu || rec.seconds.median <= 0)
+  if (!rec.ok() || rec.device_kind == DeviceKind::cpu || rec.main.seconds.median <= 0)
     return std::nullopt;
   const Record* cpu = best_cpu_row(r, rec, rec.dtype);
   // A spec no CPU runs itself (tf32: fp32 data, the GPU's faster multiply) is answered by the
@@ -34,7 +34,7 @@ std::optional<double> speedup_vs_cpu(const Results& r, const Record& rec, std::s
     cpu = best_cpu_row(r, rec, eq);
   if (!cpu) return std::nullopt;
   cpu_backend = cpu->backend;
-  return rec.gflops / cpu->gflops;
+  return rec.main.gflops / cpu->main.gflops;
 }
 
 // The vendor library's row of the same case on the same device: what an own kernel is held to.
@@ -43,7 +43,7 @@ const Record* reference_of(const Results& r, const Record& rec) {
   for (const Record& c : r.records)
     if (c.ok() && c.role == BackendRole::vendor_library && c.device_kind == rec.device_kind &&
         c.device_index == rec.device_index && c.shape == rec.shape && c.dtype == rec.dtype &&
-        same_place(c, rec) && c.gflops > 0)
+        same_place(c, rec) && c.main.gflops > 0)
       return &c;
   return nullptr;
 }
@@ -51,7 +51,7 @@ const Record* reference_of(const Results& r, const Record& rec) {
 std::optional<double> gflop_per_usd_of(const Results& r, const Record& rec) {
   if (!r.pricing || !rec.ok()) return std::nullopt;
   const double g =
-      gflop_per_usd(rec.gflops, rec.device_kind == DeviceKind::cpu ? r.pricing->cpu_usd_per_hour
+      gflop_per_usd(rec.main.gflops, rec.device_kind == DeviceKind::cpu ? r.pricing->cpu_usd_per_hour
                                                                    : r.pricing->gpu_usd_per_hour);
   return std::isfinite(g) ? std::optional<double>(g) : std::nullopt;
 }
@@ -65,7 +65,7 @@ CaseOfGpu case_of(const Record& r) {
 }
 
 bool comparable(const Record& r) {
-  return r.ok() && r.device_kind == DeviceKind::gpu && r.gflops > 0;
+  return r.ok() && r.device_kind == DeviceKind::gpu && r.main.gflops > 0;
 }
 
 bool is_row_of(const SlowDevice& s, const Record& rec) {
@@ -87,15 +87,15 @@ std::vector<SlowDevice> find_slow_devices(const Results& r, double threshold_pct
     std::vector<double> gflops;
     for (const Record* rec : recs) {
       devices.insert({rec->host, rec->rank, rec->device_index});
-      gflops.push_back(rec->gflops);
+      gflops.push_back(rec->main.gflops);
     }
     if (devices.size() < 2) continue;
     const double median = gpubench::median(gflops);
     for (const Record* rec : recs) {
-      const double below = 100.0 * (1.0 - rec->gflops / median);
+      const double below = 100.0 * (1.0 - rec->main.gflops / median);
       if (below <= threshold_pct) continue;
       out.push_back({rec->host, rec->rank, rec->device_index, rec->pci_bus_id, rec->backend,
-                     rec->shape, rec->dtype, rec->gflops, median, below});
+                     rec->shape, rec->dtype, rec->main.gflops, median, below});
     }
   }
   // In the order of the run: the records' order.
@@ -161,7 +161,7 @@ Analysis analyse(const Results& r) {
     RecordAnalysis& ra = a.records.emplace_back();
     ra.speedup_vs_cpu = speedup_vs_cpu(r, rec, ra.cpu_backend);
     if (const Record* ref = reference_of(r, rec)) {
-      ra.pct_of_reference = 100.0 * rec.gflops / ref->gflops;
+      ra.pct_of_reference = 100.0 * rec.main.gflops / ref->main.gflops;
       ra.reference_backend = ref->backend;
     }
     ra.gflop_per_usd = gflop_per_usd_of(r, rec);

@@ -106,8 +106,8 @@ CaseKey case_key(const Record& r) {
 std::optional<double> ComparedRow::ratio(std::size_t i) const {
   const Record* a = records.empty() ? nullptr : records[0];
   const Record* b = i < records.size() ? records[i] : nullptr;
-  if (!a || !b || !a->ok() || !b->ok() || !(a->gflops > 0) || !(b->gflops > 0)) return std::nullopt;
-  return b->gflops / a->gflops;
+  if (!a || !b || !a->ok() || !b->ok() || !(a->main.gflops > 0) || !(b->main.gflops > 0)) return std::nullopt;
+  return b->main.gflops / a->main.gflops;
 }
 
 bool ComparedRow::in_all_runs() const {

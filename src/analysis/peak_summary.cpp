@@ -5,7 +5,7 @@
 
 namespace gpubench {
 
-double achievable_gflops(const Record& r) { return r.burst ? r.burst->gflops : r.gflops; }
+double achievable_gflops(const Record& r) { return r.burst ? r.burst->gflops : r.main.gflops; }
 
 namespace {
 // The search row kept when there was no time to re-measure the fastest shape says so.
@@ -32,9 +32,9 @@ std::vector<PeakSummary> summarize_peak(const Results& r, int top) {
       const Record& rec = r.records[std::size_t(sum.best_row)];
       sum.best_remeasured = !search_timing_only(rec);
       if (rec.burst) sum.best_burst_gflops = rec.burst->gflops;
-      if (rec.clocks == to_string(Clocks::burst)) sum.best_burst_gflops = rec.gflops;
-      if (rec.clocks == to_string(Clocks::sustained)) sum.best_sustained_gflops = rec.gflops;
-      if (rec.clocks.empty()) sum.best_one_rate_gflops = rec.gflops;
+      if (rec.main.clocks == to_string(Clocks::burst)) sum.best_burst_gflops = rec.main.gflops;
+      if (rec.main.clocks == to_string(Clocks::sustained)) sum.best_sustained_gflops = rec.main.gflops;
+      if (rec.main.clocks.empty()) sum.best_one_rate_gflops = rec.main.gflops;
       const auto pct = [&](const std::optional<double>& g) -> std::optional<double> {
         if (!g || !rec.peak_gflops || *rec.peak_gflops <= 0) return std::nullopt;
         return 100.0 * *g / *rec.peak_gflops;

@@ -61,16 +61,16 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
     }
     Regression r;
     r.key = row.key;
-    r.baseline_gflops = base->gflops;
+    r.baseline_gflops = base->main.gflops;
     if (now->status == Status::failed) {
       r.now_failed = true;
       g.regressed.push_back(r);
       continue;
     }
     ++g.compared;
-    r.current_gflops = now->gflops;
-    r.drop = base->gflops > 0 ? 1.0 - now->gflops / base->gflops : 0.0;
-    r.spread = std::hypot(run_spread(base->seconds), run_spread(now->seconds));
+    r.current_gflops = now->main.gflops;
+    r.drop = base->main.gflops > 0 ? 1.0 - now->main.gflops / base->main.gflops : 0.0;
+    r.spread = std::hypot(run_spread(base->main.seconds), run_spread(now->main.seconds));
     if (r.drop > max_regression && r.drop > r.spread)
       g.regressed.push_back(r);
     else if (r.drop > 0 && (!g.worst_within_noise || r.drop > g.worst_within_noise->drop))

@@ -87,16 +87,16 @@ DtypeVerdict verdict_for(const Results& r, const std::string& host, DType dtype,
     p.n = n;
     for (const Record* c : cpu_rows)
       if (c->ok() && c->shape.square() && c->shape.plain() && c->shape.n == n &&
-          c->gflops > p.cpu_gflops) {
-        p.cpu_gflops = c->gflops, p.cpu_backend = c->backend;
-        p.cpu_gflops_per_watt = c->telemetry.gflops_per_watt;
-        p.cpu_energy_unavailable = c->telemetry.unavailable;
+          c->main.gflops > p.cpu_gflops) {
+        p.cpu_gflops = c->main.gflops, p.cpu_backend = c->backend;
+        p.cpu_gflops_per_watt = c->main.telemetry.gflops_per_watt;
+        p.cpu_energy_unavailable = c->main.telemetry.unavailable;
       }
     for (const Record* g : gpu_rows) {
       if (!g->ok() || !g->shape.square() || !g->shape.plain() || g->shape.n != n) continue;
-      if (g->gflops > p.gpu_gflops) {
-        p.gpu_gflops = g->gflops, p.gpu_backend = g->backend;
-        p.gpu_gflops_per_watt = g->telemetry.gflops_per_watt;
+      if (g->main.gflops > p.gpu_gflops) {
+        p.gpu_gflops = g->main.gflops, p.gpu_backend = g->backend;
+        p.gpu_gflops_per_watt = g->main.telemetry.gflops_per_watt;
       }
       if (!g->end_to_end_gflops || *g->end_to_end_gflops <= 0) continue;
       const std::string kind = g->host_memory.empty() ? "unlabelled" : g->host_memory;
@@ -148,7 +148,7 @@ CpuLibraryVerdict cpu_libraries_for(const Results& r, const std::string& host, D
   std::map<std::int64_t, CpuLibrarySize> by_n;
   for (const Record& rec : r.records) {
     if (rec.host != host || rec.dtype != dtype || rec.device_kind != DeviceKind::cpu || !rec.ok() ||
-        !rec.shape.square() || !(rec.gflops > 0))
+        !rec.shape.square() || !(rec.main.gflops > 0))
       continue;
     if (!has(v.libraries, rec.backend)) v.libraries.push_back(rec.backend);
     CpuLibrarySize& size = by_n[rec.shape.n];
@@ -156,9 +156,9 @@ CpuLibraryVerdict cpu_libraries_for(const Results& r, const std::string& host, D
     auto it = std::find_if(size.gflops.begin(), size.gflops.end(),
                            [&](const auto& g) { return g.first == rec.backend; });
     if (it == size.gflops.end())
-      size.gflops.emplace_back(rec.backend, rec.gflops);
+      size.gflops.emplace_back(rec.backend, rec.main.gflops);
     else
-      it->second = std::max(it->second, rec.gflops);
+      it->second = std::max(it->second, rec.main.gflops);
   }
   for (auto& [n, size] : by_n) {
     if (size.gflops.size() < 2) continue;

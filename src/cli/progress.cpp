@@ -104,10 +104,10 @@ void ProgressReporter::case_finished(const Record& r, const Results&) {
   const std::string label = it != running_.end() ? it->label : work.key + " " + r.shape.label();
   if (it != running_.end()) running_.erase(it);
   // Skipped and failed cases end without measuring: no speed to learn from.
-  if (r.ok()) eta_.finished(work, took, r.gflops);
+  if (r.ok()) eta_.finished(work, took, r.main.gflops);
   ++done_;
   if (style_ != ProgressStyle::log) return;
-  const std::string what = r.ok() ? fmt::format("{:.1f} GFLOPS", r.gflops)
+  const std::string what = r.ok() ? fmt::format("{:.1f} GFLOPS", r.main.gflops)
                                   : fmt::format("{} ({})", to_string(r.status), r.reason);
   log(fmt::format("[{}/{}] {}: {} in {}{}", done_, total_, label, what, format_duration(took),
                   time_left()));

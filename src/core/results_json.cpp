@@ -84,16 +84,16 @@ json record_json(const Record& r) {
       {"status", status_name(r.status)},
       {"reason", r.reason},
       {"threads", r.threads},
-      {"iterations", r.iterations},
+      {"iterations", r.main.iterations},
       {"flops", number(r.flops())},
-      {"seconds", stats_json(r.seconds)},
-      {"gflops", number(r.gflops)},
+      {"seconds", stats_json(r.main.seconds)},
+      {"gflops", number(r.main.gflops)},
       {"peak_gflops", optional_number(r.peak_gflops)},
       {"pct_of_peak", optional_number(r.pct_of_peak)},
-      {"clocks", r.clocks},
-      {"method", r.method},
-      {"window_seconds", number(r.window_seconds)},
-      {"telemetry", telemetry_json(r.telemetry)},
+      {"clocks", r.main.clocks},
+      {"method", r.main.method},
+      {"window_seconds", number(r.main.window_seconds)},
+      {"telemetry", telemetry_json(r.main.telemetry)},
       {"burst", r.burst ? rate_json(*r.burst) : json()},
       {"cold_cache", r.cold_cache},
       {"operands_in_cache", r.operands_in_cache},
@@ -415,10 +415,42 @@ Telemetry read_telemetry(const json& j, const std::string&) {
   return t;
 }
 
+// A rate's fields, as a record and its "burst" object both carry them (the clock regime aside:
+// the record names it, a burst object is one).
+Rate read_rate(const json& j, const std::string& where) {
+  Rate rate;
+  if (auto s = j.find("seconds"); s != j.end() && s->is_object()) rate.seconds = read_stats(*s);
+  rate.iterations = get_count(j, "iterations");
+  rate.gflops = get_or(j, "gflops", 0.0);
+  rate.window_seconds = get_or(j, "window_seconds", 0.0);
+  rate.method = get_or<std::string>(j, "method", "");
+  if (auto t = j.find("telemetry"); t != j.end() && t->is_object())
+    rate.telemetry = read_telemetry(*t, where + ".telemetry");
+  return rate;
+}
+
 Status read_status(const std::string& s, const std::string& where) {
   for (Status v : {Status::ok, Status::skipped, Status::unsupported, Status::failed})
     if (status_name(v) == s) return v;
   throw FieldError(fmt::format("{} has an unknown status '{}'", where, s));
+}
+
+// A measured row must carry a usable rate and time: compare and the gate divide by them.
+void check_numbers(const Record& r, const std::string& where) {
+  const auto bad_number = [&](const char* field, double v) {
+    throw FieldError(fmt::format("{} has {} {} (must be finite and positive)", where, field, v));
+  };
+  if (r.ok()) {
+    const Rate& m = r.main;
+    if (!std::isfinite(m.gflops) || m.gflops <= 0) bad_number("gflops", m.gflops);
+    if (!std::isfinite(m.seconds.median) || m.seconds.median <= 0)
+      bad_number("seconds.median", m.seconds.median);
+    if (!std::isfinite(m.seconds.min) || m.seconds.min < 0 || m.seconds.min > m.seconds.median)
+      bad_number("seconds.min", m.seconds.min);
+  }
+  for (const auto& [field, v] : {std::pair{"peak_gflops", r.peak_gflops},
+                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops}})
+    if (v && !(std::isfinite(*v) && *v > 0)) bad_number(field, *v);
 }
 
 Record read_record(const json& j, const std::string& where) {
@@ -462,29 +494,17 @@ Record read_record(const json& j, const std::string& where) {
   r.status = read_status(require(j, "status", where).get<std::string>(), where);
   r.reason = get_or<std::string>(j, "reason", "");
   r.threads = get_count(j, "threads");
-  r.iterations = get_count(j, "iterations");
-  if (auto it = j.find("seconds"); it != j.end() && it->is_object()) r.seconds = read_stats(*it);
-  r.gflops = get_or(j, "gflops", 0.0);
+  r.main = read_rate(j, where);
+  r.main.clocks = get_or<std::string>(j, "clocks", "");
   r.peak_gflops = get_optional(j, "peak_gflops");
   r.pct_of_peak = get_optional(j, "pct_of_peak");
   if (auto it = j.find("end_to_end_seconds"); it != j.end() && it->is_object())
     r.end_to_end_seconds = read_stats(*it);
   r.end_to_end_gflops = get_optional(j, "end_to_end_gflops");
-  r.clocks = get_or<std::string>(j, "clocks", "");
-  r.method = get_or<std::string>(j, "method", "");
-  r.window_seconds = get_or(j, "window_seconds", 0.0);
-  if (auto it = j.find("telemetry"); it != j.end() && it->is_object())
-    r.telemetry = read_telemetry(*it, where + ".telemetry");
   if (auto it = j.find("burst"); it != j.end() && it->is_object()) {
     const std::string at = where + ".burst";
-    Rate b;
-    if (auto s = it->find("seconds"); s != it->end() && s->is_object()) b.seconds = read_stats(*s);
-    b.iterations = get_count(*it, "iterations");
-    b.gflops = get_or(*it, "gflops", 0.0);
-    b.window_seconds = get_or(*it, "window_seconds", 0.0);
-    b.method = get_or<std::string>(*it, "method", "");
-    if (auto t = it->find("telemetry"); t != it->end() && t->is_object())
-      b.telemetry = read_telemetry(*t, at + ".telemetry");
+    Rate b = read_rate(*it, at);
+    b.clocks = to_string(Clocks::burst);
     if (!std::isfinite(b.gflops) || b.gflops <= 0)
       throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, b.gflops));
     r.burst = std::move(b);
@@ -497,20 +517,7 @@ Record read_record(const json& j, const std::string& where) {
   r.tolerance = get_or(j, "tolerance", 0.0);
   r.checked_entries = get_count<std::int64_t>(j, "checked_entries");
   r.warnings = get_or(j, "warnings", std::vector<std::string>{});
-  // A measured row must carry a usable rate and time: compare and the gate divide by them.
-  const auto bad_number = [&](const char* field, double v) {
-    throw FieldError(fmt::format("{} has {} {} (must be finite and positive)", where, field, v));
-  };
-  if (r.ok()) {
-    if (!std::isfinite(r.gflops) || r.gflops <= 0) bad_number("gflops", r.gflops);
-    if (!std::isfinite(r.seconds.median) || r.seconds.median <= 0)
-      bad_number("seconds.median", r.seconds.median);
-    if (!std::isfinite(r.seconds.min) || r.seconds.min < 0 || r.seconds.min > r.seconds.median)
-      bad_number("seconds.min", r.seconds.min);
-  }
-  for (const auto& [field, v] : {std::pair{"peak_gflops", r.peak_gflops},
-                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops}})
-    if (v && !(std::isfinite(*v) && *v > 0)) bad_number(field, *v);
+  check_numbers(r, where);
   return r;
 }
 

@@ -329,29 +329,29 @@ class Searcher {
     p.phase = phase;
     p.status = r->status;
     p.reason = r->reason;
-    p.gflops = r->ok() ? r->gflops : 0;
+    p.gflops = r->ok() ? r->main.gflops : 0;
     p.pct_of_peak = r->pct_of_peak;
-    p.seconds = r->seconds;
-    p.iterations = r->iterations;
+    p.seconds = r->main.seconds;
+    p.iterations = r->main.iterations;
     p.verified = r->verified;
     p.max_rel_error = r->max_rel_error;
     p.wall_seconds = wall;
     if (watchdog_.stopped() && r->ok()) {
       // Cut short by the budget's end or Ctrl-C: ranked like the others, but it says so.
-      r->warnings.push_back(fmt::format("cut short: {} samples", r->seconds.samples));
+      r->warnings.push_back(fmt::format("cut short: {} samples", r->main.seconds.samples));
     }
     measured_[i] = int(search_.points.size());
     search_.points.push_back(p);
     records_.push_back(std::move(*r));
     const Record& rec = records_.back();
     if (search_.device_name.empty()) search_.device_name = rec.device_name;
-    if (rec.ok() && rec.seconds.median > 0) {
+    if (rec.ok() && rec.main.seconds.median > 0) {
       model_.seen.push_back(
           {s.flops(),
            double(s.m) * double(s.k) + double(s.k) * double(s.n) + double(s.m) * double(s.n),
-           PeakCostModel::timing_seconds(search, rec.seconds.median, model_.gpu), wall,
-           rec.gflops});
-      if (best_ < 0 || rec.gflops > rate_at(best_index_)) {
+           PeakCostModel::timing_seconds(search, rec.main.seconds.median, model_.gpu), wall,
+           rec.main.gflops});
+      if (best_ < 0 || rec.main.gflops > rate_at(best_index_)) {
         best_ = measured_[i];
         best_index_ = i;
       }
@@ -524,7 +524,7 @@ class Searcher {
       if (!r) break;
       if (!shortened.empty()) r->warnings.push_back(shortened);
       if (watchdog_.stopped() && r->ok())
-        r->warnings.push_back(fmt::format("cut short: {} samples", r->seconds.samples));
+        r->warnings.push_back(fmt::format("cut short: {} samples", r->main.seconds.samples));
       fastest_done = fastest_done || rank == 0;
       search_.rows.push_back(int(results_.records.size()));
       results_.records.push_back(std::move(*r));

@@ -156,161 +156,163 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
   // The mean, as mamf-finder reports it (all of the window's runs over its whole time).
   rate.gflops = total > 0 ? s.flops() * rate.iterations / total / 1e9 : 0;
   rate.method = fmt::format("{} warm-up, mean of {}", warm, rate.iterations);
+  rate.clocks = to_string(Clocks::burst);
   derive_energy(rate.telemetry, total / rate.iterations, rate.gflops);
   return rate;
 }
 
-void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
-                  const BackendOptions& bopts, CaseContext& ctx, Record& r) {
+// The sustained window (GPU: after the clock settled), or a CPU row's one window: adaptive
+// samples until --min-time, their median. Cold: every run is its own sample after its own flush.
+Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
+                      bool gpu, bool cold, TelemetryProbe* probe,
+                      std::vector<std::string>& warnings) {
+  if (gpu) settle(timed, one_run);
+  Rate rate;
+  std::vector<double> samples;
+  rate.telemetry = with_probe(probe, warnings, [&] {
+    samples = adaptive_samples(timed, one_run, o, rate.iterations, &rate.window_seconds,
+                               cold ? 1.0 : 1000.0);
+  });
+  if (rate.iterations >= o.max_iterations && rate.window_seconds < o.min_time)
+    warnings.push_back(fmt::format(
+        "stopped at {} runs, the most one window takes, after {:.2g} s of the {:.3g} s asked "
+        "by --min-time",
+        rate.iterations, rate.window_seconds, o.min_time));
+  rate.seconds = compute_stats(samples);
+  rate.gflops = rate.seconds.median > 0 ? s.flops() / rate.seconds.median / 1e9 : 0;
+  rate.method = gpu ? "after the clock settled, median of samples" : "median of samples";
+  if (gpu) rate.clocks = to_string(Clocks::sustained);
+  derive_energy(rate.telemetry, rate.window_seconds / std::max(1, rate.iterations), rate.gflops);
+  return rate;
+}
+
+using DeviceKey = std::pair<DeviceKind, int>;
+
+// Prepares the case. Preparing may have worked the device hard (cuBLAS times its candidate
+// algorithms): the burst window then waits its rest from the end of that, as from a case's end.
+std::unique_ptr<Case> prepare_case(Backend& backend, const Problem& p, const DeviceKey& device,
+                                   CaseContext& ctx) {
   const auto prepare_start = std::chrono::steady_clock::now();
   std::unique_ptr<Case> c = backend.prepare(p);
-  const bool gpu = backend.device_kind() == DeviceKind::gpu;
-  const auto device = std::pair{backend.device_kind(), backend.device_index()};
-  // Preparing may have worked the device hard (cuBLAS times its candidate algorithms): the burst
-  // window then waits its rest from the end of that, as from the end of a case.
   if (std::chrono::steady_clock::now() - prepare_start > std::chrono::milliseconds(20))
     ctx.last_busy[device] = std::chrono::steady_clock::now();
+  return c;
+}
 
-  // Cold cache: each repetition timed on its own, after its operands were evicted: the backend's
-  // own flush (a GPU's L2, queued ahead of the repetition on its stream, so its events never
-  // include it), else, on the CPU, the host's caches rewritten before the clock starts. Either way
-  // the flush is outside the timed region.
-  const bool device_flush = bopts.cold_cache && c->flush_cache();
+// The cache policy: how one timed repetition runs. Cold cache: each repetition timed on its own,
+// after its operands were evicted: the backend's own flush (a GPU's L2, queued ahead of the
+// repetition on its stream, so its events never include it), else, on the CPU, the host's caches
+// rewritten before the clock starts. Either way the flush is outside the timed region. Sets
+// r.cold_cache, and warns when cold was asked for but cannot be had.
+Timed cache_policy(Backend& backend, Case& c, const BackendOptions& bopts, CaseContext& ctx,
+                   Record& r) {
+  const bool device_flush = bopts.cold_cache && c.flush_cache();
   HostCacheEvictor* host_evict = nullptr;
-  if (bopts.cold_cache && !device_flush && !gpu) {
+  if (bopts.cold_cache && !device_flush && backend.device_kind() != DeviceKind::gpu) {
     if (!ctx.host_evictor)
       ctx.host_evictor = std::make_unique<HostCacheEvictor>(
           ctx.host_cache_bytes, std::max(1, backend.threads()));
     host_evict = ctx.host_evictor.get();
   }
-  const bool cold = device_flush || host_evict;
-  if (bopts.cold_cache && !cold)
+  r.cold_cache = device_flush || host_evict;
+  if (bopts.cold_cache && !r.cold_cache)
     r.warnings.push_back(fmt::format(
         "--cache cold: {} cannot flush its device's caches, so this row was timed warm",
         r.backend));
-  r.cold_cache = cold;
-  const Timed timed = [&](int reps) {
-    if (!cold) return c->time_kernel(reps);
+  if (!r.cold_cache) return [&c](int reps) { return c.time_kernel(reps); };
+  return [&c, host_evict](int reps) {
     double seconds = 0;
     for (int i = 0; i < reps; ++i) {
       if (host_evict)
         host_evict->evict();
       else
-        c->flush_cache();
-      seconds += c->time_kernel(1);
+        c.flush_cache();
+      seconds += c.time_kernel(1);
     }
     return seconds;
   };
-  // Telemetry of the backend's device; the host's energy counters for a CPU backend without its
-  // own.
-  std::unique_ptr<TelemetryProbe> probe = backend.telemetry_probe();
-  if (!probe && !gpu) probe = make_host_energy_probe();
+}
 
-  // Warm-up: handles, lazy module loading, thread pools and page faults stay out of the numbers.
-  // A single very long run counts as enough warm-up.
-  double last = 0, warm_spent = 0;
+// Warm-up: handles, lazy module loading, thread pools and page faults stay out of the numbers.
+// A single very long run counts as enough warm-up. Returns the last run's seconds.
+double warm_up(const Timed& timed, const RunOptions& o) {
+  double last = 0, spent = 0;
   for (int i = 0; i < std::max(1, o.warmup); ++i) {
     last = timed(1);
-    warm_spent += last;
-    if (warm_spent >= o.max_time_per_case / 2 || stopped(o)) break;  // Ctrl-C: on to one sample
+    spent += last;
+    if (spent >= o.max_time_per_case / 2 || stopped(o)) break;  // Ctrl-C: on to one sample
   }
+  return last;
+}
 
-  const bool want_burst = gpu && o.clocks != Clocks::sustained;
-  const bool want_sustained = !gpu || o.clocks != Clocks::burst;
-  if (want_burst) {
-    // From a rested card: the burst a published table reports is the first second of load.
-    if (auto it = ctx.last_busy.find(device); it != ctx.last_busy.end()) {
-      const double idle =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
-      if (idle < o.burst_rest_seconds)
-        std::this_thread::sleep_for(std::chrono::duration<double>(o.burst_rest_seconds - idle));
-    }
-    Rate burst = burst_window(timed, last, p.shape, probe.get(), r.warnings);
-    if (want_sustained) {
-      r.burst = std::move(burst);
-    } else {
-      r.seconds = burst.seconds;
-      r.iterations = burst.iterations;
-      r.gflops = burst.gflops;
-      r.window_seconds = burst.window_seconds;
-      r.method = burst.method;
-      r.telemetry = std::move(burst.telemetry);
-      r.clocks = to_string(Clocks::burst);
-    }
+// From a rested card: the burst a published table reports is the first second of load.
+void rest_before_burst(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o) {
+  const auto it = ctx.last_busy.find(device);
+  if (it == ctx.last_busy.end()) return;
+  const double idle =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
+  if (idle < o.burst_rest_seconds)
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.burst_rest_seconds - idle));
+}
+
+// GPU only: copy A and B to the device, multiply, copy C back, repeated adaptively.
+void time_end_to_end(Case& c, const Shape& s, const RunOptions& o, const BackendOptions& bopts,
+                     Record& r) {
+  const std::optional<double> first = c.time_end_to_end();
+  if (!first) return;
+  RunOptions e2e = o;
+  e2e.min_samples = std::max(3, o.min_samples / 2);
+  int iterations = 0;
+  const auto samples = adaptive_samples(
+      [&](int reps) {
+        double t = 0;
+        for (int i = 0; i < reps; ++i) t += *c.time_end_to_end();
+        return t;
+      },
+      *first, e2e, iterations);
+  r.end_to_end_seconds = compute_stats(samples);
+  r.end_to_end_gflops = s.flops() / r.end_to_end_seconds->median / 1e9;
+  r.host_memory = bopts.pinned_host ? "pinned" : "pageable";
+}
+
+// Checks the case's result against the fp64 reference; a mismatch fails the row.
+void verify_case(Case& c, const Problem& p, const RunOptions& o, Record& r) {
+  std::vector<double> out;
+  c.read_result(out);
+  const Verification v = verify_result(p, out, o.seed);
+  r.verified = true;
+  r.max_rel_error = v.max_rel_error;
+  r.tolerance = v.tolerance;
+  r.checked_entries = v.checked;
+  if (!v.passed) {
+    r.status = Status::failed;
+    r.reason = fmt::format("verification failed: max rel. error {:.3g} > tolerance {:.3g}",
+                           v.max_rel_error, v.tolerance);
   }
-  if (want_sustained) {
-    if (gpu) settle(timed, last);
-    std::vector<double> samples;
-    r.telemetry = with_probe(probe.get(), r.warnings, [&] {
-      // Cold: every run is its own sample after its own flush.
-      samples = adaptive_samples(timed, last, o, r.iterations, &r.window_seconds,
-                                 cold ? 1.0 : 1000.0);
-    });
-    if (r.iterations >= o.max_iterations && r.window_seconds < o.min_time)
-      r.warnings.push_back(fmt::format(
-          "stopped at {} runs, the most one window takes, after {:.2g} s of the {:.3g} s asked "
-          "by --min-time",
-          r.iterations, r.window_seconds, o.min_time));
-    r.seconds = compute_stats(samples);
-    r.gflops = r.seconds.median > 0 ? p.shape.flops() / r.seconds.median / 1e9 : 0;
-    r.method = gpu ? "after the clock settled, median of samples" : "median of samples";
-    if (gpu) r.clocks = to_string(Clocks::sustained);
-    derive_energy(r.telemetry, r.window_seconds / std::max(1, r.iterations), r.gflops);
-  }
+}
+
+// What the numbers mean beside themselves: noise, operands that fit a cache, the case's own
+// warnings, % of peak.
+void annotate(const Backend& backend, Case& c, const Problem& p, const CaseContext& ctx,
+              Record& r) {
   // A wide spread means something else competed for the device: the median may not be the
   // machine's real speed, so the row is marked rather than printed as if it were clean.
-  if (r.seconds.cv() > kNoisyCv)
+  if (r.main.seconds.cv() > kNoisyCv)
     r.warnings.push_back(fmt::format("noisy: spread ±{:.0f}% (other load on the machine?)",
-                                     100 * r.seconds.cv()));
+                                     100 * r.main.seconds.cv()));
   // Operands that fit in the last-level cache, timed warm: a loop that reuses them sees this
   // speed, a model's layer (which meets them cold) may not.
-  if (!cold) {
+  if (!r.cold_cache) {
+    const bool gpu = backend.device_kind() == DeviceKind::gpu;
     const std::size_t cache = gpu ? backend.cache_bytes().value_or(0) : ctx.host_cache_bytes;
     const std::size_t bytes =
         p.shape.operand_bytes(element_bytes(p.dtype), element_bytes_c(p.dtype));
     r.operands_in_cache = cache > 0 && bytes <= cache;
   }
-
-  if (auto first = c->time_end_to_end()) {
-    RunOptions e2e = o;
-    e2e.min_samples = std::max(3, o.min_samples / 2);
-    int e2e_iters = 0;
-    auto samples = adaptive_samples(
-        [&](int reps) {
-          double t = 0;
-          for (int i = 0; i < reps; ++i) t += *c->time_end_to_end();
-          return t;
-        },
-        *first, e2e, e2e_iters);
-    r.end_to_end_seconds = compute_stats(samples);
-    r.end_to_end_gflops = p.shape.flops() / r.end_to_end_seconds->median / 1e9;
-    r.host_memory = bopts.pinned_host ? "pinned" : "pageable";
-  }
-
-  // The device's last work of the case (the end-to-end copies included): the next case's burst
-  // window rests from here.
-  ctx.last_busy[device] = std::chrono::steady_clock::now();
-
-  for (auto& w : c->warnings()) r.warnings.push_back(std::move(w));
-
-  if (o.verify) {
-    std::vector<double> out;
-    c->read_result(out);
-    const Verification v = verify_result(p, out, o.seed);
-    r.verified = true;
-    r.max_rel_error = v.max_rel_error;
-    r.tolerance = v.tolerance;
-    r.checked_entries = v.checked;
-    if (!v.passed) {
-      r.status = Status::failed;
-      r.reason = fmt::format("verification failed: max rel. error {:.3g} > tolerance {:.3g}",
-                             v.max_rel_error, v.tolerance);
-    }
-  }
-
+  for (auto& w : c.warnings()) r.warnings.push_back(std::move(w));
   if (auto peak = backend.peak_gflops(p.dtype); peak && *peak > 0) {
     r.peak_gflops = *peak;
-    r.pct_of_peak = 100.0 * r.gflops / *peak;
+    r.pct_of_peak = 100.0 * r.main.gflops / *peak;
     // A mis-detected BLAS core or a throttled device runs several times below peak on large cases.
     if (r.device_kind == DeviceKind::cpu && p.shape.flops() >= 2.0 * 1024 * 1024 * 1024 &&
         *r.pct_of_peak < 20.0)
@@ -319,6 +321,47 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
           "core (gpubench info) and the thread count",
           r.backend, *r.pct_of_peak, *peak));
   }
+}
+
+// The case's rates as RunOptions::clocks asks: a GPU's burst window (from a rested card) and its
+// sustained one; a CPU row's one window. The row's main rate is sustained when both ran.
+void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
+                const DeviceKey& device, const CaseContext& ctx, TelemetryProbe* probe,
+                Record& r) {
+  const bool gpu = device.first == DeviceKind::gpu;
+  const bool want_burst = gpu && o.clocks != Clocks::sustained;
+  const bool want_sustained = !gpu || o.clocks != Clocks::burst;
+  std::optional<Rate> burst;
+  if (want_burst) {
+    rest_before_burst(ctx, device, o);
+    burst = burst_window(timed, one_run, s, probe, r.warnings);
+  }
+  if (!want_sustained) {
+    r.main = std::move(*burst);
+    return;
+  }
+  r.main = sustained_window(timed, one_run, s, o, gpu, r.cold_cache, probe, r.warnings);
+  r.burst = std::move(burst);
+}
+
+void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
+                  const BackendOptions& bopts, CaseContext& ctx, Record& r) {
+  const DeviceKey device{backend.device_kind(), backend.device_index()};
+  std::unique_ptr<Case> c = prepare_case(backend, p, device, ctx);
+  const Timed timed = cache_policy(backend, *c, bopts, ctx, r);
+  // Telemetry of the backend's device; the host's energy counters for a CPU backend without its
+  // own.
+  std::unique_ptr<TelemetryProbe> probe = backend.telemetry_probe();
+  if (!probe && device.first != DeviceKind::gpu) probe = make_host_energy_probe();
+
+  const double one_run = warm_up(timed, o);
+  time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
+  time_end_to_end(*c, p.shape, o, bopts, r);
+  // The device's last work of the case (the end-to-end copies included): the next case's burst
+  // window rests from here.
+  ctx.last_busy[device] = std::chrono::steady_clock::now();
+  if (o.verify) verify_case(*c, p, o, r);
+  annotate(backend, *c, p, ctx, r);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ void Session::notify_started(const CaseStart& c) {
 void Session::finished(Record&& r) {
   label_record(r, results_.system, rank());
   if (stop_->signal())
-    r.warnings.push_back(fmt::format("cut short by the interrupt: {} samples", r.seconds.samples));
+    r.warnings.push_back(fmt::format("cut short by the interrupt: {} samples", r.main.seconds.samples));
   results_.records.push_back(std::move(r));
   for (SessionObserver* ob : observers_) ob->case_finished(results_.records.back(), results_);
 }

@@ -202,7 +202,7 @@ bool add_series(Chart& chart, const Results& r, const Analysis& a, const SeriesK
       continue;
     const double n = double(rec.shape.n);
     gpu = gpu || rec.device_kind == DeviceKind::gpu;
-    if (drawable(rec.gflops)) kernel.points.push_back({n, rec.gflops});
+    if (drawable(rec.main.gflops)) kernel.points.push_back({n, rec.main.gflops});
     const auto& speedup = a.records[i].speedup_vs_cpu;
     const double sp = speedup ? *speedup : 0.0;
     if (drawable(sp)) kernel_speed.points.push_back({n, sp});
@@ -210,10 +210,10 @@ bool add_series(Chart& chart, const Results& r, const Analysis& a, const SeriesK
       const std::string mem = rec.host_memory.empty() ? "copies" : rec.host_memory + " copies";
       auto& s = e2e.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
       s.points.push_back({n, *rec.end_to_end_gflops});
-      if (drawable(sp) && drawable(sp * *rec.end_to_end_gflops / rec.gflops)) {
+      if (drawable(sp) && drawable(sp * *rec.end_to_end_gflops / rec.main.gflops)) {
         auto& t =
             e2e_speed.try_emplace(mem, Series{name + " + " + mem, color, true, {}}).first->second;
-        t.points.push_back({n, sp * *rec.end_to_end_gflops / rec.gflops});
+        t.points.push_back({n, sp * *rec.end_to_end_gflops / rec.main.gflops});
       }
     }
   }

@@ -22,7 +22,7 @@ std::string letter(std::size_t i) {
 std::string gflops_cell(const Record* r) {
   if (!r) return "absent";
   if (!r->ok()) return to_string(r->status);
-  return format_gflops(r->gflops);
+  return format_gflops(r->main.gflops);
 }
 
 std::string ratio_cell(const std::optional<double>& q) {
@@ -191,7 +191,7 @@ void write_comparison_csv(std::ostream& os, const Comparison& c) {
                        csv_field(row.key.backend), row.key.device_index, row.key.rank);
     for (const Record* r : row.records) {
       const std::string status = r ? status_name(r->status) : "absent";
-      line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->gflops) : "");
+      line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->main.gflops) : "");
     }
     for (std::size_t i = 1; i < row.records.size(); ++i) {
       const auto q = row.ratio(i);
@@ -221,8 +221,8 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
         continue;
       }
       per_run.push_back({{"status", status_name(r->status)},
-                         {"gflops", r->ok() ? num(r->gflops) : json(nullptr)},
-                         {"cv", r->ok() ? num(r->seconds.cv()) : json(nullptr)},
+                         {"gflops", r->ok() ? num(r->main.gflops) : json(nullptr)},
+                         {"cv", r->ok() ? num(r->main.seconds.cv()) : json(nullptr)},
                          {"ratio", q ? num(*q) : json(nullptr)}});
     }
     rows.push_back({{"shape",

@@ -75,7 +75,7 @@ void write_csv(std::ostream& os, const Results& r, const Analysis& a) {
   for (std::size_t i = 0; i < r.records.size(); ++i) {
     const Record& rec = r.records[i];
     const RecordAnalysis& ra = a.records[i];
-    const bool measured = rec.seconds.samples > 0;
+    const bool measured = rec.main.seconds.samples > 0;
     const auto stat = [&](double v) { return measured ? num(v) : std::string(); };
     std::string warnings;
     for (const auto& w : rec.warnings) {
@@ -99,15 +99,15 @@ void write_csv(std::ostream& os, const Results& r, const Analysis& a) {
                     status_name(rec.status),
                     rec.reason,
                     std::to_string(rec.threads),
-                    std::to_string(rec.iterations),
-                    std::to_string(rec.seconds.samples),
-                    stat(rec.seconds.median),
-                    stat(rec.seconds.min),
-                    stat(rec.seconds.mean),
-                    stat(rec.seconds.stddev),
-                    stat(rec.seconds.max),
-                    stat(rec.seconds.cv()),
-                    stat(rec.gflops),
+                    std::to_string(rec.main.iterations),
+                    std::to_string(rec.main.seconds.samples),
+                    stat(rec.main.seconds.median),
+                    stat(rec.main.seconds.min),
+                    stat(rec.main.seconds.mean),
+                    stat(rec.main.seconds.stddev),
+                    stat(rec.main.seconds.max),
+                    stat(rec.main.seconds.cv()),
+                    stat(rec.main.gflops),
                     num(rec.peak_gflops),
                     measured ? num(rec.pct_of_peak) : "",
                     rec.end_to_end_seconds ? num(rec.end_to_end_seconds->median) : "",
@@ -124,12 +124,12 @@ void write_csv(std::ostream& os, const Results& r, const Analysis& a) {
                     rec.verified ? num(rec.tolerance) : "",
                     std::to_string(rec.checked_entries),
                     warnings,
-                    rec.clocks,
+                    rec.main.clocks,
                     rec.burst ? num(rec.burst->gflops) : "",
-                    num(rec.telemetry.mean_sm_clock_mhz),
-                    num(rec.telemetry.mean_power_w),
-                    num(rec.telemetry.gflops_per_watt),
-                    num(rec.telemetry.energy_per_mult_j),
+                    num(rec.main.telemetry.mean_sm_clock_mhz),
+                    num(rec.main.telemetry.mean_power_w),
+                    num(rec.main.telemetry.gflops_per_watt),
+                    num(rec.main.telemetry.energy_per_mult_j),
                     rec.cold_cache ? "true" : "false",
                     rec.operands_in_cache ? "true" : "false"})
        << "\n";

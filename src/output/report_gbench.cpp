@@ -64,9 +64,9 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
   for (std::size_t i = 0; i < r.records.size(); ++i) {
     const Record& rec = r.records[i];
     const RecordAnalysis& ra = a.records[i];
-    if (!rec.ok() || rec.seconds.samples == 0 || !(rec.seconds.median > 0)) continue;
+    if (!rec.ok() || rec.main.seconds.samples == 0 || !(rec.main.seconds.median > 0)) continue;
     const std::string name = benchmark_name(r, rec);
-    const double ns = rec.seconds.median * 1e9;
+    const double ns = rec.main.seconds.median * 1e9;
     json b = {{"name", name},
               {"family_index", family++},
               {"per_family_instance_index", 0},
@@ -75,20 +75,20 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
               {"repetitions", 1},
               {"repetition_index", 0},
               {"threads", 1},
-              {"iterations", rec.iterations},
+              {"iterations", rec.main.iterations},
               // One time per multiplication: the median; the CPU time of a GPU case is not
               // measured separately, so it repeats the wall-clock time.
               {"real_time", ns},
               {"cpu_time", ns},
               {"time_unit", "ns"},
-              {"GFLOPS", rec.gflops}};
+              {"GFLOPS", rec.main.gflops}};
     if (rec.pct_of_peak) b["pct_of_peak"] = *rec.pct_of_peak;
     if (rec.end_to_end_gflops) b["GFLOPS_end_to_end"] = *rec.end_to_end_gflops;
     if (rec.burst) b["GFLOPS_burst"] = rec.burst->gflops;
-    if (rec.telemetry.gflops_per_watt) b["GFLOPS_per_watt"] = *rec.telemetry.gflops_per_watt;
-    if (rec.telemetry.mean_sm_clock_mhz) b["sm_clock_mhz"] = *rec.telemetry.mean_sm_clock_mhz;
+    if (rec.main.telemetry.gflops_per_watt) b["GFLOPS_per_watt"] = *rec.main.telemetry.gflops_per_watt;
+    if (rec.main.telemetry.mean_sm_clock_mhz) b["sm_clock_mhz"] = *rec.main.telemetry.mean_sm_clock_mhz;
     if (rec.verified) b["max_rel_error"] = rec.max_rel_error;
-    b["cv"] = rec.seconds.cv();
+    b["cv"] = rec.main.seconds.cv();
     // The Analysis's derived numbers as counters, like every other format's columns.
     if (ra.speedup_vs_cpu) b["speedup_vs_cpu"] = *ra.speedup_vs_cpu;
     if (ra.pct_of_reference) b["pct_of_reference"] = *ra.pct_of_reference;

@@ -44,7 +44,7 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
   for (const Record& rec : r.records) {
     any_e2e = any_e2e || rec.end_to_end_gflops.has_value();
     any_burst = any_burst || rec.burst.has_value();
-    any_per_watt = any_per_watt || rec.telemetry.gflops_per_watt.has_value();
+    any_per_watt = any_per_watt || rec.main.telemetry.gflops_per_watt.has_value();
   }
   // GPU rows timed both ways: burst beside the main (sustained) rate, as in the table.
   std::string head = any_burst ? "| shape | dtype | backend | median | spread | GFLOPS burst | GFLOPS sust. |"
@@ -63,17 +63,17 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a) {
   for (std::size_t i = 0; i < r.records.size(); ++i) {
     const Record& rec = r.records[i];
     const RecordAnalysis& ra = a.records[i];
-    const bool measured = rec.seconds.samples > 0;
+    const bool measured = rec.main.seconds.samples > 0;
     std::string row =
         fmt::format("| {} | {} | {} | {} | {} |", rec.shape.label(), to_string(rec.dtype),
-                    markdown_cell(rec.backend), measured ? format_seconds(rec.seconds.median) : "-",
-                    measured ? spread_text(rec.seconds) : "-");
+                    markdown_cell(rec.backend), measured ? format_seconds(rec.main.seconds.median) : "-",
+                    measured ? spread_text(rec.main.seconds) : "-");
     if (any_burst)
       row += fmt::format(" {} |", rec.burst && measured ? format_gflops(rec.burst->gflops) : "-");
-    row += fmt::format(" {} |", measured ? format_gflops(rec.gflops) : "-");
+    row += fmt::format(" {} |", measured ? format_gflops(rec.main.gflops) : "-");
     if (any_per_watt)
-      row += fmt::format(" {} |", rec.telemetry.gflops_per_watt && measured
-                                      ? fmt::format("{:.1f}", *rec.telemetry.gflops_per_watt)
+      row += fmt::format(" {} |", rec.main.telemetry.gflops_per_watt && measured
+                                      ? fmt::format("{:.1f}", *rec.main.telemetry.gflops_per_watt)
                                       : "");
     if (any_e2e)
       row +=

@@ -122,9 +122,9 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
   os << fmt::format("Best: {}  {}\n", shape_text(best.shape), best_rates(sum, u));
   // How each rate was timed, in the runner's words, and the spread of the row's primary rate.
   std::string how = best.burst ? fmt::format("burst: {}; ", best.burst->method) : "";
-  how += fmt::format("{}{} ({} sample{}, {})", best.clocks.empty() ? "" : best.clocks + ": ",
-                     best.method.empty() ? "median of samples" : best.method, best.seconds.samples,
-                     best.seconds.samples == 1 ? "" : "s", spread_text(best.seconds));
+  how += fmt::format("{}{} ({} sample{}, {})", best.main.clocks.empty() ? "" : best.main.clocks + ": ",
+                     best.main.method.empty() ? "median of samples" : best.main.method, best.main.seconds.samples,
+                     best.main.seconds.samples == 1 ? "" : "s", spread_text(best.main.seconds));
   os << fmt::format(
       "      {}: {}; verified, max rel. error {:.1e}{}\n",
       sum.best_remeasured ? "re-measured" : "search timing only", how, best.max_rel_error,

@@ -93,10 +93,10 @@ RateColumns rate_columns(const Results& r) {
   for (const Record& rec : r.records) {
     if (!rec.ok()) continue;
     c.burst = c.burst || rec.burst.has_value();
-    c.sustained = c.sustained || rec.clocks == "sustained";
-    c.burst_only = c.burst_only || rec.clocks == "burst";
-    c.clock = c.clock || rec.telemetry.mean_sm_clock_mhz.has_value();
-    c.per_watt = c.per_watt || rec.telemetry.gflops_per_watt.has_value();
+    c.sustained = c.sustained || rec.main.clocks == "sustained";
+    c.burst_only = c.burst_only || rec.main.clocks == "burst";
+    c.clock = c.clock || rec.main.telemetry.mean_sm_clock_mhz.has_value();
+    c.per_watt = c.per_watt || rec.main.telemetry.gflops_per_watt.has_value();
   }
   if (c.sustained && !c.burst_only) c.main_title = "GFLOPS sust.";
   if (c.burst_only && !c.sustained) c.main_title = "GFLOPS burst";
@@ -115,7 +115,7 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
   bool any_e2e = false;
   for (const Record& rec : r.records)
     any_e2e = any_e2e || (!skipped.count(rec.backend) && rec.end_to_end_gflops.has_value());
-  const auto measured = [](const Record& rec) { return rec.seconds.samples > 0; };
+  const auto measured = [](const Record& rec) { return rec.main.seconds.samples > 0; };
   using RA = RecordAnalysis;
   std::vector<Column> cols;
   if (naming.ranks) {
@@ -129,10 +129,10 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
   cols.push_back(
       {"backend", false, [naming](const Record& rec, const RA&) { return naming.backend(rec); }});
   cols.push_back({"median", true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? format_seconds(rec.seconds.median) : "-";
+                    return measured(rec) ? format_seconds(rec.main.seconds.median) : "-";
                   }});
   cols.push_back({"spread", true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? spread_text(rec.seconds) : "-";
+                    return measured(rec) ? spread_text(rec.main.seconds) : "-";
                   }});
   // GPU rows have two rates: the columns say which is which (a CPU row's one rate sits in the
   // main column; the legend under the table says so).
@@ -142,18 +142,18 @@ std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& n
                       return rec.burst && measured(rec) ? format_gflops(rec.burst->gflops) : "-";
                     }});
   cols.push_back({rates.main_title, true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? format_gflops(rec.gflops) : "-";
+                    return measured(rec) ? format_gflops(rec.main.gflops) : "-";
                   }});
   if (rates.clock)
     cols.push_back({"MHz", true, [=](const Record& rec, const RA&) {
-                      return rec.telemetry.mean_sm_clock_mhz && measured(rec)
-                                 ? fmt::format("{:.0f}", *rec.telemetry.mean_sm_clock_mhz)
+                      return rec.main.telemetry.mean_sm_clock_mhz && measured(rec)
+                                 ? fmt::format("{:.0f}", *rec.main.telemetry.mean_sm_clock_mhz)
                                  : "";
                     }});
   if (rates.per_watt)
     cols.push_back({"GFLOPS/W", true, [=](const Record& rec, const RA&) {
-                      return rec.telemetry.gflops_per_watt && measured(rec)
-                                 ? fmt::format("{:.1f}", *rec.telemetry.gflops_per_watt)
+                      return rec.main.telemetry.gflops_per_watt && measured(rec)
+                                 ? fmt::format("{:.1f}", *rec.main.telemetry.gflops_per_watt)
                                  : "";
                     }});
   if (any_e2e)

@@ -58,14 +58,17 @@ struct Telemetry {
 enum class Clocks { burst, sustained, both };
 std::string to_string(Clocks c);  // "burst", "sustained", "both"
 
-// One timed window of a case.
+// One timed window of a case: how long it ran, the statistics of its multiplications, the rate
+// they give, how it was timed, in which clock regime, and what the device did meanwhile.
 struct Rate {
-  Stats seconds;              // per multiplication
-  int iterations = 0;         // timed multiplications
-  double gflops = 0;
   double window_seconds = 0;  // timed work in the window
+  Stats seconds;              // per multiplication (kernel-only for GPU backends)
+  int iterations = 0;         // timed multiplications
+  double gflops = 0;          // 2*M*N*K per multiplication / its time / 1e9
   std::string method;         // how the window was timed, for people ("50 warm-up, mean of 100")
-  Telemetry telemetry;
+  // The clock regime: "sustained" or "burst" on GPU rows, "" on CPU rows (one rate).
+  std::string clocks;
+  Telemetry telemetry;        // over the window
 };
 
 // One measured (or refused) case: a shape, a dtype, a backend.
@@ -85,17 +88,12 @@ struct Record {
   std::string reason;  // why skipped / unsupported / failed; empty when ok
 
   int threads = 0;     // CPU threads used (CPU backends)
-  int iterations = 0;  // timed multiplications in total
-  Stats seconds;       // per-multiplication time (kernel-only for GPU backends)
-  double gflops = 0;   // 2*M*N*K / median seconds / 1e9
+  // The row's rate: sustained on GPU rows timed both ways (or the one window --clocks asked
+  // for), the only one on CPU rows. peak_gflops/pct_of_peak and the verdict read this one.
+  Rate main;
   std::optional<double> peak_gflops;  // the device's peak for this dtype, when known
-  std::optional<double> pct_of_peak;  // 100 * gflops / peak
-  // Which rate seconds/gflops are: "sustained" or "burst" on GPU rows, "" on CPU rows (one rate).
-  std::string clocks;
-  std::string method;         // how seconds/gflops were timed, for people
-  double window_seconds = 0;  // timed work behind seconds/gflops
-  Telemetry telemetry;        // over that window
-  // GPU rows timed both ways (--clocks both): the burst window; seconds/gflops are then sustained.
+  std::optional<double> pct_of_peak;  // 100 * main.gflops / peak
+  // GPU rows timed both ways (--clocks both): the burst window beside the sustained main.
   std::optional<Rate> burst;
   // Cold cache (--cache cold): every timed multiplication started with its operands evicted.
   bool cold_cache = false;

@@ -5,6 +5,7 @@
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/host_matrix.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/core/verify.hpp"
 
 using namespace gpubench;
@@ -30,7 +31,7 @@ TEST(DType, RoundToStorage) {
 // Every --dtype name is one GemmSpec row, and the numbers derive from its storage and arithmetic.
 TEST(GemmSpec, EveryNameHasItsOwnRowAndTheNumbersFollowIt) {
   for (DType d : kAllDTypes) {
-    EXPECT_EQ(spec_of(d).name, d) << to_string(d);
+    EXPECT_EQ(spec_of(d).id, d) << to_string(d);
     EXPECT_FALSE(spec_of(d).description.empty()) << to_string(d);
     EXPECT_EQ(element_bytes(d), storage_bytes(spec_of(d).a)) << to_string(d);
   }
@@ -51,6 +52,33 @@ TEST(DType, NamesAreCaseInsensitive) {
   EXPECT_EQ(parse_dtype("BF16"), DType::bf16);
   EXPECT_EQ(parse_dtype_list("FP32,Tf32"), (std::vector<DType>{DType::fp32, DType::tf32}));
   EXPECT_FALSE(parse_dtype("fp33").has_value());
+}
+
+// Names, aliases and the --dtype grammar are read off the GemmSpec rows: every name a row lists
+// reads back as that row, and the grammar shows every family, its other names and its outputs.
+TEST(DType, NamesAndGrammarComeFromTheRows) {
+  const std::string& grammar = dtype_grammar();
+  for (DType d : kAllDTypes) {
+    const GemmSpec& s = spec_of(d);
+    EXPECT_EQ(parse_dtype(s.name), d) << s.name;
+    EXPECT_NE(grammar.find(std::string(s.name.substr(0, s.name.find(':')))), std::string::npos)
+        << s.name << " not in: " << grammar;
+    for (std::string_view alias : split_list(s.aliases, ' ')) {
+      if (alias.empty()) continue;
+      EXPECT_EQ(parse_dtype(alias), d) << alias;
+      EXPECT_NE(grammar.find("|" + std::string(alias)), std::string::npos) << alias;
+    }
+  }
+  EXPECT_NE(grammar.find("int8|i8|s8 (s8 x s8 -> s32)"), std::string::npos) << grammar;
+  EXPECT_NE(grammar.find("; a name shown -> bf16 may end in :fp16 or :fp32 for that output"),
+            std::string::npos)
+      << grammar;
+  // An output suffix names a storage format by any name of the type stored in it alone, and only
+  // where a family has several outputs.
+  EXPECT_EQ(parse_dtype("fp8:float32"), DType::fp8e4m3_fp32);
+  EXPECT_EQ(parse_dtype("fp8e5m2:HALF"), DType::fp8e5m2_fp16);
+  for (const char* bad : {"fp8:tf32", "fp32:fp32", "tf32:fp32", "fp8:double", "fp8:fp16:fp32", ""})
+    EXPECT_FALSE(parse_dtype(bad).has_value()) << bad;
 }
 
 TEST(HostMatrix, RandomFillIsNonZeroBoundedAndSeeded) {

@@ -11,6 +11,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/shape.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/formats.hpp"
 
@@ -36,7 +37,9 @@ std::vector<std::string> values_of(const std::string& lname) {
   if (lname == "dtype") {
     std::vector<std::string> v;
     for (DType d : kAllDTypes) v.emplace_back(to_string(d));
-    v.emplace_back("fp8");  // the short name of fp8e4m3
+    for (DType d : kAllDTypes)  // then the other names, where a type has them (fp8, float, ...)
+      for (std::string_view alias : split_list(spec_of(d).aliases, ' '))
+        if (!alias.empty()) v.emplace_back(alias);
     return v;
   }
   if (lname == "layout") {

@@ -191,9 +191,7 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
                   "A CSV file of M,N,K[,dtype[,layout[,batch]]] lines (a workload's real shapes, "
                   "e.g. 2048,2048,128,bf16,nt,32) instead of --sizes")
       ->excludes(sizes_option);
-  cmd->add_option("--dtype", o->dtypes,
-                  "Comma-separated: fp64,fp32,tf32,fp16,bf16,int8,fp8 (e4m3 -> bf16), fp8e5m2 "
-                  "(e5m2 x e4m3), fp8e4m3e5m2; an fp8 name may end :fp16 or :fp32 (the output)")
+  cmd->add_option("--dtype", o->dtypes, "Comma-separated: " + dtype_grammar())
       ->capture_default_str();
   cmd->add_option("--layout", o->layouts,
                   "Which operands are stored transposed, row-major, A's letter first: nn "

@@ -242,10 +242,7 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
       ">= 3 samples and >= 20 ms on the CPU) and verified, shapes predicted not to fit the time "
       "left are passed over, and the best few are "
       "re-measured with the full timing. Ctrl-C prints and saves the best so far");
-  cmd->add_option(
-         "--dtype", o->dtypes,
-         "Comma-separated, as matmul takes them (fp64,fp32,tf32,fp16,bf16,int8,fp8,...); one "
-         "search each")
+  cmd->add_option("--dtype", o->dtypes, "Comma-separated, one search each: " + dtype_grammar())
       ->capture_default_str();
   cmd->add_option("--layout", o->layout,
                   "Which operands every shape stores transposed: nn, nt (B stored N x K: what "

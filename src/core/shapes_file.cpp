@@ -78,7 +78,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
     if (fields.size() >= 4 && !fields[3].empty()) {
       c.dtype = parse_dtype(lower(fields[3]));
       if (!c.dtype)
-        fail(fmt::format("unknown dtype '{}' (known: {})", shown_input(fields[3]), kDTypeNames));
+        fail(fmt::format("unknown dtype '{}' (known: {})", shown_input(fields[3]),
+                         dtype_grammar()));
     }
     if (fields.size() >= 5 && !fields[4].empty()) {
       c.layout = parse_layout(fields[4]);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,21 +26,19 @@ enum class DType {
   int8,
 };
 
-inline constexpr DType kAllDTypes[] = {
-    DType::fp64,         DType::fp32,         DType::tf32,          DType::fp16,
-    DType::bf16,         DType::fp8e4m3,      DType::fp8e4m3_fp16,  DType::fp8e4m3_fp32,
-    DType::fp8e5m2,      DType::fp8e5m2_fp16, DType::fp8e5m2_fp32,  DType::fp8e4m3e5m2,
-    DType::fp8e4m3e5m2_fp16, DType::fp8e4m3e5m2_fp32, DType::int8};
+// Every DType, in the order of the GemmSpec rows (the rows are the list; see dtype.cpp).
+extern const std::span<const DType> kAllDTypes;
 
 // The canonical name: "fp32", "fp8e4m3", "fp8e5m2:fp32", "int8".
 std::string_view to_string(DType d);
-// Any name --dtype takes: the canonical ones, aliases (float, half, fp8 = fp8e4m3, i8, ...), an
-// explicit ":bf16" on fp8 names; case does not matter.
+// Any name --dtype takes: a row's name or one of its aliases (float, half, fp8 = fp8e4m3, i8,
+// ...); where a type has several outputs (fp8), its name may end in ":OUT" naming the output's
+// format (fp8:fp32); case does not matter.
 std::optional<DType> parse_dtype(std::string_view s);
 // Parses a comma-separated list ("fp32,bf16"); throws UsageError naming the bad token.
 std::vector<DType> parse_dtype_list(std::string_view s);
-// The grammar of the names, for help texts and errors.
-extern const char* const kDTypeNames;
+// The grammar of the names, for help texts and errors, written from the GemmSpec rows.
+const std::string& dtype_grammar();
 
 // How numbers are stored in memory.
 enum class Storage { f64, f32, f16, bf16, e4m3, e5m2, s8, s32 };
@@ -47,8 +46,15 @@ enum class Storage { f64, f32, f16, bf16, e4m3, e5m2, s8, s32 };
 // bits (tensor cores), summed in fp32. i32: exact integer sums.
 enum class Arithmetic { f64, f32, tf32, i32 };
 
+// One row per DType (dtype.cpp): adding a type is its enumerator, its row, and the backends that
+// multiply it.
 struct GemmSpec {
-  DType name;
+  DType id;
+  // The canonical name; a type with several outputs is one family: the row without ':' ("fp8e4m3")
+  // and rows named FAMILY:OUTPUT ("fp8e4m3:fp16").
+  std::string_view name;
+  // Other names of the row (of the family, on its row without ':'), space-separated.
+  std::string_view aliases;
   Storage a, b, c;
   Arithmetic compute;
   // The spec whose CPU rows answer this one: the same data in memory, multiplied exactly in the

@@ -13,6 +13,7 @@
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/output/formats.hpp"
+#include "gpubench/output/report_analysis.hpp"
 #include "sample_results.hpp"
 
 using namespace gpubench;

@@ -15,6 +15,7 @@
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/analysis/verdict.hpp"
 #include "gpubench/output/report.hpp"
+#include "gpubench/output/report_analysis.hpp"
 
 using namespace gpubench;
 

@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "gpubench/core/errors.hpp"
-#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/text.hpp"
 
 namespace gpubench {
@@ -77,38 +76,6 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
       g.worst_within_noise = r;
   }
   return g;
-}
-
-void write_gate(std::ostream& os, const GateResult& g) {
-  const std::string rule =
-      fmt::format("a drop of more than {:.4g}% and more than the two runs' combined spread",
-                  100 * g.max_regression);
-  if (g.passed()) {
-    os << fmt::format(
-        "Regression gate: nothing regressed. {} case{} of {} compared with {} ({}).\n", g.compared,
-        g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
-    if (g.worst_within_noise) {
-      const Regression& w = *g.worst_within_noise;
-      os << fmt::format("- largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),
-                        100 * w.drop, 100 * w.spread);
-    }
-  } else {
-    os << fmt::format("Regression gate: {} case{} REGRESSED in {} against {} ({}):\n",
-                      g.regressed.size(), g.regressed.size() == 1 ? "" : "s", g.current_name,
-                      g.baseline_name, rule);
-    for (const Regression& r : g.regressed) {
-      if (r.now_failed)
-        os << fmt::format("- REGRESSED {}: ok in the baseline ({} GFLOPS), FAILED now\n",
-                          r.key.label(), format_gflops(r.baseline_gflops));
-      else
-        os << fmt::format("- REGRESSED {}: {} -> {} GFLOPS (-{:.1f}%, spread ±{:.1f}%)\n",
-                          r.key.label(), format_gflops(r.baseline_gflops),
-                          format_gflops(r.current_gflops), 100 * r.drop, 100 * r.spread);
-    }
-  }
-  for (const std::string& n : g.not_compared) os << "- not compared: " << n << "\n";
-  for (const std::string& n : g.incomplete)
-    os << "- note: " << n << " is incomplete: the run that wrote it never finished (killed?)\n";
 }
 
 }  // namespace gpubench

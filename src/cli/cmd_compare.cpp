@@ -12,6 +12,7 @@
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
+#include "gpubench/output/report_analysis.hpp"
 
 namespace gpubench {
 

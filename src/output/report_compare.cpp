@@ -203,7 +203,6 @@ void write_comparison_csv(std::ostream& os, const Comparison& c) {
 
 void write_comparison_json(std::ostream& os, const Comparison& c) {
   using json = nlohmann::ordered_json;
-  const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   json runs = json::array();
   for (std::size_t i = 0; i < c.names.size(); ++i)
     runs.push_back({{"label", letter(i)}, {"name", c.names[i]}});
@@ -221,9 +220,9 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
         continue;
       }
       per_run.push_back({{"status", status_name(r->status)},
-                         {"gflops", r->ok() ? num(r->main.gflops) : json(nullptr)},
-                         {"cv", r->ok() ? num(r->main.seconds.cv()) : json(nullptr)},
-                         {"ratio", q ? num(*q) : json(nullptr)}});
+                         {"gflops", r->ok() ? json_number(r->main.gflops) : json(nullptr)},
+                         {"cv", r->ok() ? json_number(r->main.seconds.cv()) : json(nullptr)},
+                         {"ratio", json_number(q)}});
     }
     rows.push_back({{"shape",
                      {{"m", row.key.m},
@@ -242,7 +241,7 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
   json geomeans = json::array();
   for (const GeoMean& m : c.geomeans) {
     json ratios = json::array();
-    for (double q : m.ratios) ratios.push_back(num(q));
+    for (double q : m.ratios) ratios.push_back(json_number(q));
     geomeans.push_back({{"backend", m.backend},
                         {"dtype", std::string(to_string(m.dtype))},
                         {"cases", m.rows},

@@ -5,16 +5,13 @@
 
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
+#include "gpubench/output/report_analysis.hpp"
 
 namespace gpubench {
 
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json optional_number(const std::optional<double>& v) {
-  return v && std::isfinite(*v) ? json(*v) : json(nullptr);
-}
 
 json slow_gpus_json(const Analysis& a) {
   json slow = json::array();
@@ -39,13 +36,13 @@ void write_json(std::ostream& os, const Results& r, const Analysis& a) {
   for (std::size_t i = 0; i < r.records.size(); ++i) {
     const RecordAnalysis& ra = a.records[i];
     json& rec = doc["records"][i];
-    rec["speedup_vs_cpu"] = optional_number(ra.speedup_vs_cpu);
+    rec["speedup_vs_cpu"] = json_number(ra.speedup_vs_cpu);
     rec["speedup_cpu_backend"] = ra.cpu_backend;
-    rec["pct_of_reference"] = optional_number(ra.pct_of_reference);
+    rec["pct_of_reference"] = json_number(ra.pct_of_reference);
     rec["reference_backend"] = ra.reference_backend;
     // Only priced runs have the field, as before; a row that is not ok says null.
-    if (r.pricing) rec["gflop_per_usd"] = optional_number(ra.gflop_per_usd);
-    rec["pct_below_median_gpu"] = optional_number(ra.pct_below_median_gpu);
+    if (r.pricing) rec["gflop_per_usd"] = json_number(ra.gflop_per_usd);
+    rec["pct_below_median_gpu"] = json_number(ra.pct_below_median_gpu);
   }
   if (a.compared_devices > 1) doc["slow_gpus"] = slow_gpus_json(a);
   if (a.verdict) doc["verdict"] = verdict_to_json(*a.verdict);

@@ -187,26 +187,23 @@ void write_peak_json(std::ostream& os, const Results& r) {
     const PeakSummary& s = sums[i];
     json top = json::array();
     for (const int p : s.top) top.push_back(p);
-    const auto num = [](const std::optional<double>& v) {
-      return v && std::isfinite(*v) ? json(*v) : json(nullptr);
-    };
     doc["peak"][i]["summary"] = {
         {"best_row", s.best_row >= 0 ? json(s.best_row) : json(nullptr)},
         {"best_remeasured", s.best_remeasured},
         {"best_gflops", s.best_row >= 0
                             ? json(achievable_gflops(r.records[std::size_t(s.best_row)]))
                             : json(nullptr)},
-        {"best_burst_gflops", num(s.best_burst_gflops)},
-        {"best_sustained_gflops", num(s.best_sustained_gflops)},
-        {"best_one_rate_gflops", num(s.best_one_rate_gflops)},
+        {"best_burst_gflops", json_number(s.best_burst_gflops)},
+        {"best_sustained_gflops", json_number(s.best_sustained_gflops)},
+        {"best_one_rate_gflops", json_number(s.best_one_rate_gflops)},
         {"top", top},
         {"measured", s.measured},
         {"remeasured", s.remeasured},
         {"ok", s.ok},
         {"failed", s.failed},
         {"not_run", s.not_run},
-        {"geomean_gflops", num(s.geomean_gflops)},
-        {"mean_gflops", num(s.mean_gflops)}};
+        {"geomean_gflops", json_number(s.geomean_gflops)},
+        {"mean_gflops", json_number(s.mean_gflops)}};
   }
   os << json_text(doc) << "\n";
 }

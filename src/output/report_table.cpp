@@ -8,6 +8,7 @@
 
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/output/report.hpp"
+#include "gpubench/output/report_analysis.hpp"
 #include "gpubench/output/text.hpp"
 
 namespace gpubench {

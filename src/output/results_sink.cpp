@@ -10,6 +10,7 @@
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/report_analysis.hpp"
 
 namespace gpubench {
 

@@ -17,6 +17,7 @@
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/plot.hpp"
+#include "gpubench/output/report_analysis.hpp"
 
 namespace {
 

@@ -2,7 +2,6 @@
 // got slower than a threshold, beyond the noise the two runs measured.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -42,9 +41,5 @@ GateResult regression_gate(const NamedResults& baseline, const NamedResults& cur
 
 // A run's relative noise around its median: (median - min) / median, 0 with fewer than 2 samples.
 double run_spread(const Stats& s);
-
-// Names every regressed row, or says that nothing regressed, and which inputs are incomplete.
-// Markdown-friendly plain text.
-void write_gate(std::ostream& os, const GateResult& g);
 
 }  // namespace gpubench

@@ -1,15 +1,13 @@
 // "Do I need a GPU?" answered from measurements: where the GPU overtakes the CPU (with and
 // without host-device copies), the speedups, whether the GPU pays for its price, and a roofline
-// note per shape. compute_verdict is a pure function of Results; write_verdict prints its result.
+// note per shape. compute_verdict is a pure function of Results; output/report_analysis.hpp
+// prints its result.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "gpubench/core/record.hpp"
 
@@ -50,6 +48,9 @@ struct SizePoint {
   double speedup() const { return gpu_gflops / cpu_gflops; }
   std::optional<double> e2e_speedup(const std::string& host_memory) const;
 };
+
+// The host memory kinds ("pinned", "pageable") of the points' end-to-end rows, in first-seen order.
+std::vector<std::string> host_memory_kinds(const std::vector<SizePoint>& points);
 
 // GFLOP per dollar at `usd_per_hour`: GFLOPS x 3600 s / price of that hour.
 double gflop_per_usd(double gflops, double usd_per_hour);
@@ -105,9 +106,6 @@ struct CpuLibraryVerdict {
   std::vector<CpuLibrarySize> sizes;   // ascending n, sizes where at least two libraries ran
 };
 
-// "mkl at every size measured, 1024 to 8192" or "blis at 1024, 2048; mkl at 4096, 8192".
-std::string describe_best_cpu_library(const CpuLibraryVerdict& v);
-
 struct Verdict {
   std::vector<DtypeVerdict> dtypes;
   std::vector<CpuLibraryVerdict> cpu_libraries;  // empty unless several CPU libraries ran
@@ -121,15 +119,5 @@ struct Verdict {
 bool verdict_applies(const Results& r);
 
 Verdict compute_verdict(const Results& r);
-
-// The block printed after the matmul table.
-void write_verdict(std::ostream& os, const Verdict& v);
-
-// The verdict for scripts (the "verdict" section of the results JSON): crossovers, speedups per
-// size, GFLOP per dollar and whether the GPU pays off, the roofline notes. Derived at write time.
-nlohmann::json verdict_to_json(const Verdict& v);
-
-// Plain words for a crossover: "from 512 on (between 256 and 512)".
-std::string describe_crossover(const Crossover& c);
 
 }  // namespace gpubench

@@ -3,6 +3,8 @@
 // (verdict, GFLOP per dollar) on top; MPI ranks exchange their Results through it.
 #pragma once
 
+#include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +13,12 @@
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
+
+// A number for a JSON document, null where it is unknown or not finite (JSON has no NaN or
+// Infinity): the one rule every JSON printer writes numbers by.
+inline nlohmann::ordered_json json_number(std::optional<double> v) {
+  return v && std::isfinite(*v) ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
 
 // Bumped whenever a field changes meaning or disappears; new optional fields keep the version.
 // 2: burst/sustained rates, telemetry and cache fields per record. Files of version 1 still read.

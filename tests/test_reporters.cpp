@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "golden.hpp"
 #include "gpubench/output/formats.hpp"
+#include "gpubench/output/record_columns.hpp"
 #include "gpubench/output/report.hpp"
 #include "sample_results.hpp"
 
@@ -20,10 +23,46 @@ using gpubench::testing::sample_results;
 
 namespace {
 
-std::string rendered(Format f) {
+std::string rendered(Format f, const Results& r = sample_results()) {
   std::ostringstream os;
-  render(f, os, sample_results());
+  render(f, os, r);
   return os.str();
+}
+
+// The sample with a GPU row timed both ways, with telemetry, and a CPU row that fits in the cache.
+Results results_with_rates() {
+  Results r = sample_results();
+  auto gpu = std::find_if(r.records.begin(), r.records.end(), [](const Record& rec) {
+    return rec.ok() && rec.device_kind == DeviceKind::gpu;
+  });
+  gpu->main.clocks = "sustained";
+  gpu->main.telemetry.mean_sm_clock_mhz = 1536;
+  gpu->main.telemetry.mean_power_w = 700;
+  gpu->main.telemetry.gflops_per_watt = 965.9;
+  Rate burst;
+  burst.gflops = 789062;
+  burst.seconds = gpu->main.seconds;
+  gpu->burst = burst;
+  r.records.front().operands_in_cache = true;
+  return r;
+}
+
+// The cells of the first line of `text` that starts with `start`, split at `separator`.
+std::vector<std::string> cells_of_line(const std::string& text, const std::string& start,
+                                       const std::regex& separator) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    line.erase(0, line.find_first_not_of(' '));
+    if (line.rfind(start, 0) == 0) {
+      std::vector<std::string> cells;
+      for (std::sregex_token_iterator it(line.begin(), line.end(), separator, -1), end; it != end;
+           ++it)
+        if (!it->str().empty()) cells.push_back(*it);
+      return cells;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -80,7 +119,7 @@ TEST(Reporters, MarkdownEscapesPipesAndShowsSpeedups) {
     EXPECT_EQ(pipes, header_pipes) << line;
   }
   EXPECT_EQ(rows, 2 + int(sample_results().records.size()));
-  EXPECT_NE(md.find("| 100.0×"), std::string::npos) << md;  // cuBLAS over the CPU row
+  EXPECT_NE(md.find("| 100.0x"), std::string::npos) << md;  // cuBLAS over the CPU row
   EXPECT_NE(md.find("**FAILED**: verification"), std::string::npos) << md;
   EXPECT_NE(md.find("6 cases: 3 ok, 1 failed, 2 skipped or unsupported"), std::string::npos);
 }
@@ -119,25 +158,8 @@ TEST(Reporters, JsonHasEveryRecordAndStatus) {
 // GFLOPS/W; warm rows that fit in the cache are named under the table (every format that prints
 // for people), and each rate is a column or counter in the machine formats.
 TEST(Reporters, RatesTelemetryAndCacheInEveryFormat) {
-  Results r = sample_results();
-  auto gpu = std::find_if(r.records.begin(), r.records.end(), [](const Record& rec) {
-    return rec.ok() && rec.device_kind == DeviceKind::gpu;
-  });
-  ASSERT_NE(gpu, r.records.end());
-  gpu->main.clocks = "sustained";
-  gpu->main.telemetry.mean_sm_clock_mhz = 1536;
-  gpu->main.telemetry.mean_power_w = 700;
-  gpu->main.telemetry.gflops_per_watt = 965.9;
-  Rate burst;
-  burst.gflops = 789062;
-  burst.seconds = gpu->main.seconds;
-  gpu->burst = burst;
-  r.records.front().operands_in_cache = true;
-  auto out = [&](Format f) {
-    std::ostringstream os;
-    render(f, os, r);
-    return os.str();
-  };
+  const Results r = results_with_rates();
+  auto out = [&](Format f) { return rendered(f, r); };
   const std::string table = out(Format::table), md = out(Format::markdown);
   for (const std::string& text : {table, md}) {
     EXPECT_NE(text.find("GFLOPS burst"), std::string::npos) << text;
@@ -155,4 +177,30 @@ TEST(Reporters, RatesTelemetryAndCacheInEveryFormat) {
   const std::string gbench = out(Format::gbench_json);
   EXPECT_NE(gbench.find("\"GFLOPS_burst\": 789062"), std::string::npos) << gbench;
   EXPECT_NE(gbench.find("\"GFLOPS_per_watt\": 965.9"), std::string::npos) << gbench;
+}
+
+// The terminal table and markdown print one list of columns (output/record_columns.hpp): the same
+// titles in the same order (markdown had no MHz column), the same cells ("100.0x", not "100.0×").
+TEST(Reporters, TableAndMarkdownCarryTheSameColumns) {
+  const Results r = results_with_rates();
+  const std::string table = rendered(Format::table, r), md = rendered(Format::markdown, r);
+  const auto table_titles = cells_of_line(table, "shape", std::regex("  +"));
+  const auto md_titles = cells_of_line(md, "| shape", std::regex(" *\\| *"));
+  EXPECT_GE(table_titles.size(), 14u) << table;
+  EXPECT_EQ(table_titles, md_titles) << table << md;
+  EXPECT_NE(std::find(md_titles.begin(), md_titles.end(), "MHz"), md_titles.end()) << md;
+  EXPECT_NE(md.find("| 100.0x |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("×"), std::string::npos) << md;
+}
+
+// Every column people read that has a value for files is a CSV column under the same name.
+TEST(Reporters, EveryColumnPeopleReadIsACsvColumnOfTheSameName) {
+  const auto header = cells_of_line(rendered(Format::csv), "m,n,k", std::regex(","));
+  const Results r = sample_results();
+  const Analysis a = analyse(r);
+  for (const Column<RecordRow>& c : columns_named(record_columns(r, a), people_layout())) {
+    if (!c.field) continue;
+    EXPECT_NE(std::find(header.begin(), header.end(), c.name), header.end()) << c.name;
+  }
+  EXPECT_EQ(header.size(), 50u);
 }

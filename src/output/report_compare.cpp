@@ -7,6 +7,7 @@
 
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/output/columns.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/text.hpp"
 
@@ -48,22 +49,66 @@ void write_aligned(std::ostream& os, const std::vector<std::vector<std::string>>
   os << align_columns(rows, right, indent);
 }
 
-std::vector<std::string> header_cells(const Comparison& c) {
-  std::vector<std::string> h{"shape", "dtype", "backend"};
-  for (std::size_t i = 0; i < c.names.size(); ++i) h.push_back("GFLOPS " + letter(i));
-  for (std::size_t i = 1; i < c.names.size(); ++i) h.push_back(letter(i) + "/" + letter(0));
-  return h;
+// One comparison row's case as people read it: "cublas[1] rank 2".
+std::string backend_cell(const CaseKey& key) {
+  std::string backend = key.backend;
+  if (key.device_index > 0) backend += fmt::format("[{}]", key.device_index);
+  if (key.rank != 0) backend += fmt::format(" rank {}", key.rank);
+  return backend;
 }
 
-std::vector<std::string> row_cells(const ComparedRow& row) {
-  std::string backend = row.key.backend;
-  if (row.key.device_index > 0) backend += fmt::format("[{}]", row.key.device_index);
-  if (row.key.rank != 0) backend += fmt::format(" rank {}", row.key.rank);
-  std::vector<std::string> cells{row.key.shape().label(), std::string(to_string(row.key.dtype)),
-                                 backend};
-  for (const Record* r : row.records) cells.push_back(gflops_cell(r));
-  for (std::size_t i = 1; i < row.records.size(); ++i) cells.push_back(ratio_cell(row.ratio(i)));
-  return cells;
+using CC = Column<ComparedRow>;
+
+CC file_field(std::string name, std::function<std::string(const ComparedRow&)> f) {
+  return {std::move(name), "", Align::right, 1, std::move(f), nullptr};
+}
+
+// Which case a row is: the shape (for people; files carry its dimensions), dtype and backend.
+void add_case(std::vector<CC>& cols) {
+  cols.push_back({"shape", "shape", Align::right, 1, nullptr,
+                  [](const ComparedRow& row) { return Cell{row.key.shape().label()}; }});
+  cols.push_back(file_field("m", [](const ComparedRow& row) { return std::to_string(row.key.m); }));
+  cols.push_back(file_field("n", [](const ComparedRow& row) { return std::to_string(row.key.n); }));
+  cols.push_back(file_field("k", [](const ComparedRow& row) { return std::to_string(row.key.k); }));
+  cols.push_back(file_field(
+      "layout", [](const ComparedRow& row) { return std::string(to_string(row.key.layout)); }));
+  cols.push_back(
+      file_field("batch", [](const ComparedRow& row) { return std::to_string(row.key.batch); }));
+  const auto dtype = [](const ComparedRow& row) { return std::string(to_string(row.key.dtype)); };
+  cols.push_back({"dtype", "dtype", Align::left, 1, dtype,
+                  [=](const ComparedRow& row) { return Cell{dtype(row)}; }});
+  cols.push_back({"backend", "backend", Align::left, 1,
+                  [](const ComparedRow& row) { return row.key.backend; },
+                  [](const ComparedRow& row) { return Cell{backend_cell(row.key)}; }});
+  cols.push_back(file_field("device_index",
+                            [](const ComparedRow& row) { return std::to_string(row.key.device_index); }));
+  cols.push_back(
+      file_field("rank", [](const ComparedRow& row) { return std::to_string(row.key.rank); }));
+}
+
+// Every column of a comparison: the case, each run's status and GFLOPS, each run's ratio over A.
+std::vector<CC> comparison_columns(const Comparison& c) {
+  std::vector<CC> cols;
+  add_case(cols);
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    cols.push_back(file_field("status_" + letter(i), [i](const ComparedRow& row) {
+      return row.records[i] ? status_name(row.records[i]->status) : std::string("absent");
+    }));
+    cols.push_back({"gflops_" + letter(i), "GFLOPS " + letter(i), Align::right, 1,
+                    [i](const ComparedRow& row) {
+                      const Record* r = row.records[i];
+                      return r && r->ok() ? fmt::format("{}", r->main.gflops) : std::string();
+                    },
+                    [i](const ComparedRow& row) { return Cell{gflops_cell(row.records[i])}; }});
+  }
+  for (std::size_t i = 1; i < c.names.size(); ++i)
+    cols.push_back({"ratio_" + letter(i), letter(i) + "/" + letter(0), Align::right, 2,
+                    [i](const ComparedRow& row) {
+                      const auto q = row.ratio(i);
+                      return q ? fmt::format("{}", *q) : std::string();
+                    },
+                    [i](const ComparedRow& row) { return Cell{ratio_cell(row.ratio(i))}; }});
+  return cols;
 }
 
 }  // namespace
@@ -97,9 +142,7 @@ void write_comparison_table(std::ostream& os, const Comparison& c) {
   if (!same.empty()) os << "Same in every run: " << same << "\n";
   os << "\n";
 
-  std::vector<std::vector<std::string>> rows{header_cells(c)};
-  for (const ComparedRow& row : c.rows) rows.push_back(row_cells(row));
-  write_aligned(os, rows, 3);
+  os << render_columns(Dialect::table, comparison_columns(c), c.rows);
 
   if (!c.geomeans.empty() && c.names.size() > 1) {
     os << "\nGeometric mean of the ratios (cases ok in every run):\n";
@@ -145,17 +188,7 @@ void write_comparison_markdown(std::ostream& os, const Comparison& c) {
   } else {
     os << "Machines: no difference in CPU, BLAS, GPU, driver or clocks.\n\n";
   }
-  const auto head = header_cells(c);
-  os << "|";
-  for (const auto& h : head) os << " " << h << " |";
-  os << "\n|";
-  for (std::size_t i = 0; i < head.size(); ++i) os << (i == 1 || i == 2 ? "---|" : "---:|");
-  os << "\n";
-  for (const ComparedRow& row : c.rows) {
-    os << "|";
-    for (const auto& cell : row_cells(row)) os << " " << markdown_cell(cell) << " |";
-    os << "\n";
-  }
+  os << render_columns(Dialect::markdown, comparison_columns(c), c.rows);
   if (!c.geomeans.empty() && c.names.size() > 1) {
     os << "\n**Geometric mean of the ratios** (cases ok in every run)\n\n";
     os << "| backend | dtype | cases |";
@@ -180,25 +213,7 @@ void write_comparison_markdown(std::ostream& os, const Comparison& c) {
 }
 
 void write_comparison_csv(std::ostream& os, const Comparison& c) {
-  std::string line = "m,n,k,layout,batch,dtype,backend,device_index,rank";
-  for (std::size_t i = 0; i < c.names.size(); ++i)
-    line += fmt::format(",status_{0},gflops_{0}", letter(i));
-  for (std::size_t i = 1; i < c.names.size(); ++i) line += fmt::format(",ratio_{}", letter(i));
-  os << line << "\n";
-  for (const ComparedRow& row : c.rows) {
-    line = fmt::format("{},{},{},{},{},{},{},{},{}", row.key.m, row.key.n, row.key.k,
-                       to_string(row.key.layout), row.key.batch, to_string(row.key.dtype),
-                       csv_field(row.key.backend), row.key.device_index, row.key.rank);
-    for (const Record* r : row.records) {
-      const std::string status = r ? status_name(r->status) : "absent";
-      line += fmt::format(",{},{}", status, r && r->ok() ? fmt::format("{}", r->main.gflops) : "");
-    }
-    for (std::size_t i = 1; i < row.records.size(); ++i) {
-      const auto q = row.ratio(i);
-      line += fmt::format(",{}", q ? fmt::format("{}", *q) : "");
-    }
-    os << line << "\n";
-  }
+  os << render_columns(Dialect::csv, comparison_columns(c), c.rows);
 }
 
 void write_comparison_json(std::ostream& os, const Comparison& c) {

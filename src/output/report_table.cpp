@@ -2,11 +2,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <set>
 
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/output/record_columns.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/report_analysis.hpp"
 #include "gpubench/output/text.hpp"
@@ -14,24 +14,6 @@
 namespace gpubench {
 
 namespace {
-
-// Several GPUs anywhere in the run: rows name their GPU ("cublas[1]").
-bool several_gpus(const Results& r) {
-  if (r.system.gpus.size() > 1 || r.ranks.size() > 1) return true;
-  for (const SystemInfo& s : r.ranks)
-    if (s.gpus.size() > 1) return true;
-  return false;
-}
-
-// How rows name their run: by rank where several ranks ran, by GPU where several GPUs did.
-struct Naming {
-  bool ranks = false;
-  bool devices = false;
-  std::string backend(const Record& rec) const {
-    return rec.backend +
-           (rec.device_index >= 0 && devices ? fmt::format("[{}]", rec.device_index) : "");
-  }
-};
 
 // "rank 1 on node7: Xeon ..., 16 cores, OpenBLAS threads=8 | GPU: [0] H100 ...": one per rank.
 std::string rank_line(std::size_t rank, const SystemInfo& s) {
@@ -80,136 +62,15 @@ std::map<std::string, std::string> wholly_skipped(const Results& r) {
   return out;
 }
 
-// Which rates the table shows: a burst column when any GPU row has one, the main column's title
-// (the sustained rate of GPU rows, or burst with --clocks burst), clock and GFLOPS/W columns when
-// any row's telemetry read them.
-struct RateColumns {
-  bool burst = false, clock = false, per_watt = false;
-  bool sustained = false, burst_only = false;
-  std::string main_title = "GFLOPS";
-};
-
-RateColumns rate_columns(const Results& r) {
-  RateColumns c;
-  for (const Record& rec : r.records) {
-    if (!rec.ok()) continue;
-    c.burst = c.burst || rec.burst.has_value();
-    c.sustained = c.sustained || rec.main.clocks == "sustained";
-    c.burst_only = c.burst_only || rec.main.clocks == "burst";
-    c.clock = c.clock || rec.main.telemetry.mean_sm_clock_mhz.has_value();
-    c.per_watt = c.per_watt || rec.main.telemetry.gflops_per_watt.has_value();
-  }
-  if (c.sustained && !c.burst_only) c.main_title = "GFLOPS sust.";
-  if (c.burst_only && !c.sustained) c.main_title = "GFLOPS burst";
-  return c;
-}
-
-// One column: its title, alignment and the cell of a record.
-struct Column {
-  std::string title;
-  bool right = true;
-  std::function<std::string(const Record&, const RecordAnalysis&)> cell;
-};
-
-std::vector<Column> columns(const Results& r, const Analysis& a, const Naming& naming,
-                            const std::map<std::string, std::string>& skipped) {
-  bool any_e2e = false;
-  for (const Record& rec : r.records)
-    any_e2e = any_e2e || (!skipped.count(rec.backend) && rec.end_to_end_gflops.has_value());
-  const auto measured = [](const Record& rec) { return rec.main.seconds.samples > 0; };
-  using RA = RecordAnalysis;
-  std::vector<Column> cols;
-  if (naming.ranks) {
-    cols.push_back({"host", false, [](const Record& rec, const RA&) { return rec.host; }});
-    cols.push_back(
-        {"rank", true, [](const Record& rec, const RA&) { return std::to_string(rec.rank); }});
-  }
-  cols.push_back({"shape", true, [](const Record& rec, const RA&) { return rec.shape.label(); }});
-  cols.push_back({"dtype", false,
-                  [](const Record& rec, const RA&) { return std::string(to_string(rec.dtype)); }});
-  cols.push_back(
-      {"backend", false, [naming](const Record& rec, const RA&) { return naming.backend(rec); }});
-  cols.push_back({"median", true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? format_seconds(rec.main.seconds.median) : "-";
-                  }});
-  cols.push_back({"spread", true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? spread_text(rec.main.seconds) : "-";
-                  }});
-  // GPU rows have two rates: the columns say which is which (a CPU row's one rate sits in the
-  // main column; the legend under the table says so).
-  const RateColumns rates = rate_columns(r);
-  if (rates.burst)
-    cols.push_back({"GFLOPS burst", true, [=](const Record& rec, const RA&) {
-                      return rec.burst && measured(rec) ? format_gflops(rec.burst->gflops) : "-";
-                    }});
-  cols.push_back({rates.main_title, true, [=](const Record& rec, const RA&) {
-                    return measured(rec) ? format_gflops(rec.main.gflops) : "-";
-                  }});
-  if (rates.clock)
-    cols.push_back({"MHz", true, [=](const Record& rec, const RA&) {
-                      return rec.main.telemetry.mean_sm_clock_mhz && measured(rec)
-                                 ? fmt::format("{:.0f}", *rec.main.telemetry.mean_sm_clock_mhz)
-                                 : "";
-                    }});
-  if (rates.per_watt)
-    cols.push_back({"GFLOPS/W", true, [=](const Record& rec, const RA&) {
-                      return rec.main.telemetry.gflops_per_watt && measured(rec)
-                                 ? fmt::format("{:.1f}", *rec.main.telemetry.gflops_per_watt)
-                                 : "";
-                    }});
-  if (any_e2e)
-    cols.push_back({"GFLOPS e2e", true, [](const Record& rec, const RA&) {
-                      return rec.end_to_end_gflops ? format_gflops(*rec.end_to_end_gflops) : "-";
-                    }});
-  cols.push_back({"% peak", true, [=](const Record& rec, const RA&) {
-                    return rec.pct_of_peak && measured(rec)
-                               ? fmt::format("{:.0f}%", *rec.pct_of_peak)
-                               : "-";
-                  }});
-  // Over the best CPU library of the same shape and dtype; named when several were measured.
-  if (a.any_speedup())
-    cols.push_back({a.speedups_name_cpu_library() ? "vs best CPU" : "vs CPU", true,
-                    [named = a.speedups_name_cpu_library()](const Record&, const RA& ra) {
-                      if (!ra.speedup_vs_cpu) return std::string();
-                      return fmt::format("{:.1f}x{}", *ra.speedup_vs_cpu,
-                                         named ? " " + ra.cpu_backend : "");
-                    }});
-  if (a.any_pct_of_reference())
-    cols.push_back({a.reference_title(), true, [](const Record&, const RA& ra) {
-                      return ra.pct_of_reference ? fmt::format("{:.0f}%", *ra.pct_of_reference)
-                                                 : "";
-                    }});
-  if (a.any_gflop_per_usd())
-    cols.push_back({"GFLOP/$", true, [](const Record&, const RA& ra) {
-                      return ra.gflop_per_usd ? format_gflops(*ra.gflop_per_usd) : "";
-                    }});
-  cols.push_back({"max rel err", true, [](const Record& rec, const RA&) {
-                    return rec.verified ? fmt::format("{:.1e}", rec.max_rel_error) : "-";
-                  }});
-  cols.push_back({"status", false, [](const Record& rec, const RA&) {
-                    std::string st = status_text(rec.status, rec.reason);
-                    if (rec.ok() && !rec.warnings.empty()) st += " (!)";
-                    return st;
-                  }});
-  return cols;
-}
-
-void write_rows(std::ostream& os, const Results& r, const Analysis& a, const Naming& naming,
+void write_rows(std::ostream& os, const Results& r, const Analysis& a,
                 const std::map<std::string, std::string>& skipped) {
-  const std::vector<Column> cols = columns(r, a, naming, skipped);
-  std::vector<std::vector<std::string>> rows(1);
-  std::vector<bool> right;
-  for (const Column& c : cols) rows[0].push_back(c.title), right.push_back(c.right);
-  for (std::size_t i = 0; i < r.records.size(); ++i) {
-    if (skipped.count(r.records[i].backend)) continue;
-    auto& row = rows.emplace_back();
-    for (const Column& c : cols) row.push_back(c.cell(r.records[i], a.records[i]));
-  }
-  os << align_columns(rows, right);
+  const auto rows =
+      record_rows(r, a, [&](const Record& rec) { return !skipped.count(rec.backend); });
+  os << render_columns(Dialect::table, columns_named(record_columns(r, a), people_layout()), rows);
   for (const auto& [b, why] : skipped) os << fmt::format("{}: skipped, {}\n", b, why);
 }
 
-void write_warnings(std::ostream& os, const Results& r, const Naming& naming) {
+void write_warnings(std::ostream& os, const Results& r, const RowNaming& naming) {
   for (const Record& rec : r.records)
     for (const auto& w : rec.warnings)
       os << fmt::format("warning: {}{} {} {}: {}\n",
@@ -226,21 +87,6 @@ std::string device_label(const SlowDevice& d, bool several_ranks) {
 }
 
 }  // namespace
-
-// Shared with the markdown printer (report.hpp).
-std::string rate_legend(const Results& r) {
-  const RateColumns c = rate_columns(r);
-  if (!c.burst && !c.sustained && !c.burst_only) return "";
-  std::string out = "rates:";
-  if (c.burst || c.burst_only)
-    out += " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
-           "published tables time it);";
-  if (c.sustained)
-    out += " sust. = after the clock settled under the power cap (what a long job gets);";
-  out += " CPU rows have one rate";
-  if (c.clock) out += "; MHz = mean SM clock of the main rate";
-  return out + "\n";
-}
 
 // Warm rows whose operands fit in their device's last-level cache, named once per backend.
 std::vector<std::string> in_cache_lines(const Results& r,
@@ -297,9 +143,9 @@ std::string case_counts(const Results& r) {
 
 void write_table(std::ostream& os, const Results& r, const Analysis& a) {
   write_system(os, r);
-  const Naming naming{r.ranks.size() > 1, several_gpus(r)};
+  const RowNaming naming = row_naming(r);
   const auto skipped = wholly_skipped(r);
-  write_rows(os, r, a, naming, skipped);
+  write_rows(os, r, a, skipped);
   os << rate_legend(r);
   write_warnings(os, r, naming);
   for (const std::string& line :

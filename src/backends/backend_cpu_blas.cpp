@@ -458,7 +458,11 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
 }
 
 const std::vector<CpuBlasKind>& cpu_blas_kinds() {
-  static const std::vector<CpuBlasKind> kinds{openblas_kind(), blis_kind(), mkl_kind()};
+  static const std::vector<CpuBlasKind> kinds{openblas_kind(), blis_kind(), mkl_kind(),
+#if defined(__aarch64__)
+                                               nvpl_kind(), armpl_kind(),
+#endif
+  };
   return kinds;
 }
 

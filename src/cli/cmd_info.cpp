@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "number_options.hpp"
 #include "gpubench/backends/registry.hpp"
+#include "gpubench/platform/cpuinfo.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {
@@ -24,14 +25,18 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
   out << fmt::format("cores:      {} physical, {} logical\n", s.cpu.physical_cores, s.cpu.logical_cpus);
   if (const auto& m = s.cpu.measured_peak)
     out << fmt::format(
-        "SIMD:       {}; measured one core: {:.0f} GFLOPS fp32, {:.1f} FLOP/cycle at {:.2f} GHz "
-        "(the table model assumes {} FMA units: {:.0f} FLOP/cycle)\n",
-        m->isa, m->core_gflops_fp32, m->flop_per_cycle_fp32, m->clock_ghz, s.cpu.fma_units,
-        (s.cpu.simd == "avx512" ? 16.0 : s.cpu.simd == "avx2" ? 8.0 : 4.0) * 2 * s.cpu.fma_units);
+        "SIMD:       {}; measured one core: {:.0f} GFLOPS fp32, {} "
+        "(the table model assumes {} FMA units: {} FLOP/cycle)\n",
+        m->isa, m->core_gflops_fp32,
+        m->clock_ghz > 0 ? fmt::format("{:.1f} FLOP/cycle at {:.2f} GHz", m->flop_per_cycle_fp32, m->clock_ghz)
+                         : std::string("FLOP/cycle unknown (no clock)"),
+        s.cpu.fma_units, simd_vector_bits(s.cpu.simd) / 32 * 2 * s.cpu.fma_units);
   else
     out << fmt::format("SIMD:       {} ({} FMA units per core assumed)\n", s.cpu.simd,
                        s.cpu.fma_units);
-  out << fmt::format("clock:      {}\n", s.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz ({})", s.cpu.clock_ghz, s.cpu.clock_source) : "unknown");
+  out << fmt::format("clock:      {}\n",
+                     s.cpu.clock_ghz > 0 ? fmt::format("{:.2f} GHz ({})", s.cpu.clock_ghz, s.cpu.clock_source)
+                     : s.cpu.clock_source.empty() ? "unknown" : s.cpu.clock_source);
   if (s.cpu.peak_gflops_fp32)
     out << fmt::format("CPU peak:   {:.0f} GFLOPS fp32, {:.0f} fp64 ({})\n", *s.cpu.peak_gflops_fp32,
                        *s.cpu.peak_gflops_fp64, s.cpu.peak_note);

@@ -2,6 +2,7 @@
 #include "gpubench/core/text.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/platform/cpu_peak.hpp"
+#include "gpubench/platform/cpuinfo.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -24,7 +25,6 @@ std::string gpubench_version() { return GPUBENCH_VERSION; }
 namespace {
 
 
-
 std::string os_name() {
   std::ifstream f("/etc/os-release");
   std::string line, pretty;
@@ -41,62 +41,63 @@ std::string os_name() {
 
 }  // namespace
 
-CpuInfo collect_cpu_info() {
-  CpuInfo c;
-  std::ifstream f("/proc/cpuinfo");
-  std::string line, flags;
-  std::set<std::pair<std::string, std::string>> cores;  // (physical id, core id)
-  std::string phys = "0";
-  double mhz = 0;
-  while (std::getline(f, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string key(trim(std::string_view(line).substr(0, colon)));
-    const std::string val(trim(std::string_view(line).substr(colon + 1)));
-    if (key == "processor") ++c.logical_cpus;
-    else if (key == "model name" && c.model.empty()) c.model = val;
-    else if (key == "flags" && flags.empty()) flags = " " + val + " ";
-    else if (key == "Features" && flags.empty()) flags = " " + val + " ";  // aarch64
-    else if (key == "physical id") phys = val;
-    else if (key == "core id") cores.insert({phys, val});
-    else if (key == "cpu MHz" && mhz == 0) mhz = std::atof(val.c_str());
-  }
-  if (c.logical_cpus == 0) c.logical_cpus = int(sysconf(_SC_NPROCESSORS_ONLN));
-  c.physical_cores = cores.empty() ? c.logical_cpus : int(cores.size());
-  // The process may be limited to fewer CPUs (containers, taskset): count only those.
-  c.physical_cores = std::min(c.physical_cores, default_cpu_threads());
-  auto has = [&](const char* flag) { return flags.find(std::string(" ") + flag + " ") != std::string::npos; };
-  if (has("avx512f")) c.simd = "avx512", c.fma_units = 2;
-  else if (has("avx2") && has("fma")) c.simd = "avx2", c.fma_units = 2;
-  else if (has("avx")) c.simd = "avx", c.fma_units = 0;
-  else if (has("sse4_2")) c.simd = "sse4.2", c.fma_units = 0;
-  else if (has("asimd")) c.simd = "neon", c.fma_units = 2;
-  else c.simd = "unknown";
+namespace {
 
+// The SIMD set and the FMA units the table model assumes (2 where the set has vector FMA:
+// measured, not assumed, once the FMA loop has run). SVE's width is the hardware's choice: part
+// of the name, as machines differ by it.
+void describe_simd(CpuInfo& c, const CpuinfoFacts& f) {
+  c.simd = widest_simd(f);
+  if (c.simd == "sve" || c.simd == "sve2")
+    if (const int bits = sve_vector_bits(); bits > 0) c.simd += fmt::format(" {}-bit", bits);
+  const bool vector_fma = c.simd == "avx512" || c.simd == "avx2" || c.simd == "neon" ||
+                          c.simd.rfind("sve", 0) == 0;
+  c.fma_units = vector_fma ? 2 : 0;
+}
+
+// The clock: cpufreq's maximum, else the larger of /proc/cpuinfo's MHz and a measured one.
+void find_clock(CpuInfo& c, double cpuinfo_mhz) {
   const std::string maxfreq = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
   if (!maxfreq.empty()) {
     c.clock_ghz = std::atof(maxfreq.c_str()) / 1e6;
     c.clock_source = "cpufreq max";
-  } else {
-    // /proc/cpuinfo's "cpu MHz" is often the base clock (or absent, on some VMs) while cores
-    // turbo above it: take the larger of it and a measured clock, and say which one it was.
-    const double measured = measure_core_clock_ghz();  // imul chain, platform/cpu_peak.hpp
-    if (measured > mhz / 1e3) {
-      c.clock_ghz = measured;
-      c.clock_source = "measured, single core";
-    } else if (mhz > 0) {
-      c.clock_ghz = mhz / 1e3;
-      c.clock_source = "/proc/cpuinfo";
-    }
+    return;
   }
+  // /proc/cpuinfo's "cpu MHz" is often the base clock (or absent, on some VMs) while cores
+  // turbo above it: take the larger of it and a measured clock, and say which one it was.
+  const double measured = measure_core_clock_ghz();  // imul chain, platform/cpu_peak.hpp
+  if (measured > cpuinfo_mhz / 1e3) {
+    c.clock_ghz = measured;
+    c.clock_source = "measured, single core";
+  } else if (cpuinfo_mhz > 0) {
+    c.clock_ghz = cpuinfo_mhz / 1e3;
+    c.clock_source = "/proc/cpuinfo";
+  }
+}
+
+}  // namespace
+
+CpuInfo collect_cpu_info() {
+  CpuInfo c;
+  const CpuinfoFacts f = this_cpu();
+  c.model = f.model;
+  c.logical_cpus = f.logical_cpus > 0 ? f.logical_cpus : int(sysconf(_SC_NPROCESSORS_ONLN));
+  c.physical_cores = f.physical_cores > 0 ? f.physical_cores : c.logical_cpus;
+  // The process may be limited to fewer CPUs (containers, taskset): count only those.
+  c.physical_cores = std::min(c.physical_cores, default_cpu_threads());
+  describe_simd(c, f);
+  // An emulated CPU's clock is the host's, seen through a translator: not this CPU's.
+  if (!running_emulated().empty()) c.clock_source = kNotMeasuredEmulated;
+  else find_clock(c, f.mhz);
   return c;
 }
 
 void estimate_cpu_peak(CpuInfo& c) {
-  int lanes32 = 0;
-  if (c.simd == "avx512") lanes32 = 16;
-  else if (c.simd == "avx2") lanes32 = 8;
-  else if (c.simd == "neon") lanes32 = 4;
+  const int lanes32 = simd_vector_bits(c.simd) / 32;
+  if (!running_emulated().empty()) {
+    c.peak_note = kNotMeasuredEmulated;
+    return;
+  }
   if (lanes32 == 0 || c.fma_units == 0 || c.clock_ghz <= 0) {
     c.peak_note = "unknown (no FMA SIMD or no clock)";
     return;
@@ -170,7 +171,9 @@ const HostFacts& host_facts() {
     f.cpu = collect_cpu_info();
     estimate_cpu_peak(f.cpu);
     f.default_threads = default_cpu_threads();
-    use_measured_peak(f.cpu, measure_cpu_peak(f.default_threads));
+    // Under emulation the loop would time the translator, not the CPU: the peak stays
+    // "not measured (emulated CPU)".
+    if (running_emulated().empty()) use_measured_peak(f.cpu, measure_cpu_peak(f.default_threads));
     return f;
   }();
   return facts;

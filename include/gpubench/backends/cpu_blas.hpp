@@ -96,12 +96,16 @@ struct CpuBlasKind {
   std::vector<std::string> fatal_env = {};
 };
 
-// OpenBLAS, BLIS, MKL: the order of the providers, of the `cpu` group and of the default choice.
+// OpenBLAS, BLIS, MKL (then NVPL BLAS and ArmPL in aarch64 builds): the order of the providers,
+// of the `cpu` group and of the default choice.
 const std::vector<CpuBlasKind>& cpu_blas_kinds();
 // Defined one per library file (src/backends/blas_*.cpp).
 CpuBlasKind openblas_kind();
 CpuBlasKind blis_kind();
 CpuBlasKind mkl_kind();
+// aarch64 builds only (blas_arm_vendors.cpp): NVIDIA's NVPL BLAS and Arm's ArmPL.
+CpuBlasKind nvpl_kind();
+CpuBlasKind armpl_kind();
 
 // --blas-lib NAME=PATH: the library `backend` is loaded from `path` instead of its sonames. An
 // unknown name, a missing file or a name given twice throw UsageError (exit 2).

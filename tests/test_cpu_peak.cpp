@@ -28,3 +28,18 @@ TEST(CpuPeak, FlopPerCycleIsPlausibleAndTheWholeMeasurementIsShort) {
   EXPECT_NEAR(m.flop_per_cycle_fp64 / m.flop_per_cycle_fp32, 0.5, 0.2);
 #endif
 }
+
+TEST(CpuPeak, RunsTheWidestVectorLoop) {
+  // Which loop ran, not how fast: this runs under emulation too, where it executes the SVE loop
+  // on the vectors qemu offers (512 bits by default).
+  const CpuPeakMeasurement m = measure_cpu_peak(1);
+#if defined(__aarch64__)
+  const int sve = sve_vector_bits();
+  EXPECT_EQ(m.isa, sve > 128 ? "sve " + std::to_string(sve) + "-bit" : std::string("neon"));
+#elif defined(__x86_64__)
+  EXPECT_TRUE(m.isa == "avx512" || m.isa == "avx2+fma" || m.isa == "scalar") << m.isa;
+#endif
+  EXPECT_GT(m.core_gflops_fp32, 0);
+  EXPECT_GT(m.all_gflops_fp64, 0);
+  EXPECT_EQ(m.threads, 1);
+}

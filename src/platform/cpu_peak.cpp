@@ -14,6 +14,10 @@
 #include <immintrin.h>
 #elif defined(__aarch64__)
 #include <arm_neon.h>
+#include <arm_sve.h>
+#include <fmt/format.h>
+
+#include "gpubench/platform/cpuinfo.hpp"
 #endif
 
 namespace gpubench {
@@ -130,6 +134,31 @@ double fma_neon_f64(long iters) {
   for (int j = 1; j < kAcc; ++j) s = vaddq_f64(s, acc[j]);
   return vaddvq_f64(s);
 }
+// SVE, for cores whose vectors are wider than NEON's 128 bits (Neoverse V1: 256). Its vector
+// types have no size known at compile time, so they cannot be array elements: the kAcc
+// accumulators are spelled out by this list.
+#define GPUBENCH_SVE_ACCUMULATORS(X) \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+static_assert(kAcc == 16, "GPUBENCH_SVE_ACCUMULATORS lists kAcc accumulators");
+__attribute__((target("+sve"))) inline svfloat32_t sve_dup(float x) { return svdup_f32(x); }
+__attribute__((target("+sve"))) inline svfloat64_t sve_dup(double x) { return svdup_f64(x); }
+__attribute__((target("+sve"))) inline svbool_t sve_all(float) { return svptrue_b32(); }
+__attribute__((target("+sve"))) inline svbool_t sve_all(double) { return svptrue_b64(); }
+template <class T>
+__attribute__((target("+sve"))) double fma_sve(long iters) {
+  const svbool_t all = sve_all(T());
+  const auto m = sve_dup(T(0.9999999)), a = sve_dup(T(1e-7));
+#define GPUBENCH_SVE_INIT(j) auto acc##j = sve_dup(T(1) + T(0.01) * T(j));
+  GPUBENCH_SVE_ACCUMULATORS(GPUBENCH_SVE_INIT)
+  for (long i = 0; i < iters; ++i) {
+#define GPUBENCH_SVE_STEP(j) acc##j = svmla_x(all, a, acc##j, m);
+    GPUBENCH_SVE_ACCUMULATORS(GPUBENCH_SVE_STEP)
+  }
+  auto s = sve_dup(T(0));
+#define GPUBENCH_SVE_SUM(j) s = svadd_x(all, s, acc##j);
+  GPUBENCH_SVE_ACCUMULATORS(GPUBENCH_SVE_SUM)
+  return double(svaddv(all, s));
+}
 #endif
 
 // Scalar fallback: a multiply and an add per step (whatever the compiler makes of them).
@@ -162,6 +191,11 @@ Loop widest_loop() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
     return {"avx2+fma", fma_avx2_f32, fma_avx2_f64, 2.0 * 8 * kAcc256, 2.0 * 4 * kAcc256};
 #elif defined(__aarch64__)
+  // SVE where its vectors are wider than NEON's (at 128 bits, as on Neoverse V2, both are the
+  // same width and NEON is the loop every aarch64 core runs).
+  if (const int bits = sve_vector_bits(); bits > 128)
+    return {fmt::format("sve {}-bit", bits), fma_sve<float>, fma_sve<double>, 2.0 * (bits / 32) * kAcc,
+            2.0 * (bits / 64) * kAcc};
   return {"neon", fma_neon_f32, fma_neon_f64, 2.0 * 4 * kAcc, 2.0 * 2 * kAcc};
 #endif
   return {"scalar", mul_add_scalar<float>, mul_add_scalar<double>, 2.0 * kAcc, 2.0 * kAcc};

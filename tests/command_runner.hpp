@@ -54,6 +54,12 @@ inline int gpu_count() {
   while (info.find("GPU " + std::to_string(n) + ":") != std::string::npos) ++n;
   return n;
 }
+
+// Whether that binary runs on an emulated CPU (qemu-user in the aarch64 CI job): `gpubench info`
+// then says the peak was "not measured (emulated CPU)" (src/platform/cpuinfo.hpp).
+inline bool cpu_is_emulated() {
+  return run_gpubench("info").out.find("not measured (emulated CPU)") != std::string::npos;
+}
 #endif
 
 }  // namespace gpubench::test

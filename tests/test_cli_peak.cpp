@@ -38,6 +38,9 @@ constexpr double kSlackSeconds = 1.5;
 }  // namespace
 
 TEST(CliPeak, TinyBudgetOnTheCpuEndsInTimeWithTheBestShapeAndTheJson) {
+  if (gpubench::test::cpu_is_emulated())
+    GTEST_SKIP() << "not measured (emulated CPU): the grid's smallest shape (1024^3) alone takes "
+                    "about a minute under qemu, past any small budget, and there is no peak";
   const std::string out = tmp("cpu.json");
   std::remove(out.c_str());
   const double budget = 4;

@@ -17,6 +17,7 @@
 #include "gpubench/core/host_matrix.hpp"
 #include "gpubench/core/problem.hpp"
 #include "gpubench/core/verify.hpp"
+#include "cpu_libraries.hpp"
 
 using namespace gpubench;
 
@@ -54,8 +55,8 @@ class EachCpuBlas : public ::testing::TestWithParam<std::string> {};
 
 }  // namespace
 
-TEST(CpuBlas, KindsAreOpenblasBlisMklInThatOrder) {
-  EXPECT_EQ(kinds(), (std::vector<std::string>{"openblas", "blis", "mkl"}));
+TEST(CpuBlas, KindsAreOpenblasBlisMklThenTheArmVendorsInThatOrder) {
+  EXPECT_EQ(kinds(), gpubench::test::kCpuLibrariesOfThisBuild);
 }
 
 // CI installs OpenBLAS and BLIS (README quick start): they must load there, not skip.
@@ -125,7 +126,8 @@ TEST(CpuBlas, RegistryRowsAndTheDefault) {
   const auto all = select_backends(backend_registry(), "all");
   int cpu_rows = 0;
   for (const BackendEntry& e : all) cpu_rows += e.kind == DeviceKind::cpu;
-  EXPECT_EQ(cpu_rows, 3);  // missing ones too, each a row saying why
+  // Missing ones too, each a row saying why.
+  EXPECT_EQ(cpu_rows, int(gpubench::test::kCpuLibrariesOfThisBuild.size()));
 }
 
 TEST(CpuBlas, SystemInfoListsEveryLibraryLoadedOrNot) {

@@ -239,8 +239,12 @@ CpuBlasKind mkl_kind() {
           "Intel MKL sgemm/dgemm, bf16/fp16 GEMM with fp32 results, int8 through "
           "cblas_gemm_s8u8s32 (A passed as u8: A + 128, offset -128), loaded at run time",
           {"libmkl_rt.so.2", "libmkl_rt.so.1", "libmkl_rt.so"},
+#if defined(__aarch64__)
+          "Intel MKL is built for x86-64 only (on Arm: OpenBLAS, BLIS, NVPL BLAS, ArmPL)",
+#else
           "optional: Intel's apt repository (intel-oneapi-mkl), Debian's non-free libmkl-rt, or "
           "the mkl Python wheel with --blas-lib mkl=.../lib/libmkl_rt.so.2",
+#endif
           bind_mkl};
 }
 

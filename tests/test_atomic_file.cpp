@@ -14,8 +14,11 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/input_file.hpp"
+#include "gpubench/core/outcome.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/output/atomic_file.hpp"
@@ -149,14 +152,14 @@ TEST(ResultsSinkOutputs, TheSameFileNamedTwiceIsAUsageError) {
   fs::current_path(d.path);
   ResultsOptions o;
   o.outputs = {"same.json", "./same.json"};
-  EXPECT_THROW(ResultsSink{o}, UsageError);
+  EXPECT_THROW(ResultsSink(ResultKind::matmul, o), UsageError);
   o.outputs = {"f.out:json", "f.out:csv"};
-  EXPECT_THROW(ResultsSink{o}, UsageError);
+  EXPECT_THROW(ResultsSink(ResultKind::matmul, o), UsageError);
   fs::create_symlink("same.json", "alias.json");
   o.outputs = {"same.json", "alias.json"};
-  EXPECT_THROW(ResultsSink{o}, UsageError);
+  EXPECT_THROW(ResultsSink(ResultKind::matmul, o), UsageError);
   o.outputs = {"a.json", "a.csv"};
-  EXPECT_NO_THROW(ResultsSink{o});
+  EXPECT_NO_THROW(ResultsSink(ResultKind::matmul, o));
   fs::current_path(cwd);
 }
 
@@ -202,4 +205,145 @@ TEST(InputFile, ResultsFilesWithImpossibleNumbersAreRefused) {
   refused("\"gflops\": ", "\"gflops\": 1e400, \"x\": ", "f.json");
   refused("\"gflops\": ", "\"gflops\": -5, \"x\": ", "gflops -5");
   refused("\"m\": 1024", "\"m\": 9223372036854775807", "beyond the largest BLAS dimension");
+}
+
+// The one results path of matmul, bandwidth and peak (output/results_sink.hpp), tested once for
+// every kind of results: saves as results arrive marked incomplete, the final one complete; an
+// existing file kept when nothing was measured; a pipe written once, at the end; an output that
+// is an input refused; the exit code's order.
+namespace {
+
+// Results of each kind whose one row has status `s`.
+Results results_of(ResultKind k, Status s) {
+  Results r;
+  r.system.hostname = "box";
+  if (k == ResultKind::matmul) {
+    r.records.push_back(gpubench::testing::sample_record(64, "openblas", DeviceKind::cpu, 1e-4));
+    r.records.back().status = s;
+  } else if (k == ResultKind::bandwidth) {
+    BandwidthRecord b;
+    b.test = "host copy";
+    b.status = s;
+    b.gbs = 10;
+    r.bandwidth.push_back(b);
+  } else {
+    PeakSearch p;
+    p.backend = "openblas";
+    PeakPoint point;
+    point.shape = {64, 64, 64};
+    point.phase = "diagonal";
+    point.status = s;
+    point.gflops = 10;
+    p.points.push_back(point);
+    r.peak.push_back(p);
+  }
+  return r;
+}
+
+const ResultKind kKinds[] = {ResultKind::matmul, ResultKind::bandwidth, ResultKind::peak};
+
+ResultsSink sink_to(ResultKind k, const std::string& path) {
+  ResultsOptions o;
+  o.outputs = {path};
+  return ResultsSink(k, o);
+}
+
+}  // namespace
+
+TEST(ResultsSink, SavesAsResultsArriveAreIncompleteAndTheFinalOneComplete) {
+  Folder d("gpubench_sink_complete");
+  for (ResultKind k : kKinds) {
+    const std::string path = d / "r.json";
+    const ResultsSink sink = sink_to(k, path);
+    const Results r = results_of(k, Status::ok);
+    sink.save(r);
+    EXPECT_FALSE(nlohmann::json::parse(read(path))["complete"].get<bool>());
+    std::ostringstream out;
+    EXPECT_EQ(sink.finish(out, r, 0, 0), 0);
+    EXPECT_TRUE(nlohmann::json::parse(read(path))["complete"].get<bool>());
+    EXPECT_FALSE(out.str().empty());
+  }
+}
+
+TEST(ResultsSink, AnExistingFileIsKeptWhenNothingWasMeasuredAndANewOneWritten) {
+  Folder d("gpubench_sink_keep");
+  for (ResultKind k : kKinds) {
+    const Results skipped = results_of(k, Status::skipped);
+    std::string why;
+    EXPECT_EQ(results_exit_code(skipped, why), kExitEnvironment);
+    EXPECT_FALSE(why.empty());
+    const std::string kept = d / "kept.json";
+    std::ofstream(kept) << "earlier results";
+    const ResultsSink sink = sink_to(k, kept);
+    sink.save(skipped);
+    std::ostringstream out;
+    EXPECT_EQ(sink.finish(out, skipped, 0, kExitEnvironment), kExitEnvironment);
+    EXPECT_EQ(read(kept), "earlier results");
+    // A new file says why nothing ran; a failed row was measured, so it replaces the file.
+    const std::string fresh = d / "fresh.json";
+    fs::remove(fresh);
+    std::ostringstream out2;
+    sink_to(k, fresh).finish(out2, skipped, 0, kExitEnvironment);
+    EXPECT_TRUE(nlohmann::json::parse(read(fresh)).is_object());
+    const Results failed = results_of(k, Status::failed);
+    EXPECT_EQ(results_exit_code(failed, why), kExitCheckFailed);
+    sink_to(k, kept).finish(out2, failed, 0, kExitCheckFailed);
+    EXPECT_NE(read(kept), "earlier results");
+  }
+}
+
+TEST(ResultsSink, APipeGetsTheFinalResultsOnce) {
+  Folder d("gpubench_sink_fifo");
+  for (ResultKind k : kKinds) {
+    const std::string fifo = d / "pipe";
+    fs::remove(fifo);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::string got;
+    std::thread reader([&] {
+      const int fd = ::open(fifo.c_str(), O_RDONLY);
+      char buf[4096];
+      for (ssize_t n; fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, n);
+      if (fd >= 0) ::close(fd);
+    });
+    const ResultsSink sink = sink_to(k, fifo + ":json");
+    const Results r = results_of(k, Status::ok);
+    sink.save(r);
+    sink.save(r);
+    std::ostringstream out;
+    EXPECT_EQ(sink.finish(out, r, 0, 0), 0);
+    reader.join();
+    // One document: parse() refuses two back to back.
+    EXPECT_TRUE(nlohmann::json::parse(got)["complete"].get<bool>()) << got;
+  }
+}
+
+TEST(ResultsSink, AnOutputThatIsAnInputIsAUsageError) {
+  Folder d("gpubench_sink_input");
+  const std::string shapes = d / "s.csv";
+  std::ofstream(shapes) << "64,64,64\n";
+  fs::create_symlink(shapes, d / "link.csv");
+  for (ResultKind k : kKinds) {
+    ResultsOptions o;
+    o.inputs = {{"--shapes", shapes}};
+    for (const std::string& out : {shapes, d / "link.csv", d / "../gpubench_sink_input/s.csv"}) {
+      o.outputs = {out};
+      EXPECT_THROW(ResultsSink(k, o), UsageError) << out;
+    }
+    o.outputs = {d / "other.csv"};
+    EXPECT_NO_THROW(ResultsSink(k, o));
+  }
+  EXPECT_EQ(read(shapes), "64,64,64\n");
+}
+
+// Interrupted first, then an output that could not be written, then the command's own verdict.
+TEST(ResultsSink, TheExitCodeTakesTheSignalThenAFailedWriteThenTheResults) {
+  for (ResultKind k : kKinds) {
+    const Results r = results_of(k, Status::ok);
+    std::ostringstream out;
+    EXPECT_EQ(sink_to(k, "/dev/full:json").finish(out, r, 130, 1), 130);
+    EXPECT_EQ(sink_to(k, "/dev/full:json").finish(out, r, 0, 1), kExitEnvironment);
+    ResultsOptions none;
+    EXPECT_EQ(ResultsSink(k, none).finish(out, r, 0, 1), 1);
+    EXPECT_EQ(ResultsSink(k, none).finish(out, r, 0, 0), 0);
+  }
 }

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -115,6 +117,44 @@ TEST(CliPeak, WholeGridAndSpentBudgetReadPlainly) {
       << r.err;
 }
 
+// Nothing measured (the budget spent before the search began): exit 3, and an existing -o file
+// keeps its earlier results, as matmul's and bandwidth's do (issue 25 item 5).
+TEST(CliPeak, NothingMeasuredKeepsAnExistingFile) {
+  const std::string out = tmp("kept.json");
+  std::ofstream(out) << "earlier results";
+  const Result r = run("peak --backends openblas --threads 1 --budget 0.000001 --quiet -o " + out);
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_EQ(gpubench::test::read_file(out), "earlier results");
+  std::remove(out.c_str());
+}
+
+// peak's results in every format of the table, on stdout and in -o files as for matmul.
+TEST(CliPeak, MarkdownAndCsvOnStdoutAndInFiles) {
+  const std::string md = tmp("peak.md"), csv = tmp("peak.csv"), json = tmp("peak.json");
+  const Result r = run(
+      "peak --backends openblas --threads 1 --m-range 64 128 64 --n-range 64 128 64 --k-range 64 "
+      "128 64 --budget 3 --quiet --format markdown -o " + md + " -o " + csv + " -o " + json);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("### openblas fp32 on "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| # | M | N | K | search |"), std::string::npos) << r.out;
+  EXPECT_EQ(gpubench::test::read_file(md), r.out);
+  const std::string table = gpubench::test::read_file(csv);
+  EXPECT_EQ(table.rfind("backend,device,dtype,layout,phase,m,n,k,status,gflops,pct_of_peak,reason\n",
+                        0),
+            0u)
+      << table;
+  EXPECT_NE(table.find("openblas,"), std::string::npos) << table;
+  const auto doc = nlohmann::json::parse(gpubench::test::read_file(json));
+  EXPECT_EQ(doc["peak"][0]["points"].size() + 1,
+            std::size_t(std::count(table.begin(), table.end(), '\n')));
+  const Result c = run(
+      "peak --backends openblas --threads 1 --m-range 64 64 64 --n-range 64 64 64 --k-range 64 64 "
+      "64 --budget 2 --quiet --format csv");
+  ASSERT_EQ(c.code, 0) << c.out << c.err;
+  EXPECT_EQ(c.out.rfind("backend,device,", 0), 0u) << c.out;
+  for (const std::string& f : {md, csv, json}) std::remove(f.c_str());
+}
+
 TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
   for (const std::string bad : std::vector<std::string>{"--m-range 4096 1024 256",
                                                         "--n-range 1024 4096 0",
@@ -129,15 +169,16 @@ TEST(CliPeak, BadRangesAndBudgetsAreOneLineAndExitTwo) {
                                                         "--budget nan",
                                                         "--budget 1e9",
                                                         "--remeasure 0",
-                                                        "--format csv",
+                                                        "--format gbench-json",
                                                         "--dtype fp8x",
                                                         "--layout xy",
                                                         "--m-range 64 64",
                                                         "--m-range 64 64 64 64",
                                                         "--budget " + std::string(500, '0') + "1e7",
-                                                        "-o x.csv",
-                                                        "-o x.json:markdown",
                                                         "-o x.gbench.json",
+                                                        "-o '   '",
+                                                        "-o nan",
+                                                        "-o -1",
                                                         "-o :json",
                                                         "-o ''"}) {
     const auto t0 = Clock::now();

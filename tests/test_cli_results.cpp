@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -482,4 +483,35 @@ TEST(CliResults, MarkdownCompareEscapesHostAndFileNames) {
   EXPECT_NE(r.out.find("&lt;script&gt;x&lt;/script&gt; &amp; \\|"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("evil&lt;b&gt;.json"), std::string::npos) << r.out;
   std::remove(evil.c_str());
+}
+
+// No output may replace a file the run reads (issue 25 item 4): --shapes, --baseline, --price-file
+// and plot's inputs, by inode (a link to the input too); one line, exit 2, the input unchanged.
+TEST(CliResults, AnOutputThatIsAnInputIsRefused) {
+  const std::string shapes = tmp("in_shapes.csv"), baseline = tmp("in_baseline.json"),
+                    prices = tmp("in_prices.json"), chart = tmp("in_chart.svg");
+  std::ofstream(shapes) << "32,32,32\n";
+  std::filesystem::copy_file(kData + "gate_trivial.json", baseline,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(std::string(GPUBENCH_TEST_DIR) + "/../bench/prices.json", prices,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(chart);
+  std::filesystem::create_symlink(baseline, chart);  // a chart name that is the results file
+  const std::string before_shapes = slurp(shapes), before_baseline = slurp(baseline),
+                    before_prices = slurp(prices);
+  for (const std::string& args :
+       {"matmul --shapes " + shapes + kFast + "-o " + shapes + ":csv",
+        "matmul --sizes 32" + std::string(kFast) + "--baseline " + baseline + " -o " + baseline,
+        "matmul --sizes 32" + std::string(kFast) + "--price-preset h100-cloud --price-file " +
+            prices + " -o " + prices,
+        "plot " + baseline + " -o " + chart}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("reads: name another file"), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_EQ(slurp(shapes), before_shapes);
+  EXPECT_EQ(slurp(baseline), before_baseline);
+  EXPECT_EQ(slurp(prices), before_prices);
+  for (const std::string& f : {shapes, baseline, prices, chart}) std::remove(f.c_str());
 }

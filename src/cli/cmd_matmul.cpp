@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "number_options.hpp"
 #include "progress.hpp"
+#include "save_results.hpp"
 #include "gpubench/analysis/pricing.hpp"
 #include "gpubench/analysis/verdict.hpp"
 #include "gpubench/backends/cpu_blas.hpp"
@@ -67,17 +68,6 @@ struct MatmulOptions {
   PriceOptions price;
 };
 
-// Every --output file is rewritten after each case: an interrupted or killed run keeps everything
-// it finished. Under MPI only rank 0 saves, its own rows as they come and everyone's at the end.
-class SaveEachCase : public SessionObserver {
- public:
-  explicit SaveEachCase(const ResultsSink& sink) : sink_(sink) {}
-  void case_finished(const Record&, const Results& so_far) override { sink_.save(so_far); }
-
- private:
-  const ResultsSink& sink_;
-};
-
 SessionOptions session_options(const MatmulOptions& o, const std::string& command_line) {
   SessionOptions so;
   so.command_line = command_line;
@@ -123,6 +113,13 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   return so;
 }
 
+// The sink's options with the files this run reads, which no --output may replace.
+ResultsOptions results_options(const MatmulOptions& o) {
+  ResultsOptions r = o.results;
+  r.inputs = {{"--shapes", o.shapes_file}, {"--price-file", o.price.file}};
+  return r;
+}
+
 int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
                        bool backends_given) {
   // MPI joins here, before the checks below, so that only rank 0 checks the files it writes: the
@@ -130,8 +127,8 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   Session session(session_options(o, command_line));
   if (!session.mpi_note().empty() && !o.quiet)
     std::cerr << "gpubench: note: " << session.mpi_note() << "\n";
-  // Bad --format/--output/--baseline: exit 2, nothing run.
-  const ResultsSink sink(session.is_root() ? o.results : ResultsOptions{});
+  // Bad --format/--output/--baseline, an output that is an input: exit 2, nothing run.
+  const ResultsSink sink(ResultKind::matmul, session.is_root() ? results_options(o) : ResultsOptions{});
   Results& results = session.results();
   results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring
 
@@ -141,7 +138,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
           ? progress_style(parse_progress_mode(o.progress), o.quiet, isatty(STDERR_FILENO))
           : ProgressStyle::none,
       std::cerr);
-  SaveEachCase saving(sink);
+  SaveAsResultsArrive saving(sink);
   session.add_observer(progress);
   if (session.is_root()) session.add_observer(saving);
   session.run_matmul();
@@ -158,13 +155,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   const int code = session.gather(own);
   if (!session.is_root()) return kExitOk;
 
-  sink.finish(std::cout, results);
-  if (session.interrupted()) return session.interrupt_exit_code();  // 130, 143 or 129
-  const bool gate_passed = sink.gate_passes(std::cout, results);
-  // An -o that failed mid-run was a warning then; the run ends as an environment error (3).
-  if (const int write_code = sink.write_exit_code()) return write_code;
-  if (!gate_passed) return kExitCheckFailed;
-  return code;
+  return sink.finish(std::cout, results, session.interrupt_exit_code(), code);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
-#include <sstream>
 
 #include "commands.hpp"
 #include "gpubench/backends/registry.hpp"
@@ -15,10 +14,10 @@
 #include "gpubench/core/text.hpp"
 #include "gpubench/measure/peak_search.hpp"
 #include "gpubench/measure/session.hpp"
-#include "gpubench/output/atomic_file.hpp"
-#include "gpubench/output/formats.hpp"
-#include "gpubench/output/report_peak.hpp"
+#include "gpubench/core/outcome.hpp"
+#include "gpubench/output/results_sink.hpp"
 #include "number_options.hpp"
+#include "save_results.hpp"
 
 namespace gpubench {
 
@@ -41,14 +40,12 @@ struct PeakCommandOptions {
   int remeasure = 3;
   double min_time = 0.3;  // of each re-measured shape
   std::uint64_t seed = 42;
-  std::string format = "table";
-  std::string output;
+  ResultsOptions results;  // --format, --output
   bool quiet = false;
 };
 
 // The progress of the search on stderr: one line per shape (rewritten in place on a terminal).
-// Saves the results document at most once a second while the search goes on.
-class PeakProgress : public PeakObserver {
+class PeakProgress : public SessionObserver {
  public:
   PeakProgress(const PeakCommandOptions& o, bool show, bool terminal)
       : o_(o), show_(show), terminal_(terminal) {}
@@ -57,7 +54,7 @@ class PeakProgress : public PeakObserver {
     line(fmt::format("peak: {} {}: searching {} shapes", s.backend, to_string(s.dtype),
                      s.grid_shapes));
   }
-  void point_measured(const PeakSearch& s, const Results& so_far) override {
+  void point_measured(const PeakSearch& s, const Results&) override {
     const PeakPoint& p = s.points.back();
     double best = 0;
     Shape at;
@@ -69,34 +66,13 @@ class PeakProgress : public PeakObserver {
     line(fmt::format("peak: {} {} [{}] {} {}: {} | best {} GFLOPS at {} | {} left", s.backend,
                      to_string(s.dtype), s.points.size(), p.phase, p.shape.label(), now,
                      format_gflops(best), best > 0 ? at.label() : "-", time_left()));
-    save_now_and_then(so_far);
   }
   void remeasure_started(const PeakSearch& s, const Shape& shape) override {
     line(fmt::format("peak: {} {}: re-measuring {} with the full timing | {} left", s.backend,
                      to_string(s.dtype), shape.label(), time_left()));
   }
-  void remeasured(const PeakSearch&, const Results& so_far) override { save_now_and_then(so_far); }
-
   void done() {
     if (show_ && terminal_ && drawn_) std::cerr << "\r\033[K" << std::flush;
-  }
-
-  // The results document to -o, atomically. A failure mid-run is a warning (once); the final
-  // save's failure decides the exit code.
-  bool save(const Results& r, bool final_save) {
-    if (o_.output.empty()) return true;
-    Results copy = r;
-    copy.complete = final_save;
-    std::ostringstream text;
-    write_peak_json(text, copy);
-    try {
-      write_file_atomically(o_.output, text.str());
-      return true;
-    } catch (const EnvironmentError& e) {
-      if (final_save || !warned_) std::cerr << "gpubench: warning: " << e.what() << "\n";
-      warned_ = true;
-      return false;
-    }
   }
 
  private:
@@ -113,39 +89,13 @@ class PeakProgress : public PeakObserver {
       std::cerr << text << "\n";
     }
   }
-  void save_now_and_then(const Results& r) {
-    // A pipe or device gets the final document only: its reader takes one and leaves.
-    if (o_.output.empty() || warned_ || writes_in_place(o_.output)) return;
-    const Clock::time_point now = Clock::now();
-    if (now - last_save_ < std::chrono::seconds(1)) return;
-    last_save_ = now;
-    save(r, false);
-  }
-
   const PeakCommandOptions& o_;
-  bool show_, terminal_, drawn_ = false, warned_ = false;
-  Clock::time_point last_save_{};
+  bool show_, terminal_, drawn_ = false;
 };
 
-// peak's -o is the results JSON. FILE:json and FILE.json name it as matmul's -o would; a suffix
-// or extension naming another format (/dev/full:json was read as a file of that name, and
-// -o x.csv got JSON without a word) is refused; a name without a known extension is JSON.
-std::string peak_output_path(const std::string& spec) {
-  if (spec.empty()) throw UsageError("--output needs a file name");
-  if (!names_a_format(spec)) return spec;
-  const OutputTarget t = parse_output_target(spec, ResultKind::matmul);  // ":json": no name
-  if (t.format != Format::json)
-    throw UsageError(fmt::format(
-        "--output '{}': that names the {} format; peak writes gpubench's results JSON: name a "
-        ".json file (or FILE:json)",
-        shown_input(spec, 60), spec_of(t.format).name));
-  return t.path;
-}
-
 int run_peak_command(const PeakCommandOptions& o, const std::string& command_line) {
-  if (o.format != "table" && o.format != "json")
-    throw UsageError(fmt::format("--format '{}': peak prints table or json", o.format));
-  if (!o.output.empty()) check_destination_writable(o.output);
+  // Bad --format and --output: exit 2 before anything is measured.
+  const ResultsSink sink(ResultKind::peak, o.results);
   PeakOptions plan;
   plan.m = o.m;
   plan.n = o.n;
@@ -173,33 +123,16 @@ int run_peak_command(const PeakCommandOptions& o, const std::string& command_lin
   if (!o.backends.empty()) so.backends = select_backends(backend_registry(), o.backends);
   Session session(std::move(so));
   PeakProgress progress(o, !o.quiet, isatty(STDERR_FILENO));
-  session.run_peak(plan, &progress);
+  SaveAsResultsArrive saving(sink);
+  session.add_observer(progress);
+  session.add_observer(saving);
+  session.run_peak(plan);
   progress.done();
 
-  Results& results = session.results();
-  const bool saved = progress.save(results, true);
-  if (o.format == "json")
-    write_peak_json(std::cout, results);
-  else
-    write_peak_table(std::cout, results);
-  std::cout.flush();
-
-  if (session.interrupted()) return session.interrupt_exit_code();
-  bool failed = false, any_ok = false;
-  for (const PeakSearch& s : results.peak)
-    for (const PeakPoint& p : s.points) {
-      failed = failed || p.status == Status::failed;
-      any_ok = any_ok || p.status == Status::ok;
-    }
-  for (const Record& r : results.records) failed = failed || r.status == Status::failed;
-  if (failed) return kExitCheckFailed;
-  if (!saved) return kExitEnvironment;
-  if (!any_ok) {
-    if (!o.quiet)
-      std::cerr << "gpubench: no shape could be measured within the budget (see the report)\n";
-    return kExitEnvironment;
-  }
-  return kExitOk;
+  std::string why;
+  const int code = results_exit_code(session.results(), why);
+  if (!why.empty() && !o.quiet && !session.interrupted()) std::cerr << "gpubench: " << why << "\n";
+  return sink.finish(std::cout, session.results(), session.interrupt_exit_code(), code);
 }
 
 // --m-range START STOP STEP: three whole numbers, each checked like every numeric option.
@@ -272,13 +205,14 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                       "Seconds of timed work for each re-measured shape, at least (default 0.3)");
   add_whole_option(cmd, "--seed", o->seed, "Seed of the random inputs (recorded in the JSON)", 0,
                    std::numeric_limits<std::uint64_t>::max());
-  cmd->add_option("--format", o->format, "What stdout gets: table or json")->capture_default_str();
-  cmd->add_option("--output,-o", o->output,
-                  "The results JSON (the re-measured rows and the whole search): FILE.json or "
-                  "FILE:json, rewritten as the search goes (a pipe or device: once, at the end)");
+  cmd->add_option("--format", o->results.format, format_help(ResultKind::peak))
+      ->capture_default_str();
+  cmd->add_option("--output,-o", o->results.outputs,
+                  output_help(ResultKind::peak) +
+                      "; the JSON holds the re-measured rows and the whole search. Rewritten as "
+                      "the search goes (a pipe or device: once, at the end)");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
-  cmd->callback([&action, o, command_line, cmd] {
-    if (cmd->count("--output") > 0) o->output = peak_output_path(o->output);
+  cmd->callback([&action, o, command_line] {
     if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line] { return run_peak_command(*o, command_line); };
   });

@@ -9,6 +9,7 @@
 #include "gpubench/output/plot.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/atomic_file.hpp"
+#include "gpubench/output/output_files.hpp"
 
 namespace gpubench {
 
@@ -24,8 +25,12 @@ int run_plot(const PlotOptions& o) {
       ends_with_ignoring_case(o.output, ".html") || ends_with_ignoring_case(o.output, ".htm");
   if (!html && !ends_with_ignoring_case(o.output, ".svg"))
     throw UsageError(fmt::format("-o {}: the chart is written as .svg or .html", o.output));
-  // Like matmul's --output: an unwritable path is a usage error naming it, before any work.
+  // Like matmul's --output: an unwritable path, or one of the inputs, is a usage error naming
+  // it, before any work.
   check_destination_writable(o.output);
+  InputFiles read;
+  for (const std::string& path : o.inputs) read.emplace_back("plot", path);
+  check_not_an_input(o.output, "-o", o.output, read);
   std::vector<Results> results;
   for (const std::string& path : o.inputs) results.push_back(read_results_file(path));
   const std::vector<std::string> labels = plot_labels(o.inputs, results);

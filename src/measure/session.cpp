@@ -6,6 +6,7 @@
 
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/outcome.hpp"
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/measure/mpi_session.hpp"
 #include "gpubench/measure/stop_signal.hpp"
@@ -176,7 +177,30 @@ std::vector<BackendEntry> default_peak_backends(const SystemInfo& system) {
 
 }  // namespace
 
-void Session::run_peak(PeakOptions plan, PeakObserver* observer) {
+namespace {
+// The search tells one PeakObserver: this one tells every observer of the session.
+class PeakFanOut : public PeakObserver {
+ public:
+  explicit PeakFanOut(const std::vector<SessionObserver*>& to) : to_(to) {}
+  void search_started(const PeakSearch& s) override {
+    for (SessionObserver* o : to_) o->search_started(s);
+  }
+  void point_measured(const PeakSearch& s, const Results& so_far) override {
+    for (SessionObserver* o : to_) o->point_measured(s, so_far);
+  }
+  void remeasure_started(const PeakSearch& s, const Shape& shape) override {
+    for (SessionObserver* o : to_) o->remeasure_started(s, shape);
+  }
+  void remeasured(const PeakSearch& s, const Results& so_far) override {
+    for (SessionObserver* o : to_) o->remeasured(s, so_far);
+  }
+
+ private:
+  const std::vector<SessionObserver*>& to_;
+};
+}  // namespace
+
+void Session::run_peak(PeakOptions plan) {
   start(o_.command_line);
   results_.system.seed = plan.search.seed;
   const std::vector<int> devices = parse_device_spec(o_.device, int(results_.system.gpus.size()));
@@ -190,7 +214,8 @@ void Session::run_peak(PeakOptions plan, PeakObserver* observer) {
   BackendOptions bopts = o_.backend;
   bopts.end_to_end = false;
   bopts.pinned_host = false;
-  run_peak_search(bind_to_devices(backends, devices), bopts, plan, results_, observer);
+  PeakFanOut observers(observers_);
+  run_peak_search(bind_to_devices(backends, devices), bopts, plan, results_, &observers);
   results_.interrupted = stop_->signal() != 0;
 }
 
@@ -231,17 +256,11 @@ void label_records(std::vector<Record>& records, const SystemInfo& system, int r
 }
 
 int Session::matmul_exit_code(bool backends_named, std::string& why) const {
+  // A row that did not verify, or nothing measured at all (every case skipped or unsupported):
+  // the machine could not run what was asked, which must not pass for success. One CPU row that
+  // ran is enough for exit 0.
+  if (const int code = results_exit_code(results_, why)) return code;
   const std::vector<Record>& records = results_.records;
-  for (const Record& r : records)
-    if (r.status == Status::failed) return kExitCheckFailed;
-  // Nothing measured at all (every case skipped or unsupported): the machine could not run what
-  // was asked, which must not pass for success. One CPU row that ran is enough for exit 0.
-  if (!records.empty() && std::none_of(records.begin(), records.end(), [](const Record& r) {
-        return r.status == Status::ok;
-      })) {
-    why = "no case could be measured: every one was skipped or unsupported (see the table)";
-    return kExitEnvironment;
-  }
   // A GPU backend the user named explicitly but that could not run at all is an environment error.
   if (!backends_named) return kExitOk;
   for (const BackendEntry& e : o_.backends) {

@@ -7,6 +7,7 @@
 
 #include "gpubench/core/errors.hpp"
 #include "gpubench/output/report.hpp"
+#include "gpubench/output/report_peak.hpp"
 
 namespace gpubench {
 
@@ -18,6 +19,8 @@ std::string_view kind_name(ResultKind k) {
       return "matmul";
     case ResultKind::bandwidth:
       return "bandwidth";
+    case ResultKind::peak:
+      return "peak";
     case ResultKind::compare:
       return "compare";
   }
@@ -65,6 +68,8 @@ bool FormatSpec::prints(ResultKind k) const {
       return matmul != nullptr;
     case ResultKind::bandwidth:
       return bandwidth != nullptr;
+    case ResultKind::peak:
+      return peak != nullptr;
     case ResultKind::compare:
       return compare != nullptr;
   }
@@ -80,6 +85,7 @@ const std::vector<FormatSpec>& format_table() {
        true,
        write_table,
        write_bandwidth_table,
+       write_peak_table,
        write_comparison_table},
       {Format::markdown,
        "markdown",
@@ -88,6 +94,7 @@ const std::vector<FormatSpec>& format_table() {
        true,
        write_markdown,
        write_bandwidth_markdown,
+       write_peak_markdown,
        write_comparison_markdown},
       {Format::csv,
        "csv",
@@ -96,8 +103,10 @@ const std::vector<FormatSpec>& format_table() {
        false,
        write_csv,
        write_bandwidth_csv,
+       write_peak_csv,
        write_comparison_csv},
-      // Bandwidth results are one more section of the same results document.
+      // Bandwidth results are one more section of the same results document; a peak search's
+      // entries each gain their derived summary.
       {Format::json,
        "json",
        {},
@@ -105,6 +114,7 @@ const std::vector<FormatSpec>& format_table() {
        false,
        write_json,
        [](std::ostream& os, const Results& r) { write_json(os, r, analyse(r)); },
+       write_peak_json,
        write_comparison_json},
       {Format::gbench_json,
        "gbench-json",
@@ -112,6 +122,7 @@ const std::vector<FormatSpec>& format_table() {
        {".gbench.json"},
        false,
        write_gbench_json,
+       nullptr,
        nullptr,
        nullptr},
   };
@@ -183,6 +194,12 @@ void render_bandwidth(Format f, std::ostream& os, const Results& r) {
   const FormatSpec& s = spec_of(f);
   if (!s.bandwidth) throw UsageError(fmt::format("{} cannot print bandwidth results", s.name));
   s.bandwidth(os, r);
+}
+
+void render_peak(Format f, std::ostream& os, const Results& r) {
+  const FormatSpec& s = spec_of(f);
+  if (!s.peak) throw UsageError(fmt::format("{} cannot print a peak search", s.name));
+  s.peak(os, r);
 }
 
 void render_comparison(Format f, std::ostream& os, const Comparison& c) {

@@ -14,19 +14,35 @@
 #include <sstream>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/atomic_file.hpp"
 
 namespace gpubench {
 
 void check_writable(const OutputTarget& t) { check_destination_writable(t.path); }
 
+void check_not_an_input(const std::string& path, const std::string& option,
+                        const std::string& spec, const InputFiles& inputs) {
+  const WriteDestination d = resolve_destination(path);
+  struct stat out{};
+  if (d.stream || d.fifo || ::stat(d.path.c_str(), &out) != 0) return;  // a new file reads nothing
+  for (const auto& [input_option, input] : inputs) {
+    struct stat in{};
+    if (!input.empty() && ::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev &&
+        in.st_ino == out.st_ino)
+      throw UsageError(fmt::format("{} '{}' is the file {} reads: name another file", option,
+                                   shown_input(spec, 60), input_option));
+  }
+}
+
 std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs,
-                                               ResultKind k) {
+                                               ResultKind k, const InputFiles& inputs) {
   std::vector<std::pair<std::string, std::string>> seen;  // (real path, as the user wrote it)
   std::vector<OutputTarget> targets;
   for (const std::string& spec : specs) {
     targets.push_back(parse_output_target(spec, k));
     check_writable(targets.back());
+    check_not_an_input(targets.back().path, "--output", spec, inputs);
     // A named pipe is compared by its inode (two documents down one pipe would arrive as one);
     // another stream (/dev/stdout, a terminal) is written in place, once, and has no path to
     // compare: the pipe behind /dev/stdout cannot even be canonicalised ("pipe:[1234]").
@@ -56,8 +72,6 @@ bool save_reaches(const OutputTarget& t, bool final_save, bool measured) {
   return measured || !std::filesystem::exists(t.path, ec);
 }
 
-void save_output(const OutputTarget& t, const Results& r) { save_output(t, r, analyse(r)); }
-
 OutputFileSet::OutputFileSet(std::vector<OutputTarget> targets, std::ostream& warn)
     : targets_(std::move(targets)), warn_(&warn) {}
 
@@ -82,9 +96,9 @@ int OutputFileSet::exit_code() const {
   return kExitEnvironment;
 }
 
-void save_output(const OutputTarget& t, const Results& r, const Analysis& a) {
+void save_output(const OutputTarget& t, const Results& r) {
   std::ostringstream text;
-  render(t.format, text, r, a);
+  render(t.format, text, r);
   write_file_atomically(t.path, text.str());
 }
 

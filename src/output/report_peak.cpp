@@ -9,6 +9,7 @@
 #include "gpubench/analysis/peak_summary.hpp"
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/text.hpp"
 
 namespace gpubench {
@@ -85,29 +86,42 @@ std::string best_rates(const PeakSummary& sum, Unit u) {
   return out;
 }
 
-void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
+// One search's report, in lines and one table, for every printer: the table prints the lines as
+// they are and aligns the table; markdown makes them a heading, paragraphs and a table.
+struct SearchReport {
+  std::string title;               // "cublas bf16 on GPU 0 H100"
+  std::vector<std::string> facts;  // the grid, how the search went, a failure
+  std::vector<std::string> best;   // "Best: ...", then how it was timed and its warnings
+  std::string top_title;           // "Top 10 (TFLOPS; ...):", empty without a best shape
+  std::vector<std::vector<std::string>> top;  // heading row first
+  std::string summary;             // the means over the grid, or empty
+};
+constexpr bool kTopRight[] = {true, true, true, true, true, true, false, true};
+
+std::vector<std::string> search_facts(const PeakSummary& sum) {
   const PeakSearch& s = *sum.search;
-  const Unit u = unit_for(s);
-  os << fmt::format("{} {}{} on {}\n", s.backend, to_string(s.dtype),
-                    s.layout == Layout::nn ? "" : fmt::format(" {}", to_string(s.layout)),
-                    device_text(s));
-  os << fmt::format("Grid: M {} x N {} x K {} ({} shapes)\n", grid_range_text(s.m),
-                    grid_range_text(s.n), grid_range_text(s.k), s.grid_shapes);
+  std::vector<std::string> facts{fmt::format("Grid: M {} x N {} x K {} ({} shapes)",
+                                             grid_range_text(s.m), grid_range_text(s.n),
+                                             grid_range_text(s.k), s.grid_shapes)};
   int diagonal = 0, pattern = 0, fill = 0;
   for (const PeakPoint& p : s.points)
     (p.phase == "diagonal" ? diagonal : p.phase == "pattern" ? pattern : fill) += 1;
-  os << fmt::format(
+  facts.push_back(fmt::format(
       "Searched {} shape{} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
-      "{} passed over as too long for the time left; ended: {}\n",
+      "{} passed over as too long for the time left; ended: {}",
       sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, sum.remeasured,
       format_seconds(s.elapsed_seconds),
       s.budget_seconds > 0 ? format_seconds(s.budget_seconds)
                            : std::string("0 s (spent before this search could begin)"),
-      s.skipped_for_budget, ended_text(s));
+      s.skipped_for_budget, ended_text(s)));
   if (sum.failed > 0)
-    os << fmt::format("FAILED: {} shape{} did not verify (see the JSON's points)\n", sum.failed,
-                      sum.failed == 1 ? "" : "s");
-  os << "\n";
+    facts.push_back(fmt::format("FAILED: {} shape{} did not verify (see the JSON's points)",
+                                sum.failed, sum.failed == 1 ? "" : "s"));
+  return facts;
+}
+
+std::vector<std::string> best_lines(const Results& r, const PeakSummary& sum, Unit u) {
+  const PeakSearch& s = *sum.search;
   if (sum.best_row < 0) {
     std::string why = "no shape could be measured";
     for (const PeakPoint& p : s.points)
@@ -115,26 +129,29 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
         why += ": " + status_text(p.status, p.reason);
         break;
       }
-    os << "Best: none (" << why << ")\n\n";
-    return;
+    return {"Best: none (" + why + ")"};
   }
   const Record& best = r.records[std::size_t(sum.best_row)];
-  os << fmt::format("Best: {}  {}\n", shape_text(best.shape), best_rates(sum, u));
+  std::vector<std::string> lines{
+      fmt::format("Best: {}  {}", shape_text(best.shape), best_rates(sum, u))};
   // How each rate was timed, in the runner's words, and the spread of the row's primary rate.
   std::string how = best.burst ? fmt::format("burst: {}; ", best.burst->method) : "";
-  how += fmt::format("{}{} ({} sample{}, {})", best.main.clocks.empty() ? "" : best.main.clocks + ": ",
-                     best.main.method.empty() ? "median of samples" : best.main.method, best.main.seconds.samples,
-                     best.main.seconds.samples == 1 ? "" : "s", spread_text(best.main.seconds));
-  os << fmt::format(
-      "      {}: {}; verified, max rel. error {:.1e}{}\n",
+  how += fmt::format("{}{} ({} sample{}, {})",
+                     best.main.clocks.empty() ? "" : best.main.clocks + ": ",
+                     best.main.method.empty() ? "median of samples" : best.main.method,
+                     best.main.seconds.samples, best.main.seconds.samples == 1 ? "" : "s",
+                     spread_text(best.main.seconds));
+  lines.push_back(fmt::format(
+      "      {}: {}; verified, max rel. error {:.1e}{}",
       sum.best_remeasured ? "re-measured" : "search timing only", how, best.max_rel_error,
-      best.peak_gflops ? fmt::format("; peak {} {}", rate(*best.peak_gflops, u), u.name) : "");
-  for (const std::string& w : best.warnings) os << "      warning: " << w << "\n";
-  os << "\n";
+      best.peak_gflops ? fmt::format("; peak {} {}", rate(*best.peak_gflops, u), u.name) : ""));
+  for (const std::string& w : best.warnings) lines.push_back("      warning: " + w);
+  return lines;
+}
 
-  // The fastest shapes of the search; the re-measured rate beside those that got one.
-  os << fmt::format("Top {} ({}; the search's short timing{}):\n", sum.top.size(), u.name,
-                    s.device_kind == DeviceKind::gpu ? ", burst rates" : "");
+// The fastest shapes of the search; the re-measured rate beside those that got one.
+std::vector<std::vector<std::string>> top_rows(const Results& r, const PeakSummary& sum, Unit u) {
+  const PeakSearch& s = *sum.search;
   std::vector<std::vector<std::string>> rows{
       {"#", "M", "N", "K", "search", "% peak", "phase", "re-measured"}};
   for (std::size_t i = 0; i < sum.top.size(); ++i) {
@@ -150,16 +167,65 @@ void write_search(std::ostream& os, const Results& r, const PeakSummary& sum) {
                     std::to_string(p.shape.k), rate(p.gflops, u), pct(p.pct_of_peak), p.phase,
                     again});
   }
-  os << align_columns(rows, {true, true, true, true, true, true, false, true}, "  ");
-  os << "\n";
+  return rows;
+}
+
+SearchReport search_report(const Results& r, const PeakSummary& sum) {
+  const PeakSearch& s = *sum.search;
+  const Unit u = unit_for(s);
+  SearchReport out;
+  out.title = fmt::format("{} {}{} on {}", s.backend, to_string(s.dtype),
+                          s.layout == Layout::nn ? "" : fmt::format(" {}", to_string(s.layout)),
+                          device_text(s));
+  out.facts = search_facts(sum);
+  out.best = best_lines(r, sum, u);
+  if (sum.best_row < 0) return out;
+  out.top_title = fmt::format("Top {} ({}; the search's short timing{}):", sum.top.size(), u.name,
+                              s.device_kind == DeviceKind::gpu ? ", burst rates" : "");
+  out.top = top_rows(r, sum, u);
   if (sum.geomean_gflops)
-    os << fmt::format(
+    out.summary = fmt::format(
         "Summary: over the {} shape{} measured ({} of the grid's {}): geometric mean {} {}, "
-        "arithmetic mean {} {}\n",
+        "arithmetic mean {} {}",
         sum.ok, sum.ok == 1 ? "" : "s",
         grid_share_text(100.0 * sum.ok / std::max<double>(1, double(s.grid_shapes))), s.grid_shapes,
         rate(*sum.geomean_gflops, u), u.name, rate(*sum.mean_gflops, u), u.name);
+  return out;
+}
+
+void write_search(std::ostream& os, const SearchReport& rep) {
+  os << rep.title << "\n";
+  for (const std::string& line : rep.facts) os << line << "\n";
   os << "\n";
+  for (const std::string& line : rep.best) os << line << "\n";
+  os << "\n";
+  if (rep.top.empty()) return;
+  os << rep.top_title << "\n";
+  os << align_columns(rep.top, std::vector<bool>(std::begin(kTopRight), std::end(kTopRight)),
+                      "  ");
+  os << "\n";
+  if (!rep.summary.empty()) os << rep.summary << "\n";
+  os << "\n";
+}
+
+void write_search_markdown(std::ostream& os, const SearchReport& rep) {
+  os << "### " << markdown_cell(rep.title) << "\n\n";
+  for (const std::string& line : rep.facts) os << markdown_cell(line) << "\n\n";
+  for (const std::string& line : rep.best) os << markdown_cell(trim(line)) << "\n\n";
+  if (rep.top.empty()) return;
+  os << markdown_cell(rep.top_title) << "\n\n";
+  for (std::size_t i = 0; i < rep.top.size(); ++i) {
+    os << "|";
+    for (const std::string& cell : rep.top[i]) os << " " << markdown_cell(cell) << " |";
+    os << "\n";
+    if (i == 0) {
+      os << "|";
+      for (const bool right : kTopRight) os << (right ? " ---: |" : " --- |");
+      os << "\n";
+    }
+  }
+  os << "\n";
+  if (!rep.summary.empty()) os << markdown_cell(rep.summary) << "\n\n";
 }
 
 }  // namespace
@@ -176,8 +242,35 @@ void write_peak_table(std::ostream& os, const Results& r) {
   os << fmt::format("CPU: {} | {} cores | {} {} threads={}\n", sys.cpu.model,
                     sys.cpu.physical_cores, blas.name, blas.version, blas.threads);
   os << "GPU: " << gpu_summary(sys) << "\n\n";
-  for (const PeakSummary& sum : summarize_peak(r)) write_search(os, r, sum);
+  for (const PeakSummary& sum : summarize_peak(r)) write_search(os, search_report(r, sum));
   if (r.interrupted) os << "Interrupted: the best so far is above and in the file.\n";
+}
+
+void write_peak_markdown(std::ostream& os, const Results& r) {
+  const SystemInfo& sys = r.system;
+  os << fmt::format("## gpubench {} peak on {}\n\n", sys.gpubench_version,
+                    markdown_cell(sys.hostname));
+  os << fmt::format("- OS: {}\n- CPU: {}, {} cores, {}\n- GPU: {}\n\n", markdown_cell(sys.os),
+                    markdown_cell(sys.cpu.model), sys.cpu.physical_cores,
+                    markdown_cell(library_text(sys.cpu_blas())), markdown_cell(gpu_summary(sys)));
+  for (const PeakSummary& sum : summarize_peak(r))
+    write_search_markdown(os, search_report(r, sum));
+  if (r.interrupted) os << "Interrupted: the best so far is above.\n";
+}
+
+void write_peak_csv(std::ostream& os, const Results& r) {
+  os << csv_line({"backend", "device", "dtype", "layout", "phase", "m", "n", "k", "status",
+                  "gflops", "pct_of_peak", "reason"})
+     << "\n";
+  for (const PeakSearch& s : r.peak)
+    for (const PeakPoint& p : s.points)
+      os << csv_line({s.backend, device_text(s), std::string(to_string(s.dtype)),
+                      std::string(to_string(s.layout)), p.phase,
+                      std::to_string(p.shape.m), std::to_string(p.shape.n),
+                      std::to_string(p.shape.k), status_name(p.status),
+                      p.status == Status::ok ? fmt::format("{:.6g}", p.gflops) : "",
+                      p.pct_of_peak ? fmt::format("{:.4g}", *p.pct_of_peak) : "", p.reason})
+         << "\n";
 }
 
 void write_peak_json(std::ostream& os, const Results& r) {

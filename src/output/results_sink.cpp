@@ -1,23 +1,23 @@
 #include "gpubench/output/results_sink.hpp"
 
-#include <filesystem>
-#include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
+#include "gpubench/core/errors.hpp"
+#include "gpubench/core/outcome.hpp"
 #include "gpubench/core/results_json.hpp"
-#include "gpubench/output/atomic_file.hpp"
 #include "gpubench/output/report_analysis.hpp"
 
 namespace gpubench {
 
-ResultsSink::ResultsSink(const ResultsOptions& o) {
-  format_ = parse_format(ResultKind::matmul, o.format);
-  std::vector<OutputTarget> targets = parse_output_targets(o.outputs, ResultKind::matmul);
-  files_ = OutputFileSet(std::move(targets), std::cerr);
+ResultsSink::ResultsSink(ResultKind kind, const ResultsOptions& o) : kind_(kind) {
+  format_ = parse_format(kind, o.format);
+  std::vector<std::pair<std::string, std::string>> inputs = o.inputs;
+  if (!o.baseline.empty()) inputs.emplace_back("--baseline", o.baseline);
+  files_ = OutputFileSet(parse_output_targets(o.outputs, kind, inputs), std::cerr);
   if (!o.max_regression.empty() && o.baseline.empty())
     throw UsageError("--max-regression needs --baseline FILE (the run to compare with)");
   if (!o.baseline.empty()) {
@@ -28,40 +28,52 @@ ResultsSink::ResultsSink(const ResultsOptions& o) {
   }
 }
 
-namespace {
-// Whether any case ran (ok, or measured and wrong): see save_reaches.
-bool measured_anything(const Results& r) {
-  for (const Record& rec : r.records)
-    if (rec.status == Status::ok || rec.status == Status::failed) return true;
-  return false;
-}
-}  // namespace
-
 void ResultsSink::save(const Results& results_so_far) const {
+  if (files_.targets().empty()) return;
   Results so_far = results_so_far;  // marked incomplete until finish() writes the final results
   so_far.complete = false;
-  std::optional<Analysis> a;  // made once, and only when a file takes it
-  const bool measured = measured_anything(so_far);
+  std::optional<Analysis> analysis;
+  save(so_far, false, analysis);
+}
+
+void ResultsSink::save(const Results& r, bool final_save, std::optional<Analysis>& analysis) const {
+  const bool measured = measured_anything(r);
   for (const OutputTarget& t : files_.targets())
-    if (save_reaches(t, false, measured)) {
-      if (!a) a = analyse(so_far);
-      save(t, so_far, *a);
+    if (save_reaches(t, final_save, measured)) {
+      std::ostringstream text;
+      render_to(t.format, text, r, analysis);
+      files_.write(t, text.str());  // a failure is a warning; the exit code comes at the end
     }
 }
 
-void ResultsSink::finish(std::ostream& out, const Results& r) const {
-  const Analysis a = analyse(r);  // once, for every file and stdout
-  const bool measured = measured_anything(r);
-  for (const OutputTarget& t : files_.targets())
-    if (save_reaches(t, true, measured)) save(t, r, a);
-  render(format_, out, r, a);  // the table and markdown end with the verdict where it applies
-  out.flush();
+void ResultsSink::render_to(Format f, std::ostream& os, const Results& r,
+                            std::optional<Analysis>& analysis) const {
+  switch (kind_) {
+    case ResultKind::matmul:
+      if (!analysis) analysis = analyse(r);  // once, for every file and stdout
+      return render(f, os, r, *analysis);
+    case ResultKind::bandwidth:
+      return render_bandwidth(f, os, r);
+    case ResultKind::peak:
+      return render_peak(f, os, r);
+    case ResultKind::compare:
+      break;
+  }
+  throw std::logic_error("a comparison is not a run's results");
 }
 
-void ResultsSink::save(const OutputTarget& t, const Results& r, const Analysis& a) const {
-  std::ostringstream text;
-  render(t.format, text, r, a);
-  files_.write(t, text.str());
+int ResultsSink::finish(std::ostream& out, const Results& r, int interrupt_code,
+                        int results_code) const {
+  std::optional<Analysis> analysis;
+  save(r, true, analysis);
+  render_to(format_, out, r, analysis);  // the table and markdown end with the verdict
+  out.flush();
+  if (interrupt_code) return interrupt_code;
+  const bool gate_passed = gate_passes(out, r);
+  // An -o that failed mid-run was a warning then; the run ends as an environment error (3).
+  if (const int write_code = files_.exit_code()) return write_code;
+  if (!gate_passed) return kExitCheckFailed;
+  return results_code;
 }
 
 bool ResultsSink::gate_passes(std::ostream& out, const Results& r) const {

@@ -1,8 +1,8 @@
 // One measuring session: everything between the parsed options and the finished Results. It owns
 // the Results, joins an MPI launch, collects the SystemInfo, runs the sweep's shape groups on the
 // devices it schedules, stops between cases on SIGINT/SIGTERM, fills failed rows for a rank that
-// could not run, and tells observers (progress line, incremental saving) what happens. `matmul`
-// and `bandwidth` run through it; the CLI only binds options to it and prints.
+// could not run, and tells observers (progress line, incremental saving) what happens. `matmul`,
+// `bandwidth` and `peak` run through it; the CLI only binds options to it and prints.
 #pragma once
 
 #include <memory>
@@ -55,7 +55,8 @@ struct CaseStart {
 
 // Told, in order, what a session does. Records are the session's: an observer reads them and
 // keeps nothing. Under --concurrent the calls come from the measuring threads, one at a time.
-class SessionObserver {
+// A peak search's events are PeakObserver's (peak_search.hpp).
+class SessionObserver : public PeakObserver {
  public:
   virtual ~SessionObserver() = default;
   // Before the first matmul case: every case the sweep will run, for an estimate of the time left.
@@ -101,7 +102,7 @@ class Session {
   // single ordinal), within plan.budget_seconds from plan.started. SessionOptions::backends empty
   // means the default: the GPU vendor library when a GPU is present, else the CPU library. Its
   // interrupt is the session's Ctrl-C. A bad --device is a UsageError before anything runs.
-  void run_peak(PeakOptions plan, PeakObserver* observer);
+  void run_peak(PeakOptions plan);
 
   // A signal stopped the sweep: 130 (SIGINT) or 143 (SIGTERM) is the exit code; else 0.
   bool interrupted() const { return results_.interrupted; }

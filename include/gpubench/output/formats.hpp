@@ -1,6 +1,6 @@
 // The one format table: every output format's name, aliases, file extensions and printers. It
 // drives --format and --output parsing, their help text and their error messages for matmul,
-// bandwidth and compare alike. A new format is one row here and its printer functions.
+// bandwidth, peak and compare alike. A new format is one row here and its printer functions.
 #pragma once
 
 #include <ostream>
@@ -17,7 +17,7 @@ namespace gpubench {
 enum class Format { table, markdown, csv, json, gbench_json };
 
 // What a subcommand asks a printer to print.
-enum class ResultKind { matmul, bandwidth, compare };
+enum class ResultKind { matmul, bandwidth, peak, compare };
 
 struct FormatSpec {
   Format format;
@@ -30,6 +30,7 @@ struct FormatSpec {
   // The printers; null where the format cannot print that kind of result.
   void (*matmul)(std::ostream&, const Results&, const Analysis&) = nullptr;
   void (*bandwidth)(std::ostream&, const Results&) = nullptr;
+  void (*peak)(std::ostream&, const Results&) = nullptr;
   void (*compare)(std::ostream&, const Comparison&) = nullptr;
 
   bool prints(ResultKind k) const;
@@ -63,10 +64,12 @@ bool names_a_format(const std::string& spec);
 std::string format_help(ResultKind k);
 std::string output_help(ResultKind k);
 
-// Prints in format `f`: matmul results (analysed here, once), bandwidth results, a comparison.
+// Prints in format `f`: matmul results (analysed here, once), bandwidth results, a peak search's
+// results, a comparison.
 void render(Format f, std::ostream& os, const Results& r);
 void render(Format f, std::ostream& os, const Results& r, const Analysis& a);
 void render_bandwidth(Format f, std::ostream& os, const Results& r);
+void render_peak(Format f, std::ostream& os, const Results& r);
 void render_comparison(Format f, std::ostream& os, const Comparison& c);
 
 }  // namespace gpubench

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gpubench/core/record.hpp"
@@ -16,10 +17,21 @@ namespace gpubench {
 // instead of after an hour of measuring.
 void check_writable(const OutputTarget& t);
 
+// The files a command reads, each with the option naming it: {"--shapes", "s.csv"}.
+using InputFiles = std::vector<std::pair<std::string, std::string>>;
+
 // Every --output of a command, parsed and checked writable (UsageError, exit 2, before anything
 // is measured), two naming one file refused (./a.json and a.json:csv, a link and its target:
-// one output would be lost).
-std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs, ResultKind k);
+// one output would be lost), and one that is an input refused (the run would replace what it
+// read).
+std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& specs, ResultKind k,
+                                               const InputFiles& inputs = {});
+
+// UsageError when the file at `path` (named by `option` as `spec`) is one of `inputs`, the same
+// file by device and inode (a link, ./x and x alike). A pipe or device is written in place and
+// read by no one else here: not checked.
+void check_not_an_input(const std::string& path, const std::string& option,
+                        const std::string& spec, const InputFiles& inputs);
 
 // Whether a save of a run's results goes to `t`. A pipe or device (writes_in_place) takes the final
 // save only: its reader takes one document. A file that exists is not replaced while the run has
@@ -27,10 +39,9 @@ std::vector<OutputTarget> parse_output_targets(const std::vector<std::string>& s
 // new file is still written, to say why nothing ran.
 bool save_reaches(const OutputTarget& t, bool final_save, bool measured);
 
-// Renders `r` in the target's format and replaces the file atomically (temp file + rename).
+// Renders matmul results `r` in the target's format and replaces the file atomically (temp file +
+// rename).
 void save_output(const OutputTarget& t, const Results& r);
-// The same with the Analysis of `r` already made (several targets share one).
-void save_output(const OutputTarget& t, const Results& r, const Analysis& a);
 
 // The --output files of one run, rewritten as it goes. One file that fails mid-run (a full disk)
 // must not cost the others or the measurements: its first failure is a warning on `warn`, it is

@@ -11,6 +11,10 @@ namespace gpubench {
 
 // The terminal report: one block per search (backend and dtype).
 void write_peak_table(std::ostream& os, const Results& r);
+// The same report in GitHub-flavoured markdown (a CI step summary), each search a section.
+void write_peak_markdown(std::ostream& os, const Results& r);
+// One line per shape the search measured, in the order it measured them (the JSON's points).
+void write_peak_csv(std::ostream& os, const Results& r);
 // The results document (schema: gpubench-results.schema.json) whose "peak" entries each gain the
 // derived "summary" (best row, top shapes, means); never read back.
 void write_peak_json(std::ostream& os, const Results& r);

@@ -52,7 +52,10 @@ double gpubench_gflops(const BackendEntry& entry, int threads, int n, DType dtyp
   o.dtypes = {dtype};
   o.min_time = min_time;
   o.verify = verify;
-  const std::vector<Record> r = run_matmul({entry}, bopts, o);
+  std::vector<Record> r;
+  CaseHandlers keep;
+  keep.finished = [&r](const Progress&, Record&& rec) { r.push_back(std::move(rec)); };
+  run_cases({entry}, bopts, o, keep);
   if (r.size() != 1 || r[0].status != Status::ok)
     throw BackendError(fmt::format("{} {}: {}", entry.name, n, r.empty() ? "no row" : r[0].reason));
   return r[0].main.gflops;

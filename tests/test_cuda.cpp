@@ -10,6 +10,7 @@
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/measure/runner.hpp"
 #include "gpubench/core/verify.hpp"
+#include "run_helpers.hpp"
 
 #ifdef GPUBENCH_HAVE_CUDA
 #include <cuda_runtime.h>
@@ -20,6 +21,7 @@
 #endif
 
 using namespace gpubench;
+using namespace gpubench::test_helpers;
 
 namespace {
 

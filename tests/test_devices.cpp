@@ -16,8 +16,10 @@
 #include "gpubench/output/plot.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "run_helpers.hpp"
 
 using namespace gpubench;
+using namespace gpubench::test_helpers;
 
 namespace {
 
@@ -161,6 +163,23 @@ TEST(BindToDevices, SequentialRunHasRowsPerDeviceEvenWhenOneCannotStart) {
   EXPECT_EQ(recs[1].device_index, 1);  // known although its backend never existed
   EXPECT_EQ(recs[1].status, Status::skipped);
   EXPECT_EQ(recs[1].reason, "no such GPU here");
+}
+
+TEST(Concurrent, ProgressNamesEachCasesDeviceAsAnOrdinal) {
+  FakeFleet f;
+  std::vector<Record> recs;
+  std::vector<std::pair<std::string, int>> started;
+  CaseHandlers handlers = collecting_handlers(recs);
+  handlers.started = [&](const Progress& p) { started.emplace_back(p.backend, p.device); };
+  run_cases_concurrently(fleet_entries(f), {0, 1}, {}, quick({{8, 8, 8}, {16, 16, 16}}), handlers);
+  ASSERT_EQ(started.size(), 4u);
+  std::vector<int> devices;
+  for (const auto& [backend, device] : started) {
+    EXPECT_EQ(backend, fleet_entries(f)[0].name) << "the backend's own name, no [N] suffix";
+    devices.push_back(device);
+  }
+  std::sort(devices.begin(), devices.end());
+  EXPECT_EQ(devices, (std::vector<int>{0, 0, 1, 1}));
 }
 
 TEST(Concurrent, EveryCaseStartsOnAllDevicesTogether) {

@@ -135,3 +135,99 @@ TEST(Telemetry, SummaryAndDerivedEnergy) {
   derive_energy(none, 0.001, 1000);
   EXPECT_FALSE(none.gflops_per_watt.has_value());
 }
+
+namespace {
+
+// A fake energy counter polled every 5 ms: it steps every `period` seconds by what a card drawing
+// `watts` used since its last step (as NVML's does, ~100 ms on an H100), and power readings that
+// report `reading_w` at every poll.
+struct FakeCounter {
+  std::vector<CounterReading> joules, watts;
+  FakeCounter(double seconds, double period, double watts_drawn, double reading_w,
+              double phase = 0.0) {
+    double counter = 1000.0;  // joules since the driver loaded
+    double next_step = phase;
+    for (double t = 0; t <= seconds + 1e-9; t += 0.005) {
+      while (t >= next_step) {
+        counter = 1000.0 + watts_drawn * next_step;
+        next_step += period;
+      }
+      joules.push_back({t, counter});
+      watts.push_back({t, reading_w});
+    }
+  }
+};
+
+}  // namespace
+
+TEST(EnergyCounter, ShortWindowsAreUnknownNotInflated) {
+  // 0.15 s at 700 W with a 100 ms counter: a naive end-minus-start can read 2 steps (933 W).
+  const FakeCounter c(0.15, 0.1, 700, 700, 0.02);
+  const WindowPower p = power_from_counter(c.joules, c.watts, 700.0);
+  EXPECT_FALSE(p.mean_w);
+  EXPECT_LT(p.steps, kMinEnergySteps);
+  EXPECT_NE(p.unknown.find("energy-counter step"), std::string::npos) << p.unknown;
+}
+
+TEST(EnergyCounter, LongWindowsAreExactFromChangeToChange) {
+  for (const double phase : {0.0, 0.013, 0.061, 0.099}) {
+    const FakeCounter c(1.3, 0.1, 690, 690, phase);
+    const WindowPower p = power_from_counter(c.joules, c.watts, 700.0);
+    ASSERT_TRUE(p.mean_w) << p.unknown;
+    EXPECT_GE(p.steps, kMinEnergySteps);
+    // Exact but for the 5 ms polling grain over a span of about a second.
+    EXPECT_NEAR(*p.mean_w, 690.0, 690.0 * 0.01) << "phase " << phase;
+  }
+}
+
+TEST(EnergyCounter, PowerOverTheLimitOrAgainstTheReadingsIsUnknown) {
+  const FakeCounter over(1.3, 0.1, 800, 800);
+  const WindowPower a = power_from_counter(over.joules, over.watts, 700.0);
+  EXPECT_FALSE(a.mean_w);
+  EXPECT_NE(a.unknown.find("over the enforced limit of 700 W"), std::string::npos) << a.unknown;
+  // Within 5% of the limit is believed (the limit is enforced on an average).
+  EXPECT_TRUE(power_from_counter(FakeCounter(1.3, 0.1, 720, 720).joules,
+                                 FakeCounter(1.3, 0.1, 720, 720).watts, 700.0)
+                  .mean_w);
+  const FakeCounter disagree(1.3, 0.1, 600, 400);
+  const WindowPower b = power_from_counter(disagree.joules, disagree.watts, 700.0);
+  EXPECT_FALSE(b.mean_w);
+  EXPECT_NE(b.unknown.find("disagrees with the power readings"), std::string::npos) << b.unknown;
+  // No limit known and no readings: the counter alone decides.
+  EXPECT_TRUE(power_from_counter(disagree.joules, {}, std::nullopt).mean_w);
+}
+
+TEST(EnergyCounter, UpdatePeriodIsTheMedianTimeBetweenChanges) {
+  const FakeCounter c(0.6, 0.1, 300, 300, 0.03);
+  const auto period = update_period(c.joules);
+  ASSERT_TRUE(period);
+  EXPECT_NEAR(*period, 0.1, 0.006);
+  EXPECT_FALSE(update_period(FakeCounter(0.6, 0.1, 300, 300).watts)) << "a constant never changes";
+}
+
+TEST(ClockNormalised, FlopPerCyclePerSmOrPerCore) {
+  SystemInfo s;
+  s.gpus.resize(2);
+  s.gpus[1].index = 1;
+  s.gpus[1].sms = 132;
+  s.cpu.physical_cores = 16;
+  s.cpu.clock_ghz = 2.0;
+  Record gpu;
+  gpu.device_kind = DeviceKind::gpu;
+  gpu.device_index = 1;
+  gpu.main.gflops = 132 * 4096 * 1.5;  // 4096 FLOP per cycle per SM at 1500 MHz
+  EXPECT_FALSE(flop_per_cycle(gpu, gpu.main, s)) << "no clock read: unknown";
+  gpu.main.telemetry.mean_sm_clock_mhz = 1500;
+  ASSERT_TRUE(flop_per_cycle(gpu, gpu.main, s));
+  EXPECT_NEAR(*flop_per_cycle(gpu, gpu.main, s), 4096, 1e-6);
+
+  Record cpu;
+  cpu.threads = 32;  // more threads than cores: per core of the 16
+  cpu.main.gflops = 16 * 64 * 2.0;
+  EXPECT_NEAR(*flop_per_cycle(cpu, cpu.main, s), 64, 1e-9);
+  cpu.threads = 4;
+  cpu.main.gflops = 4 * 32 * 2.0;
+  EXPECT_NEAR(*flop_per_cycle(cpu, cpu.main, s), 32, 1e-9);
+  s.cpu.clock_ghz = 0;
+  EXPECT_FALSE(flop_per_cycle(cpu, cpu.main, s));
+}

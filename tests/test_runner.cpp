@@ -6,8 +6,10 @@
 
 #include "gpubench/core/telemetry.hpp"
 #include "gpubench/measure/runner.hpp"
+#include "run_helpers.hpp"
 
 using namespace gpubench;
+using namespace gpubench::test_helpers;
 
 namespace {
 
@@ -35,13 +37,27 @@ struct FakeConfig {
   std::optional<std::size_t> cache;
   double power_w = 0;
   int probe_windows = 0;
+  // The probe's energy span (seconds a window must span), the runs inside its last window, and
+  // how often it was asked whether the device rested.
+  double energy_span = 0;
+  int runs_at_start = 0, runs_in_last_window = 0;
+  int rested_calls = 0;
 };
 
 class FakeProbe : public TelemetryProbe {
  public:
   explicit FakeProbe(FakeConfig& cfg) : cfg_(cfg) {}
-  void start() override { ++cfg_.probe_windows; }
+  void start() override {
+    ++cfg_.probe_windows;
+    cfg_.runs_at_start = cfg_.runs;
+  }
+  double energy_span_seconds() const override { return cfg_.energy_span; }
+  bool rested() override {
+    ++cfg_.rested_calls;
+    return true;
+  }
   Telemetry stop(std::vector<std::string>&) override {
+    cfg_.runs_in_last_window = cfg_.runs - cfg_.runs_at_start;
     TelemetrySample s;
     s.power_w = cfg_.power_w;
     s.sm_clock_mhz = 1500;
@@ -383,6 +399,39 @@ TEST(Runner, GpuRowsHaveBurstAndSustainedRatesCpuRowsOne) {
   auto c = run_matmul(fake_entries(cpu), {}, small({{8, 8, 8}}));
   EXPECT_EQ(c[0].main.clocks, "");
   EXPECT_FALSE(c[0].burst.has_value());
+}
+
+TEST(Runner, WindowsRunOnUntimedUntilTheEnergyCounterCanResolveThem) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.power_w = 300;
+  gpu.energy_span = 1.1;  // 11 steps of a 100 ms counter
+  RunOptions o = small({{8, 8, 8}});
+  o.clocks = Clocks::sustained;
+  auto recs = run_matmul(fake_entries(gpu), {}, o);
+  ASSERT_EQ(recs.size(), 1u);
+  // The rate is its own window's (min_time 0.05 s of 1 ms runs); the probe saw the work go on.
+  EXPECT_LT(recs[0].main.window_seconds, 0.5);
+  EXPECT_GE(gpu.runs_in_last_window * gpu.seconds_per_run, gpu.energy_span);
+  EXPECT_LT(recs[0].main.iterations, gpu.runs_in_last_window);
+
+  // Capped: a counter too slow to resolve a window in kEnergySpanMaxSeconds is not waited for.
+  FakeConfig slow = gpu;
+  slow.energy_span = 1000;
+  recs = run_matmul(fake_entries(slow), {}, o);
+  EXPECT_LT(slow.runs_in_last_window * slow.seconds_per_run, 3.0);
+}
+
+TEST(Runner, BurstRestEndsWhenTheDeviceSaysItRested) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.power_w = 300;
+  RunOptions o = small({{8, 8, 8}, {16, 16, 16}});
+  o.burst_rest_seconds = 600;  // a rest not cut short would hang the test
+  auto recs = run_matmul(fake_entries(gpu), {}, o);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_TRUE(recs[1].burst.has_value());
+  EXPECT_GE(gpu.rested_calls, 1);
 }
 
 TEST(Runner, LongMultiplicationsShortenTheBurstWindow) {

@@ -40,8 +40,8 @@ SessionOptions tiny_sweep() {
   SessionOptions o;
   o.command_line = "gpubench matmul (test)";
   o.threads = 1;
-  o.groups = {{{{8, 8, 8}, {16, 16, 16}}, {DType::fp32}}, {{{4, 4, 4}}, {DType::fp64}}};
-  o.backends = {entry("a"), entry("b")};
+  o.sweep.groups = {{{{8, 8, 8}, {16, 16, 16}}, {DType::fp32}}, {{{4, 4, 4}}, {DType::fp64}}};
+  o.sweep.backends = {entry("a"), entry("b")};
   o.run.min_time = 0.001;
   o.run.min_samples = 2;
   o.run.warmup = 1;
@@ -107,6 +107,35 @@ TEST(Session, ObserverSeesEveryRecordOnceAsReported) {
   std::string why;
   EXPECT_EQ(session.matmul_exit_code(false, why), 0);
   EXPECT_EQ(session.gather(0), 0);
+}
+
+TEST(Session, RecordsTheHostBandwidthOnlyWhenTheResultsNeedIt) {
+  SessionOptions asked = tiny_sweep();
+  int asked_with = -1;
+  asked.wants_host_bandwidth = [&](const Results& r) {
+    asked_with = int(r.records.size());
+    return true;
+  };
+  Session measuring(asked);
+  struct SeesBandwidth : SessionObserver {
+    std::string note_at_end;
+    void sweep_finished(const Results& r) override {
+      note_at_end = r.system.cpu.memory_bandwidth_note;
+    }
+  } seen;
+  measuring.add_observer(seen);
+  measuring.run_matmul();
+  EXPECT_EQ(asked_with, 6) << "asked after the sweep, with its rows";
+  EXPECT_FALSE(measuring.results().system.cpu.memory_bandwidth_note.empty());
+  EXPECT_EQ(seen.note_at_end, measuring.results().system.cpu.memory_bandwidth_note)
+      << "a fact of the results before the last observer call (the final save)";
+
+  SessionOptions not_needed = tiny_sweep();
+  not_needed.wants_host_bandwidth = [](const Results&) { return false; };
+  Session quiet(not_needed);
+  quiet.run_matmul();
+  EXPECT_FALSE(quiet.results().system.cpu.memory_bandwidth_gbs);
+  EXPECT_TRUE(quiet.results().system.cpu.memory_bandwidth_note.empty());
 }
 
 TEST(Session, SignalStopsBetweenCasesAndTheRowSaysSoToObserversToo) {

@@ -86,10 +86,10 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   if (o.shapes_file.empty()) {
     std::vector<Shape> shapes = with_layouts_and_batch(parse_sizes(o.sizes), layouts, batch);
     std::vector<DType> dtypes = parse_dtype_list(o.dtypes);
-    so.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
+    so.sweep.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
   } else {
-    so.groups = group_shape_cases(read_shapes_file(o.shapes_file), parse_dtype_list(o.dtypes),
-                                  layouts, batch);
+    so.sweep.groups = group_shape_cases(read_shapes_file(o.shapes_file),
+                                        parse_dtype_list(o.dtypes), layouts, batch);
   }
   so.run.min_time = o.min_time;
   so.run.max_time_per_case = o.max_time_per_case;
@@ -98,7 +98,7 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   so.run.verify = o.verify;
   if (o.host_memory != "pinned" && o.host_memory != "pageable")
     throw UsageError("--host-memory must be 'pinned' or 'pageable', got '" + o.host_memory + "'");
-  so.backends = select_backends(backend_registry(), o.backends);
+  so.sweep.backends = select_backends(backend_registry(), o.backends);
   so.threads = o.threads;
   so.backend.cold_cache = o.cache == "cold";
   so.run.clocks = o.clocks == "burst"       ? Clocks::burst
@@ -106,10 +106,13 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
                                             : Clocks::both;
   so.backend.end_to_end = o.transfers;
   so.backend.pinned_host = o.host_memory == "pinned";
-  so.device = o.device;
-  so.device_given = o.device_given;
-  so.concurrent = o.concurrent;
-  so.require_gpu = o.require_gpu;
+  so.sweep.device = o.device;
+  so.sweep.device_given = o.device_given;
+  so.sweep.concurrent = o.concurrent;
+  so.sweep.require_gpu = o.require_gpu;
+  // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
+  // when there is a CPU/GPU comparison to make.
+  so.wants_host_bandwidth = [](const Results& r) { return verdict_applies(r); };
   return so;
 }
 
@@ -142,12 +145,6 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   session.add_observer(progress);
   if (session.is_root()) session.add_observer(saving);
   session.run_matmul();
-
-  // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
-  // when there is a CPU/GPU comparison to make.
-  if (verdict_applies(results))
-    results.system.cpu.memory_bandwidth_gbs =
-        quick_host_triad_gbs(o.threads, results.system.cpu.memory_bandwidth_note);
 
   std::string why;
   const int own = session.matmul_exit_code(backends_given, why);

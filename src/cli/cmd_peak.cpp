@@ -118,9 +118,9 @@ int run_peak_command(const PeakCommandOptions& o, const std::string& command_lin
   SessionOptions so;
   so.command_line = command_line;
   so.threads = o.threads;
-  so.device = o.device;
-  so.device_given = true;
-  if (!o.backends.empty()) so.backends = select_backends(backend_registry(), o.backends);
+  so.sweep.device = o.device;
+  so.sweep.device_given = true;
+  if (!o.backends.empty()) so.sweep.backends = select_backends(backend_registry(), o.backends);
   Session session(std::move(so));
   PeakProgress progress(o, !o.quiet, isatty(STDERR_FILENO));
   SaveAsResultsArrive saving(sink);

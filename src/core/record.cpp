@@ -80,4 +80,22 @@ std::string to_string(Clocks c) {
   }
   return "both";
 }
+std::optional<double> flop_per_cycle(const Record& r, const Rate& rate, const SystemInfo& system) {
+  if (!(rate.gflops > 0)) return std::nullopt;
+  double hz = 0, units = 0;
+  if (r.device_kind == DeviceKind::gpu) {
+    for (const GpuInfo& g : system.gpus)
+      if (g.index == r.device_index) units = g.sms;
+    hz = rate.telemetry.mean_sm_clock_mhz.value_or(0) * 1e6;
+  } else {
+    const CpuInfo& c = system.cpu;
+    hz = (c.measured_peak && c.measured_peak->clock_ghz > 0 ? c.measured_peak->clock_ghz
+                                                            : c.clock_ghz) * 1e9;
+    const int cores = c.physical_cores > 0 ? c.physical_cores : c.logical_cpus;
+    units = r.threads > 0 && cores > 0 ? std::min(r.threads, cores) : cores;
+  }
+  if (!(hz > 0) || !(units > 0)) return std::nullopt;
+  return rate.gflops * 1e9 / hz / units;
+}
+
 }  // namespace gpubench

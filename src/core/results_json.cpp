@@ -45,26 +45,33 @@ json stats_json(const Stats& s) {
 
 json telemetry_json(const Telemetry& t) {
   if (t.empty()) return nullptr;
-  return {{"source", t.source},
-          {"unavailable", t.unavailable},
-          {"samples", t.samples},
-          {"mean_sm_clock_mhz", optional_number(t.mean_sm_clock_mhz)},
-          {"min_sm_clock_mhz", optional_number(t.min_sm_clock_mhz)},
-          {"mean_power_w", optional_number(t.mean_power_w)},
-          {"energy_per_mult_j", optional_number(t.energy_per_mult_j)},
-          {"gflops_per_watt", optional_number(t.gflops_per_watt)},
-          {"peak_temperature_c", optional_number(t.peak_temperature_c)},
-          {"throttle_reasons", t.throttle_reasons}};
+  json j = {{"source", t.source},
+            {"unavailable", t.unavailable},
+            {"samples", t.samples},
+            {"mean_sm_clock_mhz", optional_number(t.mean_sm_clock_mhz)},
+            {"min_sm_clock_mhz", optional_number(t.min_sm_clock_mhz)},
+            {"mean_power_w", optional_number(t.mean_power_w)},
+            {"energy_per_mult_j", optional_number(t.energy_per_mult_j)},
+            {"gflops_per_watt", optional_number(t.gflops_per_watt)},
+            {"peak_temperature_c", optional_number(t.peak_temperature_c)},
+            {"throttle_reasons", t.throttle_reasons}};
+  if (t.window_start_unix_s && t.window_end_unix_s) {
+    j["window_start_unix_s"] = number(*t.window_start_unix_s);
+    j["window_end_unix_s"] = number(*t.window_end_unix_s);
+  }
+  return j;
 }
 
 json rate_json(const Rate& r) {
-  return {{"seconds", stats_json(r.seconds)}, {"iterations", r.iterations},
-          {"gflops", number(r.gflops)},       {"window_seconds", number(r.window_seconds)},
-          {"method", r.method},               {"telemetry", telemetry_json(r.telemetry)}};
+  json j = {{"seconds", stats_json(r.seconds)}, {"iterations", r.iterations},
+            {"gflops", number(r.gflops)},       {"window_seconds", number(r.window_seconds)},
+            {"method", r.method},               {"telemetry", telemetry_json(r.telemetry)}};
+  if (r.flop_per_cycle) j["flop_per_cycle"] = number(*r.flop_per_cycle);
+  return j;
 }
 
 json record_json(const Record& r) {
-  return {
+  json j = {
       {"shape",
        {{"m", r.shape.m},
         {"n", r.shape.n},
@@ -106,6 +113,9 @@ json record_json(const Record& r) {
       {"checked_entries", r.checked_entries},
       {"warnings", r.warnings},
   };
+  // Only where known, so files of runs without a clock read as before.
+  if (r.main.flop_per_cycle) j["flop_per_cycle"] = number(*r.main.flop_per_cycle);
+  return j;
 }
 
 json system_json(const SystemInfo& s) {
@@ -113,19 +123,25 @@ json system_json(const SystemInfo& s) {
   for (const GpuInfo& g : s.gpus) {
     json peaks = json::object();
     for (const auto& [dtype, gflops] : g.peak_gflops) peaks[dtype] = number(gflops);
-    gpus.push_back({{"index", g.index},
-                    {"name", g.name},
-                    {"pci_bus_id", g.pci_bus_id},
-                    {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)},
-                    {"sms", g.sms},
-                    {"sm_clock_mhz", known_number(g.sm_clock_mhz)},
-                    {"max_sm_clock_mhz", known_number(g.max_sm_clock_mhz)},
-                    {"memory_clock_mhz", known_number(g.memory_clock_mhz)},
-                    {"memory_bus_width_bits", g.memory_bus_width_bits},
-                    {"memory_total_bytes", g.memory_total_bytes},
-                    {"l2_bytes", g.l2_bytes},
-                    {"peak_gflops", peaks},
-                    {"peak_bandwidth_gbs", optional_number(g.peak_bandwidth_gbs)}});
+    json gpu = {{"index", g.index},
+                {"name", g.name},
+                {"pci_bus_id", g.pci_bus_id},
+                {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)},
+                {"sms", g.sms},
+                {"sm_clock_mhz", known_number(g.sm_clock_mhz)},
+                {"max_sm_clock_mhz", known_number(g.max_sm_clock_mhz)},
+                {"memory_clock_mhz", known_number(g.memory_clock_mhz)},
+                {"memory_bus_width_bits", g.memory_bus_width_bits},
+                {"memory_total_bytes", g.memory_total_bytes},
+                {"l2_bytes", g.l2_bytes},
+                {"peak_gflops", peaks},
+                {"peak_bandwidth_gbs", optional_number(g.peak_bandwidth_gbs)}};
+    // Power facts NVML gave (only then, so files of runs without it read as before).
+    if (g.power_limit_w) gpu["power_limit_w"] = number(*g.power_limit_w);
+    if (g.energy_counter_period_s)
+      gpu["energy_counter_period_s"] = number(*g.energy_counter_period_s);
+    if (g.power_reading_period_s) gpu["power_reading_period_s"] = number(*g.power_reading_period_s);
+    gpus.push_back(std::move(gpu));
   }
   const CpuInfo& c = s.cpu;
   json libraries = json::array();
@@ -412,6 +428,8 @@ Telemetry read_telemetry(const json& j, const std::string&) {
   t.gflops_per_watt = get_optional(j, "gflops_per_watt");
   t.peak_temperature_c = get_optional(j, "peak_temperature_c");
   t.throttle_reasons = get_or(j, "throttle_reasons", std::vector<std::string>{});
+  t.window_start_unix_s = get_optional(j, "window_start_unix_s");
+  t.window_end_unix_s = get_optional(j, "window_end_unix_s");
   return t;
 }
 
@@ -424,6 +442,7 @@ Rate read_rate(const json& j, const std::string& where) {
   rate.gflops = get_or(j, "gflops", 0.0);
   rate.window_seconds = get_or(j, "window_seconds", 0.0);
   rate.method = get_or<std::string>(j, "method", "");
+  rate.flop_per_cycle = get_optional(j, "flop_per_cycle");
   if (auto t = j.find("telemetry"); t != j.end() && t->is_object())
     rate.telemetry = read_telemetry(*t, where + ".telemetry");
   return rate;
@@ -617,6 +636,32 @@ bool parse_compute_capability(std::string_view cc, int& major, int& minor) {
   return part(cc.substr(0, dot), major) && part(cc.substr(dot + 1), minor);
 }
 
+GpuInfo read_gpu(const json& g) {
+  GpuInfo gi;
+  gi.index = get_or(g, "index", 0);
+  gi.name = get_or<std::string>(g, "name", "");
+  gi.pci_bus_id = get_or<std::string>(g, "pci_bus_id", "");
+  const std::string cc = get_or<std::string>(g, "compute_capability", "0.0");
+  if (!parse_compute_capability(cc, gi.cc_major, gi.cc_minor))
+    throw FieldError(
+        fmt::format("system.gpus has a bad compute_capability '{}'", shown_input(cc, 40)));
+  gi.sms = get_or(g, "sms", 0);
+  gi.sm_clock_mhz = get_or(g, "sm_clock_mhz", 0.0);
+  gi.max_sm_clock_mhz = get_or(g, "max_sm_clock_mhz", 0.0);
+  gi.memory_clock_mhz = get_or(g, "memory_clock_mhz", 0.0);
+  gi.memory_bus_width_bits = get_or(g, "memory_bus_width_bits", 0);
+  gi.memory_total_bytes = get_or<std::uint64_t>(g, "memory_total_bytes", 0);
+  gi.l2_bytes = get_or<std::uint64_t>(g, "l2_bytes", 0);
+  static const json kNoPeaks = json::object();
+  for (const auto& [dtype, v] : member(g, "peak_gflops", kNoPeaks).items())
+    if (v.is_number()) gi.peak_gflops.emplace_back(dtype, v.get<double>());
+  gi.peak_bandwidth_gbs = get_optional(g, "peak_bandwidth_gbs");
+  gi.power_limit_w = get_optional(g, "power_limit_w");
+  gi.energy_counter_period_s = get_optional(g, "energy_counter_period_s");
+  gi.power_reading_period_s = get_optional(g, "power_reading_period_s");
+  return gi;
+}
+
 SystemInfo read_system(const json& doc) {
   SystemInfo s;
   s.gpubench_version = get_or<std::string>(doc, "gpubench_version", "");
@@ -688,27 +733,7 @@ SystemInfo read_system(const json& doc) {
   s.driver_version = get_or(cuda, "driver_version", 0);
   s.runtime_version = get_or(cuda, "runtime_version", 0);
   s.cublas_version = get_or(cuda, "cublas_version", 0);
-  for (const json& g : member(sys, "gpus", kArray)) {
-    GpuInfo gi;
-    gi.index = get_or(g, "index", 0);
-    gi.name = get_or<std::string>(g, "name", "");
-    gi.pci_bus_id = get_or<std::string>(g, "pci_bus_id", "");
-    const std::string cc = get_or<std::string>(g, "compute_capability", "0.0");
-    if (!parse_compute_capability(cc, gi.cc_major, gi.cc_minor))
-      throw FieldError(
-          fmt::format("system.gpus has a bad compute_capability '{}'", shown_input(cc, 40)));
-    gi.sms = get_or(g, "sms", 0);
-    gi.sm_clock_mhz = get_or(g, "sm_clock_mhz", 0.0);
-    gi.max_sm_clock_mhz = get_or(g, "max_sm_clock_mhz", 0.0);
-    gi.memory_clock_mhz = get_or(g, "memory_clock_mhz", 0.0);
-    gi.memory_bus_width_bits = get_or(g, "memory_bus_width_bits", 0);
-    gi.memory_total_bytes = get_or<std::uint64_t>(g, "memory_total_bytes", 0);
-    gi.l2_bytes = get_or<std::uint64_t>(g, "l2_bytes", 0);
-    for (const auto& [dtype, v] : member(g, "peak_gflops", kObject).items())
-      if (v.is_number()) gi.peak_gflops.emplace_back(dtype, v.get<double>());
-    gi.peak_bandwidth_gbs = get_optional(g, "peak_bandwidth_gbs");
-    s.gpus.push_back(std::move(gi));
-  }
+  for (const json& g : member(sys, "gpus", kArray)) s.gpus.push_back(read_gpu(g));
   return s;
 }
 

@@ -1,6 +1,9 @@
 #include "gpubench/core/telemetry.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
 
 namespace gpubench {
 
@@ -30,6 +33,75 @@ Telemetry summarise_samples(const std::vector<TelemetrySample>& samples,
   else if (powers)
     t.mean_power_w = power_sum / powers;
   return t;
+}
+
+namespace {
+
+// Times at which `readings` changed value (the poll that first saw each new value).
+std::vector<std::size_t> changes(const std::vector<CounterReading>& readings) {
+  std::vector<std::size_t> at;
+  for (std::size_t i = 1; i < readings.size(); ++i)
+    if (readings[i].value != readings[i - 1].value) at.push_back(i);
+  return at;
+}
+
+std::optional<double> mean_between(const std::vector<CounterReading>& readings, double from,
+                                   double to) {
+  double sum = 0;
+  int n = 0;
+  for (const CounterReading& r : readings)
+    if (r.t >= from && r.t <= to) {
+      sum += r.value;
+      ++n;
+    }
+  if (n == 0) return std::nullopt;
+  return sum / n;
+}
+
+}  // namespace
+
+WindowPower power_from_counter(const std::vector<CounterReading>& joules,
+                               const std::vector<CounterReading>& watts,
+                               std::optional<double> limit_w) {
+  WindowPower p;
+  const std::vector<std::size_t> at = changes(joules);
+  p.steps = at.empty() ? 0 : int(at.size()) - 1;
+  if (p.steps < kMinEnergySteps) {
+    p.unknown = fmt::format("the window spans {} energy-counter step{} ({} needed)", p.steps,
+                            p.steps == 1 ? "" : "s", kMinEnergySteps);
+    return p;
+  }
+  const CounterReading& first = joules[at.front()];
+  const CounterReading& last = joules[at.back()];
+  p.span_seconds = last.t - first.t;
+  if (!(p.span_seconds > 0) || last.value < first.value) {
+    p.unknown = "the energy counter went backwards";
+    return p;
+  }
+  const double mean = (last.value - first.value) / p.span_seconds;
+  if (limit_w && *limit_w > 0 && mean > *limit_w * (1 + kPowerTolerance)) {
+    p.unknown = fmt::format("{:.0f} W from the energy counter is over the enforced limit of {:.0f} W",
+                            mean, *limit_w);
+    return p;
+  }
+  if (const auto sampled = mean_between(watts, first.t, last.t);
+      sampled && std::abs(mean - *sampled) > kPowerTolerance * *sampled) {
+    p.unknown = fmt::format("{:.0f} W from the energy counter disagrees with the power readings' "
+                            "mean of {:.0f} W",
+                            mean, *sampled);
+    return p;
+  }
+  p.mean_w = mean;
+  return p;
+}
+
+std::optional<double> update_period(const std::vector<CounterReading>& readings) {
+  const std::vector<std::size_t> at = changes(readings);
+  if (at.size() < 4) return std::nullopt;  // three intervals at least
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < at.size(); ++i) gaps.push_back(readings[at[i]].t - readings[at[i - 1]].t);
+  std::nth_element(gaps.begin(), gaps.begin() + std::ptrdiff_t(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
 }
 
 void derive_energy(Telemetry& t, double seconds_per_mult, double gflops) {

@@ -130,7 +130,7 @@ void run_cases_concurrently(const std::vector<BackendEntry>& entries,
         ~DropOut() { b.arrive_and_drop(); }
       } drop_out{start_together};
       auto named = [&](Progress p) {
-        p.backend += fmt::format("[{}]", devices[t]);
+        p.device = devices[t];
         return p;
       };
       try {
@@ -148,16 +148,6 @@ void run_cases_concurrently(const std::vector<BackendEntry>& entries,
   for (auto& th : threads) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-}
-
-std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
-                                            const std::vector<int>& devices,
-                                            const BackendOptions& bopts, const RunOptions& opts,
-                                            const ProgressFn& progress) {
-  std::vector<Record> records;
-  run_cases_concurrently(entries, devices, bopts, opts, collecting_handlers(records, progress));
-  concurrent_order(records.begin(), records.end(), entries, devices, opts);
-  return records;
 }
 
 void run_cases_on_devices(const std::vector<BackendEntry>& entries, const std::vector<int>& devices,

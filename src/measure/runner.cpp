@@ -161,6 +161,20 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
   return rate;
 }
 
+// The most a window's energy span may add to it (an energy counter that steps every 100 ms needs
+// about 1.1 s for kMinEnergySteps): past this, the window's power is reported unknown.
+constexpr double kEnergySpanMaxSeconds = 2.5;
+
+// Keeps the window's work running, untimed for its rate, until the window has `timed_so_far` +
+// the extra work >= the probe's energy span: the device's energy counter then resolves the
+// window's power (see power_from_counter).
+void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
+                       const TelemetryProbe* probe, const RunOptions& o) {
+  const double span = probe ? std::min(probe->energy_span_seconds(), kEnergySpanMaxSeconds) : 0;
+  const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
+  for (double spent = timed_so_far; spent < span && !stopped(o);) spent += timed(reps);
+}
+
 // The sustained window (GPU: after the clock settled), or a CPU row's one window: adaptive
 // samples until --min-time, their median. Cold: every run is its own sample after its own flush.
 Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
@@ -172,6 +186,7 @@ Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const 
   rate.telemetry = with_probe(probe, warnings, [&] {
     samples = adaptive_samples(timed, one_run, o, rate.iterations, &rate.window_seconds,
                                cold ? 1.0 : 1000.0);
+    run_on_for_energy(timed, one_run, rate.window_seconds, probe, o);
   });
   if (rate.iterations >= o.max_iterations && rate.window_seconds < o.min_time)
     warnings.push_back(fmt::format(
@@ -245,14 +260,21 @@ double warm_up(const Timed& timed, const RunOptions& o) {
   return last;
 }
 
-// From a rested card: the burst a published table reports is the first second of load.
-void rest_before_burst(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o) {
+// From a rested card: the burst a published table reports is the first second of load. The
+// device rests only as long as its telemetry says it needs (power near idle, no power cap), at
+// most burst_rest_seconds after its last work; a device without telemetry rests all of it.
+void rest_before_burst(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o,
+                       TelemetryProbe* probe) {
   const auto it = ctx.last_busy.find(device);
   if (it == ctx.last_busy.end()) return;
-  const double idle =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
-  if (idle < o.burst_rest_seconds)
-    std::this_thread::sleep_for(std::chrono::duration<double>(o.burst_rest_seconds - idle));
+  const auto until = it->second + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(o.burst_rest_seconds));
+  constexpr auto kPoll = std::chrono::milliseconds(10);
+  for (auto now = std::chrono::steady_clock::now(); now < until;
+       now = std::chrono::steady_clock::now()) {
+    if (probe && probe->rested()) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kPoll, until - now));
+  }
 }
 
 // GPU only: copy A and B to the device, multiply, copy C back, repeated adaptively.
@@ -333,7 +355,7 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
   const bool want_sustained = !gpu || o.clocks != Clocks::burst;
   std::optional<Rate> burst;
   if (want_burst) {
-    rest_before_burst(ctx, device, o);
+    rest_before_burst(ctx, device, o, probe);
     burst = burst_window(timed, one_run, s, probe, r.warnings);
   }
   if (!want_sustained) {
@@ -440,27 +462,6 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
       }
     }
   }
-}
-
-CaseHandlers collecting_handlers(std::vector<Record>& records, const ProgressFn& progress) {
-  CaseHandlers handlers;
-  if (progress) handlers.started = progress;
-  handlers.finished = [&records, progress](const Progress& at, Record&& r) {
-    records.push_back(std::move(r));
-    if (!progress) return;
-    Progress done = at;
-    done.just_finished = &records.back();
-    progress(done);
-  };
-  return handlers;
-}
-
-std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
-                               const BackendOptions& bopts, const RunOptions& opts,
-                               const ProgressFn& progress) {
-  std::vector<Record> records;
-  run_cases(backends, bopts, opts, collecting_handlers(records, progress));
-  return records;
 }
 
 }  // namespace gpubench

@@ -62,19 +62,20 @@ void Session::run_group(const ShapeGroup& g, const std::vector<int>& devices, in
   const std::size_t first = results_.records.size();
   CaseHandlers handlers;
   handlers.started = [&](const Progress& p) {
-    // --concurrent names the device ("cublas[1]"); the plan's key is the backend's own name.
-    const std::string backend = p.backend.substr(0, p.backend.find('['));
+    // --concurrent names the device in the label ("cublas[1]"); the plan's key is the backend.
+    const std::string device = p.device >= 0 ? fmt::format("[{}]", p.device) : "";
     notify_started({p.index + done_before, total,
-                    fmt::format("{} {} {}", p.backend, to_string(p.dtype), p.shape.label()),
-                    {fmt::format("{} {}", backend, to_string(p.dtype)), p.shape.flops()}});
+                    fmt::format("{}{} {} {}", p.backend, device, to_string(p.dtype),
+                                p.shape.label()),
+                    {fmt::format("{} {}", p.backend, to_string(p.dtype)), p.shape.flops()}});
   };
   handlers.finished = [&](const Progress&, Record&& r) { finished(std::move(r)); };
-  run_cases_on_devices(o_.backends, devices, o_.concurrent, o_.backend, ro, handlers);
+  run_cases_on_devices(o_.sweep.backends, devices, o_.sweep.concurrent, o_.backend, ro, handlers);
   // Observers saw the rows as the devices finished them; the report has them case by case.
-  if (o_.concurrent)
+  if (o_.sweep.concurrent)
     concurrent_order(results_.records.begin() + std::ptrdiff_t(first), results_.records.end(),
-                     o_.backends, devices, ro);
-  done_before += int(bind_to_devices(o_.backends, devices).size() * g.shapes.size() *
+                     o_.sweep.backends, devices, ro);
+  done_before += int(bind_to_devices(o_.sweep.backends, devices).size() * g.shapes.size() *
                      g.dtypes.size());
 }
 
@@ -83,24 +84,24 @@ void Session::run_matmul() {
   results_.system.seed = o_.run.seed;  // a run is reproducible from its file alone
   std::vector<int> devices{0};
   try {
-    if (o_.require_gpu && results_.system.gpus.empty())
+    if (o_.sweep.require_gpu && results_.system.gpus.empty())
       throw EnvironmentError("--require-gpu: " + results_.system.cuda_status);
-    devices = devices_for_process(o_.device, o_.device_given, int(results_.system.gpus.size()),
+    devices = devices_for_process(o_.sweep.device, o_.sweep.device_given, int(results_.system.gpus.size()),
                                   mpi_ ? mpi_->local_rank() : 0);
-    const std::size_t per_case = bind_to_devices(o_.backends, devices).size();
+    const std::size_t per_case = bind_to_devices(o_.sweep.backends, devices).size();
     int total = 0, done_before = 0;
     SweepPlan plan;
     plan.model.runs = std::max(1, o_.run.warmup) + o_.run.min_samples + (o_.run.verify ? 1 : 0);
     plan.model.cap = o_.run.max_time_per_case;
-    for (const ShapeGroup& g : o_.groups) {
+    for (const ShapeGroup& g : o_.sweep.groups) {
       total += int(per_case * g.shapes.size() * g.dtypes.size());
-      for (const BackendEntry& e : bind_to_devices(o_.backends, devices))
+      for (const BackendEntry& e : bind_to_devices(o_.sweep.backends, devices))
         for (DType d : g.dtypes)
           for (const Shape& s : g.shapes)
             plan.cases.push_back({fmt::format("{} {}", e.name, to_string(d)), s.flops()});
     }
     for (SessionObserver* ob : observers_) ob->sweep_planned(plan);
-    for (const ShapeGroup& g : o_.groups) {
+    for (const ShapeGroup& g : o_.sweep.groups) {
       run_group(g, devices, done_before, total);
       if (stop_->signal()) break;
     }
@@ -110,16 +111,20 @@ void Session::run_matmul() {
     rank_failure_code_ = exit_code_for(e);
     results_.records.clear();
     const std::string reason = fmt::format("rank {} could not run: {}", rank(), e.what());
-    for (const ShapeGroup& g : o_.groups) {
+    for (const ShapeGroup& g : o_.sweep.groups) {
       RunOptions ro = o_.run;
       ro.shapes = g.shapes;
       ro.dtypes = g.dtypes;
-      for (Record& r : failed_rows(o_.backends, devices, ro, reason)) {
+      for (Record& r : failed_rows(o_.sweep.backends, devices, ro, reason)) {
         label_record(r, results_.system, rank());
         results_.records.push_back(std::move(r));
       }
     }
   }
+  // A host fact the results need, recorded with the others (before the final save).
+  if (o_.wants_host_bandwidth && o_.wants_host_bandwidth(results_))
+    results_.system.cpu.memory_bandwidth_gbs =
+        quick_host_triad_gbs(o_.threads, results_.system.cpu.memory_bandwidth_note);
   results_.interrupted = stop_->signal() != 0;
   for (SessionObserver* ob : observers_) ob->sweep_finished(results_);
 }
@@ -203,10 +208,10 @@ class PeakFanOut : public PeakObserver {
 void Session::run_peak(PeakOptions plan) {
   start(o_.command_line);
   results_.system.seed = plan.search.seed;
-  const std::vector<int> devices = parse_device_spec(o_.device, int(results_.system.gpus.size()));
+  const std::vector<int> devices = parse_device_spec(o_.sweep.device, int(results_.system.gpus.size()));
   if (devices.size() != 1)
-    throw UsageError(fmt::format("--device '{}': peak searches one GPU at a time", o_.device));
-  std::vector<BackendEntry> backends = o_.backends;
+    throw UsageError(fmt::format("--device '{}': peak searches one GPU at a time", o_.sweep.device));
+  std::vector<BackendEntry> backends = o_.sweep.backends;
   if (backends.empty()) backends = default_peak_backends(results_.system);
   if (backends.empty()) throw EnvironmentError("no backend in this build can multiply matrices");
   plan.interrupt = stop_->flag();
@@ -246,13 +251,13 @@ std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
 void label_record(Record& r, const SystemInfo& system, int rank) {
   r.host = system.hostname;
   r.rank = rank;
+  if (r.ok()) {
+    r.main.flop_per_cycle = flop_per_cycle(r, r.main, system);
+    if (r.burst) r.burst->flop_per_cycle = flop_per_cycle(r, *r.burst, system);
+  }
   if (r.device_kind != DeviceKind::gpu || !r.pci_bus_id.empty()) return;
   for (const GpuInfo& g : system.gpus)
     if (g.index == r.device_index) r.pci_bus_id = g.pci_bus_id;
-}
-
-void label_records(std::vector<Record>& records, const SystemInfo& system, int rank) {
-  for (Record& r : records) label_record(r, system, rank);
 }
 
 int Session::matmul_exit_code(bool backends_named, std::string& why) const {
@@ -263,7 +268,7 @@ int Session::matmul_exit_code(bool backends_named, std::string& why) const {
   const std::vector<Record>& records = results_.records;
   // A GPU backend the user named explicitly but that could not run at all is an environment error.
   if (!backends_named) return kExitOk;
-  for (const BackendEntry& e : o_.backends) {
+  for (const BackendEntry& e : o_.sweep.backends) {
     if (e.kind != DeviceKind::gpu) continue;
     bool any_ran = false;
     std::string reason;

@@ -47,6 +47,9 @@ struct Telemetry {
   std::optional<double> gflops_per_watt;     // the rate's GFLOPS / mean power
   std::optional<double> peak_temperature_c;
   std::vector<std::string> throttle_reasons;  // non-benign reasons seen ("sw power cap")
+  // The window on the wall clock (Unix seconds), where the probe keeps it (NVML): lines the
+  // window up with an outside power log (bench/energy_check.sh).
+  std::optional<double> window_start_unix_s, window_end_unix_s;
   bool empty() const { return source.empty() && unavailable.empty(); }
 };
 
@@ -69,6 +72,10 @@ struct Rate {
   // The clock regime: "sustained" or "burst" on GPU rows, "" on CPU rows (one rate).
   std::string clocks;
   Telemetry telemetry;        // over the window
+  // The rate in clock cycles: FLOP per cycle per SM (GPU rows, from the window's mean SM clock)
+  // or per core (CPU rows, from the measured clock), so that a power-capped card and a cool one
+  // of the same model compare as silicon. Empty where the clock is unknown.
+  std::optional<double> flop_per_cycle;
 };
 
 // One measured (or refused) case: a shape, a dtype, a backend.
@@ -183,6 +190,10 @@ struct GpuInfo {
   // Peak TFLOPS per dtype name ("fp32", ...) at max_sm_clock_mhz, absent where unknown.
   std::vector<std::pair<std::string, double>> peak_gflops;
   std::optional<double> peak_bandwidth_gbs;
+  // From NVML, when it answers: the enforced power limit, and how often the board's energy
+  // counter and its power reading change (measured by polling; power is taken only from windows
+  // spanning many counter steps).
+  std::optional<double> power_limit_w, energy_counter_period_s, power_reading_period_s;
 };
 
 struct SystemInfo {
@@ -310,6 +321,11 @@ struct Results {
   // not take it for a whole run. Files written before this field existed read as complete.
   bool complete = true;
 };
+
+// A rate of `r` in FLOP per clock cycle per SM (GPU rows: the GPU's SM count from `system`, the
+// window's mean SM clock) or per core (CPU rows: the cores its threads used, the measured clock);
+// empty when either is unknown.
+std::optional<double> flop_per_cycle(const Record& r, const Rate& rate, const SystemInfo& system);
 
 // The CPU libraries a run's CPU rows ran on, in provider order, else every one loaded (empty when
 // none was): what headers and compare name.

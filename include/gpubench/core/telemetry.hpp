@@ -29,6 +29,12 @@ class TelemetryProbe {
   // The window's clock, power, temperature and throttle reasons (energy-derived fields are
   // filled by derive_energy); warnings for what the readings say went wrong.
   virtual Telemetry stop(std::vector<std::string>& warnings) = 0;
+  // Seconds a window must span for its energy counter to resolve its power (kMinEnergySteps and
+  // one of the counter's update periods); 0 when nothing is gained by waiting.
+  virtual double energy_span_seconds() const { return 0; }
+  // Whether the device is back from its last work (power near idle, no power cap holding its
+  // clock), so that a burst window starts from a rested card. Called outside a window.
+  virtual bool rested() { return true; }
 };
 
 // Summarises readings taken during a window of `wall_seconds`: mean and minimum clock, mean
@@ -37,6 +43,44 @@ class TelemetryProbe {
 // device's).
 Telemetry summarise_samples(const std::vector<TelemetrySample>& samples,
                             std::optional<double> energy_j, double wall_seconds);
+
+// A cumulative energy counter moves in coarse steps (NVML's every ~100 ms on an H100): a window
+// catching one step more or less than its share misstates its power by tens of percent. Power
+// is therefore taken only from counter changes: the energy between the first and the last change
+// inside the window over the time between them, which is exact up to the polling interval, and
+// only when at least this many steps lie between them.
+inline constexpr int kMinEnergySteps = 10;
+// A mean power is reported only within these bounds: the card's enforced limit + 5%, and 5% of
+// the mean of the power readings over the same span.
+inline constexpr double kPowerTolerance = 0.05;
+
+// One poll of a cumulative counter (or of any reading): when (seconds, a monotonic clock) and
+// what it read.
+struct CounterReading {
+  double t = 0;
+  double value = 0;
+};
+
+// The mean power of a window, or why it is unknown.
+struct WindowPower {
+  std::optional<double> mean_w;
+  std::string unknown;  // why mean_w is empty
+  int steps = 0;        // counter steps used
+  double span_seconds = 0;  // from the first to the last counter change used
+};
+
+// The mean power over a window from its energy counter (`joules`, polled through the window, in
+// time order) and its power readings (`watts`, likewise), checked against `limit_w` (the enforced
+// power limit, when known) and the mean of the power readings between the same two counter
+// changes. Unknown (with the reason) when the counter made fewer than kMinEnergySteps steps, or
+// when the result fails a check.
+WindowPower power_from_counter(const std::vector<CounterReading>& joules,
+                               const std::vector<CounterReading>& watts,
+                               std::optional<double> limit_w);
+
+// How often a polled value actually changes: the median time between its changes, when at least
+// three changes were seen (polls must be much faster than the period).
+std::optional<double> update_period(const std::vector<CounterReading>& readings);
 
 // Energy per multiplication and GFLOPS per watt, from the mean power and the window's timed work
 // (`seconds_per_mult` each). Leaves both empty when the power is unknown.

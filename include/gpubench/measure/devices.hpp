@@ -50,10 +50,4 @@ void concurrent_order(std::vector<Record>::iterator first, std::vector<Record>::
                       const std::vector<BackendEntry>& entries, const std::vector<int>& devices,
                       const RunOptions& opts);
 
-// run_cases_concurrently collected and put in concurrent_order.
-std::vector<Record> run_matmul_concurrently(const std::vector<BackendEntry>& entries,
-                                            const std::vector<int>& devices,
-                                            const BackendOptions& bopts, const RunOptions& opts,
-                                            const ProgressFn& progress = {});
-
 }  // namespace gpubench

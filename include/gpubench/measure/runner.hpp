@@ -29,8 +29,9 @@ struct RunOptions {
   bool verify = true;
   // GPU rows: which rates to time (burst, sustained or both; CPU rows have one rate).
   Clocks clocks = Clocks::both;
-  // A GPU that worked within this many seconds rests until then before its burst window: a card
-  // fresh from a sustained window runs its next burst on a drained power budget.
+  // A GPU that worked within this many seconds rests before its burst window (a card fresh from a
+  // sustained window runs its next burst on a drained power budget): until its telemetry shows it
+  // rested (power near idle, no power cap), at most until then.
   double burst_rest_seconds = 1.0;
   // Host memory the run may use, bytes; cases needing more are skipped. 0 = read MemAvailable.
   std::size_t host_memory_limit = 0;
@@ -43,6 +44,9 @@ struct Progress {
   std::string backend;
   Shape shape;
   DType dtype;
+  // The GPU ordinal when the run names it beside the backend (--concurrent: "cublas[1]"); -1
+  // otherwise.
+  int device = -1;
 };
 
 // Called when each case starts and finishes (progress display, incremental saving).
@@ -66,19 +70,9 @@ struct CaseHandlers {
 void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& bopts,
                const RunOptions& opts, const CaseHandlers& handlers);
 
-// Handlers that collect every finished Record into `records` (in the order they finish) and show
-// `progress` each case's start and finish (just_finished pointing at the collected Record).
-CaseHandlers collecting_handlers(std::vector<Record>& records, const ProgressFn& progress);
-
 // A case's Record before it is measured: shape, spec, backend, its role and device (from the
 // entry, and from the backend when it could be created).
 Record case_record(const BackendEntry& e, const Backend* b, const Shape& s, DType d);
-
-// run_cases collected into one Record per case, in the order they ran; `progress` sees each
-// case start and finish (just_finished pointing at the collected Record).
-std::vector<Record> run_matmul(const std::vector<BackendEntry>& backends,
-                               const BackendOptions& bopts, const RunOptions& opts,
-                               const ProgressFn& progress = {});
 
 // Host bytes a case needs besides the backend's own buffers (inputs, result copy for checking).
 std::size_t host_bytes_for_case(DType d, const Shape& s);

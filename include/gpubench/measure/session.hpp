@@ -5,6 +5,7 @@
 // `bandwidth` and `peak` run through it; the CLI only binds options to it and prints.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,22 +23,31 @@ namespace gpubench {
 class MpiSession;
 class StopOnSignal;
 
+// What a session measures (the sweep), apart from how it times it (SessionOptions::run).
+struct MatmulSweep {
+  // Shapes x dtypes that run together (one group for --sizes, one per dtype for --shapes lines
+  // naming their own); used by matmul.
+  std::vector<ShapeGroup> groups;
+  // The selected backends, not yet bound to devices (peak: empty for its default).
+  std::vector<BackendEntry> backends;
+  std::string device = "0";   // --device: N, N,M,... or all (peak: one ordinal)
+  bool device_given = false;  // otherwise, under MPI, the local rank picks the GPU
+  bool concurrent = false;    // every device at once
+  bool require_gpu = false;
+};
+
 struct SessionOptions {
   std::string command_line;  // recorded in SystemInfo
   int threads = 0;           // CPU threads asked for; 0 = all (under MPI: this rank's share)
   bool mpi = false;          // join an MPI launch (matmul); otherwise one process, rank 0 of 1
 
-  // The matmul sweep: shapes x dtypes that run together (one group for --sizes, one per dtype
-  // for --shapes lines naming their own), the selected backends (not yet bound to devices),
-  // --device and --concurrent.
-  std::vector<ShapeGroup> groups;
-  std::vector<BackendEntry> backends;
-  std::string device = "0";
-  bool device_given = false;  // otherwise, under MPI, the local rank picks the GPU
-  bool concurrent = false;
-  bool require_gpu = false;
-  BackendOptions backend;  // its threads are the session's (threads_for_process)
-  RunOptions run;          // timing policy; shapes, dtypes and stop are set per group
+  MatmulSweep sweep;       // what is measured
+  BackendOptions backend;  // how: its threads are the session's (threads_for_process)
+  RunOptions run;          // how: the timing policy; shapes, dtypes and stop are set per group
+  // Whether the host's memory bandwidth is a fact the results need (the verdict's roofline note
+  // does when it compares CPU and GPU rows): the session then measures a short STREAM triad after
+  // the sweep and records it in SystemInfo. Unset: never.
+  std::function<bool(const Results&)> wants_host_bandwidth;
 };
 
 // What `gpubench bandwidth` measures: host STREAM tests, then each device's copies in turn.
@@ -141,7 +151,6 @@ std::vector<Record> failed_rows(const std::vector<BackendEntry>& entries,
 // Fills what the runner does not know: the host and rank on every record, and the PCI bus id of
 // GPU records from `system`.
 void label_record(Record& r, const SystemInfo& system, int rank);
-void label_records(std::vector<Record>& records, const SystemInfo& system, int rank);
 
 
 }  // namespace gpubench

@@ -57,8 +57,13 @@ void describe_gpus(SystemInfo& info) {
         if (!listed) g.peak_gflops.emplace_back(family, *peak);
       }
     g.peak_bandwidth_gbs = gpu_peak_bandwidth_gbs(g.memory_clock_mhz, g.memory_bus_width_bits);
-    if (auto nvml = cuda::NvmlDevice::open(g.pci_bus_id))
+    if (auto nvml = cuda::NvmlDevice::open(g.pci_bus_id)) {
       if (auto mhz = nvml->sample().sm_clock_mhz) g.sm_clock_mhz = *mhz;
+      g.power_limit_w = nvml->enforced_limit_w();
+      const cuda::NvmlDevice::UpdatePeriods periods = nvml->update_periods();
+      g.energy_counter_period_s = periods.energy_s;
+      g.power_reading_period_s = periods.power_s;
+    }
     info.gpus.push_back(g);
   }
 }

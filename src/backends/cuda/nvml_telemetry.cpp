@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -21,6 +24,7 @@ using TemperatureFn = int (*)(NvmlDeviceT, int /*nvmlTemperatureSensors_t*/, uns
 using PowerUsageFn = int (*)(NvmlDeviceT, unsigned* /*milliwatts*/);
 using ReasonsFn = int (*)(NvmlDeviceT, unsigned long long*);
 using EnergyFn = int (*)(NvmlDeviceT, unsigned long long* /*millijoules*/);
+using PowerLimitFn = int (*)(NvmlDeviceT, unsigned* /*milliwatts*/);
 
 constexpr int kNvmlSuccess = 0;
 constexpr int kNvmlClockSm = 1;
@@ -34,6 +38,7 @@ struct Nvml {
   PowerUsageFn power = nullptr;
   ReasonsFn reasons = nullptr;
   EnergyFn energy = nullptr;
+  PowerLimitFn power_limit = nullptr;
   bool ok = false;
 };
 
@@ -55,10 +60,15 @@ const Nvml& nvml() {
     if (!n.reasons)
       n.reasons = reinterpret_cast<ReasonsFn>(sym("nvmlDeviceGetCurrentClocksThrottleReasons"));
     n.energy = reinterpret_cast<EnergyFn>(sym("nvmlDeviceGetTotalEnergyConsumption"));
+    n.power_limit = reinterpret_cast<PowerLimitFn>(sym("nvmlDeviceGetEnforcedPowerLimit"));
     n.ok = n.init && n.handle_by_pci && n.init() == kNvmlSuccess;
     return n;
   }();
   return lib;
+}
+
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -116,6 +126,37 @@ std::optional<std::uint64_t> NvmlDevice::energy_mj() const {
   return std::nullopt;
 }
 
+std::optional<double> NvmlDevice::enforced_limit_w() const {
+  const Nvml& n = nvml();
+  unsigned mw = 0;
+  if (n.power_limit && n.power_limit(handle_, &mw) == kNvmlSuccess && mw > 0) return mw / 1000.0;
+  return std::nullopt;
+}
+
+NvmlDevice::UpdatePeriods NvmlDevice::update_periods() const {
+  static std::mutex mu;
+  static std::map<void*, UpdatePeriods> measured;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = measured.find(handle_); it != measured.end()) return it->second;
+  // Poll both every millisecond until each changed five times (four periods), for 0.6 s at most.
+  std::vector<CounterReading> joules, watts;
+  const auto t0 = std::chrono::steady_clock::now();
+  int energy_changes = 0, power_changes = 0;
+  for (double t = 0; t < 0.6 && (energy_changes < 5 || power_changes < 5);) {
+    t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (const auto mj = energy_mj()) {
+      if (!joules.empty() && joules.back().value != *mj / 1e3) ++energy_changes;
+      joules.push_back({t, *mj / 1e3});
+    }
+    if (const auto w = sample().power_w) {
+      if (!watts.empty() && watts.back().value != *w) ++power_changes;
+      watts.push_back({t, *w});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return measured[handle_] = UpdatePeriods{update_period(joules), update_period(watts)};
+}
+
 std::vector<std::string> telemetry_warnings(const std::vector<TelemetrySample>& busy) {
   std::vector<std::string> out;
   double hi = 0, lo = 0, peak_so_far = 0;
@@ -152,32 +193,57 @@ NvmlProbe::~NvmlProbe() {
 
 void NvmlProbe::start() {
   samples_.clear();
+  joules_.clear();
+  watts_.clear();
   stop_.store(false);
-  energy_start_mj_ = dev_.energy_mj();
   t0_ = std::chrono::steady_clock::now();
+  start_unix_s_ = unix_seconds();
+  if (const auto mj = dev_.energy_mj()) joules_.push_back({0.0, *mj / 1e3});
   thread_ = std::thread([this] { poll(); });
 }
 
+double NvmlProbe::since_start() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+}
+
 void NvmlProbe::poll() {
-  // Every 5 ms: a burst window can be 20 ms long; each reading is a driver round trip of tens of
-  // microseconds on a host thread the GPU's work does not need.
+  // Every 5 ms: a burst window can be 20 ms long, and a counter change is seen within 5 ms of
+  // happening (0.5% of the shortest span power is taken from); each reading is a driver round
+  // trip of tens of microseconds on a host thread the GPU's work does not need.
   while (!stop_.load()) {
     TelemetrySample s = dev_.sample();
+    const std::optional<std::uint64_t> mj = dev_.energy_mj();
+    const double t = since_start();
     {
       std::lock_guard<std::mutex> lock(mu_);
       samples_.push_back(s);
+      if (mj) joules_.push_back({t, *mj / 1e3});
+      if (s.power_w) watts_.push_back({t, *s.power_w});
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 
+double NvmlProbe::energy_span_seconds() const {
+  const auto period = dev_.update_periods().energy_s;
+  return period ? (kMinEnergySteps + 1) * *period : 0;
+}
+
+bool NvmlProbe::rested() {
+  // Half the enforced limit: well below what a heavy GEMM draws, well above an idle card.
+  constexpr double kRestedPowerFraction = 0.5;
+  const TelemetrySample s = dev_.sample();
+  const std::optional<double> limit = dev_.enforced_limit_w();
+  const bool cool = !limit || !s.power_w || *s.power_w <= kRestedPowerFraction * *limit;
+  const bool uncapped = !s.throttle_reasons || !(*s.throttle_reasons & kPowerCapReason);
+  return cool && uncapped;
+}
+
 Telemetry NvmlProbe::stop(std::vector<std::string>& warnings) {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-  std::optional<double> energy_j;
-  if (const auto end = dev_.energy_mj(); end && energy_start_mj_ && *end > *energy_start_mj_)
-    energy_j = double(*end - *energy_start_mj_) / 1e3;
+  const double wall = since_start();
+  if (const auto mj = dev_.energy_mj()) joules_.push_back({wall, *mj / 1e3});
   std::vector<TelemetrySample> samples;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -186,8 +252,22 @@ Telemetry NvmlProbe::stop(std::vector<std::string>& warnings) {
   // The last reading, taken after the window's work finished, still shows its clock: a window
   // shorter than the polling interval has at least that.
   if (samples.empty()) samples.push_back(dev_.sample());
-  Telemetry t = summarise_samples(samples, energy_j, wall);
-  t.source = energy_j ? "nvml (energy counter)" : "nvml (power readings)";
+  Telemetry t = summarise_samples(samples, std::nullopt, wall);
+  // Power only from the energy counter's own steps, checked (see power_from_counter); a board
+  // without the counter keeps the mean of its power readings, checked against the limit.
+  if (!joules_.empty()) {
+    const WindowPower p = power_from_counter(joules_, watts_, dev_.enforced_limit_w());
+    t.mean_power_w = p.mean_w;
+    if (!p.mean_w) t.unavailable = "power and energy unknown: " + p.unknown;
+  } else if (const auto limit = dev_.enforced_limit_w();
+             t.mean_power_w && limit && *t.mean_power_w > *limit * (1 + kPowerTolerance)) {
+    t.unavailable = fmt::format("power unknown: the readings' mean {:.0f} W is over the limit",
+                                *t.mean_power_w);
+    t.mean_power_w.reset();
+  }
+  t.source = !joules_.empty() ? "nvml (energy counter)" : "nvml (power readings)";
+  t.window_start_unix_s = start_unix_s_;
+  t.window_end_unix_s = unix_seconds();
   std::uint64_t reasons = 0;
   for (const TelemetrySample& s : samples)
     if (s.throttle_reasons) reasons |= *s.throttle_reasons;

@@ -34,6 +34,14 @@ class NvmlDevice {
   TelemetrySample sample() const;
   // Millijoules since the driver loaded, when the board has an energy counter.
   std::optional<std::uint64_t> energy_mj() const;
+  // The power limit the board enforces now, watts.
+  std::optional<double> enforced_limit_w() const;
+  // How often the energy counter and the power reading change: polled every millisecond for up
+  // to 0.6 s, once per device and process (later calls return the first answer).
+  struct UpdatePeriods {
+    std::optional<double> energy_s, power_s;
+  };
+  UpdatePeriods update_periods() const;
 
  private:
   void* handle_ = nullptr;  // nvmlDevice_t
@@ -47,16 +55,21 @@ class NvmlProbe final : public TelemetryProbe {
   ~NvmlProbe() override;
   void start() override;
   Telemetry stop(std::vector<std::string>& warnings) override;
+  double energy_span_seconds() const override;
+  bool rested() override;
 
  private:
   void poll();
+  double since_start() const;
   const NvmlDevice& dev_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::mutex mu_;
   std::vector<TelemetrySample> samples_;
-  std::optional<std::uint64_t> energy_start_mj_;
+  // Timestamped polls of the energy counter (joules) and of the power reading (watts).
+  std::vector<CounterReading> joules_, watts_;
   std::chrono::steady_clock::time_point t0_;
+  double start_unix_s_ = 0;
 };
 
 // Warnings for the samples of one window (a pure function, unit-testable without a GPU): an SM

@@ -29,7 +29,9 @@ bool measured(const Record& rec) { return rec.main.seconds.samples > 0; }
 std::string stat(const Record& rec, double v) { return measured(rec) ? num(v) : ""; }
 
 // A field only files carry.
-RC file_field(std::string name, Field f) { return {std::move(name), "", Align::right, 1, f, nullptr}; }
+RC file_field(std::string name, Field f) {
+  return {std::move(name), "", Align::right, 1, f, nullptr};
+}
 
 // A field people read too, under `title`.
 RC shared(std::string name, std::string title, Align align, int priority, Field f, CellOf c,
@@ -75,9 +77,9 @@ void add_identity(std::vector<RC>& cols, const RowNaming& naming) {
   const Field dtype = [](const RecordRow& x) { return std::string(to_string(x.rec.dtype)); };
   cols.push_back(shared("dtype", "dtype", Align::left, 1, dtype,
                         [=](const RecordRow& x) { return Cell{dtype(x)}; }));
-  cols.push_back(shared("backend", "backend", Align::left, 1,
-                        [](const RecordRow& x) { return x.rec.backend; },
-                        [=](const RecordRow& x) { return Cell{naming.backend(x.rec)}; }));
+  cols.push_back(shared(
+      "backend", "backend", Align::left, 1, [](const RecordRow& x) { return x.rec.backend; },
+      [=](const RecordRow& x) { return Cell{naming.backend(x.rec)}; }));
   cols.push_back(file_field("role", [](const RecordRow& x) { return to_string(x.rec.role); }));
   cols.push_back(
       file_field("device_kind", [](const RecordRow& x) { return to_string(x.rec.device_kind); }));
@@ -85,11 +87,13 @@ void add_identity(std::vector<RC>& cols, const RowNaming& naming) {
                             [](const RecordRow& x) { return std::to_string(x.rec.device_index); }));
   cols.push_back(file_field("device_name", [](const RecordRow& x) { return x.rec.device_name; }));
   cols.push_back(file_field("pci_bus_id", [](const RecordRow& x) { return x.rec.pci_bus_id; }));
-  cols.push_back(shared("host", "host", Align::left, 3, [](const RecordRow& x) { return x.rec.host; },
-                        [](const RecordRow& x) { return Cell{x.rec.host}; }, naming.ranks));
+  cols.push_back(shared(
+      "host", "host", Align::left, 1, [](const RecordRow& x) { return x.rec.host; },
+      [](const RecordRow& x) { return Cell{x.rec.host}; }, naming.ranks));
   const Field rank = [](const RecordRow& x) { return std::to_string(x.rec.rank); };
-  cols.push_back(shared("rank", "rank", Align::right, 3, rank,
-                        [=](const RecordRow& x) { return Cell{rank(x)}; }, naming.ranks));
+  cols.push_back(shared(
+      "rank", "rank", Align::right, 1, rank, [=](const RecordRow& x) { return Cell{rank(x)}; },
+      naming.ranks));
 }
 
 // "ok", "skipped: why", "FAILED: why" (stressed where a dialect can), flagged with warnings.
@@ -104,31 +108,37 @@ Cell status_cell(const Record& rec) {
 
 // How the case ran and how long it took.
 void add_timing(std::vector<RC>& cols) {
-  cols.push_back(shared("status", "status", Align::left, 1,
-                        [](const RecordRow& x) { return status_name(x.rec.status); },
-                        [](const RecordRow& x) { return status_cell(x.rec); }));
+  cols.push_back(shared(
+      "status", "status", Align::left, 1,
+      [](const RecordRow& x) { return status_name(x.rec.status); },
+      [](const RecordRow& x) { return status_cell(x.rec); }));
   cols.push_back(file_field("reason", [](const RecordRow& x) { return x.rec.reason; }));
   cols.push_back(
       file_field("threads", [](const RecordRow& x) { return std::to_string(x.rec.threads); }));
-  cols.push_back(
-      file_field("iterations", [](const RecordRow& x) { return std::to_string(x.rec.main.iterations); }));
+  cols.push_back(file_field(
+      "iterations", [](const RecordRow& x) { return std::to_string(x.rec.main.iterations); }));
   cols.push_back(file_field(
       "samples", [](const RecordRow& x) { return std::to_string(x.rec.main.seconds.samples); }));
   cols.push_back(shared(
-      "median_s", "median", Align::right, 2,
+      "median_s", "median", Align::right, 3,
       [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.median); },
       [](const RecordRow& x) {
         return Cell{measured(x.rec) ? format_seconds(x.rec.main.seconds.median) : "-"};
       }));
-  cols.push_back(file_field("min_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.min); }));
-  cols.push_back(file_field("mean_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.mean); }));
   cols.push_back(
-      file_field("stddev_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.stddev); }));
-  cols.push_back(file_field("max_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.max); }));
+      file_field("min_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.min); }));
+  cols.push_back(file_field(
+      "mean_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.mean); }));
+  cols.push_back(file_field(
+      "stddev_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.stddev); }));
+  cols.push_back(
+      file_field("max_s", [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.max); }));
   cols.push_back(shared(
-      "cv", "spread", Align::right, 4,
+      "cv", "spread", Align::right, 3,
       [](const RecordRow& x) { return stat(x.rec, x.rec.main.seconds.cv()); },
-      [](const RecordRow& x) { return Cell{measured(x.rec) ? spread_text(x.rec.main.seconds) : "-"}; }));
+      [](const RecordRow& x) {
+        return Cell{measured(x.rec) ? spread_text(x.rec.main.seconds) : "-"};
+      }));
 }
 
 // The main rate, the peak it is measured against, and the end-to-end rate.
@@ -138,14 +148,18 @@ void add_rates(std::vector<RC>& cols, const Results& r, const RateColumns& rates
   cols.push_back(shared(
       "gflops", rates.main_title, Align::right, 1,
       [](const RecordRow& x) { return stat(x.rec, x.rec.main.gflops); },
-      [](const RecordRow& x) { return Cell{measured(x.rec) ? format_gflops(x.rec.main.gflops) : "-"}; }));
-  cols.push_back(file_field("peak_gflops", [](const RecordRow& x) { return num(x.rec.peak_gflops); }));
+      [](const RecordRow& x) {
+        return Cell{measured(x.rec) ? format_gflops(x.rec.main.gflops) : "-"};
+      }));
+  cols.push_back(
+      file_field("peak_gflops", [](const RecordRow& x) { return num(x.rec.peak_gflops); }));
   cols.push_back(shared(
       "pct_of_peak", "% peak", Align::right, 2,
       [](const RecordRow& x) { return measured(x.rec) ? num(x.rec.pct_of_peak) : ""; },
       [](const RecordRow& x) {
-        return Cell{x.rec.pct_of_peak && measured(x.rec) ? fmt::format("{:.0f}%", *x.rec.pct_of_peak)
-                                                         : "-"};
+        return Cell{x.rec.pct_of_peak && measured(x.rec)
+                        ? fmt::format("{:.0f}%", *x.rec.pct_of_peak)
+                        : "-"};
       }));
   cols.push_back(file_field("e2e_median_s", [](const RecordRow& x) {
     return x.rec.end_to_end_seconds ? num(x.rec.end_to_end_seconds->median) : "";
@@ -169,10 +183,12 @@ void add_derived(std::vector<RC>& cols, const Analysis& a) {
       [](const RecordRow& x) { return num(x.ra.speedup_vs_cpu); },
       [named](const RecordRow& x) {
         if (!x.ra.speedup_vs_cpu) return Cell{};
-        return Cell{fmt::format("{:.1f}x{}", *x.ra.speedup_vs_cpu, named ? " " + x.ra.cpu_backend : "")};
+        return Cell{
+            fmt::format("{:.1f}x{}", *x.ra.speedup_vs_cpu, named ? " " + x.ra.cpu_backend : "")};
       },
       a.any_speedup()));
-  cols.push_back(file_field("speedup_cpu_backend", [](const RecordRow& x) { return x.ra.cpu_backend; }));
+  cols.push_back(
+      file_field("speedup_cpu_backend", [](const RecordRow& x) { return x.ra.cpu_backend; }));
   cols.push_back(shared(
       "pct_of_reference", a.reference_title(), Align::right, 3,
       [](const RecordRow& x) { return num(x.ra.pct_of_reference); },
@@ -225,25 +241,27 @@ CellOf telemetry_cell(std::optional<double> Telemetry::*field, const char* forma
 void add_schema_2(std::vector<RC>& cols, const RateColumns& rates) {
   cols.push_back(file_field("clocks", [](const RecordRow& x) { return x.rec.main.clocks; }));
   cols.push_back(shared(
-      "burst_gflops", "GFLOPS burst", Align::right, 3,
+      "burst_gflops", "GFLOPS burst", Align::right, 2,
       [](const RecordRow& x) { return x.rec.burst ? num(x.rec.burst->gflops) : ""; },
       [](const RecordRow& x) {
         return Cell{x.rec.burst && measured(x.rec) ? format_gflops(x.rec.burst->gflops) : "-"};
       },
       rates.burst));
   cols.push_back(shared(
-      "mean_sm_clock_mhz", "MHz", Align::right, 4,
+      "mean_sm_clock_mhz", "MHz", Align::right, 3,
       [](const RecordRow& x) { return num(x.rec.main.telemetry.mean_sm_clock_mhz); },
       telemetry_cell(&Telemetry::mean_sm_clock_mhz, "{:.0f}"), rates.clock));
-  cols.push_back(file_field("mean_power_w",
-                            [](const RecordRow& x) { return num(x.rec.main.telemetry.mean_power_w); }));
+  cols.push_back(file_field(
+      "mean_power_w", [](const RecordRow& x) { return num(x.rec.main.telemetry.mean_power_w); }));
   cols.push_back(shared(
-      "gflops_per_watt", "GFLOPS/W", Align::right, 4,
+      "gflops_per_watt", "GFLOPS/W", Align::right, 3,
       [](const RecordRow& x) { return num(x.rec.main.telemetry.gflops_per_watt); },
       telemetry_cell(&Telemetry::gflops_per_watt, "{:.1f}"), rates.per_watt));
-  cols.push_back(file_field(
-      "energy_per_mult_j", [](const RecordRow& x) { return num(x.rec.main.telemetry.energy_per_mult_j); }));
-  cols.push_back(file_field("cold_cache", [](const RecordRow& x) { return yes_no(x.rec.cold_cache); }));
+  cols.push_back(file_field("energy_per_mult_j", [](const RecordRow& x) {
+    return num(x.rec.main.telemetry.energy_per_mult_j);
+  }));
+  cols.push_back(
+      file_field("cold_cache", [](const RecordRow& x) { return yes_no(x.rec.cold_cache); }));
   cols.push_back(file_field("operands_in_cache",
                             [](const RecordRow& x) { return yes_no(x.rec.operands_in_cache); }));
 }
@@ -259,7 +277,8 @@ bool several_gpus(const Results& r) {
 }  // namespace
 
 std::string RowNaming::backend(const Record& rec) const {
-  return rec.backend + (rec.device_index >= 0 && devices ? fmt::format("[{}]", rec.device_index) : "");
+  return rec.backend +
+         (rec.device_index >= 0 && devices ? fmt::format("[{}]", rec.device_index) : "");
 }
 
 RowNaming row_naming(const Results& r) { return {r.ranks.size() > 1, several_gpus(r)}; }
@@ -276,14 +295,29 @@ std::vector<Column<RecordRow>> record_columns(const Results& r, const Analysis& 
   return cols;
 }
 
+// Priorities (issue 26): shape, dtype, backend, the main rate and status are kept longest (1); then
+// the burst rate, % peak and vs CPU (2); the rest (3) goes first when a terminal is too narrow.
 const std::vector<std::string_view>& people_layout() {
   // GPU rows have two rates: the columns say which is which (a CPU row's one rate sits in the main
   // column; the legend under the table says so).
-  static const std::vector<std::string_view> names{
-      "host",         "rank",           "shape",           "dtype",           "backend",
-      "median_s",     "cv",             "burst_gflops",    "gflops",          "mean_sm_clock_mhz",
-      "gflops_per_watt", "e2e_gflops",  "pct_of_peak",     "speedup_vs_cpu",  "pct_of_reference",
-      "gflop_per_usd", "max_rel_error", "status"};
+  static const std::vector<std::string_view> names{"host",
+                                                   "rank",
+                                                   "shape",
+                                                   "dtype",
+                                                   "backend",
+                                                   "median_s",
+                                                   "cv",
+                                                   "burst_gflops",
+                                                   "gflops",
+                                                   "mean_sm_clock_mhz",
+                                                   "gflops_per_watt",
+                                                   "e2e_gflops",
+                                                   "pct_of_peak",
+                                                   "speedup_vs_cpu",
+                                                   "pct_of_reference",
+                                                   "gflop_per_usd",
+                                                   "max_rel_error",
+                                                   "status"};
   return names;
 }
 
@@ -312,8 +346,9 @@ std::string rate_legend(const Results& r) {
   if (!c.burst && !c.sustained && !c.burst_only) return "";
   std::string out = "rates:";
   if (c.burst || c.burst_only)
-    out += " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
-           "published tables time it);";
+    out +=
+        " burst = the GPU at its boost clock (50 warm-up runs, mean of the next 100, as "
+        "published tables time it);";
   if (c.sustained)
     out += " sust. = after the clock settled under the power cap (what a long job gets);";
   out += " CPU rows have one rate";

@@ -80,8 +80,8 @@ void add_case(std::vector<CC>& cols) {
   cols.push_back({"backend", "backend", Align::left, 1,
                   [](const ComparedRow& row) { return row.key.backend; },
                   [](const ComparedRow& row) { return Cell{backend_cell(row.key)}; }});
-  cols.push_back(file_field("device_index",
-                            [](const ComparedRow& row) { return std::to_string(row.key.device_index); }));
+  cols.push_back(file_field(
+      "device_index", [](const ComparedRow& row) { return std::to_string(row.key.device_index); }));
   cols.push_back(
       file_field("rank", [](const ComparedRow& row) { return std::to_string(row.key.rank); }));
 }

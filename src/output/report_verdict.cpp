@@ -1,10 +1,10 @@
 // The verdict block printed after the matmul table: where the GPU overtakes the CPU, the
 // speedups, what the GPU pays, which CPU library is fastest, and the roofline notes.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/output/report_analysis.hpp"
@@ -26,7 +26,8 @@ std::string join_sizes(const std::vector<std::int64_t>& sizes) {
 
 // Rows as aligned columns (output/text.hpp); `left[c]` marks the left-aligned ones.
 void write_aligned(std::ostream& os, const std::string& indent,
-                   const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& left) {
+                   const std::vector<std::vector<std::string>>& rows,
+                   const std::vector<bool>& left) {
   std::size_t columns = 0;
   for (const auto& row : rows) columns = std::max(columns, row.size());
   std::vector<bool> right(columns, true);
@@ -40,9 +41,10 @@ std::string si(double v) {
   const char* units[] = {"", "k", "M", "G", "T", "P"};
   int u = 0;
   while (v >= 1000 && u < 5) v /= 1000, ++u;
-  return fmt::format("{}{}", v >= 100 ? fmt::format("{:.0f}", v)
-                             : v >= 10 ? fmt::format("{:.1f}", v)
-                                       : fmt::format("{:.2f}", v),
+  return fmt::format("{}{}",
+                     v >= 100  ? fmt::format("{:.0f}", v)
+                     : v >= 10 ? fmt::format("{:.1f}", v)
+                               : fmt::format("{:.2f}", v),
                      units[u]);
 }
 
@@ -61,10 +63,9 @@ std::string backends_of(const std::vector<SizePoint>& points, bool gpu) {
 
 void write_dtype_verdict(std::ostream& os, const DtypeVerdict& v, const Verdict& all) {
   const std::string where = all.hosts.size() > 1 ? fmt::format(" on {}", v.host) : "";
-  const std::string vs =
-      v.cpu_dtype == v.dtype
-          ? std::string(to_string(v.dtype))
-          : fmt::format("{} (CPU: {})", to_string(v.dtype), to_string(v.cpu_dtype));
+  const std::string vs = v.cpu_dtype == v.dtype ? std::string(to_string(v.dtype))
+                                                : fmt::format("{} (CPU: {})", to_string(v.dtype),
+                                                              to_string(v.cpu_dtype));
   if (v.points.empty()) {
     os << fmt::format("  {}{}: {}\n", vs, where, v.why_no_comparison);
     return;
@@ -81,19 +82,20 @@ void write_dtype_verdict(std::ostream& os, const DtypeVerdict& v, const Verdict&
     at_last += fmt::format("; {} with {} copies", speedup_text(g / last.cpu_gflops), kind);
   lines.push_back({fmt::format("at {}, the largest:", last.n), at_last});
   if (last.gpu_gflops_per_watt && last.cpu_gflops_per_watt)
-    lines.push_back({"work per joule:",
-                     fmt::format("the GPU does {} the CPU's ({:.1f} vs {:.1f} GFLOPS/W)",
-                                 speedup_text(*last.gpu_gflops_per_watt / *last.cpu_gflops_per_watt),
-                                 *last.gpu_gflops_per_watt, *last.cpu_gflops_per_watt)});
+    lines.push_back(
+        {"work per joule:",
+         fmt::format("the GPU does {} the CPU's ({:.1f} vs {:.1f} GFLOPS/W)",
+                     speedup_text(*last.gpu_gflops_per_watt / *last.cpu_gflops_per_watt),
+                     *last.gpu_gflops_per_watt, *last.cpu_gflops_per_watt)});
   else if (last.gpu_gflops_per_watt)
     lines.push_back(
         {"work per joule:",
-         fmt::format("GPU {:.1f} GFLOPS/W; the CPU's is unknown{}", *last.gpu_gflops_per_watt,
-                     last.cpu_energy_unavailable.empty() ? ""
-                                                         : " (" + last.cpu_energy_unavailable + ")")});
+         fmt::format(
+             "GPU {:.1f} GFLOPS/W; the CPU's is unknown{}", *last.gpu_gflops_per_watt,
+             last.cpu_energy_unavailable.empty() ? "" : " (" + last.cpu_energy_unavailable + ")")});
   if (v.peak)
-    lines.push_back({"peak speedup:", fmt::format("{} at {}", speedup_text(v.peak->speedup()),
-                                                  v.peak->n)});
+    lines.push_back(
+        {"peak speedup:", fmt::format("{} at {}", speedup_text(v.peak->speedup()), v.peak->n)});
   if (!v.unpaired.empty())
     lines.push_back({"not compared:", join_sizes(v.unpaired) + " (no ok row on one side)"});
   if (all.pricing && v.price_kernel) {
@@ -158,8 +160,7 @@ void write_roofline(std::ostream& os, const Verdict& v) {
       if (line.find(text) == std::string::npos) line += (line.empty() ? "" : "; ") + text;
     }
   std::sort(labels.begin(), labels.end());
-  for (const auto& [d, line] : ridges)
-    os << fmt::format("  ridge {}: {}\n", to_string(d), line);
+  for (const auto& [d, line] : ridges) os << fmt::format("  ridge {}: {}\n", to_string(d), line);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head{"shape", "dtype", "FLOP/B"};
   head.insert(head.end(), labels.begin(), labels.end());
@@ -186,9 +187,10 @@ void write_roofline(std::ostream& os, const Verdict& v) {
       if (d.label != "CPU" && d.bandwidth_gbs && !gpu_bw) gpu_bw = d.bandwidth_gbs;
     }
   if (cpu_bw && gpu_bw)
-    os << fmt::format("  A shape bound by memory on both can run at most {:.0f}x faster on the GPU "
-                      "(the bandwidth ratio),\n  however many more FLOPS the GPU has.\n",
-                      *gpu_bw / *cpu_bw);
+    os << fmt::format(
+        "  A shape bound by memory on both can run at most {:.0f}x faster on the GPU "
+        "(the bandwidth ratio),\n  however many more FLOPS the GPU has.\n",
+        *gpu_bw / *cpu_bw);
 }
 
 // Which CPU library: the fastest at each size, and each library's GFLOPS beside it.
@@ -210,7 +212,8 @@ void write_cpu_libraries(std::ostream& os, const Verdict& v) {
                                [&](const auto& g) { return g.first == lib; });
         row.push_back(it == s.gflops.end() ? "-" : fmt::format("{:.0f}", it->second));
       }
-      row.push_back(fmt::format("{}, {:.2f}x the next", s.best, s.best_gflops / s.runner_up_gflops));
+      row.push_back(
+          fmt::format("{}, {:.2f}x the next", s.best, s.best_gflops / s.runner_up_gflops));
       rows.push_back(row);
     }
     std::vector<bool> left(head.size(), false);
@@ -223,15 +226,16 @@ void write_cpu_libraries(std::ostream& os, const Verdict& v) {
 
 std::string describe_crossover(const Crossover& c) {
   switch (c.kind) {
-    case Crossover::Kind::no_data: return "no size measured on both";
+    case Crossover::Kind::no_data:
+      return "no size measured on both";
     case Crossover::Kind::always:
       return c.smallest == c.largest
                  ? fmt::format("at {}, the only size compared", c.smallest)
                  : fmt::format("at every size measured, {} to {}", c.smallest, c.largest);
     case Crossover::Kind::between:
-      return fmt::format("from {} on (between {} and {}){}", c.above, c.below, c.above,
-                         c.ahead_at.empty() ? ""
-                                            : fmt::format("; also at {}", join_sizes(c.ahead_at)));
+      return fmt::format(
+          "from {} on (between {} and {}){}", c.above, c.below, c.above,
+          c.ahead_at.empty() ? "" : fmt::format("; also at {}", join_sizes(c.ahead_at)));
     case Crossover::Kind::never:
       return c.ahead_at.empty()
                  ? fmt::format("at no size measured, {} to {}", c.smallest, c.largest)
@@ -245,9 +249,12 @@ std::string describe_best_cpu_library(const CpuLibraryVerdict& v) {
   if (v.sizes.empty()) return "no size measured with two libraries";
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> wins;  // in order of first win
   for (const CpuLibrarySize& s : v.sizes) {
-    auto it = std::find_if(wins.begin(), wins.end(), [&](const auto& w) { return w.first == s.best; });
-    if (it == wins.end()) wins.push_back({s.best, {s.n}});
-    else it->second.push_back(s.n);
+    auto it =
+        std::find_if(wins.begin(), wins.end(), [&](const auto& w) { return w.first == s.best; });
+    if (it == wins.end())
+      wins.push_back({s.best, {s.n}});
+    else
+      it->second.push_back(s.n);
   }
   if (wins.size() == 1)
     return v.sizes.size() == 1
@@ -265,10 +272,10 @@ void write_verdict(std::ostream& os, const Verdict& v) {
     os << "\nDo I need a GPU? Best GPU row against best CPU row at each square size:\n";
     for (const DtypeVerdict& d : v.dtypes) write_dtype_verdict(os, d, v);
     if (v.pricing)
-      os << fmt::format("  prices: GPU ${:.2f}/h, CPU ${:.2f}/h ({}); GFLOP/$ = GFLOPS x 3600 / "
-                        "($/h)\n",
-                        v.pricing->gpu_usd_per_hour, v.pricing->cpu_usd_per_hour,
-                        v.pricing->source);
+      os << fmt::format(
+          "  prices: GPU ${:.2f}/h, CPU ${:.2f}/h ({}); GFLOP/$ = GFLOPS x 3600 / "
+          "($/h)\n",
+          v.pricing->gpu_usd_per_hour, v.pricing->cpu_usd_per_hour, v.pricing->source);
   }
   write_cpu_libraries(os, v);
   if (!v.dtypes.empty()) write_roofline(os, v);

@@ -1,6 +1,5 @@
 // The verdict for scripts: the "verdict" section of the results JSON, derived at write time.
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "gpubench/core/results_json.hpp"
@@ -122,9 +121,9 @@ json verdict_to_json(const Verdict& v) {
                              {"sizes", sizes}});
   }
   json j = {{"dtypes", dtypes}, {"cpu_libraries", cpu_libraries}, {"roofline", roofline}};
-  j["price_ratio"] = v.pricing ? finite_or_null(v.pricing->gpu_usd_per_hour /
-                                                v.pricing->cpu_usd_per_hour)
-                               : json(nullptr);
+  j["price_ratio"] = v.pricing
+                         ? finite_or_null(v.pricing->gpu_usd_per_hour / v.pricing->cpu_usd_per_hour)
+                         : json(nullptr);
   return j;
 }
 

@@ -2,10 +2,9 @@
 // for a crossover and for the fastest CPU library, and the regression gate's text.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/analysis/verdict.hpp"

@@ -99,9 +99,12 @@ TEST(CliResults, AFileNameThatIsNotUtf8IsWrittenAndReadsBack) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   const auto doc = nlohmann::json::parse(gpubench::test::read_file(path));
   EXPECT_NE(doc["command_line"].get<std::string>().find("_\xef\xbf\xbd.json"), std::string::npos);
-  r = run("compare '" + path + "' '" + path + "' --format json");
+  const std::string copy = path + ".copy.json";  // one file twice is refused: compare a copy
+  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+  r = run("compare '" + path + "' '" + copy + "' --format json");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   std::remove(path.c_str());
+  std::remove(copy.c_str());
 }
 
 // A file-size limit (ulimit -f) is a full disk by another name: a warning, the earlier file kept,
@@ -453,12 +456,14 @@ TEST(CliResults, AKilledRunLeavesAFileMarkedIncompleteThatCompareAndTheGateName)
   EXPECT_FALSE(doc["complete"].get<bool>());
   EXPECT_FALSE(doc["interrupted"].get<bool>());
 
-  auto cmp = run("compare " + out + " " + out);
+  const std::string copy = tmp("killed_copy.json");  // one file twice is refused: a copy
+  std::filesystem::copy_file(out, copy, std::filesystem::copy_options::overwrite_existing);
+  auto cmp = run("compare " + out + " " + copy);
   EXPECT_EQ(cmp.code, 0) << cmp.out << cmp.err;
   EXPECT_NE(cmp.out.find(out + " is incomplete"), std::string::npos) << cmp.out;
-  auto md = run("compare --format markdown " + out + " " + out);
+  auto md = run("compare --format markdown " + out + " " + copy);
   EXPECT_NE(md.out.find("is incomplete"), std::string::npos) << md.out;
-  auto js = nlohmann::json::parse(run("compare --format json " + out + " " + out).out);
+  auto js = nlohmann::json::parse(run("compare --format json " + out + " " + copy).out);
   EXPECT_EQ(js["incomplete_runs"].size(), 2u) << js.dump();
   auto gate = run("matmul --sizes 64 --backends openblas --min-time 0.01 --warmup 1 --threads 1 "
                   "--max-regression 99% --baseline " + out);
@@ -466,6 +471,7 @@ TEST(CliResults, AKilledRunLeavesAFileMarkedIncompleteThatCompareAndTheGateName)
   EXPECT_NE(gate.out.find(out + " is incomplete"), std::string::npos) << gate.out;
   EXPECT_NE(gate.out.find("Regression gate"), std::string::npos) << gate.out;
   std::remove(out.c_str());
+  std::remove(copy.c_str());
 }
 
 // Issue 15 item 18: a hostname (or file name) with a line break or HTML must not inject a line or

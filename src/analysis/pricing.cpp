@@ -45,12 +45,16 @@ std::string price_range_error(const std::string& what) {
 }
 
 double positive_price(const nlohmann::json& v, const std::string& what) {
-  if (!v.is_number() || !price_in_range(v.get<double>()))
-    throw UsageError(price_range_error(what));
-  return v.get<double>();
+  if (!v.is_number()) throw UsageError(price_range_error(what));
+  return checked_usd_per_hour(v.get<double>(), what);
 }
 
 }  // namespace
+
+double checked_usd_per_hour(double usd_per_hour, const std::string& what) {
+  if (!price_in_range(usd_per_hour)) throw UsageError(price_range_error(what));
+  return usd_per_hour;
+}
 
 std::string default_price_file() {
   if (const char* env = std::getenv("GPUBENCH_PRICE_FILE"); env && *env) return env;

@@ -1,5 +1,7 @@
 // `gpubench compare A.json B.json ...`: runs side by side (laptop vs cloud, before vs after), and
 // optionally the regression gate with the first file as the baseline.
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -8,11 +10,14 @@
 #include "commands.hpp"
 #include "number_options.hpp"
 #include "gpubench/analysis/compare.hpp"
+#include "gpubench/analysis/machines.hpp"
+#include "gpubench/analysis/pricing.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/report_analysis.hpp"
+#include "gpubench/output/report_machines.hpp"
 
 namespace gpubench {
 
@@ -22,15 +27,71 @@ struct CompareOptions {
   std::vector<std::string> files;
   std::string format = "table";
   std::string max_regression;
+  std::string view = "auto";
+  std::vector<std::string> labels;
+  std::vector<std::string> prices;  // FILE=USD_PER_HOUR
 };
+
+// One file given twice compares a run with itself: a slip, not a comparison.
+void refuse_repeated_files(const std::vector<std::string>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      std::error_code ec;
+      if (files[i] == files[j] || std::filesystem::equivalent(files[i], files[j], ec))
+        throw UsageError(fmt::format("'{}' is given twice: compare needs different runs", files[i]));
+    }
+}
+
+// --label A,B,...: one short name per run.
+std::vector<std::string> run_labels(const CompareOptions& o) {
+  if (o.labels.empty()) return {};
+  if (o.labels.size() != o.files.size())
+    throw UsageError(fmt::format("--label names {} run{}, but {} files are compared",
+                                 o.labels.size(), o.labels.size() == 1 ? "" : "s", o.files.size()));
+  for (const std::string& l : o.labels)
+    if (l.empty() || std::count(o.labels.begin(), o.labels.end(), l) > 1)
+      throw UsageError(fmt::format("--label: '{}' is {}: each run needs its own name", l,
+                                   l.empty() ? "empty" : "given twice"));
+  return o.labels;
+}
+
+// --price FILE=USD_PER_HOUR: the whole machine's price, for the run read from FILE.
+std::vector<std::optional<double>> run_prices(const CompareOptions& o) {
+  std::vector<std::optional<double>> prices(o.files.size());
+  for (const std::string& spec : o.prices) {
+    const auto eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(fmt::format("--price '{}': expected FILE=USD_PER_HOUR", spec));
+    const std::string file = spec.substr(0, eq);
+    std::size_t run = o.files.size();
+    for (std::size_t i = 0; i < o.files.size(); ++i) {
+      std::error_code ec;
+      if (o.files[i] == file || std::filesystem::equivalent(o.files[i], file, ec)) run = i;
+    }
+    if (run == o.files.size())
+      throw UsageError(fmt::format("--price '{}': '{}' is not one of the files compared", spec, file));
+    prices[run] = checked_usd_per_hour(parse_positive_number("--price", spec.substr(eq + 1)),
+                                       "--price " + file);
+  }
+  return prices;
+}
+
+bool machine_view_wanted(const CompareOptions& o, const std::vector<NamedResults>& runs) {
+  if (o.view == "machines") return true;
+  if (o.view == "backends") return false;
+  return from_different_machines(runs);
+}
 
 int run_compare(const CompareOptions& o) {
   if (o.files.size() < 2)
     throw UsageError("compare needs at least two results files (gpubench matmul --output X.json)");
+  refuse_repeated_files(o.files);
   const Format format = parse_format(ResultKind::compare, o.format);
   const std::optional<double> threshold =
       o.max_regression.empty() ? std::nullopt
                                : std::optional<double>(parse_max_regression(o.max_regression));
+  const auto labels = run_labels(o);
+  const auto prices = run_prices(o);
 
   std::vector<NamedResults> runs;
   for (const std::string& f : o.files) {
@@ -38,7 +99,10 @@ int run_compare(const CompareOptions& o) {
     if (runs.back().results.records.empty())
       throw UsageError(fmt::format("'{}' holds no matmul results to compare", f));
   }
-  render_comparison(format, std::cout, compare_runs(runs));
+  if (machine_view_wanted(o, runs))
+    write_machine_view(format, std::cout, machine_view(runs, labels, prices));
+  else
+    render_comparison(format, std::cout, compare_runs(runs));
 
   if (!threshold) return kExitOk;
   // The gate's verdict joins a human-readable stdout; machine-readable stdout stays clean.
@@ -69,6 +133,20 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
                   "Exit 1 when a case of a later file is slower than the first file's by more "
                   "than this (e.g. 5%) and more than the runs' measured spread");
   reject_empty_max_regression(max_regression);
+  cmd->add_option("--view", o->view,
+                  "machines: each run's best row per case, side by side (chosen when the runs "
+                  "come from different machines); backends: each backend against itself")
+      ->check(CLI::IsMember({"auto", "machines", "backends"}))
+      ->capture_default_str();
+  cmd->add_option("--label", o->labels,
+                  "Short machine names, one per file in order (default: host, GPU or CPU model)")
+      ->delimiter(',')
+      ->allow_extra_args(false);  // one value per --label: the files that follow stay files
+  cmd->add_option("--price", o->prices,
+                  "FILE=USD_PER_HOUR: the price of the machine that wrote FILE, for GFLOP per "
+                  "dollar (repeatable; default: the run's own --price-cpu/--price-gpu)")
+      ->type_name("FILE=USD_PER_HOUR")
+      ->allow_extra_args(false);
   cmd->callback([&action, o] { action = [o] { return run_compare(*o); }; });
 }
 

@@ -32,6 +32,10 @@ std::vector<std::string> price_preset_names_in(std::string_view text, const std:
 Pricing price_preset_in(std::string_view text, const std::string& preset,
                         const std::string& origin);
 
+// A price per hour as every price option takes it (a micro-dollar to a million dollars). Throws
+// UsageError naming `what` otherwise.
+double checked_usd_per_hour(double usd_per_hour, const std::string& what);
+
 // Pricing from the options: a preset, and/or both prices given (a price given with a preset
 // overrides that side of it). nullopt when none was given. Throws UsageError (exit 2) for one
 // price without the other, a price that is not positive, an unknown preset or a bad file.

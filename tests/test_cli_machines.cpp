@@ -1,0 +1,79 @@
+// `gpubench compare` of runs from different machines, through the real binary: the machine view
+// chosen by itself, --view, --label, --price FILE=USD_PER_HOUR, and bad input (one line, exit 2).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "command_runner.hpp"
+
+namespace {
+
+using gpubench::test::run_gpubench;
+
+const std::string kBench = std::string(GPUBENCH_TEST_DIR) + "/../bench/results/";
+const std::string kEpyc = kBench + "cpu_libraries_devvm_2026-11-29.json";
+const std::string kXeon = kBench + "cpu-threads2.json";
+const std::string kH200 = kBench + "gpu_question_h200_2026-11-29.json";
+
+int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST(CliMachines, RunsFromDifferentMachinesGetTheMachineView) {
+  auto r = run_gpubench("compare " + kEpyc + " " + kH200);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Comparing 2 machines"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fp32: H200 (NVIDIA H200, cublas) is "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" AMD EPYC (AMD EPYC, openblas) at 8192, geomean "), std::string::npos)
+      << r.out;
+  // Near the top: the headline comes before the table.
+  EXPECT_LT(r.out.find("fp32: H200"), r.out.find("dtype  shape")) << r.out;
+  // The same machine twice keeps the per-backend view the gate uses.
+  auto same = run_gpubench("compare " + kBench + "cpu-threads1.json " + kXeon);
+  EXPECT_NE(same.out.find("Comparing 2 runs"), std::string::npos) << same.out;
+  // --view picks either.
+  EXPECT_NE(run_gpubench("compare --view backends " + kEpyc + " " + kH200).out.find("Comparing 2 runs"),
+            std::string::npos);
+  EXPECT_NE(run_gpubench("compare --view machines " + kBench + "cpu-threads1.json " + kXeon)
+                .out.find("Comparing 2 machines"),
+            std::string::npos);
+}
+
+TEST(CliMachines, LabelsAndPricesAtCompareTime) {
+  auto r = run_gpubench("compare " + kEpyc + " " + kXeon + " " + kH200 +
+                        " --label laptop,ci,cloud --price " + kH200 + "=3.5 --price " + kEpyc +
+                        "=0.05");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("fp64: cloud (NVIDIA H200, cublas) is "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("GFLOP/$"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  per dollar: laptop "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cloud/laptop"), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(
+      run_gpubench("compare --format json --label laptop,ci,cloud " + kEpyc + " " + kXeon + " " +
+                   kH200)
+          .out);
+  EXPECT_EQ(doc["view"], "machines");
+  EXPECT_EQ(doc["machines"][2]["label"], "cloud");
+}
+
+TEST(CliMachines, BadInputIsOneLineAndExitTwo) {
+  for (const std::string& args :
+       {"compare " + kEpyc + " " + kEpyc,                              // one run twice
+        "compare " + kEpyc + " " + kBench + "/../results/" +
+            std::filesystem::path(kEpyc).filename().string(),           // the same file, renamed
+        "compare --label a " + kEpyc + " " + kH200,                    // one label, two runs
+        "compare --label a,a " + kEpyc + " " + kH200,                  // a label twice
+        "compare --price nothere.json=3 " + kEpyc + " " + kH200,       // not a compared file
+        "compare --price " + kH200 + "=free " + kEpyc + " " + kH200,   // not a price
+        "compare --view cpus " + kEpyc + " " + kH200}) {
+    auto r = run_gpubench(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
+    EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("gpubench: error: ", 0), 0u) << args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << args;
+  }
+  EXPECT_NE(run_gpubench("compare " + kEpyc + " " + kEpyc).err.find("is given twice"),
+            std::string::npos);
+}

@@ -67,7 +67,10 @@ TEST(CliMachines, BadInputIsOneLineAndExitTwo) {
         "compare --label a,a " + kEpyc + " " + kH200,                  // a label twice
         "compare --price nothere.json=3 " + kEpyc + " " + kH200,       // not a compared file
         "compare --price " + kH200 + "=free " + kEpyc + " " + kH200,   // not a price
-        "compare --view cpus " + kEpyc + " " + kH200}) {
+        "compare --view cpus " + kEpyc + " " + kH200,
+        "compare " + kXeon + " --reference nope",                      // no such reference
+        std::string("compare --reference h200 --reference h200"),      // one reference twice
+        std::string("compare --reference h200")}) {                    // one run alone
     auto r = run_gpubench(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
     EXPECT_EQ(lines(r.err), 1) << args << "\n" << r.err;
@@ -76,4 +79,18 @@ TEST(CliMachines, BadInputIsOneLineAndExitTwo) {
   }
   EXPECT_NE(run_gpubench("compare " + kEpyc + " " + kEpyc).err.find("is given twice"),
             std::string::npos);
+}
+
+TEST(CliMachines, ReferenceMachinesAreListedAndStandBesideARun) {
+  auto list = run_gpubench("compare --reference list");
+  EXPECT_EQ(list.code, 0) << list.out << list.err;
+  EXPECT_NE(list.out.find("  h200  NVIDIA H200"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  epyc-2core  "), std::string::npos) << list.out;
+  auto r = run_gpubench("compare " + kXeon + " --reference h200");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("= reference h200: Intel Xeon, 16 cores; NVIDIA H200"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("fp32: h200 (NVIDIA H200, cublas) is "), std::string::npos) << r.out;
+  // Two references alone are a comparison too.
+  EXPECT_EQ(run_gpubench("compare --reference epyc-2core --reference h200").code, 0);
 }

@@ -10,6 +10,8 @@
 
 #include "golden.hpp"
 #include "gpubench/analysis/machines.hpp"
+#include "gpubench/analysis/references.hpp"
+#include "gpubench/core/errors.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report_machines.hpp"
 #include "sample_results.hpp"
@@ -158,5 +160,28 @@ TEST(Machines, GoldenOutputsOfThreeMachines) {
     std::ostringstream os;
     write_machine_view(format, os, v);
     gpubench::testing::expect_golden(file, os.str());
+  }
+}
+
+// The reference machines shipped with gpubench: each named, described and readable.
+TEST(References, TheShippedListNamesReadableRunsThatSayHowTheyWereMeasured) {
+  const std::string list = std::string(GPUBENCH_TEST_DIR) + "/../bench/references.json";
+  const auto all = reference_machines(list);
+  ASSERT_GE(all.size(), 3u);
+  for (const ReferenceMachine& r : all) {
+    SCOPED_TRACE(r.name);
+    EXPECT_NE(r.about.find("gpubench matmul"), std::string::npos) << r.about;  // how
+    EXPECT_NE(r.about.find("20"), std::string::npos) << r.about;               // when
+    const Results run = read_results_file(r.file);
+    EXPECT_FALSE(run.records.empty());
+  }
+  EXPECT_EQ(find_reference(list, "h200").name, "h200");
+  try {
+    find_reference(list, "laptop");
+    ADD_FAILURE() << "an unknown reference was found";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("no reference machine 'laptop' (there are: h200, "),
+              std::string::npos)
+        << e.what();
   }
 }

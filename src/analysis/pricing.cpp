@@ -56,17 +56,21 @@ double checked_usd_per_hour(double usd_per_hour, const std::string& what) {
   return usd_per_hour;
 }
 
-std::string default_price_file() {
-  if (const char* env = std::getenv("GPUBENCH_PRICE_FILE"); env && *env) return env;
-  // An installed gpubench (PREFIX/bin/gpubench) finds the presets cmake --install put in
-  // PREFIX/share/gpubench; a build in the source tree uses the tree's bench/prices.json.
+std::string shipped_data_file(const std::string& name) {
+  // An installed gpubench (PREFIX/bin/gpubench) finds what cmake --install put in
+  // PREFIX/share/gpubench; a build in the source tree uses the tree's bench/.
   std::error_code ec;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const auto installed = exe.parent_path().parent_path() / "share/gpubench/prices.json";
+    const auto installed = exe.parent_path().parent_path() / "share/gpubench" / name;
     if (std::filesystem::is_regular_file(installed, ec)) return installed.string();
   }
-  return GPUBENCH_SOURCE_DIR "/bench/prices.json";
+  return GPUBENCH_SOURCE_DIR "/bench/" + name;
+}
+
+std::string default_price_file() {
+  if (const char* env = std::getenv("GPUBENCH_PRICE_FILE"); env && *env) return env;
+  return shipped_data_file("prices.json");
 }
 
 std::vector<std::string> price_preset_names_in(std::string_view text, const std::string& origin) {

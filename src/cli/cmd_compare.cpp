@@ -12,6 +12,7 @@
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/analysis/machines.hpp"
 #include "gpubench/analysis/pricing.hpp"
+#include "gpubench/analysis/references.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
@@ -30,7 +31,33 @@ struct CompareOptions {
   std::string view = "auto";
   std::vector<std::string> labels;
   std::vector<std::string> prices;  // FILE=USD_PER_HOUR
+  std::vector<std::string> references;  // shipped reference machines, or "list"
 };
+
+// --reference list: what each shipped machine is, when and how it was measured.
+int list_references() {
+  const std::string file = default_reference_file();
+  std::cout << fmt::format("Reference machines ({}):\n", file);
+  for (const ReferenceMachine& r : reference_machines(file))
+    std::cout << fmt::format("  {}  {}\n", r.name, r.about);
+  return kExitOk;
+}
+
+// The runs to compare: the user's files, then each --reference machine under its own name.
+std::vector<NamedResults> read_runs(const CompareOptions& o) {
+  std::vector<NamedResults> runs;
+  for (const std::string& f : o.files) runs.push_back({f, read_results_file(f)});
+  for (const std::string& name : o.references) {
+    if (std::count(o.references.begin(), o.references.end(), name) > 1)
+      throw UsageError(fmt::format("--reference '{}' is given twice: compare needs different runs", name));
+    const ReferenceMachine r = find_reference(default_reference_file(), name);
+    runs.push_back({"reference " + r.name, read_results_file(r.file)});
+  }
+  for (const NamedResults& run : runs)
+    if (run.results.records.empty())
+      throw UsageError(fmt::format("'{}' holds no matmul results to compare", run.name));
+  return runs;
+}
 
 // One file given twice compares a run with itself: a slip, not a comparison.
 void refuse_repeated_files(const std::vector<std::string>& files) {
@@ -42,12 +69,18 @@ void refuse_repeated_files(const std::vector<std::string>& files) {
     }
 }
 
-// --label A,B,...: one short name per run.
-std::vector<std::string> run_labels(const CompareOptions& o) {
-  if (o.labels.empty()) return {};
-  if (o.labels.size() != o.files.size())
-    throw UsageError(fmt::format("--label names {} run{}, but {} files are compared",
-                                 o.labels.size(), o.labels.size() == 1 ? "" : "s", o.files.size()));
+// --label A,B,...: one short name per run (files first, then references). A reference machine
+// is called by its name unless --label says otherwise.
+std::vector<std::string> run_labels(const CompareOptions& o, const std::vector<NamedResults>& runs) {
+  if (o.labels.empty()) {
+    if (o.references.empty()) return {};
+    std::vector<std::string> labels = machine_labels(runs);
+    for (std::size_t i = 0; i < o.references.size(); ++i) labels[o.files.size() + i] = o.references[i];
+    return labels;
+  }
+  if (o.labels.size() != runs.size())
+    throw UsageError(fmt::format("--label names {} run{}, but {} are compared", o.labels.size(),
+                                 o.labels.size() == 1 ? "" : "s", runs.size()));
   for (const std::string& l : o.labels)
     if (l.empty() || std::count(o.labels.begin(), o.labels.end(), l) > 1)
       throw UsageError(fmt::format("--label: '{}' is {}: each run needs its own name", l,
@@ -83,22 +116,19 @@ bool machine_view_wanted(const CompareOptions& o, const std::vector<NamedResults
 }
 
 int run_compare(const CompareOptions& o) {
-  if (o.files.size() < 2)
-    throw UsageError("compare needs at least two results files (gpubench matmul --output X.json)");
+  if (std::find(o.references.begin(), o.references.end(), "list") != o.references.end())
+    return list_references();
+  if (o.files.size() + o.references.size() < 2)
+    throw UsageError("compare needs at least two runs: results files (gpubench matmul --output "
+                     "X.json) or --reference NAME");
   refuse_repeated_files(o.files);
   const Format format = parse_format(ResultKind::compare, o.format);
   const std::optional<double> threshold =
       o.max_regression.empty() ? std::nullopt
                                : std::optional<double>(parse_max_regression(o.max_regression));
-  const auto labels = run_labels(o);
   const auto prices = run_prices(o);
-
-  std::vector<NamedResults> runs;
-  for (const std::string& f : o.files) {
-    runs.push_back({f, read_results_file(f)});
-    if (runs.back().results.records.empty())
-      throw UsageError(fmt::format("'{}' holds no matmul results to compare", f));
-  }
+  const std::vector<NamedResults> runs = read_runs(o);
+  const auto labels = run_labels(o, runs);
   if (machine_view_wanted(o, runs))
     write_machine_view(format, std::cout, machine_view(runs, labels, prices));
   else
@@ -126,8 +156,7 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
       "compare",
       "Put saved runs side by side: GFLOPS per case, ratios to the first run, machine "
       "differences; optionally fail on a regression");
-  cmd->add_option("files", o->files, "Results files from gpubench matmul --output X.json")
-      ->required();
+  cmd->add_option("files", o->files, "Results files from gpubench matmul --output X.json");
   cmd->add_option("--format", o->format, format_help(ResultKind::compare))->capture_default_str();
   auto* max_regression = cmd->add_option("--max-regression", o->max_regression,
                   "Exit 1 when a case of a later file is slower than the first file's by more "
@@ -142,6 +171,11 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
                   "Short machine names, one per file in order (default: host, GPU or CPU model)")
       ->delimiter(',')
       ->allow_extra_args(false);  // one value per --label: the files that follow stay files
+  cmd->add_option("--reference", o->references,
+                  "Put a reference machine shipped with gpubench beside the files (repeatable); "
+                  "'list' says which there are and how each was measured")
+      ->type_name("NAME|list")
+      ->allow_extra_args(false);
   cmd->add_option("--price", o->prices,
                   "FILE=USD_PER_HOUR: the price of the machine that wrote FILE, for GFLOP per "
                   "dollar (repeatable; default: the run's own --price-cpu/--price-gpu)")

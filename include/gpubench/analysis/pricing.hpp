@@ -17,6 +17,10 @@ struct PriceOptions {
   std::string file;    // the preset file; empty = default_price_file()
 };
 
+// A file gpubench ships: PREFIX/share/gpubench/NAME beside an installed binary, else the source
+// tree's bench/NAME.
+std::string shipped_data_file(const std::string& name);
+
 // $GPUBENCH_PRICE_FILE when set, else the bench/prices.json of the source tree gpubench was
 // built from.
 std::string default_price_file();

@@ -26,114 +26,123 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Each loop runs `iters` steps of kAcc independent FMAs on full vectors and returns a value that
+// Each loop runs `iters` steps of Acc independent FMAs on full vectors and returns a value that
 // depends on every accumulator, so the compiler can neither drop nor merge them. The multiplier
 // and addend keep the accumulators finite and normal (denormals would slow some cores down).
 // 16 accumulators cover a 4-cycle FMA latency on two pipes with room to spare.
 constexpr int kAcc = 16;
 
+// One loop for every instruction set; `Ops` is the vector type and its operations (set1, fma,
+// add, store). The x86 operations carry their target attribute, and each entry point below has
+// the same target and `flatten`, which inlines this loop and the operations into it. Vectors
+// travel by pointer: passed by value, a vector wider than the default target changes the ABI
+// (an error in clang) in this target-less template.
+template <class Ops, int Acc>
+double fma_loop(long iters) {
+  using T = typename Ops::T;
+  typename Ops::V acc[Acc], m, a, s;
+#pragma GCC unroll 16
+  for (int j = 0; j < Acc; ++j) Ops::set1(&acc[j], T(1) + T(0.01) * T(j));
+  Ops::set1(&m, T(0.9999999));
+  Ops::set1(&a, T(1e-7));
+  for (long i = 0; i < iters; ++i) {
+#pragma GCC unroll 16
+    for (int j = 0; j < Acc; ++j) Ops::fma(&acc[j], &m, &a);  // acc = acc * m + a
+  }
+  s = acc[0];
+#pragma GCC unroll 16
+  for (int j = 1; j < Acc; ++j) Ops::add(&s, &acc[j]);
+  alignas(64) T out[Ops::kLanes];  // summed by hand: _mm512_reduce_add_ps trips -Wuninitialized
+  Ops::store(out, &s);
+  double total = 0;
+  for (T v : out) total += double(v);
+  return total;
+}
+
+// Floating-point operations of one step of fma_loop<Ops, Acc>: an FMA is 2 per lane.
+template <class Ops, int Acc>
+constexpr double kFlopPerStep = 2.0 * Ops::kLanes * Acc;
+
 #if defined(__x86_64__)
-__attribute__((target("avx512f"))) double fma_avx512_f32(long iters) {
-  __m512 acc[kAcc];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc; ++j) acc[j] = _mm512_set1_ps(1.0f + 0.01f * float(j));
-  const __m512 m = _mm512_set1_ps(0.9999999f), a = _mm512_set1_ps(1e-7f);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc; ++j) acc[j] = _mm512_fmadd_ps(acc[j], m, a);
+#define GPUBENCH_AVX512 gnu::target("avx512f")
+#define GPUBENCH_AVX2 gnu::target("avx2,fma")
+struct Avx512F32 {
+  using T = float;
+  using V = __m512;
+  static constexpr int kLanes = 16;
+  [[GPUBENCH_AVX512]] static void set1(V* x, T v) { *x = _mm512_set1_ps(v); }
+  [[GPUBENCH_AVX512]] static void fma(V* x, const V* m, const V* a) {
+    *x = _mm512_fmadd_ps(*x, *m, *a);
   }
-  __m512 s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc; ++j) s = _mm512_add_ps(s, acc[j]);
-  alignas(64) float out[16];  // summed by hand: _mm512_reduce_add_ps trips -Wuninitialized
-  _mm512_store_ps(out, s);
-  double total = 0;
-  for (float v : out) total += v;
-  return total;
-}
-__attribute__((target("avx512f"))) double fma_avx512_f64(long iters) {
-  __m512d acc[kAcc];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc; ++j) acc[j] = _mm512_set1_pd(1.0 + 0.01 * j);
-  const __m512d m = _mm512_set1_pd(0.9999999), a = _mm512_set1_pd(1e-7);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc; ++j) acc[j] = _mm512_fmadd_pd(acc[j], m, a);
+  [[GPUBENCH_AVX512]] static void add(V* x, const V* y) { *x = _mm512_add_ps(*x, *y); }
+  [[GPUBENCH_AVX512]] static void store(T* out, const V* x) { _mm512_storeu_ps(out, *x); }
+};
+struct Avx512F64 {
+  using T = double;
+  using V = __m512d;
+  static constexpr int kLanes = 8;
+  [[GPUBENCH_AVX512]] static void set1(V* x, T v) { *x = _mm512_set1_pd(v); }
+  [[GPUBENCH_AVX512]] static void fma(V* x, const V* m, const V* a) {
+    *x = _mm512_fmadd_pd(*x, *m, *a);
   }
-  __m512d s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc; ++j) s = _mm512_add_pd(s, acc[j]);
-  alignas(64) double out[8];
-  _mm512_store_pd(out, s);
-  double total = 0;
-  for (double v : out) total += v;
-  return total;
-}
+  [[GPUBENCH_AVX512]] static void add(V* x, const V* y) { *x = _mm512_add_pd(*x, *y); }
+  [[GPUBENCH_AVX512]] static void store(T* out, const V* x) { _mm512_storeu_pd(out, *x); }
+};
+struct Avx2F32 {
+  using T = float;
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  [[GPUBENCH_AVX2]] static void set1(V* x, T v) { *x = _mm256_set1_ps(v); }
+  [[GPUBENCH_AVX2]] static void fma(V* x, const V* m, const V* a) {
+    *x = _mm256_fmadd_ps(*x, *m, *a);
+  }
+  [[GPUBENCH_AVX2]] static void add(V* x, const V* y) { *x = _mm256_add_ps(*x, *y); }
+  [[GPUBENCH_AVX2]] static void store(T* out, const V* x) { _mm256_storeu_ps(out, *x); }
+};
+struct Avx2F64 {
+  using T = double;
+  using V = __m256d;
+  static constexpr int kLanes = 4;
+  [[GPUBENCH_AVX2]] static void set1(V* x, T v) { *x = _mm256_set1_pd(v); }
+  [[GPUBENCH_AVX2]] static void fma(V* x, const V* m, const V* a) {
+    *x = _mm256_fmadd_pd(*x, *m, *a);
+  }
+  [[GPUBENCH_AVX2]] static void add(V* x, const V* y) { *x = _mm256_add_pd(*x, *y); }
+  [[GPUBENCH_AVX2]] static void store(T* out, const V* x) { _mm256_storeu_pd(out, *x); }
+};
 // AVX2 has 16 vector registers: 12 accumulators leave room for the constants.
 constexpr int kAcc256 = 12;
-__attribute__((target("avx2,fma"))) double fma_avx2_f32(long iters) {
-  __m256 acc[kAcc256];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc256; ++j) acc[j] = _mm256_set1_ps(1.0f + 0.01f * float(j));
-  const __m256 m = _mm256_set1_ps(0.9999999f), a = _mm256_set1_ps(1e-7f);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc256; ++j) acc[j] = _mm256_fmadd_ps(acc[j], m, a);
-  }
-  __m256 s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc256; ++j) s = _mm256_add_ps(s, acc[j]);
-  alignas(32) float out[8];
-  _mm256_store_ps(out, s);
-  double total = 0;
-  for (float v : out) total += v;
-  return total;
+[[GPUBENCH_AVX512, gnu::flatten]] double fma_avx512_f32(long n) {
+  return fma_loop<Avx512F32, kAcc>(n);
 }
-__attribute__((target("avx2,fma"))) double fma_avx2_f64(long iters) {
-  __m256d acc[kAcc256];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc256; ++j) acc[j] = _mm256_set1_pd(1.0 + 0.01 * j);
-  const __m256d m = _mm256_set1_pd(0.9999999), a = _mm256_set1_pd(1e-7);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc256; ++j) acc[j] = _mm256_fmadd_pd(acc[j], m, a);
-  }
-  __m256d s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc256; ++j) s = _mm256_add_pd(s, acc[j]);
-  alignas(32) double out[4];
-  _mm256_store_pd(out, s);
-  return out[0] + out[1] + out[2] + out[3];
+[[GPUBENCH_AVX512, gnu::flatten]] double fma_avx512_f64(long n) {
+  return fma_loop<Avx512F64, kAcc>(n);
 }
+[[GPUBENCH_AVX2, gnu::flatten]] double fma_avx2_f32(long n) { return fma_loop<Avx2F32, kAcc256>(n); }
+[[GPUBENCH_AVX2, gnu::flatten]] double fma_avx2_f64(long n) { return fma_loop<Avx2F64, kAcc256>(n); }
+#undef GPUBENCH_AVX512
+#undef GPUBENCH_AVX2
 #elif defined(__aarch64__)
-double fma_neon_f32(long iters) {
-  float32x4_t acc[kAcc];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc; ++j) acc[j] = vdupq_n_f32(1.0f + 0.01f * float(j));
-  const float32x4_t m = vdupq_n_f32(0.9999999f), a = vdupq_n_f32(1e-7f);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc; ++j) acc[j] = vfmaq_f32(a, acc[j], m);
-  }
-  float32x4_t s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc; ++j) s = vaddq_f32(s, acc[j]);
-  return double(vaddvq_f32(s));
-}
-double fma_neon_f64(long iters) {
-  float64x2_t acc[kAcc];
-#pragma GCC unroll 16
-  for (int j = 0; j < kAcc; ++j) acc[j] = vdupq_n_f64(1.0 + 0.01 * j);
-  const float64x2_t m = vdupq_n_f64(0.9999999), a = vdupq_n_f64(1e-7);
-  for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-    for (int j = 0; j < kAcc; ++j) acc[j] = vfmaq_f64(a, acc[j], m);
-  }
-  float64x2_t s = acc[0];
-#pragma GCC unroll 16
-  for (int j = 1; j < kAcc; ++j) s = vaddq_f64(s, acc[j]);
-  return vaddvq_f64(s);
-}
+struct NeonF32 {
+  using T = float;
+  using V = float32x4_t;
+  static constexpr int kLanes = 4;
+  static void set1(V* x, T v) { *x = vdupq_n_f32(v); }
+  static void fma(V* x, const V* m, const V* a) { *x = vfmaq_f32(*a, *x, *m); }
+  static void add(V* x, const V* y) { *x = vaddq_f32(*x, *y); }
+  static void store(T* out, const V* x) { vst1q_f32(out, *x); }
+};
+struct NeonF64 {
+  using T = double;
+  using V = float64x2_t;
+  static constexpr int kLanes = 2;
+  static void set1(V* x, T v) { *x = vdupq_n_f64(v); }
+  static void fma(V* x, const V* m, const V* a) { *x = vfmaq_f64(*a, *x, *m); }
+  static void add(V* x, const V* y) { *x = vaddq_f64(*x, *y); }
+  static void store(T* out, const V* x) { vst1q_f64(out, *x); }
+};
+[[gnu::flatten]] double fma_neon_f32(long n) { return fma_loop<NeonF32, kAcc>(n); }
+[[gnu::flatten]] double fma_neon_f64(long n) { return fma_loop<NeonF64, kAcc>(n); }
 // SVE, for cores whose vectors are wider than NEON's 128 bits (Neoverse V1: 256). Its vector
 // types have no size known at compile time, so they cannot be array elements: the kAcc
 // accumulators are spelled out by this list.
@@ -187,16 +196,19 @@ struct Loop {
 Loop widest_loop() {
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("avx512f"))
-    return {"avx512", fma_avx512_f32, fma_avx512_f64, 2.0 * 16 * kAcc, 2.0 * 8 * kAcc};
+    return {"avx512", fma_avx512_f32, fma_avx512_f64, kFlopPerStep<Avx512F32, kAcc>,
+            kFlopPerStep<Avx512F64, kAcc>};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {"avx2+fma", fma_avx2_f32, fma_avx2_f64, 2.0 * 8 * kAcc256, 2.0 * 4 * kAcc256};
+    return {"avx2+fma", fma_avx2_f32, fma_avx2_f64, kFlopPerStep<Avx2F32, kAcc256>,
+            kFlopPerStep<Avx2F64, kAcc256>};
 #elif defined(__aarch64__)
   // SVE where its vectors are wider than NEON's (at 128 bits, as on Neoverse V2, both are the
   // same width and NEON is the loop every aarch64 core runs).
   if (const int bits = sve_vector_bits(); bits > 128)
     return {fmt::format("sve {}-bit", bits), fma_sve<float>, fma_sve<double>, 2.0 * (bits / 32) * kAcc,
             2.0 * (bits / 64) * kAcc};
-  return {"neon", fma_neon_f32, fma_neon_f64, 2.0 * 4 * kAcc, 2.0 * 2 * kAcc};
+  return {"neon", fma_neon_f32, fma_neon_f64, kFlopPerStep<NeonF32, kAcc>,
+          kFlopPerStep<NeonF64, kAcc>};
 #endif
   return {"scalar", mul_add_scalar<float>, mul_add_scalar<double>, 2.0 * kAcc, 2.0 * kAcc};
 }

@@ -36,12 +36,38 @@ void expect_refused(const std::string& path, const std::string& needle) {
   }
 }
 
+// The results file of `text` is refused with `needle` in the message.
+void expect_text_refused(const std::string& name, const std::string& text,
+                         const std::string& needle) {
+  expect_refused(temp_file(name, text), needle);
+}
+
+// What `in` reads back as from its file's text.
+Results round_trip(const Results& in) {
+  return results_from_json_text(results_to_json_text(in), "test");
+}
+
+// The sample results as a file's text.
+std::string sample_json() { return results_to_json_text(sample_results()); }
+
+// `text` with its first `from` replaced by `to`; a failure of the test when there is none.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no '" << from << "' in the results text";
+    return text;
+  }
+  return text.replace(at, from.size(), to);
+}
+
+const std::string kSchemaVersion2 = "\"schema_version\": 2";
+
 }  // namespace
 
 TEST(ResultsJson, RoundTripKeepsEveryField) {
   Results in = sample_results();
   in.interrupted = true;
-  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  const Results out = round_trip(in);
   EXPECT_TRUE(out.interrupted);
   EXPECT_EQ(out.system.gpubench_version, "9.9.9");
   EXPECT_EQ(out.system.command_line, in.system.command_line);
@@ -50,7 +76,7 @@ TEST(ResultsJson, RoundTripKeepsEveryField) {
   EXPECT_EQ(out.system.cpu.logical_cpus, 8);
   EXPECT_EQ(out.system.cpu.peak_gflops_fp32, 256.0);
   EXPECT_EQ(out.system.cpu_blas().detected, "Haswell");
-  EXPECT_EQ(out.system.driver_version, 13000);
+  EXPECT_EQ(out.system.gpu_runtime.version("driver_version"), 13000);
   ASSERT_EQ(out.system.gpus.size(), 1u);
   EXPECT_EQ(out.system.gpus[0].cc_major, 9);
   EXPECT_EQ(out.system.gpus[0].cc_minor, 0);
@@ -99,7 +125,7 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   EXPECT_THROW(results_from_json_text(text, "test"), UsageError);
   // ... a failed one reads back with null as "not measured".
   in.records[0].status = Status::failed;
-  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  const Results out = round_trip(in);
   EXPECT_EQ(out.records[0].main.gflops, 0.0);
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
 }
@@ -109,9 +135,9 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
 TEST(ResultsJson, CompleteRoundTripsAndOldFilesReadAsComplete) {
   Results in = sample_results();
   in.complete = false;
-  EXPECT_FALSE(results_from_json_text(results_to_json_text(in), "test").complete);
+  EXPECT_FALSE(round_trip(in).complete);
   in.complete = true;
-  EXPECT_TRUE(results_from_json_text(results_to_json_text(in), "test").complete);
+  EXPECT_TRUE(round_trip(in).complete);
   auto doc = nlohmann::json::parse(results_to_json_text(in));
   doc.erase("complete");
   EXPECT_TRUE(results_from_json_text(doc.dump(), "old").complete);
@@ -134,35 +160,32 @@ TEST(ResultsJsonBadFiles, MissingFile) {
 TEST(ResultsJsonBadFiles, Directory) { expect_refused(::testing::TempDir(), "directory"); }
 
 TEST(ResultsJsonBadFiles, NotJson) {
-  expect_refused(temp_file("gpubench_not.json", "shape,dtype\n1024,fp32\n"), "is not JSON");
-  expect_refused(temp_file("gpubench_empty.json", ""), "is not JSON");
+  expect_text_refused("gpubench_not.json", "shape,dtype\n1024,fp32\n", "is not JSON");
+  expect_text_refused("gpubench_empty.json", "", "is not JSON");
   // The parser quotes the byte it stopped at: escaped, not written raw to the terminal.
-  expect_refused(temp_file("gpubench_binary.json", "\xc5\xb2\x01garbage"), "last read: '\\xc5");
+  expect_text_refused("gpubench_binary.json", "\xc5\xb2\x01garbage", "last read: '\\xc5");
 }
 
 TEST(ResultsJsonBadFiles, JsonButNotResults) {
-  expect_refused(temp_file("gpubench_other.json", R"({"benchmarks": []})"),
-                 "not a gpubench results file");
-  expect_refused(temp_file("gpubench_array.json", "[1, 2]"), "not a gpubench results file");
+  expect_text_refused("gpubench_other.json", R"({"benchmarks": []})",
+                      "not a gpubench results file");
+  expect_text_refused("gpubench_array.json", "[1, 2]", "not a gpubench results file");
 }
 
 TEST(ResultsJsonBadFiles, OtherSchemaVersion) {
-  std::string text = results_to_json_text(sample_results());
-  const std::string from = "\"schema_version\": 2";
-  ASSERT_NE(text.find(from), std::string::npos);
-  text.replace(text.find(from), from.size(), "\"schema_version\": 3");
-  expect_refused(temp_file("gpubench_v3.json", text), "schema_version 3");
-  text.replace(text.find("\"schema_version\": 3"), from.size(), "\"schema_version\": 0");
-  expect_refused(temp_file("gpubench_v0.json", text), "schema_version 0");
+  expect_text_refused("gpubench_v3.json",
+                      replaced(sample_json(), kSchemaVersion2, "\"schema_version\": 3"),
+                      "schema_version 3");
+  expect_text_refused("gpubench_v0.json",
+                      replaced(sample_json(), kSchemaVersion2, "\"schema_version\": 0"),
+                      "schema_version 0");
 }
 
 // Version 1 (before burst/sustained rates and telemetry) is version 2 without those fields: an
 // old baseline still compares.
 TEST(ResultsJson, ReadsVersionOneFiles) {
-  std::string text = results_to_json_text(sample_results());
-  const std::string from = "\"schema_version\": 2";
-  text.replace(text.find(from), from.size(), "\"schema_version\": 1");
-  const Results r = results_from_json_text(text, "v1.json");
+  const Results r = results_from_json_text(
+      replaced(sample_json(), kSchemaVersion2, "\"schema_version\": 1"), "v1.json");
   EXPECT_EQ(r.records.size(), sample_results().records.size());
 }
 
@@ -197,7 +220,7 @@ TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
   g.cold_cache = true;
   in.records.front().operands_in_cache = true;
   in.records.front().main.telemetry.unavailable = "CPU energy: no /sys/class/powercap";
-  const Results out = results_from_json_text(results_to_json_text(in), "x.json");
+  const Results out = round_trip(in);
   const Record& h = out.records[std::size_t(gpu_ok - in.records.begin())];
   EXPECT_EQ(h.main.clocks, "sustained");
   EXPECT_EQ(h.main.method, g.main.method);
@@ -221,44 +244,39 @@ TEST(ResultsJson, RatesAndTelemetryRoundTrip) {
   EXPECT_EQ(out.records.front().main.telemetry.unavailable, "CPU energy: no /sys/class/powercap");
   EXPECT_FALSE(out.records.front().burst.has_value());
   // A burst rate that is not a positive number is refused, as the main rate is.
-  std::string text = results_to_json_text(in);
-  const std::string from = fmt::format("\"gflops\": {}", nlohmann::json(b.gflops).dump());
-  ASSERT_NE(text.find(from), std::string::npos) << from;
-  text.replace(text.find(from), from.size(), "\"gflops\": -1");
-  EXPECT_THROW(results_from_json_text(text, "bad.json"), UsageError);
+  const std::string burst_rate = fmt::format("\"gflops\": {}", nlohmann::json(b.gflops).dump());
+  EXPECT_THROW(results_from_json_text(
+                   replaced(results_to_json_text(in), burst_rate, "\"gflops\": -1"), "bad.json"),
+               UsageError);
 }
 
 TEST(ResultsJsonBadFiles, EmptyResultSet) {
   Results r = sample_results();
   r.records.clear();
-  expect_refused(temp_file("gpubench_norecords.json", results_to_json_text(r)), "holds no results");
+  expect_text_refused("gpubench_norecords.json", results_to_json_text(r), "holds no results");
 }
 
 TEST(ResultsJsonBadFiles, WrongFieldTypeNamesTheProblem) {
-  std::string text = results_to_json_text(sample_results());
-  const std::string from = "\"dtype\": \"fp32\"";
-  text.replace(text.find(from), from.size(), "\"dtype\": \"int4\"");
-  expect_refused(temp_file("gpubench_baddtype.json", text),
-                 "records[0] has an unknown dtype 'int4'");
-  std::string text2 = results_to_json_text(sample_results());
-  const std::string from2 = "\"iterations\": 10";
-  text2.replace(text2.find(from2), from2.size(), "\"iterations\": \"ten\"");
-  expect_refused(temp_file("gpubench_badtype.json", text2),
-                 "'iterations' is \"ten\", not a whole number");
-  std::string text3 = results_to_json_text(sample_results());
-  const std::string from3 = "\"verified\": true";
-  text3.replace(text3.find(from3), from3.size(), "\"verified\": 1");
-  expect_refused(temp_file("gpubench_badbool.json", text3), "wrong type");
+  expect_text_refused("gpubench_baddtype.json",
+                      replaced(sample_json(), "\"dtype\": \"fp32\"", "\"dtype\": \"int4\""),
+                      "records[0] has an unknown dtype 'int4'");
+  expect_text_refused(
+      "gpubench_badtype.json",
+      replaced(sample_json(), "\"iterations\": 10", "\"iterations\": \"ten\""),
+      "'iterations' is \"ten\", not a whole number");
+  expect_text_refused("gpubench_badbool.json",
+                      replaced(sample_json(), "\"verified\": true", "\"verified\": 1"),
+                      "wrong type");
 }
 
 // A whole-number field holding a fraction, a number beyond its type or a negative count is refused
 // by name; json's own conversion would truncate, wrap or (3.3e123 into an int) be undefined.
 TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
-  const nlohmann::json good = nlohmann::json::parse(results_to_json_text(sample_results()));
+  const nlohmann::json good = nlohmann::json::parse(sample_json());
   const auto refused_with = [&](const std::string& name, auto edit, const std::string& needle) {
     nlohmann::json doc = good;
     edit(doc);
-    expect_refused(temp_file(name, doc.dump()), needle);
+    expect_text_refused(name, doc.dump(), needle);
   };
   refused_with(
       "gpubench_int_huge.json",
@@ -329,7 +347,7 @@ TEST(ResultsJson, EveryLibraryRoundTrips) {
                                  .role = "gpu-blas",
                                  .version = "13.0.0",
                                  .config = "built against CUDA 13.0"});
-  const Results out = results_from_json_text(results_to_json_text(in), "test");
+  const Results out = round_trip(in);
   ASSERT_EQ(out.system.libraries.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     const LibraryInfo &a = in.system.libraries[i], &b = out.system.libraries[i];

@@ -4,7 +4,9 @@
 Layers, lowest first: core < platform < backends < measure < analysis < output < cli. A file's
 layer is its folder: src/<layer>/... or include/gpubench/<layer>/... (src/backends/cuda/ and
 kernels/ are backends). Besides the order, printers (output/) read Results and Analysis only, so
-output/ may not include measure/ or backends/ headers at all.
+output/ may not include measure/ or backends/ headers at all. What gpubench knows of a library
+(its names, what it calls the choice it made, how its versions read) lives in its provider: no
+string literal outside backends/ names one (OpenBLAS, BLIS, MKL, cuBLAS, cuBLASLt, CUDA, cudart).
 
 Usage: check_layers.py ROOT        check the tree at ROOT
        check_layers.py --self-test check that planted violations are caught
@@ -20,6 +22,18 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]gpubench/([^">]+)[">]', re.M)
 # Binding command-line options is the cli layer's job alone.
 CLI11 = re.compile(r'^\s*#\s*include\s*[<"]CLI/', re.M)
 SOURCE = re.compile(r"\.(c|cc|cpp|cu|cuh|h|hpp)$")
+# A library's name as a word ("published" is no BLIS; "cuda_driver_version" names CUDA).
+LIBRARY = re.compile(r"(?<![a-z])(openblas|blis|mkl|cublas(?:lt)?|cudart|cuda)(?![a-z])", re.I)
+# Comments, string literals and character literals, in the order they come.
+TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+
+
+def library_literals(text):
+    """(line, literal) for each string literal naming a library; comments do not count."""
+    for m in TOKEN.finditer(text):
+        token = m.group(0)
+        if token.startswith('"') and LIBRARY.search(token):
+            yield text.count("\n", 0, m.start()) + 1, token
 
 
 def layer_of(rel):
@@ -48,6 +62,11 @@ def check(root):
                     continue
                 with open(path, encoding="utf-8", errors="replace") as f:
                     text = f.read()
+                if own != "backends":
+                    for line, literal in library_literals(text):
+                        problems.append(f"{rel}:{line}: {own}/ names a library in {literal}: what "
+                                        f"gpubench knows of a library belongs to its provider "
+                                        f"(backends/)")
                 if own != "cli":
                     for m in CLI11.finditer(text):
                         line = text.count("\n", 0, m.start()) + 1
@@ -76,17 +95,29 @@ def self_test():
                 f.write(text)
         put("include/gpubench/core/a.hpp", '#include "gpubench/core/b.hpp"\n')
         put("src/measure/ok.cpp", '#include "gpubench/backends/x.hpp"\n#include <vector>\n')
+        # Library names: in comments, inside other words and in backends/ they are fine.
+        put("src/output/mention.cpp", '// OpenBLAS picks a core\nconst char* s = "published";\n'
+                                      "/* cuBLAS */ char q = '\"'; const char* t = \"ok\";\n")
+        put("src/backends/lib.cpp", 'const char* n = "OpenBLAS";\n')
+        put("include/gpubench/backends/lib.hpp", 'inline const char* n = "cublas";\n')
+        put("kernels/k.cu", 'const char* n = "CUDA";\n')
         assert check(root) == [], check(root)
         put("src/core/up.cpp", '#include "gpubench/analysis/verdict.hpp"\n')
         put("src/output/peek.cpp", '#include "gpubench/measure/runner.hpp"\n')
         put("src/stray.cpp", "int x;\n")
         put("src/cli/flat.cpp", '#include "gpubench/record.hpp"\n')
         put("src/output/opts.cpp", '#include <CLI/CLI.hpp>\n')
+        put("src/cli/names.cpp", '// fine\nconst char* a = "x", *b = "load the BLIS config";\n')
+        put("include/gpubench/core/rt.hpp", 'int v = 0;\nconst char* k = "cuda_driver_version";\n')
         found = "\n".join(check(root))
         for needle in ("src/core/up.cpp:1: core/ includes analysis/", "src/output/peek.cpp:1",
                        "src/stray.cpp: not in a layer folder", "gpubench/record.hpp is not in",
-                       "src/output/opts.cpp:1: output/ includes CLI11"):
+                       "src/output/opts.cpp:1: output/ includes CLI11",
+                       'src/cli/names.cpp:2: cli/ names a library in "load the BLIS config"',
+                       'include/gpubench/core/rt.hpp:2: core/ names a library'):
             assert needle in found, f"self-test: expected '{needle}' in:\n{found}"
+        for clean in ("mention.cpp", "lib.cpp", "lib.hpp", "k.cu"):
+            assert clean not in found, f"self-test: '{clean}' reported:\n{found}"
     print("check_layers self-test: planted violations caught")
     return 0
 

@@ -73,13 +73,11 @@ inline Results sample_results() {
                          .version = "0.3.26",
                          .config = "OpenBLAS 0.3.26 DYNAMIC_ARCH",
                          .detected = "Haswell",
+                         .detected_as = "core",
                          .threads = 2,
                          .parallel = "pthreads"});
-  s.cuda_built = true;
-  s.cuda_status = "ok";
-  s.driver_version = 13000;
-  s.runtime_version = 13000;
-  s.cublas_version = 130000;
+  s.gpu_runtime = {"cuda", true, "ok",
+                   {{"driver_version", 13000}, {"runtime_version", 13000}, {"cublas_version", 130000}}};
   GpuInfo g;
   g.name = "Test GPU";
   g.pci_bus_id = "0000:01:00.0";

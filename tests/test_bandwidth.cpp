@@ -33,7 +33,7 @@ Results sample() {
   r.system.gpubench_version = "9.9.9";
   r.system.hostname = "box";
   r.system.cpu.model = "Test CPU";
-  r.system.cuda_status = "no CUDA device: test";
+  r.system.gpu_runtime.status = "no CUDA device: test";
   r.bandwidth.push_back(fixture("host triad", "", DeviceKind::cpu, 120.5, std::nullopt));
   r.bandwidth.push_back(fixture("H2D", "pinned", DeviceKind::gpu, 55.0, 63.0));
   BandwidthRecord skipped;
@@ -120,7 +120,7 @@ TEST(Bandwidth, HostStreamKernelsRunAndCheck) {
 
 TEST(Bandwidth, GpuRowsWithoutAGpuSayWhy) {
   SystemInfo s;
-  s.cuda_status = "no CUDA device: test reason";
+  s.gpu_runtime.status = "no CUDA device: test reason";
   const auto rows = measure_gpu_bandwidth(BandwidthOptions{}, s);
   ASSERT_EQ(rows.size(), 5u);
   for (const BandwidthRecord& b : rows) {

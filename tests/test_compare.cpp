@@ -169,7 +169,7 @@ TEST(Compare, GoldenOutputs) {
   laptop.system.hostname = "laptop";
   laptop.system.cpu.model = "Laptop CPU";
   laptop.system.gpus.clear();
-  laptop.system.cuda_status = "no CUDA device: none found";
+  laptop.system.gpu_runtime.status = "no CUDA device: none found";
   Results cloud = run_with({{256, 300}, {512, 450}, {1024, 500}, {2048, 520}}, 0.01, 16);
   cloud.system.hostname = "cloud";
   cloud.system.cpu.physical_cores = 16;

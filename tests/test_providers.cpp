@@ -64,8 +64,8 @@ TEST(ProvidersWithoutCuda, EveryGpuRowIsListedAndSaysWhy) {
 
 TEST(ProvidersWithoutCuda, SystemInfoSaysWhyThereIsNoGpu) {
   const SystemInfo s = collect_system_info("gpubench info", 1);
-  EXPECT_FALSE(s.cuda_built);
-  EXPECT_NE(s.cuda_status.find(kNotBuilt), std::string::npos) << s.cuda_status;
+  EXPECT_FALSE(s.gpu_runtime.built);
+  EXPECT_NE(s.gpu_runtime.status.find(kNotBuilt), std::string::npos) << s.gpu_runtime.status;
   EXPECT_TRUE(s.gpus.empty());
 }
 

@@ -18,8 +18,9 @@ Results sample() {
   r.system.hostname = "box";
   r.system.cpu.model = "Test CPU";
   r.system.libraries.push_back(
-      {.name = "OpenBLAS", .role = kCpuBlasRole, .version = "0.3.26", .detected = "Haswell"});
-  r.system.cuda_status = "no CUDA device: test";
+      {.name = "OpenBLAS", .role = kCpuBlasRole, .version = "0.3.26", .detected = "Haswell",
+       .detected_as = "core"});
+  r.system.gpu_runtime.status = "no CUDA device: test";
   r.records.push_back(rec(1024, "openblas", DeviceKind::cpu, 0.01));       // 214.7 GFLOPS
   r.records.push_back(rec(1024, "cublas", DeviceKind::gpu, 0.0001));       // 100x
   r.records.push_back(rec(1024, "kernel:naive", DeviceKind::gpu, 0.001));  // 10% of cuBLAS

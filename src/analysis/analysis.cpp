@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include "gpubench/backends/registry.hpp"
+
 namespace gpubench {
 
 namespace {
@@ -117,14 +119,6 @@ int count_compared_devices(const Results& r) {
   return int(devices.size());
 }
 
-std::string display_name(const std::string& backend) {
-  if (backend == "cublas") return "cuBLAS";
-  if (backend == "openblas") return "OpenBLAS";
-  if (backend == "blis") return "BLIS";
-  if (backend == "mkl") return "MKL";
-  return backend;
-}
-
 bool Analysis::any_speedup() const {
   return std::any_of(records.begin(), records.end(),
                      [](const RecordAnalysis& a) { return a.speedup_vs_cpu.has_value(); });
@@ -151,7 +145,7 @@ std::string Analysis::reference_title() const {
   std::set<std::string> names;
   for (const RecordAnalysis& a : records)
     if (a.pct_of_reference) names.insert(a.reference_backend);
-  return names.size() == 1 ? "% " + display_name(*names.begin()) : "% reference";
+  return names.size() == 1 ? "% " + library_display_name(*names.begin()) : "% reference";
 }
 
 Analysis analyse(const Results& r) {

@@ -7,17 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "gpubench/backends/registry.hpp"
+
 namespace gpubench {
 
 namespace {
-
-std::string version_triplet(int v, int major_div) {
-  // CUDA packs versions as major*1000 + minor*10 (driver, runtime) or major*10000 + minor*100 +
-  // patch (cuBLAS); 0 means unknown.
-  if (v <= 0) return "unknown";
-  if (major_div == 1000) return fmt::format("{}.{}", v / 1000, v % 1000 / 10);
-  return fmt::format("{}.{}.{}", v / 10000, v % 10000 / 100, v % 100);
-}
 
 std::string gpus(const SystemInfo& s) {
   if (s.gpus.empty()) return "none";
@@ -48,7 +42,9 @@ std::string each_cpu_blas(const Results& r, F property) {
 // The machine properties a reader needs to explain a difference, in the order they are printed.
 const std::vector<std::pair<std::string, std::function<std::string(const Results&)>>>&
 machine_properties() {
-  static const std::vector<std::pair<std::string, std::function<std::string(const Results&)>>> p = {
+  using Property = std::pair<std::string, std::function<std::string(const Results&)>>;
+  static const std::vector<Property> p = [] {
+    std::vector<Property> rows = {
       {"host", [](const Results& r) { return r.system.hostname; }},
       {"OS", [](const Results& r) { return r.system.os; }},
       {"CPU", [](const Results& r) { return r.system.cpu.model; }},
@@ -78,12 +74,15 @@ machine_properties() {
        }},
       {"GPU", [](const Results& r) { return gpus(r.system); }},
       {"GPU clocks", [](const Results& r) { return gpu_clocks(r.system); }},
-      {"driver", [](const Results& r) { return version_triplet(r.system.driver_version, 1000); }},
-      {"CUDA runtime",
-       [](const Results& r) { return version_triplet(r.system.runtime_version, 1000); }},
-      {"cuBLAS", [](const Results& r) { return version_triplet(r.system.cublas_version, 10000); }},
-      {"gpubench", [](const Results& r) { return r.system.gpubench_version; }},
-  };
+    };
+    // The GPU runtime's versions, as its provider's record names and encodes them.
+    for (const RuntimeVersionFact& v : gpu_runtime_record().versions)
+      rows.push_back({v.label, [v](const Results& r) {
+                        return runtime_version_text(r.system.gpu_runtime.version(v.key), v.major_scale);
+                      }});
+    rows.push_back({"gpubench", [](const Results& r) { return r.system.gpubench_version; }});
+    return rows;
+  }();
   return p;
 }
 

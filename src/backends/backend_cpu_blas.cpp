@@ -416,6 +416,7 @@ std::shared_ptr<const CpuBlasLibrary> open_cpu_blas(const CpuBlasKind& kind,
   auto lib = std::make_shared<CpuBlasLibrary>();
   lib->backend = kind.backend;
   lib->info.name = kind.display;
+  lib->info.detected_as = kind.detected_as;
   lib->info.role = kCpuBlasRole;
   lib->info.backend = kind.backend;
   std::vector<std::string> tried = path.empty() ? kind.sonames : std::vector<std::string>{path};

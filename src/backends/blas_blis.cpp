@@ -66,6 +66,7 @@ void bind_blis(void* handle, CpuBlasLibrary& lib) {
 CpuBlasKind blis_kind() {
   return {"blis",
           "BLIS",
+          "config",  // the configuration it picked: zen3, skx
           "BLIS sgemm/dgemm (AMD AOCL-BLIS too), loaded at run time",
           {"libblis.so.4", "libblis-mt.so.4", "libblis.so", "libblis-mt.so"},
           "apt install libblis4-openmp (AMD's AOCL-BLIS: --blas-lib blis=PATH)",

@@ -236,6 +236,7 @@ void bind_mkl(void* handle, CpuBlasLibrary& lib) {
 CpuBlasKind mkl_kind() {
   return {"mkl",
           "MKL",
+          "isa",  // the code path it picked: AVX2, AVX-512
           "Intel MKL sgemm/dgemm, bf16/fp16 GEMM with fp32 results, int8 through "
           "cblas_gemm_s8u8s32 (A passed as u8: A + 128, offset -128), loaded at run time",
           {"libmkl_rt.so.2", "libmkl_rt.so.1", "libmkl_rt.so"},

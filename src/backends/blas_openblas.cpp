@@ -61,6 +61,7 @@ void bind_openblas(void* handle, CpuBlasLibrary& lib) {
 CpuBlasKind openblas_kind() {
   return {"openblas",
           "OpenBLAS",
+          "core",  // the kernel core it picked: Haswell, SkylakeX
           "OpenBLAS sgemm/dgemm (sbgemm for bf16 where built), loaded at run time",
           {"libopenblas.so.0", "libopenblas.so"},
           "apt install libopenblas0",

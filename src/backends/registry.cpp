@@ -25,8 +25,9 @@ Provider unbuilt_cuda_provider() {
   p.name = "cuda";
   p.libraries = [](int) { return std::vector<LibraryInfo>{}; };
   p.describe_devices = [](SystemInfo& s) {
-    s.cuda_built = false;
-    s.cuda_status = kNoCuda;
+    const GpuRuntimeRecord& cuda = cuda_runtime_record();
+    s.gpu_runtime = {cuda.key, false, kNoCuda, {}};
+    for (const RuntimeVersionFact& v : cuda.versions) s.gpu_runtime.versions.emplace_back(v.key, 0);
   };
   p.backends = [] {
     auto rows = cuda_backend_entries([](const KernelInfo*) -> BackendFactory {
@@ -46,6 +47,28 @@ Provider unbuilt_cuda_provider() {
 #endif
 
 }  // namespace
+
+const GpuRuntimeRecord& gpu_runtime_record() { return cuda_runtime_record(); }
+
+std::string runtime_version_text(int v, int major_scale) {
+  if (v <= 0) return "unknown";
+  if (major_scale == 1000) return fmt::format("{}.{}", v / 1000, v % 1000 / 10);
+  return fmt::format("{}.{}.{}", v / 10000, v % 10000 / 100, v % 100);
+}
+
+std::string library_display_name(const std::string& backend) {
+  for (const CpuBlasKind& k : cpu_blas_kinds())
+    if (k.backend == backend) return k.display;
+  if (backend == gpu_runtime_record().blas_backend) return gpu_runtime_record().blas_display;
+  return backend;
+}
+
+std::vector<std::string> library_backends() {
+  std::vector<std::string> out;
+  for (const CpuBlasKind& k : cpu_blas_kinds()) out.push_back(k.backend);
+  out.push_back(gpu_runtime_record().blas_backend);
+  return out;
+}
 
 std::vector<Provider> providers() {
   std::vector<Provider> p = cpu_blas_providers();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "number_options.hpp"
@@ -15,6 +16,16 @@ namespace {
 struct InfoOptions {
   int threads = 0;
 };
+
+// "CUDA:       driver 13.0, runtime 13.0, cuBLAS 13.0.0": the versions the GPU runtime's provider
+// recorded, as its record names and encodes them.
+std::string runtime_line(const GpuRuntimeInfo& rt) {
+  const GpuRuntimeRecord& record = gpu_runtime_record();
+  std::vector<std::string> versions;
+  for (const RuntimeVersionFact& v : record.versions)
+    versions.push_back(v.short_label + " " + runtime_version_text(rt.version(v.key), v.major_scale));
+  return fmt::format("{:<12}{}\n", record.display + ":", fmt::join(versions, ", "));
+}
 
 int run_info(const InfoOptions& o, const std::string& command_line) {
   const SystemInfo s = collect_system_info(command_line, o.threads);
@@ -49,21 +60,15 @@ int run_info(const InfoOptions& o, const std::string& command_line) {
       out << fmt::format("BLAS:       {} not loaded: {}\n", l.name, l.unavailable);
       continue;
     }
-    const char* what = l.name == "BLIS" ? "config" : l.name == "MKL" ? "isa" : "core";
-    out << fmt::format("BLAS:       {} {} {}={} parallel={} threads={}\n", l.name, l.version, what,
-                       l.detected, l.parallel, l.threads);
+    out << fmt::format("BLAS:       {} {} {}={} parallel={} threads={}\n", l.name, l.version,
+                       l.detected_label(), l.detected, l.parallel, l.threads);
     out << fmt::format("            build: {}\n", l.config);
     out << fmt::format("            from: {}; placement: {}\n", l.path, l.placement);
   }
   if (s.gpus.empty()) {
-    out << fmt::format("GPU:        {}\n", s.cuda_status);
+    out << fmt::format("GPU:        {}\n", s.gpu_status());
   } else {
-    // cublas_version uses cuBLAS's own encoding: major * 10000 + minor * 100 + patch.
-    out << fmt::format("CUDA:       driver {}.{}, runtime {}.{}, cuBLAS {}.{}.{}\n",
-                       s.driver_version / 1000, (s.driver_version % 1000) / 10,
-                       s.runtime_version / 1000, (s.runtime_version % 1000) / 10,
-                       s.cublas_version / 10000, (s.cublas_version % 10000) / 100,
-                       s.cublas_version % 100);
+    out << runtime_line(s.gpu_runtime);
     for (const GpuInfo& g : s.gpus) {
       out << fmt::format("GPU {}:      {} (bus {}), compute capability {}.{}, {} SMs, {:.1f} GiB, "
                          "L2 {:.0f} MiB\n",

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "number_options.hpp"
@@ -158,9 +159,13 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
 }  // namespace
 
 void add_blas_lib_option(CLI::App* cmd) {
-  cmd->add_option("--blas-lib",
-                  "NAME=PATH: load the CPU library NAME (openblas, blis, mkl) from PATH, e.g. "
-                  "mkl=/opt/intel/oneapi/mkl/latest/lib/libmkl_rt.so.2 (repeatable)")
+  std::vector<std::string> names;
+  for (const CpuBlasKind& k : cpu_blas_kinds()) names.push_back(k.backend);
+  const CpuBlasKind& example = cpu_blas_kinds().back();
+  const std::string help = fmt::format(
+      "NAME=PATH: load the CPU library NAME ({}) from PATH, e.g. {}=/path/to/{} (repeatable)",
+      fmt::join(names, ", "), example.backend, example.sonames.front());
+  cmd->add_option("--blas-lib", help)
       ->type_name("NAME=PATH")
       ->each([](const std::string& item) { set_cpu_blas_path_option(item); });
   // Loaded once the command line is parsed, in provider order (MKL last), so a path that is not
@@ -191,8 +196,9 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
       ->capture_default_str();
   auto* backends = cmd->add_option(
       "--backends", o->backends,
-      "Comma-separated backends or groups (all, default, cpu, gpu, kernels, openblas, blis, mkl, "
-      "cublas, ...); cpu: every CPU library found")
+      fmt::format("Comma-separated backends or groups (all, default, cpu, gpu, kernels, {}, "
+                  "...); cpu: every CPU library found",
+                  fmt::join(library_backends(), ", ")))
       ->capture_default_str();
   add_threads_option(cmd, o->threads, "CPU threads of each CPU library (default: all cores)");
   add_blas_lib_option(cmd);

@@ -182,8 +182,9 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                   "fp8 and int8 need before Blackwell), tn or tt")
       ->capture_default_str();
   cmd->add_option("--backends", o->backends,
-                  "Backends to search, one search each (default: cublas with a GPU, else the first "
-                  "CPU library found)");
+                  fmt::format("Backends to search, one search each (default: {} with a GPU, else "
+                              "the first CPU library found)",
+                              gpu_runtime_record().blas_backend));
   cmd->add_option("--device", o->device, "The GPU ordinal to search on")->capture_default_str();
   add_threads_option(cmd, o->threads, "CPU threads (default: all cores)");
   add_blas_lib_option(cmd);

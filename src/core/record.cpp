@@ -59,6 +59,10 @@ std::vector<const LibraryInfo*> cpu_libraries_used(const Results& r) {
   return ran.empty() ? r.system.cpu_blas_libraries() : ran;
 }
 
+std::string SystemInfo::gpu_status() const {
+  return gpu_runtime.status.empty() ? "no GPU device" : gpu_runtime.status;
+}
+
 const LibraryInfo* SystemInfo::cpu_blas_of(const std::string& backend) const {
   for (const LibraryInfo& l : libraries) {
     if (l.role != kCpuBlasRole || !l.available()) continue;

@@ -174,14 +174,13 @@ json system_json(const SystemInfo& s) {
         {"memory_bandwidth_gbs", optional_number(c.memory_bandwidth_gbs)},
         {"memory_bandwidth_note", c.memory_bandwidth_note}}},
       {"libraries", libraries},
-      {"cuda",
-       {{"built", s.cuda_built},
-        {"status", s.cuda_status},
-        {"driver_version", s.driver_version},
-        {"runtime_version", s.runtime_version},
-        {"cublas_version", s.cublas_version}}},
-      {"gpus", gpus},
   };
+  // The GPU runtime under its own name, between the libraries and the GPUs.
+  if (const GpuRuntimeInfo& rt = s.gpu_runtime; !rt.key.empty()) {
+    json& o = doc[rt.key] = {{"built", rt.built}, {"status", rt.status}};
+    for (const auto& [name, value] : rt.versions) o[name] = value;
+  }
+  doc["gpus"] = gpus;
   // Only where the peak was measured (files of older runs and test fixtures have no such field).
   if (c.model_peak_gflops_fp32) doc["cpu"]["model_peak_gflops_fp32"] = number(*c.model_peak_gflops_fp32);
   if (const auto& m = c.measured_peak)
@@ -393,6 +392,22 @@ std::optional<double> get_optional(const json& j, const char* key) {
 const json& member(const json& j, const char* key, const json& empty) {
   auto it = j.find(key);
   return it == j.end() || it->is_null() ? empty : *it;
+}
+
+// The GPU runtime's object of a system: the one member that says whether it was "built" (its
+// name is the provider's, see GpuRuntimeInfo); its numbers are the versions.
+GpuRuntimeInfo read_gpu_runtime(const json& sys) {
+  GpuRuntimeInfo rt;
+  for (const auto& [key, o] : sys.items()) {
+    if (!o.is_object() || !o.contains("built")) continue;
+    rt.key = key;
+    rt.built = get_or(o, "built", false);
+    rt.status = get_or<std::string>(o, "status", "");
+    for (const auto& [name, value] : o.items())
+      if (value.is_number()) rt.versions.emplace_back(name, get_or(o, name.c_str(), 0));
+    break;
+  }
+  return rt;
 }
 
 const json& require(const json& j, const char* key, const std::string& where) {
@@ -727,12 +742,7 @@ SystemInfo read_system(const json& doc) {
     li.parallel = get_or<std::string>(blas, "parallel", "");
     s.libraries.push_back(li);
   }
-  const json& cuda = member(sys, "cuda", kObject);
-  s.cuda_built = get_or(cuda, "built", false);
-  s.cuda_status = get_or<std::string>(cuda, "status", "");
-  s.driver_version = get_or(cuda, "driver_version", 0);
-  s.runtime_version = get_or(cuda, "runtime_version", 0);
-  s.cublas_version = get_or(cuda, "cublas_version", 0);
+  s.gpu_runtime = read_gpu_runtime(sys);
   for (const json& g : member(sys, "gpus", kArray)) s.gpus.push_back(read_gpu(g));
   return s;
 }

@@ -116,7 +116,7 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
   std::vector<BandwidthRecord> rows;
   if (!gpu) {
     const std::string why = s.gpus.empty()
-                                ? (s.cuda_status.empty() ? "no CUDA device" : s.cuda_status)
+                                ? s.gpu_status()
                                 : fmt::format("no GPU with ordinal {} ({} found)", o.device,
                                               s.gpus.size());
     for (const GpuCopyTest& test : kGpuCopyTests) {

@@ -85,7 +85,7 @@ void Session::run_matmul() {
   std::vector<int> devices{0};
   try {
     if (o_.sweep.require_gpu && results_.system.gpus.empty())
-      throw EnvironmentError("--require-gpu: " + results_.system.cuda_status);
+      throw EnvironmentError("--require-gpu: " + results_.system.gpu_status());
     devices = devices_for_process(o_.sweep.device, o_.sweep.device_given, int(results_.system.gpus.size()),
                                   mpi_ ? mpi_->local_rank() : 0);
     const std::size_t per_case = bind_to_devices(o_.sweep.backends, devices).size();

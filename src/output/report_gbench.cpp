@@ -54,7 +54,9 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
   };
   if (!s.gpus.empty()) {
     context["gpu"] = s.gpus.front().name;
-    context["cuda_driver_version"] = s.driver_version;
+    // "<runtime>_driver_version": the driver of the GPU runtime.
+    if (!s.gpu_runtime.key.empty())
+      context[s.gpu_runtime.key + "_driver_version"] = s.gpu_runtime.version("driver_version");
   }
 
   // Only measured records: Google Benchmark has no row for a case that did not run, and a zero

@@ -13,8 +13,9 @@ namespace {
 
 std::string gpu_line(const SystemInfo& s) {
   std::string out = gpu_summary(s);
-  if (!s.gpus.empty() && s.driver_version > 0)
-    out += fmt::format(", driver {}.{}", s.driver_version / 1000, s.driver_version % 1000 / 10);
+  // The driver's version in its major * 1000 + minor * 10 encoding.
+  if (const int driver = s.gpu_runtime.version("driver_version"); !s.gpus.empty() && driver > 0)
+    out += fmt::format(", driver {}.{}", driver / 1000, driver % 1000 / 10);
   return out;
 }
 
@@ -27,7 +28,7 @@ void write_system(std::ostream& os, const Results& r) {
   for (const LibraryInfo* blas : cpu_libraries_used(r))
     os << fmt::format("- **BLAS:** {} {}, {} {}, {} threads\n", markdown_cell(blas->name),
                       markdown_cell(blas->version),
-                      blas->name == "BLIS" ? "config" : blas->name == "MKL" ? "isa" : "core",
+                      blas->detected_label(),
                       markdown_cell(blas->detected), blas->threads);
   os << fmt::format("- **GPU:** {}\n", markdown_cell(gpu_line(s)));
   if (!s.command_line.empty()) os << fmt::format("- **Command:** `{}`\n", s.command_line);

@@ -70,8 +70,8 @@ std::string align_columns(const std::vector<std::vector<std::string>>& rows,
 }
 
 std::string library_text(const LibraryInfo& l) {
-  const char* what = l.name == "BLIS" ? "config" : l.name == "MKL" ? "isa" : "core";
-  return fmt::format("{} {} {}={} threads={}", l.name, l.version, what, l.detected, l.threads);
+  return fmt::format("{} {} {}={} threads={}", l.name, l.version, l.detected_label(), l.detected,
+                     l.threads);
 }
 
 std::string status_text(Status s, const std::string& reason) {
@@ -81,7 +81,7 @@ std::string status_text(Status s, const std::string& reason) {
 }
 
 std::string gpu_summary(const SystemInfo& s) {
-  if (s.gpus.empty()) return s.cuda_status.empty() ? "no CUDA device" : s.cuda_status;
+  if (s.gpus.empty()) return s.gpu_status();
   std::string out;
   for (const GpuInfo& g : s.gpus)
     out += fmt::format("{}[{}] {} (sm_{}{}, {} SMs, {:.0f} GiB, {:.0f} MHz max{})",

@@ -73,7 +73,4 @@ struct Analysis {
 
 Analysis analyse(const Results& r);
 
-// The library's name as people write it ("cublas" -> "cuBLAS"); other names as they are.
-std::string display_name(const std::string& backend);
-
 }  // namespace gpubench

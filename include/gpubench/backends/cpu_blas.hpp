@@ -83,6 +83,7 @@ struct CpuBlasLibrary {
 struct CpuBlasKind {
   std::string backend;               // "openblas"
   std::string display;               // "OpenBLAS"
+  std::string detected_as;           // what LibraryInfo::detected is to it: "core", "config"
   std::string description;           // one line for `gpubench info`
   std::vector<std::string> sonames;  // tried in order when no --blas-lib path is given
   std::string install_hint;          // "apt install libblis4-openmp"

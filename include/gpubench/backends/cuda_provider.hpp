@@ -11,6 +11,18 @@
 
 namespace gpubench {
 
+// The CUDA toolkit's record (see GpuRuntimeRecord), the same with and without CUDA in the build.
+inline const GpuRuntimeRecord& cuda_runtime_record() {
+  static const GpuRuntimeRecord record{"cuda",
+                                       "CUDA",
+                                       "cublas",
+                                       "cuBLAS",
+                                       {{"driver_version", "driver", "driver", 1000},
+                                        {"runtime_version", "CUDA runtime", "runtime", 1000},
+                                        {"cublas_version", "cuBLAS", "cuBLAS", 10000}}};
+  return record;
+}
+
 using BackendFactory = std::function<std::unique_ptr<Backend>(const BackendOptions&)>;
 
 // cuBLAS, then kKernelCatalog in ladder order; `factory(nullptr)` creates cuBLAS and
@@ -19,7 +31,9 @@ using BackendFactory = std::function<std::unique_ptr<Backend>(const BackendOptio
 inline std::vector<BackendEntry> cuda_backend_entries(
     const std::function<BackendFactory(const KernelInfo*)>& factory) {
   std::vector<BackendEntry> rows;
-  rows.push_back({"cublas", DeviceKind::gpu, "NVIDIA cuBLAS", "gpu", true, factory(nullptr)});
+  const GpuRuntimeRecord& cuda = cuda_runtime_record();
+  rows.push_back({cuda.blas_backend, DeviceKind::gpu, "NVIDIA " + cuda.blas_display, "gpu", true,
+                  factory(nullptr)});
   rows.back().role = BackendRole::vendor_library;  // the reference of the kernels below
   for (const KernelInfo& k : kKernelCatalog) {
     rows.push_back({std::string(k.name), DeviceKind::gpu, std::string(k.description), "kernels",

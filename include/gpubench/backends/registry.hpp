@@ -45,6 +45,33 @@ struct Provider {
   std::function<CopyTiming(const CopyRequest&)> time_copy;
 };
 
+// How one version number of a GPU runtime reads: "driver_version" 13000 is "driver 13.0".
+struct RuntimeVersionFact {
+  std::string key;          // in GpuRuntimeInfo::versions and in results files
+  std::string label;        // where machines are compared side by side ("CUDA runtime")
+  std::string short_label;  // after the runtime's name in `gpubench info` ("runtime")
+  // The encoding: 1000 is major * 1000 + minor * 10, 10000 is major * 10000 + minor * 100 + patch.
+  int major_scale = 1000;
+};
+
+// What gpubench knows of a GPU toolkit whether this build has it or not: its name, the backend
+// of its BLAS, and how the facts its provider records read (the CUDA provider's record).
+struct GpuRuntimeRecord {
+  std::string key;           // GpuRuntimeInfo::key
+  std::string display;       // as people write it
+  std::string blas_backend;  // the backend of its BLAS
+  std::string blas_display;  // that library as people write it
+  std::vector<RuntimeVersionFact> versions;  // in the order the provider records them
+};
+const GpuRuntimeRecord& gpu_runtime_record();
+// A version number in the encoding `major_scale` names ("13.0", "13.1.0"); "unknown" for 0.
+std::string runtime_version_text(int version, int major_scale);
+// A backend's library as people write it, from the providers' records ("cublas" -> "cuBLAS");
+// other names (the project's kernels) as they are.
+std::string library_display_name(const std::string& backend);
+// The backends that are libraries, in provider order: each CPU library, then the GPU BLAS.
+std::vector<std::string> library_backends();
+
 // Every provider of this build, in order: the CPU libraries (OpenBLAS, BLIS, MKL: each loaded at
 // run time, see cpu_blas.hpp), then CUDA (built or not).
 std::vector<Provider> providers();

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gpubench/core/dtype.hpp"
@@ -161,6 +163,12 @@ struct LibraryInfo {
   std::string version;
   std::string config;    // build string (openblas_get_config())
   std::string detected;  // what it chose at run time for this machine (OpenBLAS: its core)
+  // What `detected` is, as the library calls it ("core", "config", "isa"): set by its provider,
+  // not kept in results files (a printer of a file says "detected").
+  std::string detected_as;
+  std::string_view detected_label() const {
+    return detected_as.empty() ? std::string_view("detected") : std::string_view(detected_as);
+  }
   int threads = 0;       // threads it will use, after applying the request; 0 for GPU libraries
   std::string parallel;  // threading layer: "pthreads", "openmp", "sequential"
   // CPU libraries: the backend that runs on it ("openblas", "blis", "mkl"), the path it was
@@ -174,6 +182,22 @@ struct LibraryInfo {
 };
 
 inline constexpr const char* kCpuBlasRole = "cpu-blas";
+
+// The GPU runtime a provider drives, as that provider describes it (the CUDA provider: its
+// driver, runtime and BLAS versions). Results files keep it as an object named `key`.
+struct GpuRuntimeInfo {
+  std::string key;      // its name in results files; empty when no provider described one
+  bool built = false;   // this gpubench was built with it
+  std::string status;   // "ok", or why no device is usable
+  // Version numbers in the runtime's own encodings, in the order files list them
+  // ({"driver_version", 13000}, ...).
+  std::vector<std::pair<std::string, int>> versions;
+  int version(std::string_view name) const {  // 0 when unknown
+    for (const auto& [n, v] : versions)
+      if (n == name) return v;
+    return 0;
+  }
+};
 
 struct GpuInfo {
   int index = 0;
@@ -206,10 +230,11 @@ struct SystemInfo {
   std::string os;
   CpuInfo cpu;
   std::vector<LibraryInfo> libraries;  // one or more per provider, in provider order
-  bool cuda_built = false;
-  std::string cuda_status;  // "ok" or "no CUDA device: <reason>"
-  int driver_version = 0, runtime_version = 0, cublas_version = 0;
+  GpuRuntimeInfo gpu_runtime;
   std::vector<GpuInfo> gpus;
+
+  // Why no GPU is listed: the runtime's own words, or that no provider described one.
+  std::string gpu_status() const;
 
   // The first CPU BLAS that was loaded (the "cpu-blas" libraries); an empty one when none.
   const LibraryInfo& cpu_blas() const {

@@ -17,16 +17,20 @@ namespace gpubench {
 namespace {
 
 void describe_gpus(SystemInfo& info) {
-  info.cuda_built = true;
-  cudaRuntimeGetVersion(&info.runtime_version);
-  cudaDriverGetVersion(&info.driver_version);
+  int runtime = 0, driver = 0, cublas = 0;
+  cudaRuntimeGetVersion(&runtime);
+  cudaDriverGetVersion(&driver);
   int major = 0, minor = 0, patch = 0;  // the CUBLAS_VERSION encoding: 130100 = 13.1.0
   if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
       cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
       cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
-    info.cublas_version = major * 10000 + minor * 100 + patch;
+    cublas = major * 10000 + minor * 100 + patch;
   const auto [count, why_none] = cuda::count_devices();
-  info.cuda_status = count > 0 ? "ok" : why_none;
+  const GpuRuntimeRecord& record = cuda_runtime_record();
+  info.gpu_runtime = {record.key, true, count > 0 ? "ok" : why_none, {}};
+  const int versions[] = {driver, runtime, cublas};  // in the order of the record's versions
+  for (std::size_t i = 0; i < std::size(versions) && i < record.versions.size(); ++i)
+    info.gpu_runtime.versions.emplace_back(record.versions[i].key, versions[i]);
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp p{};
     if (cudaGetDeviceProperties(&p, i) != cudaSuccess) continue;

@@ -77,6 +77,7 @@ void bind_armpl(void* handle, CpuBlasLibrary& lib) {
 CpuBlasKind nvpl_kind() {
   return {"nvpl",
           "NVPL BLAS",
+          "kernels",  // not exposed
           "NVIDIA Performance Libraries BLAS sgemm/dgemm (Grace), loaded at run time",
           {"libnvpl_blas_lp64_gomp.so.0", "libnvpl_blas_lp64_seq.so.0"},
           "NVIDIA's CUDA apt repository for sbsa: apt install nvpl-blas (docs/arm.md)",
@@ -86,6 +87,7 @@ CpuBlasKind nvpl_kind() {
 CpuBlasKind armpl_kind() {
   return {"armpl",
           "ArmPL",
+          "kernels",  // not exposed
           "Arm Performance Libraries sgemm/dgemm, loaded at run time",
           {"libarmpl_lp64_mp.so", "libarmpl_lp64.so"},
           "Arm's free download; then --blas-lib armpl=/opt/arm/armpl_.../lib/libarmpl_lp64_mp.so "

@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <limits>
+#include <memory>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -173,53 +174,76 @@ void add_blas_lib_option(CLI::App* cmd) {
   cmd->parse_complete_callback(load_cpu_blas_paths);
 }
 
-void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line) {
-  auto o = std::make_shared<MatmulOptions>();
-  CLI::App* cmd = app.add_subcommand("matmul", "Time C = A*B on the CPU and the GPU, and compare");
-  auto* sizes_option = cmd->add_option("--sizes", o->sizes,
-                  "Sizes: 128..8192 (doubling), 128..1024:+128, 256..4096:x4, 512,1000, "
-                  "4096x1024x512 (MxNxK), 4096x1024 (K=N)")
-      ->capture_default_str();
-  cmd->add_option("--shapes", o->shapes_file,
+namespace {
+
+// What to multiply: --sizes or --shapes, --dtype, --layout, --batch.
+void add_shape_options(CLI::App* cmd, MatmulOptions& o) {
+  auto* sizes_option =
+      cmd->add_option("--sizes", o.sizes,
+                      "Sizes: 128..8192 (doubling), 128..1024:+128, 256..4096:x4, 512,1000, "
+                      "4096x1024x512 (MxNxK), 4096x1024 (K=N)")
+          ->capture_default_str();
+  cmd->add_option("--shapes", o.shapes_file,
                   "A CSV file of M,N,K[,dtype[,layout[,batch]]] lines (a workload's real shapes, "
                   "e.g. 2048,2048,128,bf16,nt,32) instead of --sizes")
       ->excludes(sizes_option);
-  cmd->add_option("--dtype", o->dtypes, "Comma-separated: " + dtype_grammar())
+  cmd->add_option("--dtype", o.dtypes, "Comma-separated: " + dtype_grammar())
       ->capture_default_str();
-  cmd->add_option("--layout", o->layouts,
+  cmd->add_option("--layout", o.layouts,
                   "Which operands are stored transposed, row-major, A's letter first: nn "
                   "(C = A B), nt (C = A B^T, B stored N x K: a Linear layer), tn (A^T B, A "
                   "stored K x M), tt; comma-separated for several")
       ->capture_default_str();
-  cmd->add_option("--batch", o->batch,
+  cmd->add_option("--batch", o.batch,
                   "Products per case, one strided batched GEMM (GFLOPS over the whole batch)")
       ->capture_default_str();
-  auto* backends = cmd->add_option(
-      "--backends", o->backends,
-      fmt::format("Comma-separated backends or groups (all, default, cpu, gpu, kernels, {}, "
-                  "...); cpu: every CPU library found",
-                  fmt::join(library_backends(), ", ")))
-      ->capture_default_str();
-  add_threads_option(cmd, o->threads, "CPU threads of each CPU library (default: all cores)");
+}
+
+// The options whose presence the command's callback reads (an explicit choice, not the default).
+struct GivenOptions {
+  CLI::Option* backends = nullptr;
+  CLI::Option* device = nullptr;
+};
+
+// Where to multiply: --backends, --threads, --blas-lib, --device, --concurrent.
+GivenOptions add_where_options(CLI::App* cmd, MatmulOptions& o) {
+  GivenOptions given;
+  given.backends =
+      cmd->add_option(
+             "--backends", o.backends,
+             fmt::format("Comma-separated backends or groups (all, default, cpu, gpu, kernels, {}, "
+                         "...); cpu: every CPU library found",
+                         fmt::join(library_backends(), ", ")))
+          ->capture_default_str();
+  add_threads_option(cmd, o.threads, "CPU threads of each CPU library (default: all cores)");
   add_blas_lib_option(cmd);
-  auto* device = cmd->add_option(
-      "--device", o->device,
-      "GPUs: an ordinal (0), a list (0,1) or all (under mpirun, default: the local rank's GPU)")
-      ->capture_default_str();
-  cmd->add_flag("--concurrent", o->concurrent,
+  given.device = cmd->add_option("--device", o.device,
+                                 "GPUs: an ordinal (0), a list (0,1) or all (under mpirun, "
+                                 "default: the local rank's GPU)")
+                     ->capture_default_str();
+  cmd->add_flag("--concurrent", o.concurrent,
                 "With several GPUs: all at once (a host thread and stream each), not in turn");
-  add_positive_option(cmd, "--min-time", o->min_time, "Seconds of timed work per case, at least");
-  add_positive_option(cmd, "--max-time-per-case", o->max_time_per_case,
+  return given;
+}
+
+// How long and how carefully: timing, seed, verification, and what is said while it runs.
+void add_run_options(CLI::App* cmd, MatmulOptions& o) {
+  add_positive_option(cmd, "--min-time", o.min_time, "Seconds of timed work per case, at least");
+  add_positive_option(cmd, "--max-time-per-case", o.max_time_per_case,
                       "Stop repeating a case after this many seconds");
-  add_whole_option(cmd, "--warmup", o->warmup, "Untimed runs before timing", 0, kMaxWarmup);
-  add_whole_option(cmd, "--seed", o->seed, "Seed of the random inputs (recorded in the JSON)", 0,
+  add_whole_option(cmd, "--warmup", o.warmup, "Untimed runs before timing", 0, kMaxWarmup);
+  add_whole_option(cmd, "--seed", o.seed, "Seed of the random inputs (recorded in the JSON)", 0,
                    std::numeric_limits<std::uint64_t>::max());
-  cmd->add_flag("--verify,!--no-verify", o->verify, "Check every result against fp64 (default on)");
-  cmd->add_flag("--quiet,-q", o->quiet, "Nothing on stderr");
-  cmd->add_option("--progress", o->progress, kProgressHelp)
+  cmd->add_flag("--verify,!--no-verify", o.verify, "Check every result against fp64 (default on)");
+  cmd->add_flag("--quiet,-q", o.quiet, "Nothing on stderr");
+  cmd->add_option("--progress", o.progress, kProgressHelp)
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  cmd->add_flag("--require-gpu", o->require_gpu, "Exit 3 when no GPU can be used");
+  cmd->add_flag("--require-gpu", o.require_gpu, "Exit 3 when no GPU can be used");
+}
+
+// What a case measures: the cache policy, the GPU clocks, the end-to-end copies.
+void add_measurement_options(CLI::App* cmd, const std::shared_ptr<MatmulOptions>& o) {
   auto* cache = cmd->add_option("--cache", o->cache,
                                 "warm: operands stay cached between timed runs (a loop reusing "
                                 "them); cold: evicted before each (the GPU's L2, the CPU's L3)")
@@ -239,6 +263,10 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   cmd->add_option("--host-memory", o->host_memory,
                   "GPU end-to-end: host buffers 'pinned' or 'pageable'")
       ->capture_default_str();
+}
+
+// --price-cpu/--price-gpu or --price-preset [--price-file], for GFLOP per dollar.
+void add_price_options(CLI::App* cmd, const std::shared_ptr<MatmulOptions>& o) {
   auto* price_cpu =
       cmd->add_option("--price-cpu", "$/hour of the CPU machine, for GFLOP per dollar")
           ->each([o](const std::string& v) {
@@ -258,13 +286,27 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   cmd->add_option("--price-file", o->price.file,
                   "Price presets (JSON; default $GPUBENCH_PRICE_FILE or bench/prices.json)")
       ->needs(preset);
+}
+
+}  // namespace
+
+void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line) {
+  auto o = std::make_shared<MatmulOptions>();
+  CLI::App* cmd = app.add_subcommand("matmul", "Time C = A*B on the CPU and the GPU, and compare");
+  add_shape_options(cmd, *o);
+  const GivenOptions given = add_where_options(cmd, *o);
+  add_run_options(cmd, *o);
+  add_measurement_options(cmd, o);
+  add_price_options(cmd, o);
   add_results_options(cmd, o->results);
   reject_empty_max_regression(cmd->get_option("--max-regression"));
-  cmd->callback([&action, o, command_line, backends, device] {
-    const bool given = backends->count() > 0;
-    o->device_given = device->count() > 0;
+  cmd->callback([&action, o, command_line, given] {
+    const bool backends_given = given.backends->count() > 0;
+    o->device_given = given.device->count() > 0;
     if (!o->quiet) warn_about_threads(o->threads);
-    action = [o, command_line, given] { return run_matmul_command(*o, command_line, given); };
+    action = [o, command_line, backends_given] {
+      return run_matmul_command(*o, command_line, backends_given);
+    };
   });
 }
 

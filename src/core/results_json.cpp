@@ -31,16 +31,14 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-// JSON has no NaN or Infinity: a number that is not finite is written as null.
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-json optional_number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
 // Zero means "unknown" in SystemInfo for clocks; the file says null.
-json known_number(double v) { return v > 0 ? number(v) : json(nullptr); }
+json known_number(double v) { return v > 0 ? json_number(v) : json(nullptr); }
 
 json stats_json(const Stats& s) {
-  return {{"min", number(s.min)},       {"median", number(s.median)}, {"mean", number(s.mean)},
-          {"stddev", number(s.stddev)}, {"max", number(s.max)},       {"samples", s.samples},
-          {"cv", number(s.cv())}};
+  return {{"min", json_number(s.min)},   {"median", json_number(s.median)},
+          {"mean", json_number(s.mean)}, {"stddev", json_number(s.stddev)},
+          {"max", json_number(s.max)},   {"samples", s.samples},
+          {"cv", json_number(s.cv())}};
 }
 
 json telemetry_json(const Telemetry& t) {
@@ -48,25 +46,28 @@ json telemetry_json(const Telemetry& t) {
   json j = {{"source", t.source},
             {"unavailable", t.unavailable},
             {"samples", t.samples},
-            {"mean_sm_clock_mhz", optional_number(t.mean_sm_clock_mhz)},
-            {"min_sm_clock_mhz", optional_number(t.min_sm_clock_mhz)},
-            {"mean_power_w", optional_number(t.mean_power_w)},
-            {"energy_per_mult_j", optional_number(t.energy_per_mult_j)},
-            {"gflops_per_watt", optional_number(t.gflops_per_watt)},
-            {"peak_temperature_c", optional_number(t.peak_temperature_c)},
+            {"mean_sm_clock_mhz", json_number(t.mean_sm_clock_mhz)},
+            {"min_sm_clock_mhz", json_number(t.min_sm_clock_mhz)},
+            {"mean_power_w", json_number(t.mean_power_w)},
+            {"energy_per_mult_j", json_number(t.energy_per_mult_j)},
+            {"gflops_per_watt", json_number(t.gflops_per_watt)},
+            {"peak_temperature_c", json_number(t.peak_temperature_c)},
             {"throttle_reasons", t.throttle_reasons}};
   if (t.window_start_unix_s && t.window_end_unix_s) {
-    j["window_start_unix_s"] = number(*t.window_start_unix_s);
-    j["window_end_unix_s"] = number(*t.window_end_unix_s);
+    j["window_start_unix_s"] = json_number(*t.window_start_unix_s);
+    j["window_end_unix_s"] = json_number(*t.window_end_unix_s);
   }
   return j;
 }
 
 json rate_json(const Rate& r) {
-  json j = {{"seconds", stats_json(r.seconds)}, {"iterations", r.iterations},
-            {"gflops", number(r.gflops)},       {"window_seconds", number(r.window_seconds)},
-            {"method", r.method},               {"telemetry", telemetry_json(r.telemetry)}};
-  if (r.flop_per_cycle) j["flop_per_cycle"] = number(*r.flop_per_cycle);
+  json j = {{"seconds", stats_json(r.seconds)},
+            {"iterations", r.iterations},
+            {"gflops", json_number(r.gflops)},
+            {"window_seconds", json_number(r.window_seconds)},
+            {"method", r.method},
+            {"telemetry", telemetry_json(r.telemetry)}};
+  if (r.flop_per_cycle) j["flop_per_cycle"] = json_number(*r.flop_per_cycle);
   return j;
 }
 
@@ -92,29 +93,29 @@ json record_json(const Record& r) {
       {"reason", r.reason},
       {"threads", r.threads},
       {"iterations", r.main.iterations},
-      {"flops", number(r.flops())},
+      {"flops", json_number(r.flops())},
       {"seconds", stats_json(r.main.seconds)},
-      {"gflops", number(r.main.gflops)},
-      {"peak_gflops", optional_number(r.peak_gflops)},
-      {"pct_of_peak", optional_number(r.pct_of_peak)},
+      {"gflops", json_number(r.main.gflops)},
+      {"peak_gflops", json_number(r.peak_gflops)},
+      {"pct_of_peak", json_number(r.pct_of_peak)},
       {"clocks", r.main.clocks},
       {"method", r.main.method},
-      {"window_seconds", number(r.main.window_seconds)},
+      {"window_seconds", json_number(r.main.window_seconds)},
       {"telemetry", telemetry_json(r.main.telemetry)},
       {"burst", r.burst ? rate_json(*r.burst) : json()},
       {"cold_cache", r.cold_cache},
       {"operands_in_cache", r.operands_in_cache},
       {"end_to_end_seconds", r.end_to_end_seconds ? stats_json(*r.end_to_end_seconds) : json()},
-      {"end_to_end_gflops", optional_number(r.end_to_end_gflops)},
+      {"end_to_end_gflops", json_number(r.end_to_end_gflops)},
       {"host_memory", r.host_memory},
       {"verified", r.verified},
-      {"max_rel_error", number(r.max_rel_error)},
-      {"tolerance", number(r.tolerance)},
+      {"max_rel_error", json_number(r.max_rel_error)},
+      {"tolerance", json_number(r.tolerance)},
       {"checked_entries", r.checked_entries},
       {"warnings", r.warnings},
   };
   // Only where known, so files of runs without a clock read as before.
-  if (r.main.flop_per_cycle) j["flop_per_cycle"] = number(*r.main.flop_per_cycle);
+  if (r.main.flop_per_cycle) j["flop_per_cycle"] = json_number(*r.main.flop_per_cycle);
   return j;
 }
 
@@ -122,7 +123,7 @@ json system_json(const SystemInfo& s) {
   json gpus = json::array();
   for (const GpuInfo& g : s.gpus) {
     json peaks = json::object();
-    for (const auto& [dtype, gflops] : g.peak_gflops) peaks[dtype] = number(gflops);
+    for (const auto& [dtype, gflops] : g.peak_gflops) peaks[dtype] = json_number(gflops);
     json gpu = {{"index", g.index},
                 {"name", g.name},
                 {"pci_bus_id", g.pci_bus_id},
@@ -135,12 +136,13 @@ json system_json(const SystemInfo& s) {
                 {"memory_total_bytes", g.memory_total_bytes},
                 {"l2_bytes", g.l2_bytes},
                 {"peak_gflops", peaks},
-                {"peak_bandwidth_gbs", optional_number(g.peak_bandwidth_gbs)}};
+                {"peak_bandwidth_gbs", json_number(g.peak_bandwidth_gbs)}};
     // Power facts NVML gave (only then, so files of runs without it read as before).
-    if (g.power_limit_w) gpu["power_limit_w"] = number(*g.power_limit_w);
+    if (g.power_limit_w) gpu["power_limit_w"] = json_number(*g.power_limit_w);
     if (g.energy_counter_period_s)
-      gpu["energy_counter_period_s"] = number(*g.energy_counter_period_s);
-    if (g.power_reading_period_s) gpu["power_reading_period_s"] = number(*g.power_reading_period_s);
+      gpu["energy_counter_period_s"] = json_number(*g.energy_counter_period_s);
+    if (g.power_reading_period_s)
+      gpu["power_reading_period_s"] = json_number(*g.power_reading_period_s);
     gpus.push_back(std::move(gpu));
   }
   const CpuInfo& c = s.cpu;
@@ -168,10 +170,10 @@ json system_json(const SystemInfo& s) {
         {"fma_units", c.fma_units},
         {"clock_ghz", known_number(c.clock_ghz)},
         {"clock_source", c.clock_source},
-        {"peak_gflops_fp32", optional_number(c.peak_gflops_fp32)},
-        {"peak_gflops_fp64", optional_number(c.peak_gflops_fp64)},
+        {"peak_gflops_fp32", json_number(c.peak_gflops_fp32)},
+        {"peak_gflops_fp64", json_number(c.peak_gflops_fp64)},
         {"peak_note", c.peak_note},
-        {"memory_bandwidth_gbs", optional_number(c.memory_bandwidth_gbs)},
+        {"memory_bandwidth_gbs", json_number(c.memory_bandwidth_gbs)},
         {"memory_bandwidth_note", c.memory_bandwidth_note}}},
       {"libraries", libraries},
   };
@@ -182,17 +184,18 @@ json system_json(const SystemInfo& s) {
   }
   doc["gpus"] = gpus;
   // Only where the peak was measured (files of older runs and test fixtures have no such field).
-  if (c.model_peak_gflops_fp32) doc["cpu"]["model_peak_gflops_fp32"] = number(*c.model_peak_gflops_fp32);
+  if (c.model_peak_gflops_fp32)
+    doc["cpu"]["model_peak_gflops_fp32"] = json_number(*c.model_peak_gflops_fp32);
   if (const auto& m = c.measured_peak)
     doc["cpu"]["measured_peak"] = {{"isa", m->isa},
                                    {"clock_ghz", known_number(m->clock_ghz)},
-                                   {"core_gflops_fp32", number(m->core_gflops_fp32)},
-                                   {"core_gflops_fp64", number(m->core_gflops_fp64)},
+                                   {"core_gflops_fp32", json_number(m->core_gflops_fp32)},
+                                   {"core_gflops_fp64", json_number(m->core_gflops_fp64)},
                                    {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
                                    {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
                                    {"threads", m->threads},
-                                   {"all_gflops_fp32", number(m->all_gflops_fp32)},
-                                   {"all_gflops_fp64", number(m->all_gflops_fp64)}};
+                                   {"all_gflops_fp32", json_number(m->all_gflops_fp32)},
+                                   {"all_gflops_fp64", json_number(m->all_gflops_fp64)}};
   return doc;
 }
 
@@ -209,9 +212,9 @@ json bandwidth_json(const BandwidthRecord& b) {
           {"bytes", b.bytes},
           {"iterations", b.iterations},
           {"seconds", stats_json(b.seconds)},
-          {"gbs", number(b.gbs)},
-          {"peak_gbs", optional_number(b.peak_gbs)},
-          {"pct_of_peak", optional_number(b.pct_of_peak)},
+          {"gbs", json_number(b.gbs)},
+          {"peak_gbs", json_number(b.peak_gbs)},
+          {"pct_of_peak", json_number(b.pct_of_peak)},
           {"peak_note", b.peak_note}};
 }
 
@@ -227,13 +230,13 @@ json peak_json(const PeakSearch& p) {
                   {"k", q.shape.k},
                   {"phase", q.phase},
                   {"status", status_name(q.status)},
-                  {"gflops", number(q.gflops)},
-                  {"pct_of_peak", optional_number(q.pct_of_peak)},
+                  {"gflops", json_number(q.gflops)},
+                  {"pct_of_peak", json_number(q.pct_of_peak)},
                   {"seconds", stats_json(q.seconds)},
                   {"iterations", q.iterations},
                   {"verified", q.verified},
-                  {"max_rel_error", number(q.max_rel_error)},
-                  {"wall_seconds", number(q.wall_seconds)}};
+                  {"max_rel_error", json_number(q.max_rel_error)},
+                  {"wall_seconds", json_number(q.wall_seconds)}};
     if (!q.reason.empty()) point["reason"] = q.reason;
     points.push_back(std::move(point));
   }
@@ -245,8 +248,8 @@ json peak_json(const PeakSearch& p) {
           {"grid", {{"m", range_json(p.m)}, {"n", range_json(p.n)}, {"k", range_json(p.k)}}},
           {"layout", std::string(to_string(p.layout))},
           {"grid_shapes", p.grid_shapes},
-          {"budget_seconds", number(p.budget_seconds)},
-          {"elapsed_seconds", number(p.elapsed_seconds)},
+          {"budget_seconds", json_number(p.budget_seconds)},
+          {"elapsed_seconds", json_number(p.elapsed_seconds)},
           {"ended", p.ended},
           {"skipped_for_budget", p.skipped_for_budget},
           {"rows", p.rows},
@@ -293,8 +296,8 @@ json results_to_json(const Results& r) {
     doc["peak"] = peak;
   }
   if (r.pricing) {
-    doc["pricing"] = {{"cpu_usd_per_hour", number(r.pricing->cpu_usd_per_hour)},
-                      {"gpu_usd_per_hour", number(r.pricing->gpu_usd_per_hour)},
+    doc["pricing"] = {{"cpu_usd_per_hour", json_number(r.pricing->cpu_usd_per_hour)},
+                      {"gpu_usd_per_hour", json_number(r.pricing->gpu_usd_per_hour)},
                       {"source", r.pricing->source}};
   }
   return doc;

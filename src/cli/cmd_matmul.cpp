@@ -12,6 +12,7 @@
 #include "number_options.hpp"
 #include "progress.hpp"
 #include "save_results.hpp"
+#include "terminal.hpp"
 #include "gpubench/analysis/pricing.hpp"
 #include "gpubench/analysis/verdict.hpp"
 #include "gpubench/backends/cpu_blas.hpp"
@@ -38,6 +39,10 @@ void add_results_options(CLI::App* cmd, ResultsOptions& o) {
                   "--max-regression beyond the measured spread");
   cmd->add_option("--max-regression", o.max_regression,
                   "The slowdown --baseline tolerates, e.g. 5% (default 5%)");
+  cmd->add_option("--columns", o.columns,
+                  "The terminal table's columns, comma-separated names as in CSV and JSON, or "
+                  "all (default: on a terminal, as many as fit its width, by priority)");
+  cmd->add_flag("--wide", o.wide, "Every column of the terminal table, whatever its width");
 }
 
 // Untimed runs before timing: a bound that no sensible warm-up reaches.
@@ -122,6 +127,7 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
 ResultsOptions results_options(const MatmulOptions& o) {
   ResultsOptions r = o.results;
   r.inputs = {{"--shapes", o.shapes_file}, {"--price-file", o.price.file}};
+  r.width = stdout_terminal_width();
   return r;
 }
 
@@ -132,7 +138,7 @@ int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
   Session session(session_options(o, command_line));
   if (!session.mpi_note().empty() && !o.quiet)
     std::cerr << "gpubench: note: " << session.mpi_note() << "\n";
-  // Bad --format/--output/--baseline, an output that is an input: exit 2, nothing run.
+  // Bad --format/--output/--baseline/--columns, an output that is an input: exit 2, nothing run.
   const ResultsSink sink(ResultKind::matmul, session.is_root() ? results_options(o) : ResultsOptions{});
   Results& results = session.results();
   results.pricing = resolve_pricing(o.price);  // bad prices: exit 2 before measuring

@@ -1,6 +1,11 @@
 // The dialects of the column model: how each writes a header, a divider, a row and a cell.
 #include "gpubench/output/columns.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
 #include "gpubench/output/text.hpp"
 
 namespace gpubench {
@@ -60,7 +65,62 @@ std::string csv(const Grid& g) {
   return out;
 }
 
+std::size_t widest_line(const std::string& text) {
+  std::size_t widest = 0, start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    widest = std::max(widest, display_width(std::string_view(text).substr(start, end - start)));
+  return widest;
+}
+
+// The column to leave out next: the largest priority number above 1, the rightmost among equals.
+std::optional<std::size_t> next_to_drop(const Grid& g) {
+  std::optional<std::size_t> pick;
+  for (std::size_t i = 0; i < g.heads.size(); ++i)
+    if (g.heads[i].priority > 1 && (!pick || g.heads[i].priority >= g.heads[*pick].priority))
+      pick = i;
+  return pick;
+}
+
+void drop_column(Grid& g, std::size_t i) {
+  g.heads.erase(g.heads.begin() + static_cast<std::ptrdiff_t>(i));
+  for (auto& cells : g.rows) cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+// Cells of the last column wider than `room` keep their start and point to a note with the rest.
+void shorten_last_column(FittedGrid& f, std::size_t room) {
+  constexpr std::size_t kNarrowest = 12;  // "skipped: ..." still says which way the case went
+  room = std::max(room, kNarrowest);
+  for (auto& cells : f.grid.rows) {
+    Cell& c = cells.back();
+    if (display_width(table_cell(c)) <= room) continue;
+    f.notes.push_back(c.alarm + c.text);
+    const std::string mark = fmt::format("... [{}]{}", f.notes.size(), c.flagged ? " (!)" : "");
+    const std::size_t used = display_width(c.alarm) + display_width(mark);
+    c.text = prefix_of_width(c.text, room > used ? room - used : 0) + mark;
+    c.flagged = false;
+  }
+}
+
 }  // namespace
+
+FittedGrid fit_grid(Grid g, std::size_t width, std::string_view indent) {
+  FittedGrid f{std::move(g), {}, {}};
+  if (width == 0) return f;
+  std::size_t widest = widest_line(table(f.grid, indent));
+  for (std::optional<std::size_t> i; widest > width && (i = next_to_drop(f.grid));
+       widest = widest_line(table(f.grid, indent))) {
+    f.left_out.insert(f.left_out.begin(), f.grid.heads[*i].name);
+    drop_column(f.grid, *i);
+  }
+  const bool shortens = !f.grid.heads.empty() && f.grid.heads.back().align == Align::left;
+  if (widest > width && shortens) {
+    std::size_t last = display_width(f.grid.heads.back().title);
+    for (const auto& cells : f.grid.rows)
+      last = std::max(last, display_width(table_cell(cells.back())));
+    shorten_last_column(f, last > widest - width ? last - (widest - width) : 0);
+  }
+  return f;
+}
 
 std::string render_grid(Dialect d, const Grid& g, std::string_view indent) {
   switch (d) {

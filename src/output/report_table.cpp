@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
+#include "gpubench/core/errors.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/record_columns.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/report_analysis.hpp"
@@ -62,12 +65,51 @@ std::map<std::string, std::string> wholly_skipped(const Results& r) {
   return out;
 }
 
+// The columns the table shows: those --columns named (each shown, a file-only one under its name
+// with its exact field), else every column people read.
+std::vector<Column<RecordRow>> table_columns(const Results& r, const Analysis& a,
+                                             const TableView& v) {
+  if (v.columns.empty()) return columns_named(record_columns(r, a), people_layout());
+  std::vector<Column<RecordRow>> cols =
+      columns_named(record_columns(r, a), {v.columns.begin(), v.columns.end()});
+  for (Column<RecordRow>& c : cols) {
+    c.shown = true;
+    if (!c.cell) {
+      c.title = c.name;
+      c.cell = [field = c.field](const RecordRow& x) { return Cell{field(x)}; };
+    }
+  }
+  return cols;
+}
+
+// What the fitted table left out and how to see it, and the full texts of the cells it shortened.
+std::string fitted_notes(const FittedGrid& f, std::size_t width) {
+  std::string out;
+  if (!f.left_out.empty()) {
+    std::string names;
+    for (const std::string& n : f.left_out) names += (names.empty() ? "" : ", ") + n;
+    out += fmt::format(
+        "{} column{} left out to fit {} characters: {} (--wide or --columns all "
+        "shows every column)\n",
+        f.left_out.size(), f.left_out.size() == 1 ? "" : "s", width, names);
+  }
+  for (std::size_t i = 0; i < f.notes.size(); ++i)
+    out += fmt::format("[{}] {}\n", i + 1, f.notes[i]);
+  return out;
+}
+
+// The rows, fitted to the terminal unless --columns or --wide chose them, then the lines below.
 void write_rows(std::ostream& os, const Results& r, const Analysis& a,
-                const std::map<std::string, std::string>& skipped) {
+                const std::map<std::string, std::string>& skipped, const TableView& v) {
   const auto rows =
       record_rows(r, a, [&](const Record& rec) { return !skipped.count(rec.backend); });
-  os << render_columns(Dialect::table, columns_named(record_columns(r, a), people_layout()), rows);
-  for (const auto& [b, why] : skipped) os << fmt::format("{}: skipped, {}\n", b, why);
+  const bool fits = !v.wide && v.columns.empty();
+  const FittedGrid f =
+      fit_grid(grid_of(Dialect::table, table_columns(r, a, v), rows), fits ? v.width : 0);
+  os << render_grid(Dialect::table, f.grid);
+  std::string below;
+  for (const auto& [b, why] : skipped) below += fmt::format("{}: skipped, {}\n", b, why);
+  os << wrap_lines(below + fitted_notes(f, v.width), v.width);
 }
 
 void write_warnings(std::ostream& os, const Results& r, const RowNaming& naming) {
@@ -141,11 +183,11 @@ std::string case_counts(const Results& r) {
                      r.interrupted ? " (interrupted: partial results)" : "");
 }
 
-void write_table(std::ostream& os, const Results& r, const Analysis& a) {
-  write_system(os, r);
+namespace {
+
+// Everything under the table: the legend, warnings, the case counts and the verdict.
+void write_tail(std::ostream& os, const Results& r, const Analysis& a) {
   const RowNaming naming = row_naming(r);
-  const auto skipped = wholly_skipped(r);
-  write_rows(os, r, a, skipped);
   os << rate_legend(r);
   write_warnings(os, r, naming);
   for (const std::string& line :
@@ -154,6 +196,43 @@ void write_table(std::ostream& os, const Results& r, const Analysis& a) {
   for (const std::string& line : slow_device_lines(a, naming.ranks)) os << line << "\n";
   os << "\n" << case_counts(r) << "\n";
   if (a.verdict) write_verdict(os, *a.verdict);
+}
+
+}  // namespace
+
+std::vector<std::string> table_column_names() {
+  std::vector<std::string> names;
+  for (const Column<RecordRow>& c : record_columns(Results{}, Analysis{})) names.push_back(c.name);
+  return names;
+}
+
+std::vector<std::string> parse_table_columns(const std::string& list) {
+  if (list.empty() || list == "all") return {};
+  const std::vector<std::string> known = table_column_names();
+  std::vector<std::string> names;
+  for (std::string_view name : split_list(list)) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string valid;
+      for (const std::string& k : known) valid += (valid.empty() ? "" : ", ") + k;
+      throw UsageError(
+          fmt::format("--columns: unknown column '{}'; valid: all, {}", shown_input(name), valid));
+    }
+    names.emplace_back(name);
+  }
+  return names;
+}
+
+void write_table(std::ostream& os, const Results& r, const Analysis& a) {
+  write_table(os, r, a, TableView{});
+}
+
+void write_table(std::ostream& os, const Results& r, const Analysis& a, const TableView& view) {
+  std::ostringstream head, tail;
+  write_system(head, r);
+  os << wrap_lines(head.str(), view.width);
+  write_rows(os, r, a, wholly_skipped(r), view);
+  write_tail(tail, r, a);
+  os << wrap_lines(tail.str(), view.width);
 }
 
 }  // namespace gpubench

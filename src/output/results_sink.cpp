@@ -15,6 +15,7 @@ namespace gpubench {
 
 ResultsSink::ResultsSink(ResultKind kind, const ResultsOptions& o) : kind_(kind) {
   format_ = parse_format(kind, o.format);
+  view_ = {o.width, parse_table_columns(o.columns), o.wide || o.columns == "all"};
   std::vector<std::pair<std::string, std::string>> inputs = o.inputs;
   if (!o.baseline.empty()) inputs.emplace_back("--baseline", o.baseline);
   files_ = OutputFileSet(parse_output_targets(o.outputs, kind, inputs), std::cerr);
@@ -47,10 +48,11 @@ void ResultsSink::save(const Results& r, bool final_save, std::optional<Analysis
 }
 
 void ResultsSink::render_to(Format f, std::ostream& os, const Results& r,
-                            std::optional<Analysis>& analysis) const {
+                            std::optional<Analysis>& analysis, const TableView& view) const {
   switch (kind_) {
     case ResultKind::matmul:
       if (!analysis) analysis = analyse(r);  // once, for every file and stdout
+      if (f == Format::table) return write_table(os, r, *analysis, view);
       return render(f, os, r, *analysis);
     case ResultKind::bandwidth:
       return render_bandwidth(f, os, r);
@@ -66,7 +68,7 @@ int ResultsSink::finish(std::ostream& out, const Results& r, int interrupt_code,
                         int results_code) const {
   std::optional<Analysis> analysis;
   save(r, true, analysis);
-  render_to(format_, out, r, analysis);  // the table and markdown end with the verdict
+  render_to(format_, out, r, analysis, view_);  // the table and markdown end with the verdict
   out.flush();
   if (interrupt_code) return interrupt_code;
   const bool gate_passed = gate_passes(out, r);

@@ -47,6 +47,57 @@ std::size_t display_width(std::string_view s) {
   return chars;
 }
 
+std::string prefix_of_width(std::string_view s, std::size_t width) {
+  std::size_t bytes = 0, chars = 0;
+  for (; bytes < s.size(); ++bytes)
+    if ((static_cast<unsigned char>(s[bytes]) & 0xC0) != 0x80 && chars++ == width) break;
+  return std::string(s.substr(0, bytes));
+}
+
+namespace {
+
+// One line as lines of at most `width` characters, broken at spaces, continuations hanging.
+std::string wrap_line(std::string_view line, std::size_t width) {
+  const std::size_t own = std::min(line.find_first_not_of(' '), line.size());
+  const std::string hang(std::min(own + 2, width / 2), ' ');
+  std::string out, current(std::min(own, width / 2), ' ');
+  bool empty = true;  // `current` holds only its indent
+  for (std::string_view rest = line.substr(own); !rest.empty();) {
+    const std::size_t start = std::min(rest.find_first_not_of(' '), rest.size());
+    const std::string gap(start, ' ');  // kept between words on one line: aligned text stays so
+    rest.remove_prefix(start);
+    const std::size_t end = std::min(rest.find(' '), rest.size());
+    std::string word(rest.substr(0, end));
+    rest.remove_prefix(end);
+    if (word.empty()) continue;
+    if (!empty && display_width(current) + gap.size() + display_width(word) > width)
+      out += current + "\n", current = hang, empty = true;
+    while (display_width(current) + display_width(word) > width) {  // a word wider than a line
+      const std::string piece = prefix_of_width(word, width - display_width(current));
+      out += current + piece + "\n", current = hang;
+      word.erase(0, piece.size());
+    }
+    current += (empty ? "" : gap) + word;
+    empty = false;
+  }
+  return out + current;
+}
+
+}  // namespace
+
+std::string wrap_lines(std::string_view text, std::size_t width) {
+  if (width == 0) return std::string(text);
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    out += display_width(line) <= width ? std::string(line) : wrap_line(line, width);
+    if (end < text.size()) out += "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string align_columns(const std::vector<std::vector<std::string>>& rows,
                           const std::vector<bool>& right, std::string_view indent) {
   std::vector<std::size_t> width;

@@ -56,6 +56,20 @@ struct Grid {
 // `indent` starts every line of the terminal table.
 std::string render_grid(Dialect d, const Grid& g, std::string_view indent = "");
 
+// A terminal table fitted to a width: the grid that fits, the names of the columns it left out and
+// the full texts of the cells it shortened, numbered as the shortened cells point to them.
+struct FittedGrid {
+  Grid grid;
+  std::vector<std::string> left_out;
+  std::vector<std::string> notes;
+};
+
+// Fits `g`, printed with `indent`, into `width` characters: columns go from the largest priority
+// number down (among equals the rightmost first) while the rows are too wide, priority 1 staying;
+// then the last column, when left-aligned (status), is shortened with "... [n]" pointing to note n.
+// Width 0 (not known) changes nothing.
+FittedGrid fit_grid(Grid g, std::size_t width, std::string_view indent = "");
+
 template <class Row>
 Grid grid_of(Dialect d, const std::vector<Column<Row>>& columns, const std::vector<Row>& rows) {
   const bool files = d == Dialect::csv;

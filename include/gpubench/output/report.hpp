@@ -14,9 +14,24 @@
 
 namespace gpubench {
 
+// How the terminal table is laid out (issue 26). The default, for a pipe or a file, is every column
+// people read and no line wrapped.
+struct TableView {
+  std::size_t width = 0;             // the terminal's width in characters; 0: not known
+  std::vector<std::string> columns;  // --columns: names as in CSV and JSON; empty: by priority
+  bool wide = false;                 // --wide: every column whatever the width
+};
+
+// The names --columns takes (every record column, as in CSV), and a --columns list checked against
+// them: "all" is every column people read (an empty list); an unknown name is a UsageError.
+std::vector<std::string> table_column_names();
+std::vector<std::string> parse_table_columns(const std::string& list);
+
 // The terminal table: system header, one row per record, the slow-GPU summary, the case counts
-// and, when it applies, the verdict.
+// and, when it applies, the verdict. With a width, the table drops columns by priority to fit (one
+// line says which) and the text around it wraps.
 void write_table(std::ostream& os, const Results& r, const Analysis& a);
+void write_table(std::ostream& os, const Results& r, const Analysis& a, const TableView& view);
 // A GitHub-flavoured markdown summary (PR comment, CI step summary): system, table, summary.
 void write_markdown(std::ostream& os, const Results& r, const Analysis& a);
 // One header line, then one line per record with every statistic (RFC 4180 quoting).

@@ -12,6 +12,7 @@
 
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/output/output_files.hpp"
+#include "gpubench/output/report.hpp"
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
@@ -23,6 +24,11 @@ struct ResultsOptions {
   std::string max_regression;
   // The files the command reads besides --baseline ({"--shapes", "s.csv"}): no output may be one.
   std::vector<std::pair<std::string, std::string>> inputs;
+  // The terminal table's layout: --columns, --wide, and the terminal's width (0 for a pipe or a
+  // file) that the command found; files are never fitted.
+  std::string columns;
+  bool wide = false;
+  std::size_t width = 0;
 };
 
 class ResultsSink {
@@ -48,12 +54,13 @@ class ResultsSink {
  private:
   void save(const Results& r, bool final_save, std::optional<Analysis>& analysis) const;
   void render_to(Format f, std::ostream& os, const Results& r,
-                 std::optional<Analysis>& analysis) const;
+                 std::optional<Analysis>& analysis, const TableView& view = {}) const;
   // With --baseline: prints the gate's verdict (to `out` for table/markdown, else to stderr, so
   // that machine-readable stdout stays parseable) and returns false when a case regressed.
   bool gate_passes(std::ostream& out, const Results& r) const;
 
   ResultKind kind_;
+  TableView view_;  // how stdout's table is laid out
   Format format_ = Format::table;
   mutable OutputFileSet files_{{}, std::cerr};  // save() and finish() are const to the caller
   std::optional<NamedResults> baseline_;

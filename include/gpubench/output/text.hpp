@@ -25,6 +25,13 @@ std::string markdown_cell(std::string_view s);
 // Characters as a terminal shows them: UTF-8 code points, not bytes ("±" and "×" are two bytes).
 std::size_t display_width(std::string_view s);
 
+// The first code points of `s` that take at most `width` characters.
+std::string prefix_of_width(std::string_view s, std::size_t width);
+
+// Each line of `text` wider than `width` broken at spaces into lines that fit, the continuations
+// indented two more than the line's own indent (a word wider than that is cut). Width 0: unchanged.
+std::string wrap_lines(std::string_view text, std::size_t width);
+
 // Rows of cells as aligned columns, two spaces apart, each line without trailing spaces. Column c
 // is right-aligned when right[c] (missing entries: left). Widths count characters.
 std::string align_columns(const std::vector<std::vector<std::string>>& rows,

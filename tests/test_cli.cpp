@@ -20,6 +20,11 @@ Run run(const std::string& args) { return gpubench::test::run_gpubench(args); }
 
 const char* kFast = " --min-time 0.01 --warmup 1 --threads 2 ";
 
+// These tests are about a machine without a GPU: `info` lists one as "GPU 0:".
+#define SKIP_WHEN_A_GPU_IS_PRESENT()                                      \
+  if (run("info").out.find("GPU 0:") != std::string::npos) GTEST_SKIP() \
+      << "a GPU is present"
+
 }  // namespace
 
 TEST(Cli, VersionAndHelp) {
@@ -117,16 +122,14 @@ TEST(Cli, InfoReportsBlasAndGpuState) {
 }
 
 TEST(Cli, RequireGpuWithoutGpuExitsThree) {
-  auto info = run("info");
-  if (info.out.find("GPU 0:") != std::string::npos) GTEST_SKIP() << "a GPU is present";
+  SKIP_WHEN_A_GPU_IS_PRESENT();
   auto r = run(std::string("matmul --sizes 32 --require-gpu") + kFast);
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("no CUDA device"), std::string::npos) << r.err;
 }
 
 TEST(Cli, DefaultBackendsWithoutGpuStillExitZero) {
-  auto info = run("info");
-  if (info.out.find("GPU 0:") != std::string::npos) GTEST_SKIP() << "a GPU is present";
+  SKIP_WHEN_A_GPU_IS_PRESENT();
   auto r = run(std::string("matmul --sizes 32") + kFast);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("cublas: skipped, no CUDA device"), std::string::npos) << r.out;

@@ -53,6 +53,13 @@ class EachCpuBlas : public ::testing::TestWithParam<std::string> {};
 #define SKIP_OPENMP_UNDER_ASAN(lib)
 #endif
 
+// The library's backend on two threads (CI and the dev VM have 2 cores).
+std::unique_ptr<Backend> two_thread_backend(const std::string& name) {
+  BackendOptions o;
+  o.threads = 2;
+  return make_cpu_blas_backend(name, o);
+}
+
 }  // namespace
 
 TEST(CpuBlas, KindsAreOpenblasBlisMklThenTheArmVendorsInThatOrder) {
@@ -162,18 +169,14 @@ TEST_P(EachCpuBlas, ThreadCountIsSetThroughItsOwnApiAndReadBack) {
   const int eight = apply_cpu_threads(*lib, 8);
   EXPECT_GE(eight, 2) << lib->info.name;
   EXPECT_LE(eight, 8) << lib->info.name;
-  BackendOptions o;
-  o.threads = 2;
-  EXPECT_EQ(make_cpu_blas_backend(GetParam(), o)->threads(), 2);
+  EXPECT_EQ(two_thread_backend(GetParam())->threads(), 2);
 }
 
 // fp32 and fp64 always; bf16 and fp16 where the library has them (else the reason is given).
 TEST_P(EachCpuBlas, ResultsMatchTheFp64Reference) {
   LOAD_OR_SKIP(GetParam(), lib);
   SKIP_OPENMP_UNDER_ASAN(lib);
-  BackendOptions o;
-  o.threads = 2;
-  auto be = make_cpu_blas_backend(GetParam(), o);
+  auto be = two_thread_backend(GetParam());
   const Shape shape{37, 29, 53};  // odd sizes: no block size divides them
   for (DType d : {DType::fp32, DType::fp64, DType::bf16, DType::fp16}) {
     const Support sup = be->supports(d, shape);
@@ -202,9 +205,7 @@ TEST_P(EachCpuBlas, ResultsMatchTheFp64Reference) {
 TEST_P(EachCpuBlas, LayoutsAndBatchesMatchTheFp64Reference) {
   LOAD_OR_SKIP(GetParam(), lib);
   SKIP_OPENMP_UNDER_ASAN(lib);
-  BackendOptions o;
-  o.threads = 2;
-  auto be = make_cpu_blas_backend(GetParam(), o);
+  auto be = two_thread_backend(GetParam());
   for (Layout l : kAllLayouts)
     for (std::int64_t batch : {1, 3}) {
       const Shape shape{37, 29, 53, l, batch};

@@ -20,6 +20,21 @@ CaseStart start(int index, std::int64_t n) {
 
 SweepPlan plan() { return {{start(1, 32).work, start(2, 64).work}, EtaModel{}}; }
 
+// What a reporter of `style` (a still-measuring line every `interval`) writes while the first
+// case runs for `running` and the sweep then ends.
+std::string one_long_case(ProgressStyle style, std::chrono::milliseconds interval,
+                          std::chrono::milliseconds running) {
+  std::ostringstream err;
+  {
+    ProgressReporter p(style, err, interval);
+    p.sweep_planned(plan());
+    p.case_started(start(1, 32));
+    std::this_thread::sleep_for(running);
+    p.sweep_finished(Results{});
+  }
+  return err.str();
+}
+
 TEST(Progress, ModesAndQuiet) {
   EXPECT_EQ(progress_style(ProgressMode::automatic, false, true), ProgressStyle::redrawn);
   EXPECT_EQ(progress_style(ProgressMode::automatic, false, false), ProgressStyle::log);
@@ -67,28 +82,15 @@ TEST(Progress, RedrawnLineNamesTheCaseAndIsWipedAtTheEnd) {
 }
 
 TEST(Progress, ALongCaseGetsStillMeasuringLines) {
-  std::ostringstream err;
-  {
-    ProgressReporter p(ProgressStyle::log, err, std::chrono::milliseconds(20));
-    p.sweep_planned(plan());
-    p.case_started(start(1, 32));
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    p.sweep_finished(Results{});
-  }
-  EXPECT_NE(err.str().find("[1/2] openblas fp32 32: still measuring, "), std::string::npos)
-      << err.str();
+  const std::string err = one_long_case(ProgressStyle::log, std::chrono::milliseconds(20),
+                                        std::chrono::milliseconds(150));
+  EXPECT_NE(err.find("[1/2] openblas fp32 32: still measuring, "), std::string::npos) << err;
 }
 
 TEST(Progress, NoneWritesNothing) {
-  std::ostringstream err;
-  {
-    ProgressReporter p(ProgressStyle::none, err, std::chrono::milliseconds(1));
-    p.sweep_planned(plan());
-    p.case_started(start(1, 32));
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    p.sweep_finished(Results{});
-  }
-  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(one_long_case(ProgressStyle::none, std::chrono::milliseconds(1),
+                          std::chrono::milliseconds(10)),
+            "");
 }
 
 }  // namespace

@@ -169,6 +169,16 @@ TEST(EnergyCounter, ShortWindowsAreUnknownNotInflated) {
   EXPECT_NE(p.unknown.find("energy-counter step"), std::string::npos) << p.unknown;
 }
 
+TEST(EnergyCounter, TheShortestResolvedWindowIsWithinThePollingGrain) {
+  // Just over kMinEnergySteps counter periods: resolved, and within 2.5% at any phase.
+  for (const double phase : {0.0, 0.013, 0.061, 0.099}) {
+    const FakeCounter c((kMinEnergySteps + 1) * 0.1 + 0.01, 0.1, 650, 650, phase);
+    const WindowPower p = power_from_counter(c.joules, c.watts, 700.0);
+    ASSERT_TRUE(p.mean_w) << p.unknown << " phase " << phase;
+    EXPECT_NEAR(*p.mean_w, 650.0, 650.0 * 0.025) << "phase " << phase;
+  }
+}
+
 TEST(EnergyCounter, LongWindowsAreExactFromChangeToChange) {
   for (const double phase : {0.0, 0.013, 0.061, 0.099}) {
     const FakeCounter c(1.3, 0.1, 690, 690, phase);

@@ -162,7 +162,7 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
 }
 
 // The most a window's energy span may add to it (an energy counter that steps every 100 ms needs
-// about 1.1 s for kMinEnergySteps): past this, the window's power is reported unknown.
+// about 0.6 s for kMinEnergySteps): past this, the window's power is reported unknown.
 constexpr double kEnergySpanMaxSeconds = 2.5;
 
 // Keeps the window's work running, untimed for its rate, until the window has `timed_so_far` +

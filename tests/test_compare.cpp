@@ -336,7 +336,7 @@ TEST(Compare, TwoRecordsOfOneCaseInAFileAreRefused) {
   const Results once = run_with({{64, 10.0}, {128, 20.0}});
   Results twice = once;
   twice.records.push_back(twice.records[0]);
-  twice.records.back().gflops = 1.0;
+  twice.records.back().main.gflops = 1.0;
   for (const auto& runs : {std::vector<NamedResults>{{"a.json", once}, {"b.json", twice}},
                            std::vector<NamedResults>{{"b.json", twice}, {"a.json", once}}}) {
     try {

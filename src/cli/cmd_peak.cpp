@@ -215,7 +215,7 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                       "; the JSON holds the re-measured rows and the whole search. Rewritten as "
                       "the search goes (a pipe or device: once, at the end)");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
-  cmd->callback([&action, o, command_line] {
+  cmd->callback([&action, o, command_line, cmd] {
     if (!o->quiet) warn_about_threads(o->threads);
     o->layout_given = cmd->count("--layout") > 0;
     action = [o, command_line] { return run_peak_command(*o, command_line); };

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -68,6 +70,34 @@ TEST(AtomicFile, ReplacesARegularFileKeepingItsModeAndLeavesNoTemporary) {
   ASSERT_EQ(::stat((d / "r.json").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(entries(d.path), 1);
+}
+
+// kill -9 mid-save leaves ".NAME.gpubench-XXXXXX" beside NAME: the next save of NAME removes the
+// ones that are old and unlocked, and nothing else (issue 25).
+TEST(AtomicFile, RemovesStaleTemporariesOfItsTargetOnly) {
+  Folder dir("stale_temporaries");
+  const auto make = [&](const std::string& name, int age_seconds) {
+    std::ofstream(dir / name) << "partial";
+    const timespec t[2] = {{std::time(nullptr) - age_seconds, 0}, {std::time(nullptr) - age_seconds, 0}};
+    EXPECT_EQ(::utimensat(AT_FDCWD, (dir / name).c_str(), t, 0), 0);
+  };
+  make(".out.json.gpubench-Ab12Cd", 7200);    // killed two hours ago
+  make(".out.json.gpubench-Fresh1", 0);       // a save in progress
+  make(".out.json.gpubench-Locked", 7200);    // old, but a live writer holds it
+  make(".other.json.gpubench-Ab12Cd", 7200);  // another target's
+  make(".out.json.gpubench-toolong", 7200);   // not mkstemp's six characters
+  make("out.json.gpubench-Ab12Cd", 7200);     // not hidden: the user's own file
+  const int held = ::open((dir / ".out.json.gpubench-Locked").c_str(), O_RDONLY);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  write_file_atomically(dir / "out.json", "{}");
+  ::close(held);
+  EXPECT_FALSE(fs::exists(dir / ".out.json.gpubench-Ab12Cd"));
+  for (const char* kept : {".out.json.gpubench-Fresh1", ".out.json.gpubench-Locked",
+                           ".other.json.gpubench-Ab12Cd", ".out.json.gpubench-toolong",
+                           "out.json.gpubench-Ab12Cd"})
+    EXPECT_TRUE(fs::exists(dir / kept)) << kept;
+  EXPECT_EQ(read(dir / "out.json"), "{}");
 }
 
 TEST(AtomicFile, FollowsASymlinkAndReplacesItsTargetNotTheLink) {

@@ -118,6 +118,24 @@ TEST(Bandwidth, HostStreamKernelsRunAndCheck) {
   EXPECT_EQ(rows[1].bytes, 3u * (4u << 20));  // triad: read b and c, write a
 }
 
+// Issue 25 item 6: Ctrl-C during the host tests ends each kernel after one timed repetition
+// (it waited for --min-time, 30 s for --min-time 20); what was timed stays, and checked.
+TEST(Bandwidth, AStopEndsTheHostTestsAfterOneRepetition) {
+  const std::atomic<bool> stop{true};
+  BandwidthOptions o;
+  o.threads = 1;
+  o.host_array_bytes = 1u << 20;
+  o.min_time = 3600;
+  o.min_reps = 50;
+  o.stop = &stop;
+  const auto rows = measure_host_bandwidth(o);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const BandwidthRecord& b : rows) {
+    EXPECT_TRUE(b.ok()) << b.test << ": " << b.reason;
+    EXPECT_EQ(b.iterations, 1) << b.test;
+  }
+}
+
 TEST(Bandwidth, GpuRowsWithoutAGpuSayWhy) {
   SystemInfo s;
   s.gpu_runtime.status = "no CUDA device: test reason";

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <utility>
+#include <vector>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -159,5 +162,130 @@ TEST(CliOptions, PlotTakesUpperCaseExtensions) {
   f.read(head.data(), 5);
   EXPECT_EQ(head, "<svg ") << "no SVG written to " << svg;
   std::remove(svg.c_str());
+  std::remove(in.c_str());
+}
+
+// Issue 25 items 2 and 3: an empty value is a usage error naming the option, never "as if not
+// given" (--baseline "$UNSET" turned the gate off, --shapes '' ran the default sweep).
+TEST(CliOptions, EmptyValuesAreUsageErrors) {
+  const std::string m = kMatmul;
+  for (const auto& [args, option] : std::vector<std::pair<std::string, std::string>>{
+           {m + "--baseline ''", "--baseline"},
+           {m + "--baseline '' --max-regression 5%", "--baseline"},
+           {m + "--baseline ' '", "--baseline"},
+           {"matmul --backends openblas --shapes ''", "--shapes"},
+           {m + "--price-preset ''", "--price-preset"},
+           {m + "--price-preset h100-cloud --price-file ''", "--price-file"},
+           {m + "--backends ''", "--backends"},
+           {m + "--format ''", "--format"},
+           {m + "--host-memory ''", "--host-memory"},
+           {m + "--layout ''", "--layout"},
+           {"peak --backends '' --budget 1", "--backends"},
+           {"peak --layout '' --budget 1", "--layout"},
+           {"bandwidth --no-gpu --format ''", "--format"},
+           {"compare a.json b.json --format ''", "--format"}})
+    expect_usage_line(args, option);
+}
+
+// Issue 25 item 12: a cap below the minimum cut every case short without a word.
+TEST(CliOptions, ACapBelowTheMinimumTimeIsAUsageError) {
+  expect_usage_line("matmul --sizes 32 --backends openblas --min-time 3 --max-time-per-case 0.5",
+                    "--max-time-per-case 0.5 is less than --min-time 3");
+}
+
+// Issue 25 item 6: --min-time of bandwidth has an upper bound, as its other numbers.
+TEST(CliOptions, BandwidthMinTimeHasABound) {
+  expect_usage_line("bandwidth --no-gpu --min-time 100000", "--min-time");
+}
+
+// Issue 25 item 14: an unknown command is named, with the real ones.
+TEST(CliOptions, AnUnknownCommandIsNamed) {
+  const Result r = run("foo --sizes 32");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'foo'"), std::string::npos) << r.err;
+  for (const char* command : {"matmul", "compare", "peak", "bandwidth", "info", "plot"})
+    EXPECT_NE(r.err.find(command), std::string::npos) << command << "\n" << r.err;
+  EXPECT_EQ(r.err.find(", man"), std::string::npos) << "the hidden command is listed: " << r.err;
+}
+
+// Issue 25 item 10: --version and --help whose output is lost are not a success.
+TEST(CliOptions, VersionAndHelpIntoAFullDiskExitThree) {
+  for (const char* args : {"--version", "--help", "matmul --help", "peak --help"}) {
+    const Result r = run(std::string(args) + " >/dev/full");
+    EXPECT_EQ(r.code, 3) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("cannot write to standard output"), std::string::npos) << r.err;
+    EXPECT_EQ(run(args).code, 0) << args;
+  }
+}
+
+// Issue 25 item 9: whatever text an option is given, its echo is one short printable line (the
+// value cut short and escaped by shown_input): no 10 kB message, no raw escape sequence or
+// non-UTF-8 byte reaching the terminal. One row per option that takes text.
+TEST(CliOptions, EveryEchoedValueIsShortAndPrintable) {
+  std::string hostile = "\x1b]0;pwned\x07\x1b[2J\xff\xfe";
+  hostile += std::string(10000, 'A');
+  ASSERT_EQ(::setenv("GPUBENCH_HOSTILE", hostile.c_str(), 1), 0);
+  const std::string v = "\"$GPUBENCH_HOSTILE\"";
+  const std::string dir = ::testing::TempDir();
+  const std::string in = dir + "gpubench_echo_in.json";
+  ASSERT_EQ(run(std::string(kMatmul) + "--threads 1 -o " + in).code, 0);
+  const std::string m = kMatmul;
+  const std::vector<std::string> rows{
+      m + "--format " + v,
+      m + "--output " + v,
+      m + "--output " + v + ".json",
+      m + "--backends " + v,
+      m + "--progress " + v,
+      m + "--cache " + v,
+      m + "--clocks " + v,
+      m + "--host-memory " + v,
+      m + "--price-preset " + v,
+      m + "--price-preset h100-cloud --price-file " + v,
+      m + "--baseline " + v,
+      m + "--baseline " + in + " --max-regression " + v,
+      "matmul --backends openblas --shapes " + v,
+      m + "--layout " + v,
+      m + "--dtype " + v,
+      m + "--batch " + v,
+      m + "--device " + v,
+      "matmul --sizes " + v,
+      m + "--min-time " + v,
+      m + "--blas-lib " + v,
+      m + "--blas-lib openblas=" + v,
+      "peak --budget 1 --layout " + v,
+      "peak --budget 1 --dtype " + v,
+      "peak --budget 1 --backends " + v,
+      "peak --budget 1 --format " + v,
+      "peak --budget " + v,
+      "peak --budget 1 --m-range " + v,
+      "bandwidth --no-gpu --format " + v,
+      "bandwidth --no-gpu --output " + v,
+      "bandwidth --no-gpu --progress " + v,
+      "bandwidth --device " + v,
+      "compare " + v + " " + in,
+      "compare " + in + " " + in + " --format " + v,
+      "compare " + in + " " + in + " --max-regression " + v,
+      "plot " + v + " -o " + dir + "gpubench_echo.svg",
+      "plot " + in + " -o " + v,
+      "plot " + in + " -o " + v + ".svg",
+      "info --threads " + v,
+      "completion " + v,
+      v,
+      "matmul " + v,
+      "matmul --" + v + "=1",
+  };
+  for (const std::string& args : rows) {
+    const Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err.substr(0, 300);
+    // One error (--sizes adds its grammar on the lines after), the value cut short.
+    EXPECT_LT(r.err.size(), 1200u) << args << "\n" << r.err.substr(0, 300);
+    EXPECT_LT(r.err.find('\n'), 500u) << args << "\n" << r.err.substr(0, 600);
+    EXPECT_EQ(r.err.rfind("gpubench: error: ", 0), 0u) << args << "\n" << r.err.substr(0, 300);
+    for (unsigned char c : r.err)
+      if ((c < 0x20 && c != '\n') || c >= 0x7f) {
+        ADD_FAILURE() << args << ": raw byte " << int(c) << " in: " << r.err.substr(0, 300);
+        break;
+      }
+  }
   std::remove(in.c_str());
 }

@@ -521,3 +521,77 @@ TEST(CliResults, AnOutputThatIsAnInputIsRefused) {
   EXPECT_EQ(slurp(prices), before_prices);
   for (const std::string& f : {shapes, baseline, prices, chart}) std::remove(f.c_str());
 }
+
+namespace {
+
+// Any byte that could drive a terminal: C0 controls but the line end, DEL, and the C1 controls
+// (U+0080..U+009F, "\xc2\x80".."\xc2\x9f" in UTF-8).
+void expect_printable(const std::string& what, const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xc2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if ((c < 0x20 && c != '\n') || c == 0x7f || c1) {
+      ADD_FAILURE() << what << ": control byte " << int(c) << " at " << i << " in:\n"
+                    << text.substr(i > 100 ? i - 100 : 0, 200);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+// Issue 25 item 7: a shared results file whose host name, CPU, library, backend and warnings hold
+// escape sequences (retitling the window, clearing the screen, C1 CSI) reaches no terminal raw:
+// not through compare in any format, the gate of compare and of matmul --baseline, nor plot, whose
+// SVG and HTML a real XML parser reads.
+TEST(CliResults, ControlCharactersInAResultsFileNeverReachTheTerminal) {
+  const std::string hostile = kData + "control_chars.json";
+  ASSERT_NE(slurp(hostile).find("\\u001b]0;"), std::string::npos) << "the fixture lost its escapes";
+  for (const char* format : {"table", "markdown", "csv", "json"}) {
+    const auto r = run("compare " + hostile + " " + kData + "gate_baseline.json " + hostile +
+                      " --format " + format);
+    EXPECT_EQ(r.code, 0) << format << "\n" << r.err;
+    EXPECT_FALSE(r.out.empty()) << format;
+    expect_printable(std::string("compare --format ") + format, r.out + r.err);
+  }
+  const auto gate = run("compare " + kData + "gate_baseline.json " + hostile + " --max-regression 5%");
+  EXPECT_EQ(gate.code, 0) << gate.err;
+  expect_printable("compare --max-regression", gate.out + gate.err);
+  const auto matmul = run(std::string("matmul --sizes 64") + kFast + "--baseline " + hostile +
+                         " --max-regression 99%");
+  EXPECT_TRUE(matmul.code == 0 || matmul.code == 1) << matmul.err;
+  EXPECT_NE(matmul.out.find("gate"), std::string::npos) << matmul.out;
+  expect_printable("matmul --baseline", matmul.out + matmul.err);
+  for (const char* ext : {".svg", ".html"}) {
+    const std::string chart = tmp(std::string("hostile") + ext);
+    const auto plot = run("plot " + hostile + " -o " + chart);
+    ASSERT_EQ(plot.code, 0) << plot.err;
+    expect_printable(std::string("plot ") + ext, plot.out + plot.err + slurp(chart));
+    const auto parsed = gpubench::test::run_command(
+        "python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' " + chart);
+    EXPECT_EQ(parsed.code, 0) << chart << " is not well-formed XML: " << parsed.err;
+    std::remove(chart.c_str());
+  }
+}
+
+// Issue 25 item 11: a file with two records of one case is refused by compare and the gate in
+// either order (the first one used to win, so the order decided the gate).
+TEST(CliResults, TwoRecordsOfOneCaseAreRefusedInEitherOrder) {
+  auto doc = nlohmann::json::parse(slurp(kData + "gate_baseline.json"));
+  doc["records"].push_back(doc["records"][0]);
+  doc["records"].back()["gflops"] = 1.0;
+  const std::string twice = tmp("twice.json");
+  std::ofstream(twice) << doc.dump();
+  for (const std::string& args :
+       {"compare " + twice + " " + kData + "gate_baseline.json --max-regression 5%",
+        "compare " + kData + "gate_baseline.json " + twice + " --max-regression 5%",
+        std::string("matmul --sizes 64") + kFast + "--baseline " + twice}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("holds two records of 64 fp32 openblas"), std::string::npos) << r.err;
+  }
+  std::remove(twice.c_str());
+}
+

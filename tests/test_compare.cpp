@@ -329,3 +329,40 @@ TEST(ShapesFile, ErrorMessagesEchoAShortPrintableLine) {
   const std::string dtype = message_of("64,64,64,fp\x1b[2J\n");
   EXPECT_EQ(dtype.find('\x1b'), std::string::npos) << dtype;
 }
+
+// Issue 25 item 11: two records of one case in a file would let the order of the file decide the
+// gate; compare and the gate refuse the file, naming both records.
+TEST(Compare, TwoRecordsOfOneCaseInAFileAreRefused) {
+  const Results once = run_with({{64, 10.0}, {128, 20.0}});
+  Results twice = once;
+  twice.records.push_back(twice.records[0]);
+  twice.records.back().main.gflops = 1.0;
+  for (const auto& runs : {std::vector<NamedResults>{{"a.json", once}, {"b.json", twice}},
+                           std::vector<NamedResults>{{"b.json", twice}, {"a.json", once}}}) {
+    try {
+      (void)compare_runs(runs);
+      ADD_FAILURE() << "a file with a case twice was compared";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("b.json holds two records of 64 fp32 openblas "
+                                           "(records[0] and records[2])"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_THROW(regression_gate({"base.json", once}, {"now", twice}, 0.05), UsageError);
+  EXPECT_THROW(regression_gate({"base.json", twice}, {"now", once}, 0.05), UsageError);
+}
+
+// A shapes file that lists a case twice (or a line with the dtype the others get by default)
+// measures it once, so the run's own file never holds two.
+TEST(ShapesFile, ACaseListedTwiceRunsOnce) {
+  const auto cases = parse_shapes_csv("64,64,64\n64,64,64\n64,64,64,fp32\n64,64,64,bf16\n"
+                                      "32,32,32,bf16\n32,32,32,bf16,nn\n",
+                                      "s.csv");
+  const auto groups = group_shape_cases(cases, {DType::fp32}, {Layout::nn}, 1);
+  std::size_t fp32 = 0, bf16 = 0;
+  for (const ShapeGroup& g : groups)
+    for (DType d : g.dtypes) (d == DType::fp32 ? fp32 : bf16) += g.shapes.size();
+  EXPECT_EQ(fp32, 1u);
+  EXPECT_EQ(bf16, 2u);
+}

@@ -105,6 +105,31 @@ TEST(Fp8Int8Specs, PeaksPerArchitectureKnownOrUnknown) {
   EXPECT_EQ(gpu_flops_per_clock_per_sm(10, 0, DType::fp8e4m3), 16384);
 }
 
+// Issue 25 item 15: cuBLASLt's fp8 (8.9 to 9.x) and int8 (7.5 to 9.x) kernels take nt alone; the
+// other dtypes, and every dtype on Blackwell (10.0, 12.0), any layout.
+TEST(GpuLayouts, Fp8AndInt8BeforeBlackwellTakeNtOnly) {
+  for (DType d : kAllDTypes) {
+    const bool narrow = is_fp8(d) || is_int8(d);
+    EXPECT_EQ(only_gpu_layout(d, 9, 0), narrow ? std::optional(Layout::nt) : std::nullopt)
+        << to_string(d);
+    EXPECT_EQ(only_gpu_layout(d, 8, 9), narrow ? std::optional(Layout::nt) : std::nullopt)
+        << to_string(d);
+    EXPECT_FALSE(only_gpu_layout(d, 10, 0)) << to_string(d);
+    EXPECT_FALSE(only_gpu_layout(d, 12, 0)) << to_string(d);
+  }
+  EXPECT_EQ(only_gpu_layout(DType::int8, 7, 5), Layout::nt);
+  EXPECT_EQ(only_gpu_layout(DType::int8, 8, 0), Layout::nt);
+  EXPECT_FALSE(only_gpu_layout(DType::int8, 7, 0));     // no IMMA: refused for that, not the layout
+  EXPECT_FALSE(only_gpu_layout(DType::fp8e4m3, 8, 0));  // no fp8 on Ampere
+  GpuInfo h100;
+  h100.name = "NVIDIA H100 80GB HBM3";
+  h100.cc_major = 9;
+  const std::string note = only_gpu_layout_note(DType::fp8e4m3, h100);
+  EXPECT_NE(note.find("fp8e4m3 runs in layout nt"), std::string::npos) << note;
+  EXPECT_NE(note.find("--layout nn is refused"), std::string::npos) << note;
+  EXPECT_EQ(only_gpu_layout_note(DType::fp32, h100), "");
+}
+
 TEST(Layouts, ParsingAndTheStoredDimensions) {
   EXPECT_EQ(parse_layout_list("nn, NT,tt,nn"),
             (std::vector<Layout>{Layout::nn, Layout::nt, Layout::tt}));

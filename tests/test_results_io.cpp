@@ -62,6 +62,14 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 const std::string kSchemaVersion2 = "\"schema_version\": 2";
 
+// The sample results as JSON, changed by `edit`, written to `name`: refused with `needle`.
+template <class Edit>
+void refused_with(const std::string& name, Edit edit, const std::string& needle) {
+  nlohmann::json doc = nlohmann::json::parse(results_to_json_text(sample_results()));
+  edit(doc);
+  expect_refused(temp_file(name, doc.dump()), needle);
+}
+
 }  // namespace
 
 TEST(ResultsJson, RoundTripKeepsEveryField) {
@@ -266,18 +274,56 @@ TEST(ResultsJsonBadFiles, WrongFieldTypeNamesTheProblem) {
       "'iterations' is \"ten\", not a whole number");
   expect_text_refused("gpubench_badbool.json",
                       replaced(sample_json(), "\"verified\": true", "\"verified\": 1"),
-                      "wrong type");
+                      "records[0]: 'verified' is a number, not true or false");
+}
+
+// Issue 25 item 8: a type error names its field, and a measured row without a rate is refused
+// (it read as "has gflops 0").
+TEST(ResultsJsonBadFiles, TypeErrorsNameTheFieldAndAMissingRateIsNotZero) {
+  refused_with("gpubench_gflops_string.json", [](auto& d) { d["records"][0]["gflops"] = "fast"; },
+               "records[0]: 'gflops' is a string, not a number");
+  refused_with("gpubench_gflops_null.json", [](auto& d) { d["records"][0]["gflops"] = nullptr; },
+               "records[0] has no 'gflops'");
+  refused_with("gpubench_gflops_gone.json", [](auto& d) { d["records"][0].erase("gflops"); },
+               "records[0] has no 'gflops'");
+  refused_with("gpubench_backend_number.json", [](auto& d) { d["records"][0]["backend"] = 7; },
+               "records[0]: 'backend' is a number, not a string");
+  refused_with("gpubench_host_array.json", [](auto& d) { d["system"]["hostname"] = {1}; },
+               "system: 'hostname' is an array, not a string");
+  refused_with("gpubench_peak_string.json",
+               [](auto& d) { d["records"][0]["peak_gflops"] = "high"; },
+               "records[0]: 'peak_gflops' is a string, not a number");
+  refused_with("gpubench_warnings_object.json",
+               [](auto& d) { d["records"][0]["warnings"] = {{"a", 1}}; },
+               "records[0]: 'warnings' is an object, not an array");
+}
+
+// Issue 25 item 11: a document that names another format is not a results file.
+TEST(ResultsJsonBadFiles, AnotherFormatIsRefused) {
+  nlohmann::json doc = nlohmann::json::parse(results_to_json_text(sample_results()));
+  doc["format"] = "google-benchmark";
+  expect_refused(temp_file("gpubench_other_format.json", doc.dump()),
+                 "has format \"google-benchmark\", not \"gpubench-results\"");
+  doc.erase("format");  // files without it still read
+  EXPECT_NO_THROW(results_from_json_text(doc.dump(), "no_format.json"));
+}
+
+// Issue 25 item 7: every string of a file reaches the program printable: control characters and
+// C1 controls escaped, UTF-8 kept.
+TEST(ResultsJson, StringsFromAFileArePrintable) {
+  nlohmann::json doc = nlohmann::json::parse(results_to_json_text(sample_results()));
+  doc["system"]["hostname"] = "\x1b]0;title\x07h\xc2\x9b" "2J\xc2\xb5s";
+  doc["records"][0]["backend"] = std::string("blas\0\x1b[2J", 9);
+  doc["records"][0]["warnings"] = {"w\x7f\r\n"};
+  const Results r = results_from_json_text(doc.dump(), "c.json");
+  EXPECT_EQ(r.system.hostname, "\\x1b]0;title\\x07h\\xc2\\x9b2J\xc2\xb5s");
+  EXPECT_EQ(r.records[0].backend, "blas\\x00\\x1b[2J");
+  EXPECT_EQ(r.records[0].warnings.at(0), "w\\x7f\\x0d\\x0a");
 }
 
 // A whole-number field holding a fraction, a number beyond its type or a negative count is refused
 // by name; json's own conversion would truncate, wrap or (3.3e123 into an int) be undefined.
 TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
-  const nlohmann::json good = nlohmann::json::parse(sample_json());
-  const auto refused_with = [&](const std::string& name, auto edit, const std::string& needle) {
-    nlohmann::json doc = good;
-    edit(doc);
-    expect_text_refused(name, doc.dump(), needle);
-  };
   refused_with(
       "gpubench_int_huge.json",
       [](auto& d) { d["records"][0]["seconds"]["samples"] = 3.33333e123; },
@@ -309,7 +355,7 @@ TEST(ResultsJsonBadFiles, WholeNumberFieldsAreCheckedForRange) {
                "has schema_version 4294967298");
   // A whole number still reads, written signed, unsigned or as a float (10.0: JSON Schema's
   // integer too, and what Python's json writes for a float).
-  nlohmann::json doc = good;
+  nlohmann::json doc = nlohmann::json::parse(results_to_json_text(sample_results()));
   doc["records"][0]["iterations"] = std::uint64_t{12};
   EXPECT_EQ(results_from_json_text(doc.dump(), "ok.json").records[0].main.iterations, 12);
   doc["records"][0]["iterations"] = 10.0;

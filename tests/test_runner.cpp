@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
+#include "gpubench/core/host_matrix.hpp"
 #include "gpubench/core/telemetry.hpp"
 #include "gpubench/measure/runner.hpp"
 #include "run_helpers.hpp"
@@ -257,6 +259,42 @@ TEST(Runner, TooLittleHostMemoryIsSkippedBeforeAllocating) {
   auto recs = run_matmul(fake_entries(cfg), {}, o);
   EXPECT_EQ(recs[0].status, Status::skipped);
   EXPECT_NE(recs[0].reason.find("GiB of host memory"), std::string::npos) << recs[0].reason;
+}
+
+// Wide, tall and skinny shapes of every dtype: the estimate is A and B as generated, A, B and C
+// in the dtype's storage, and C as doubles (issue 25: B was counted N x N, so 1x100000x1 "needed"
+// 74.5 GiB and the LLM output layer 2048x128256x4096 129 GiB).
+TEST(HostBytes, WideTallAndSkinnyShapesOfEveryDtype) {
+  const Shape shapes[] = {{1, 100000, 1},          {2048, 128256, 4096}, {100000, 1, 1},
+                          {128256, 2048, 4096},    {1, 1, 100000},       {64, 64, 1 << 20},
+                          {2048, 2048, 128, Layout::nt, 32}};
+  for (DType d : kAllDTypes) {
+    const double generated = d == DType::fp64 ? 8 : 4;
+    for (const Shape& s : shapes) {
+      const double m = double(s.m), n = double(s.n), k = double(s.k), batch = double(s.batch);
+      const double ab = m * k + k * n, c = m * n;
+      const double expected = batch * (ab * generated + ab * double(element_bytes(d)) +
+                                       c * double(element_bytes_c(d)) + c * 8);
+      EXPECT_EQ(double(host_bytes_for_case(d, s)), expected) << to_string(d) << " " << s.label();
+      // Swapping M and N swaps the roles of A and B: the same bytes.
+      EXPECT_EQ(host_bytes_for_case(d, s), host_bytes_for_case(d, Shape{s.n, s.m, s.k, s.layout, s.batch}))
+          << to_string(d) << " " << s.label();
+    }
+  }
+  EXPECT_LT(host_bytes_for_case(DType::fp32, {1, 100000, 1}), std::size_t(2) << 20);
+  EXPECT_LT(host_bytes_for_case(DType::fp32, {2048, 128256, 4096}), std::size_t(7) << 30);
+  EXPECT_LT(host_bytes_for_case(DType::fp64, {2048, 128256, 4096}), std::size_t(12) << 30);
+  EXPECT_EQ(host_bytes_for_case(DType::fp64, {std::int64_t(1) << 40, std::int64_t(1) << 40, 1}),
+            std::numeric_limits<std::size_t>::max());
+}
+
+TEST(Runner, WideShapeRunsUnderAHostLimitItFits) {
+  FakeConfig cfg;
+  auto o = small({{1, 100000, 1}});
+  o.host_memory_limit = std::size_t(64) << 20;
+  auto recs = run_matmul(fake_entries(cfg), {}, o);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].status, Status::ok) << recs[0].reason;
 }
 
 TEST(Runner, InitFailureSkipsEveryCaseWithReason) {

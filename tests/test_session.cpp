@@ -168,3 +168,35 @@ TEST(Session, FailedRowsOnePerBackendAndCaseWithTheReason) {
     EXPECT_EQ(row.reason, "rank 1 could not run: no GPU");
   }
 }
+
+// Issue 25 item 15: without --layout, fp8 and int8 on a Hopper GPU run in nt (their only layout
+// there) on every backend, in a group of their own, with one note per dtype; the others stay nn;
+// a shape whose layout the file chose stays; no GPU, nothing changes.
+TEST(GpuLayouts, Fp8AndInt8WithoutALayoutRunInTheOneTheGpuTakes) {
+  GpuInfo h100;
+  h100.name = "H100";
+  h100.cc_major = 9;
+  const Shape nn{256, 256, 256}, tn{128, 128, 128, Layout::tn}, small{64, 64, 64};
+  const std::vector<ShapeGroup> groups{{{nn, tn}, {DType::fp32, DType::fp8e4m3, DType::int8}},
+                                       {{small}, {DType::int8}}};
+  std::vector<std::string> notes;
+  const auto out = in_gpu_layouts(groups, {h100}, [&](const std::string& n) { notes.push_back(n); });
+  std::map<std::pair<DType, Layout>, int> cases;
+  for (const ShapeGroup& g : out)
+    for (DType d : g.dtypes)
+      for (const Shape& s : g.shapes) ++cases[{d, s.layout}];
+  const std::map<std::pair<DType, Layout>, int> expected{
+      {{DType::fp32, Layout::nn}, 1},    {{DType::fp32, Layout::tn}, 1},
+      {{DType::fp8e4m3, Layout::nt}, 1}, {{DType::fp8e4m3, Layout::tn}, 1},
+      {{DType::int8, Layout::nt}, 2},    {{DType::int8, Layout::tn}, 1}};
+  EXPECT_EQ(cases, expected);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find("fp8e4m3 runs in layout nt"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("int8 runs in layout nt"), std::string::npos) << notes[1];
+  // No GPU measured (a CPU-only run or no GPU backend): the groups as they were.
+  notes.clear();
+  const auto cpu = in_gpu_layouts(groups, {}, [&](const std::string& n) { notes.push_back(n); });
+  ASSERT_EQ(cpu.size(), groups.size());
+  EXPECT_EQ(cpu[0].shapes, groups[0].shapes);
+  EXPECT_TRUE(notes.empty());
+}

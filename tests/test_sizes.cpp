@@ -145,6 +145,31 @@ TEST(Text, ShownInputEscapesAndTruncates) {
   EXPECT_EQ(gpubench::shown_input(big), std::string(80, '7') + "... (10000000 bytes)");
 }
 
+// Issue 25 item 7: text from another machine's file keeps its UTF-8 and loses its controls.
+TEST(Text, PrintableTextEscapesControlsAndBadBytesKeepsUtf8) {
+  using gpubench::printable_text;
+  EXPECT_EQ(printable_text("host-1 \xc2\xb5s \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "host-1 \xc2\xb5s \xe2\x82\xac \xf0\x9f\x98\x80");
+  EXPECT_EQ(printable_text(std::string_view("\x1b]0;t\x07\0\x7f\r\n", 10)),
+            "\\x1b]0;t\\x07\\x00\\x7f\\x0d\\x0a");
+  EXPECT_EQ(printable_text("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J");          // C1 CSI
+  EXPECT_EQ(printable_text("\xff\xc0\xaf\xed\xa0\x80"),                // bad, overlong, surrogate
+            "\\xff\\xc0\\xaf\\xed\\xa0\\x80");
+  EXPECT_EQ(printable_text("\xe2\x82"), "\\xe2\\x82");                   // cut short
+}
+
+// Issue 25 item 9: an error message quoting a command line argument shows it through shown_input,
+// whoever wrote the message (CLI11 included); other controls are escaped, line ends kept.
+TEST(Text, WithInputsShownReplacesRawArguments) {
+  using gpubench::with_inputs_shown;
+  const std::string bad = "\x1b[2J" + std::string(5000, 'x');
+  const std::string shown = with_inputs_shown("--progress: " + bad + " not in {auto}", {"matmul", bad});
+  EXPECT_EQ(shown, "--progress: " + gpubench::shown_input(bad) + " not in {auto}");
+  EXPECT_EQ(with_inputs_shown("--format '\x1bq' bad", {"--format=\x1bq"}), "--format '\\x1bq' bad");
+  EXPECT_EQ(with_inputs_shown("line one\nfrom file \x07", {}), "line one\nfrom file \\x07");
+  EXPECT_EQ(with_inputs_shown("plain 'abc'", {"abc"}), "plain 'abc'");
+}
+
 TEST(Sizes, ErrorMessagesEchoAShortPrintableToken) {
   auto message_of = [](const std::string& spec) {
     try {

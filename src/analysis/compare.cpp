@@ -1,6 +1,8 @@
 // Aligning several runs case by case; the numbers `gpubench compare` and the gate work from.
 #include "gpubench/analysis/compare.hpp"
 
+#include "gpubench/core/errors.hpp"
+
 #include <cmath>
 #include <functional>
 #include <map>
@@ -140,9 +142,16 @@ Comparison compare_runs(const std::vector<NamedResults>& runs) {
       const CaseKey key = case_key(rec);
       auto [it, fresh] = row_of.emplace(key, c.rows.size());
       if (fresh) c.rows.push_back({key, std::vector<const Record*>(runs.size(), nullptr)});
-      // A case measured twice in one file (merged files): the first one counts.
+      // A case measured twice in one file (merged files): which one counts would decide a gate,
+      // so neither does.
       const Record*& slot = c.rows[it->second].records[i];
-      if (!slot) slot = &rec;
+      const std::vector<Record>& all = runs[i].results.records;
+      if (slot)
+        throw UsageError(fmt::format(
+            "{} holds two records of {} (records[{}] and records[{}]): a results file has one "
+            "per case; were two files merged?",
+            runs[i].name, key.label(), slot - all.data(), &rec - all.data()));
+      slot = &rec;
     }
   }
 

@@ -1,5 +1,7 @@
 #include "gpubench/backends/gpu_peaks.hpp"
 
+#include <fmt/format.h>
+
 namespace gpubench {
 
 std::string gpu_architecture_name(int cc_major, int cc_minor) {
@@ -99,6 +101,23 @@ std::optional<double> gpu_peak_gflops(int cc_major, int cc_minor, int sms, doubl
 std::optional<double> gpu_peak_bandwidth_gbs(double memory_clock_mhz, int bus_width_bits) {
   if (!(memory_clock_mhz > 0) || bus_width_bits <= 0) return std::nullopt;
   return memory_clock_mhz * 1e6 * 2.0 * (bus_width_bits / 8.0) / 1e9;
+}
+
+std::optional<Layout> only_gpu_layout(DType d, int cc_major, int cc_minor) {
+  const int cc = cc_major * 10 + cc_minor;
+  const int first = is_fp8(d) ? 89 : is_int8(d) ? 75 : 0;  // the first GPUs with the kernels
+  if (first == 0 || cc < first || cc >= 100) return std::nullopt;
+  return Layout::nt;
+}
+
+std::string only_gpu_layout_note(DType d, const GpuInfo& gpu) {
+  const auto only = only_gpu_layout(d, gpu.cc_major, gpu.cc_minor);
+  if (!only) return {};
+  return fmt::format(
+      "{} runs in layout {} (B stored N x K), the only one cuBLASLt's {} kernels take on {} "
+      "(compute capability {}.{}); --layout nn is refused there",
+      to_string(d), to_string(*only), is_int8(d) ? "int8" : "fp8", gpu.name, gpu.cc_major,
+      gpu.cc_minor);
 }
 
 }  // namespace gpubench

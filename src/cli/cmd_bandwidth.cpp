@@ -19,6 +19,8 @@ namespace gpubench {
 namespace {
 
 constexpr std::uint64_t kMaxMib = std::uint64_t(1) << 20;  // 1 TiB per array
+// An hour of repetitions per test is surely a typo (a STREAM figure settles within seconds).
+constexpr double kMaxMinTimeSeconds = 3600;
 
 struct BandwidthCommandOptions {
   int threads = 0;
@@ -73,7 +75,7 @@ void add_bandwidth_command(CLI::App& app, Action& action, const std::string& com
   cmd->add_option("--device", o->device, "GPU ordinal(s): N, N,M,... or all, one after another")
       ->capture_default_str();
   add_positive_option(cmd, "--min-time", o->min_time,
-                      "Seconds of timed repetitions per test, at least");
+                      "Seconds of timed repetitions per test, at least", kMaxMinTimeSeconds);
   add_whole_option(cmd, "--host-mib", o->host_mib,
                    "MiB per STREAM array (default: 4x the last-level cache, 64..1024)", 1, kMaxMib)
       ->default_str("");

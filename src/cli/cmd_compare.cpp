@@ -158,10 +158,9 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
       "differences; optionally fail on a regression");
   cmd->add_option("files", o->files, "Results files from gpubench matmul --output X.json");
   cmd->add_option("--format", o->format, format_help(ResultKind::compare))->capture_default_str();
-  auto* max_regression = cmd->add_option("--max-regression", o->max_regression,
+  cmd->add_option("--max-regression", o->max_regression,
                   "Exit 1 when a case of a later file is slower than the first file's by more "
                   "than this (e.g. 5%) and more than the runs' measured spread");
-  reject_empty_max_regression(max_regression);
   cmd->add_option("--view", o->view,
                   "machines: each run's best row per case, side by side (chosen when the runs "
                   "come from different machines); backends: each backend against itself")

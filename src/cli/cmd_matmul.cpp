@@ -1,6 +1,7 @@
 // `gpubench matmul`: binds the options to a Session, shows its progress, saves as it goes, prints.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -52,6 +53,7 @@ struct MatmulOptions {
   std::string sizes = "128..4096";
   std::string dtypes = "fp32";
   std::string layouts = "nn";
+  bool layout_given = false;  // otherwise fp8 and int8 run in the one layout a GPU takes them in
   std::string batch = "1";
   std::string backends = "default";
   int threads = 0;
@@ -117,6 +119,9 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   so.sweep.device_given = o.device_given;
   so.sweep.concurrent = o.concurrent;
   so.sweep.require_gpu = o.require_gpu;
+  so.sweep.layout_chosen = o.layout_given;
+  if (!o.quiet)
+    so.sweep.note = [](const std::string& note) { std::cerr << "gpubench: note: " << note << "\n"; };
   // The verdict's roofline note needs the host's memory bandwidth: a short STREAM triad, only
   // when there is a CPU/GPU comparison to make.
   so.wants_host_bandwidth = [](const Results& r) { return verdict_applies(r); };
@@ -129,6 +134,21 @@ ResultsOptions results_options(const MatmulOptions& o) {
   r.inputs = {{"--shapes", o.shapes_file}, {"--price-file", o.price.file}};
   r.width = stdout_terminal_width();
   return r;
+}
+
+// A cap below the minimum would cut every case short without a word: given, it is a usage error;
+// left at its default, it makes room for a long --min-time (twice it: the wall clock of a cold
+// cache's flushes counts too).
+void settle_time_cap(MatmulOptions& o, bool cap_given) {
+  if (!cap_given) {
+    o.max_time_per_case = std::max(o.max_time_per_case, 2 * o.min_time);
+    return;
+  }
+  if (o.max_time_per_case < o.min_time)
+    throw UsageError(fmt::format(
+        "--max-time-per-case {} is less than --min-time {}: every case would stop before its "
+        "minimum",
+        o.max_time_per_case, o.min_time));
 }
 
 int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
@@ -198,7 +218,8 @@ void add_shape_options(CLI::App* cmd, MatmulOptions& o) {
   cmd->add_option("--layout", o.layouts,
                   "Which operands are stored transposed, row-major, A's letter first: nn "
                   "(C = A B), nt (C = A B^T, B stored N x K: a Linear layer), tn (A^T B, A "
-                  "stored K x M), tt; comma-separated for several")
+                  "stored K x M), tt; comma-separated for several (default nn; fp8 and int8 on a "
+                  "GPU that takes them in nt only: nt)")
       ->capture_default_str();
   cmd->add_option("--batch", o.batch,
                   "Products per case, one strided batched GEMM (GFLOPS over the whole batch)")
@@ -236,7 +257,8 @@ GivenOptions add_where_options(CLI::App* cmd, MatmulOptions& o) {
 void add_run_options(CLI::App* cmd, MatmulOptions& o) {
   add_positive_option(cmd, "--min-time", o.min_time, "Seconds of timed work per case, at least");
   add_positive_option(cmd, "--max-time-per-case", o.max_time_per_case,
-                      "Stop repeating a case after this many seconds");
+                      "Stop repeating a case after this many seconds (at least --min-time; "
+                      "default 10, or twice --min-time when that is more)");
   add_whole_option(cmd, "--warmup", o.warmup, "Untimed runs before timing", 0, kMaxWarmup);
   add_whole_option(cmd, "--seed", o.seed, "Seed of the random inputs (recorded in the JSON)", 0,
                    std::numeric_limits<std::uint64_t>::max());
@@ -305,9 +327,10 @@ void add_matmul_command(CLI::App& app, Action& action, const std::string& comman
   add_measurement_options(cmd, o);
   add_price_options(cmd, o);
   add_results_options(cmd, o->results);
-  reject_empty_max_regression(cmd->get_option("--max-regression"));
-  cmd->callback([&action, o, command_line, given] {
+  cmd->callback([&action, o, command_line, given, cmd] {
     const bool backends_given = given.backends->count() > 0;
+    o->layout_given = cmd->get_option("--layout")->count() > 0;
+    settle_time_cap(*o, cmd->get_option("--max-time-per-case")->count() > 0);
     o->device_given = given.device->count() > 0;
     if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line, backends_given] {

@@ -32,6 +32,7 @@ struct PeakCommandOptions {
   Clock::time_point started = Clock::now();
   std::string dtypes = "fp32";
   std::string layout = "nn";
+  bool layout_given = false;  // otherwise fp8 and int8 search in the one layout the GPU takes
   std::string backends;  // empty: the GPU vendor library with a GPU, else the CPU library
   std::string device = "0";
   int threads = 0;
@@ -108,6 +109,8 @@ int run_peak_command(const PeakCommandOptions& o, const std::string& command_lin
   const auto layout = parse_layout(o.layout);
   if (!layout) throw UsageError(fmt::format("--layout '{}': expected nn, nt, tn or tt", o.layout));
   plan.layout = *layout;
+  plan.layout_chosen = o.layout_given;
+  if (!o.quiet) plan.note = [](const std::string& note) { std::cerr << "gpubench: note: " << note << "\n"; };
   plan.budget_seconds = o.budget;
   plan.started = o.started;
   plan.remeasure = o.remeasure;
@@ -179,7 +182,7 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
       ->capture_default_str();
   cmd->add_option("--layout", o->layout,
                   "Which operands every shape stores transposed: nn, nt (B stored N x K: what "
-                  "fp8 and int8 need before Blackwell), tn or tt")
+                  "fp8 and int8 need before Blackwell, and take there unless told), tn or tt")
       ->capture_default_str();
   cmd->add_option("--backends", o->backends,
                   fmt::format("Backends to search, one search each (default: {} with a GPU, else "
@@ -213,8 +216,9 @@ void add_peak_command(CLI::App& app, Action& action, const std::string& command_
                       "; the JSON holds the re-measured rows and the whole search. Rewritten as "
                       "the search goes (a pipe or device: once, at the end)");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr");
-  cmd->callback([&action, o, command_line] {
+  cmd->callback([&action, o, command_line, cmd] {
     if (!o->quiet) warn_about_threads(o->threads);
+    o->layout_given = cmd->count("--layout") > 0;
     action = [o, command_line] { return run_peak_command(*o, command_line); };
   });
 }

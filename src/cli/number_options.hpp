@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace gpubench {
@@ -16,7 +17,8 @@ int hardware_threads();
 int max_thread_option();
 
 // A finite number above 0 (positive) or at least 0; nan, inf, overflow and underflow rejected.
-double parse_positive_number(const std::string& option, const std::string& text);
+double parse_positive_number(const std::string& option, const std::string& text,
+                             double max = std::numeric_limits<double>::infinity());
 double parse_non_negative_number(const std::string& option, const std::string& text);
 // A whole number in [lo, hi]: no sign, no fraction, nothing that wraps around.
 std::uint64_t parse_whole_number(const std::string& option, const std::string& text,
@@ -25,7 +27,8 @@ std::uint64_t parse_whole_number(const std::string& option, const std::string& t
 // CLI11 options bound to `target` that parse through the functions above. `name` is CLI11's
 // ("--min-time" or "--output,-o"); the first long name is the one the messages use.
 CLI::Option* add_positive_option(CLI::App* cmd, const std::string& name, double& target,
-                                 const std::string& help);
+                                 const std::string& help,
+                                 double max = std::numeric_limits<double>::infinity());
 CLI::Option* add_non_negative_option(CLI::App* cmd, const std::string& name, double& target,
                                      const std::string& help);
 template <class Int>
@@ -42,9 +45,6 @@ CLI::Option* add_whole_option(CLI::App* cmd, const std::string& name, Int& targe
 // cap), but slower than the hardware count as a rule, so not silently.
 void warn_about_threads(int threads);
 
-// --max-regression of matmul and compare: an empty value would read as "not given", a gate the
-// user asked for silently off; it is a usage error instead.
-void reject_empty_max_regression(CLI::Option* option);
 // --threads N: 0 (all cores) up to max_thread_option().
 CLI::Option* add_threads_option(CLI::App* cmd, int& target, const std::string& help);
 

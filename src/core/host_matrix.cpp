@@ -3,6 +3,7 @@
 #include "gpubench/core/problem.hpp"
 
 #include <cstdlib>
+#include <limits>
 #include <new>
 
 namespace gpubench {
@@ -48,6 +49,22 @@ HostMatrix operand_a(DType d, const Shape& s) {
 
 HostMatrix operand_b(DType d, const Shape& s) {
   return HostMatrix(d, s.batch * s.b_rows(), s.b_cols(), spec_of(d).b);
+}
+
+std::size_t host_bytes_for_case(DType d, const Shape& s) {
+  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
+  const std::size_t generated_elem = d == DType::fp64 ? sizeof(double) : sizeof(float);
+  // A and B alone: C's element size 0.
+  const std::size_t generated = s.operand_bytes(generated_elem, 0);
+  const std::size_t stored = s.operand_bytes(element_bytes(d), element_bytes_c(d));
+  // C alone, as doubles.
+  const std::size_t read_back = Shape{s.m, s.n, 0, s.layout, s.batch}.operand_bytes(0, sizeof(double));
+  std::size_t total = 0;
+  for (std::size_t part : {generated, stored, read_back}) {
+    if (part == kMax || total > kMax - part) return kMax;
+    total += part;
+  }
+  return total;
 }
 
 }  // namespace gpubench

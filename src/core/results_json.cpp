@@ -262,7 +262,7 @@ json results_to_json(const Results& r) {
   json records = json::array();
   for (const Record& rec : r.records) records.push_back(record_json(rec));
   json doc = {{"schema_version", kResultsSchemaVersion},
-              {"format", "gpubench-results"},
+              {"format", kResultsFormatName},
               {"gpubench_version", r.system.gpubench_version},
               {"command_line", r.system.command_line},
               {"start_time", r.system.start_time},
@@ -353,19 +353,43 @@ T read_integer(const json& v, const std::string& field, T lowest = std::numeric_
                                    std::numeric_limits<T>::max()));
 }
 
-// A value of type T: whole numbers through read_integer, everything else through json, which
-// throws json::type_error on the wrong type; the caller turns that into a message.
+// A JSON value's type as a message says it: "a string", "an array", "null".
+std::string a_json_type(const json& v) {
+  if (v.is_null()) return "null";
+  const std::string type = v.type_name();
+  return (type.front() == 'a' || type.front() == 'o' ? "an " : "a ") + type;
+}
+
+// What a field of type T must be, for the message when it is not.
+template <class T>
+constexpr const char* kind_name() {
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else return "a number";
+}
+
+// A value of type T: whole numbers through read_integer, strings made printable (they reach
+// terminals and XML: a host name must not retitle the window), a wrong type a BareFieldError that
+// names the field ("'gflops' is a string, not a number").
 template <class T>
 T read_as(const json& v, const std::string& field) {
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     return read_integer<T>(v, field);
-  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
-    if (!v.is_array()) throw FieldError(fmt::format("'{}' is not an array", field));
-    std::vector<int> out;
-    for (const json& e : v) out.push_back(read_integer<int>(e, field));
+  } else if constexpr (std::is_same_v<T, std::vector<int>> ||
+                       std::is_same_v<T, std::vector<std::string>>) {
+    if (!v.is_array())
+      throw BareFieldError(fmt::format("'{}' is {}, not an array", field, a_json_type(v)));
+    T out;
+    for (const json& e : v) out.push_back(read_as<typename T::value_type>(e, field));
     return out;
   } else {
-    return v.get<T>();
+    const bool right_type = std::is_same_v<T, bool>          ? v.is_boolean()
+                            : std::is_same_v<T, std::string> ? v.is_string()
+                                                             : v.is_number();
+    if (!right_type)
+      throw BareFieldError(fmt::format("'{}' is {}, not {}", field, a_json_type(v), kind_name<T>()));
+    if constexpr (std::is_same_v<T, std::string>) return printable_text(v.get<std::string>());
+    else return v.get<T>();
   }
 }
 
@@ -388,7 +412,7 @@ T get_count(const json& j, const char* key) {
 std::optional<double> get_optional(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return it->get<double>();
+  return read_as<double>(*it, key);
 }
 
 // A member object or array, or an empty one when absent: optional sections read as defaults.
@@ -417,6 +441,10 @@ const json& require(const json& j, const char* key, const std::string& where) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) throw FieldError(fmt::format("{} has no '{}'", where, key));
   return *it;
+}
+
+std::string require_string(const json& j, const char* key, const std::string& where) {
+  return located(where, [&] { return read_as<std::string>(require(j, key, where), key); });
 }
 
 std::int64_t require_int64(const json& j, const char* key, const std::string& where) {
@@ -453,11 +481,13 @@ Telemetry read_telemetry(const json& j, const std::string&) {
 
 // A rate's fields, as a record and its "burst" object both carry them (the clock regime aside:
 // the record names it, a burst object is one).
-Rate read_rate(const json& j, const std::string& where) {
+// `measured`: its gflops must be there (a missing one is an error, not 0).
+Rate read_rate(const json& j, const std::string& where, bool measured) {
   Rate rate;
   if (auto s = j.find("seconds"); s != j.end() && s->is_object()) rate.seconds = read_stats(*s);
   rate.iterations = get_count(j, "iterations");
-  rate.gflops = get_or(j, "gflops", 0.0);
+  rate.gflops = measured ? read_as<double>(require(j, "gflops", where), "gflops")
+                         : get_or(j, "gflops", 0.0);
   rate.window_seconds = get_or(j, "window_seconds", 0.0);
   rate.method = get_or<std::string>(j, "method", "");
   rate.flop_per_cycle = get_optional(j, "flop_per_cycle");
@@ -513,11 +543,11 @@ Record read_record(const json& j, const std::string& where) {
     if (dim > std::numeric_limits<std::int32_t>::max())
       throw FieldError(fmt::format("{} has a dimension {} beyond the largest BLAS dimension", where,
                                    dim));
-  const std::string dtype = require(j, "dtype", where).get<std::string>();
+  const std::string dtype = require_string(j, "dtype", where);
   const auto d = parse_dtype(dtype);
   if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
   r.dtype = *d;
-  r.backend = require(j, "backend", where).get<std::string>();
+  r.backend = require_string(j, "backend", where);
   r.device_kind =
       get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
   // Files from before records carried a role: the role their backend name implies.
@@ -528,10 +558,11 @@ Record read_record(const json& j, const std::string& where) {
   r.pci_bus_id = get_or<std::string>(j, "pci_bus_id", "");
   r.host = get_or<std::string>(j, "host", "");
   r.rank = get_count(j, "rank");
-  r.status = read_status(require(j, "status", where).get<std::string>(), where);
+  r.status = read_status(require_string(j, "status", where), where);
   r.reason = get_or<std::string>(j, "reason", "");
   r.threads = get_count(j, "threads");
-  r.main = read_rate(j, where);
+  // A measured row without a rate is a broken file, not a row of 0 GFLOPS.
+  r.main = read_rate(j, where, r.ok());
   r.main.clocks = get_or<std::string>(j, "clocks", "");
   r.peak_gflops = get_optional(j, "peak_gflops");
   r.pct_of_peak = get_optional(j, "pct_of_peak");
@@ -540,7 +571,7 @@ Record read_record(const json& j, const std::string& where) {
   r.end_to_end_gflops = get_optional(j, "end_to_end_gflops");
   if (auto it = j.find("burst"); it != j.end() && it->is_object()) {
     const std::string at = where + ".burst";
-    Rate b = read_rate(*it, at);
+    Rate b = read_rate(*it, at, true);
     b.clocks = to_string(Clocks::burst);
     if (!std::isfinite(b.gflops) || b.gflops <= 0)
       throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, b.gflops));
@@ -561,14 +592,14 @@ Record read_record(const json& j, const std::string& where) {
 BandwidthRecord read_bandwidth(const json& j, const std::string& where) {
   if (!j.is_object()) throw FieldError(where + " is not an object");
   BandwidthRecord b;
-  b.test = require(j, "test", where).get<std::string>();
+  b.test = require_string(j, "test", where);
   b.host_memory = get_or<std::string>(j, "host_memory", "");
   b.device_kind =
       get_or<std::string>(j, "device_kind", "cpu") == "gpu" ? DeviceKind::gpu : DeviceKind::cpu;
   b.device_index = get_or(j, "device_index", -1);
   b.device_name = get_or<std::string>(j, "device_name", "");
   b.host = get_or<std::string>(j, "host", "");
-  b.status = read_status(require(j, "status", where).get<std::string>(), where);
+  b.status = read_status(require_string(j, "status", where), where);
   b.reason = get_or<std::string>(j, "reason", "");
   b.threads = get_count(j, "threads");
   b.bytes = get_or<std::uint64_t>(j, "bytes", 0);
@@ -589,8 +620,8 @@ GridRange read_range(const json& j, const std::string& where) {
 PeakSearch read_peak(const json& j, const std::string& where, std::size_t records) {
   if (!j.is_object()) throw FieldError(where + " is not an object");
   PeakSearch p;
-  p.backend = require(j, "backend", where).get<std::string>();
-  const std::string dtype = require(j, "dtype", where).get<std::string>();
+  p.backend = require_string(j, "backend", where);
+  const std::string dtype = require_string(j, "dtype", where);
   const auto d = parse_dtype(dtype);
   if (!d) throw FieldError(fmt::format("{} has an unknown dtype '{}'", where, dtype));
   p.dtype = *d;
@@ -627,7 +658,7 @@ PeakSearch read_peak(const json& j, const std::string& where, std::size_t record
     if (pt.shape.m <= 0 || pt.shape.n <= 0 || pt.shape.k <= 0)
       throw FieldError(fmt::format("{} has a non-positive shape {}", at, pt.shape.label()));
     pt.phase = get_or<std::string>(q, "phase", "");
-    pt.status = read_status(require(q, "status", at).get<std::string>(), at);
+    pt.status = read_status(require_string(q, "status", at), at);
     pt.reason = get_or<std::string>(q, "reason", "");
     pt.gflops = get_or(q, "gflops", 0.0);
     pt.pct_of_peak = get_optional(q, "pct_of_peak");
@@ -672,7 +703,7 @@ GpuInfo read_gpu(const json& g) {
   gi.l2_bytes = get_or<std::uint64_t>(g, "l2_bytes", 0);
   static const json kNoPeaks = json::object();
   for (const auto& [dtype, v] : member(g, "peak_gflops", kNoPeaks).items())
-    if (v.is_number()) gi.peak_gflops.emplace_back(dtype, v.get<double>());
+    if (v.is_number()) gi.peak_gflops.emplace_back(printable_text(dtype), v.get<double>());
   gi.peak_bandwidth_gbs = get_optional(g, "peak_bandwidth_gbs");
   gi.power_limit_w = get_optional(g, "power_limit_w");
   gi.energy_counter_period_s = get_optional(g, "energy_counter_period_s");
@@ -758,18 +789,11 @@ std::string json_text(const nlohmann::ordered_json& doc) {
 
 std::string results_to_json_text(const Results& r) { return json_text(results_to_json(r)) + "\n"; }
 
-Results results_from_json_text(std::string_view text, const std::string& origin) {
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; a
-    // number beyond double range (1e400) is an out_of_range error of the parser.
-    std::string why = e.what();
-    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
-    // The parser quotes what it last read: raw bytes of a binary file, escaped here.
-    throw UsageError(fmt::format("{} is not JSON ({})", origin, shown_input(why, 200)));
-  }
+namespace {
+
+// Whether `doc` is a results file this build reads: a gpubench document (schema_version, and the
+// format gpubench-results where it says one) of a version from the oldest read to this one.
+void check_results_header(const json& doc, const std::string& origin) {
   if (!doc.is_object() || !doc.contains("schema_version"))
     throw UsageError(
         fmt::format("{} is not a gpubench results file (no schema_version; write one with "
@@ -783,6 +807,27 @@ Results results_from_json_text(std::string_view text, const std::string& origin)
     throw UsageError(fmt::format(
         "{} has schema_version {}; this gpubench {} reads schema_version {} to {}", origin,
         version.dump(), GPUBENCH_VERSION, kOldestResultsSchemaVersion, kResultsSchemaVersion));
+  if (const auto format = doc.find("format");
+      format != doc.end() && *format != json(kResultsFormatName))
+    throw UsageError(fmt::format("{} has format {}, not \"{}\" (not a gpubench results file)", origin,
+                                 shown_input(format->dump(), 40), kResultsFormatName));
+}
+
+}  // namespace
+
+Results results_from_json_text(std::string_view text, const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; a
+    // number beyond double range (1e400) is an out_of_range error of the parser.
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+    // The parser quotes what it last read: raw bytes of a binary file, escaped here.
+    throw UsageError(fmt::format("{} is not JSON ({})", origin, shown_input(why, 200)));
+  }
+  check_results_header(doc, origin);
   Results r;
   try {
     r.system = located("system", [&] { return read_system(doc); });

@@ -1,6 +1,8 @@
 #include "gpubench/core/shapes_file.hpp"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -111,6 +113,21 @@ std::vector<ShapeCase> read_shapes_file(const std::string& path) {
   return parse_shapes_csv(read_input_file(path, "--shapes", kMaxShapesFileBytes), path);
 }
 
+std::vector<ShapeGroup> without_repeated_cases(std::vector<ShapeGroup> groups) {
+  std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, Layout, std::int64_t, DType>> seen;
+  for (ShapeGroup& g : groups) {
+    std::vector<Shape> kept;
+    for (const Shape& s : g.shapes) {
+      bool is_new = false;
+      for (DType d : g.dtypes) is_new |= seen.insert({s.m, s.n, s.k, s.layout, s.batch, d}).second;
+      if (is_new) kept.push_back(s);
+    }
+    g.shapes = std::move(kept);
+  }
+  std::erase_if(groups, [](const ShapeGroup& g) { return g.shapes.empty(); });
+  return groups;
+}
+
 std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
                                           const std::vector<DType>& default_dtypes,
                                           const std::vector<Layout>& default_layouts,
@@ -138,7 +155,7 @@ std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
     it->shapes.insert(it->shapes.end(), shapes.begin(), shapes.end());
   }
   if (!plain.shapes.empty()) groups.insert(groups.begin(), plain);
-  return groups;
+  return without_repeated_cases(std::move(groups));
 }
 
 std::vector<Shape> with_layouts_and_batch(const std::vector<Shape>& shapes,

@@ -131,6 +131,7 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
   const auto pcie = pcie_link_peak_gbs(gpu->pci_bus_id, pcie_note);
   const auto hbm = memory_peak_gbs(*gpu, hbm_note);
   for (const GpuCopyTest& test : kGpuCopyTests) {
+    if (o.stop && o.stop->load()) break;
     const bool d2d = test.direction == CopyDirection::device_to_device;
     CopyRequest request;
     request.device = o.device;
@@ -140,6 +141,7 @@ std::vector<BandwidthRecord> measure_gpu_bandwidth(const BandwidthOptions& o, co
     request.min_time = o.min_time;
     request.min_reps = o.min_reps;
     request.max_reps = o.max_reps;
+    request.stop = o.stop;
     const CopyTiming t = time_device_copy(request);
     BandwidthRecord r = row(test);
     // Each device-to-device byte is read once and written once: counted twice, as STREAM's copy.

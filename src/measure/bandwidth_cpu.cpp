@@ -123,8 +123,10 @@ struct HostRun {
   bool copy_ok = false, triad_ok = false;
 };
 
+// `stop` set (Ctrl-C, SIGTERM): each kernel ends after one timed repetition, so the run ends
+// within a few array passes rather than after --min-time.
 HostRun run_stream(int threads, std::size_t n, double min_time, int min_reps, int max_reps,
-                   bool with_copy) {
+                   bool with_copy, const std::atomic<bool>* stop = nullptr) {
   HostRun out;
   Array a = allocate(n), b = allocate(n), c = allocate(n);
   if (!a || !b || !c) throw std::bad_alloc();
@@ -133,7 +135,8 @@ HostRun run_stream(int threads, std::size_t n, double min_time, int min_reps, in
   auto repeat = [&](Op op, std::vector<double>& samples) {
     team.run(op);  // warm-up: page tables, frequency
     double total = 0;
-    while (int(samples.size()) < max_reps && (int(samples.size()) < min_reps || total < min_time)) {
+    while (int(samples.size()) < max_reps && (int(samples.size()) < min_reps || total < min_time) &&
+           (samples.empty() || !(stop && stop->load()))) {
       samples.push_back(team.run(op));
       total += samples.back();
     }
@@ -188,7 +191,7 @@ std::vector<BandwidthRecord> measure_host_bandwidth(const BandwidthOptions& o) {
     }
   } else {
     try {
-      const HostRun run = run_stream(threads, n, o.min_time, o.min_reps, o.max_reps, true);
+      const HostRun run = run_stream(threads, n, o.min_time, o.min_reps, o.max_reps, true, o.stop);
       finish_bandwidth_record(copy, run.copy_s);
       finish_bandwidth_record(triad, run.triad_s);
       for (auto [rec, ok] : {std::pair{&copy, run.copy_ok}, std::pair{&triad, run.triad_ok}})

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "gpubench/backends/gpu_peaks.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/measure/session.hpp"
 
@@ -563,6 +564,18 @@ class Searcher {
   int passed_in_a_row_ = 0;
 };
 
+// `opts` with the one layout the entry's GPU takes `d` in, where the user chose none.
+PeakOptions with_gpu_layout(PeakOptions opts, const SystemInfo& sys, const BackendEntry& e, DType d) {
+  if (opts.layout_chosen || e.kind != DeviceKind::gpu) return opts;
+  for (const GpuInfo& g : sys.gpus)
+    if (g.index == std::max(0, e.device))
+      if (const auto only = only_gpu_layout(d, g.cc_major, g.cc_minor); only && *only != opts.layout) {
+        opts.layout = *only;
+        if (opts.note) opts.note(only_gpu_layout_note(d, g));
+      }
+  return opts;
+}
+
 std::optional<double> device_peak(const SystemInfo& sys, const BackendEntry& e, DType d) {
   if (e.kind == DeviceKind::cpu) {
     if (d == DType::fp64) return sys.cpu.peak_gflops_fp64;
@@ -598,8 +611,8 @@ void run_peak_search(const std::vector<BackendEntry>& backends, const BackendOpt
       const auto left = end - Clock::now();
       const Clock::time_point deadline = Clock::now() + left / std::int64_t(searches - done);
       results.peak.emplace_back();
-      Searcher(e, bopts, opts, d, results, observer, watchdog, deadline,
-               device_peak(results.system, e, d))
+      Searcher(e, bopts, with_gpu_layout(opts, results.system, e, d), d, results, observer, watchdog,
+               deadline, device_peak(results.system, e, d))
           .run();
       ++done;
     }

@@ -18,16 +18,6 @@
 
 namespace gpubench {
 
-std::size_t host_bytes_for_case(DType d, const Shape& s) {
-  const std::size_t host_elem = d == DType::fp64 ? 8 : 4;  // HostMatrix keeps float or double
-  const std::size_t inputs = s.operand_bytes(host_elem);
-  // Plus C read back as doubles for verification (A, B, C counted once more at most).
-  const std::size_t readback = Shape{s.m, s.n, s.n, Layout::nn, s.batch}.operand_bytes(8);
-  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
-  if (inputs == kMax || readback == kMax || inputs > kMax - readback) return kMax;
-  return inputs + readback;
-}
-
 namespace {
 
 std::string gib(std::size_t bytes) { return fmt::format("{:.2f} GiB", double(bytes) / (1ull << 30)); }

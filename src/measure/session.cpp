@@ -1,9 +1,11 @@
 #include "gpubench/measure/session.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "gpubench/backends/gpu_peaks.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/outcome.hpp"
@@ -13,6 +15,64 @@
 #include "gpubench/platform/sysinfo.hpp"
 
 namespace gpubench {
+
+namespace {
+
+// The one layout some GPU of `gpus` takes `d` in, and the first such GPU.
+std::optional<Layout> only_layout_on(DType d, const std::vector<GpuInfo>& gpus, const GpuInfo*& on) {
+  for (const GpuInfo& g : gpus)
+    if (const auto only = only_gpu_layout(d, g.cc_major, g.cc_minor)) {
+      on = &g;
+      return only;
+    }
+  return std::nullopt;
+}
+
+// The GPUs a sweep multiplies on: `devices`' when a GPU backend is selected, else none.
+std::vector<GpuInfo> gpus_measured(const SystemInfo& system,
+                                   const std::vector<BackendEntry>& backends,
+                                   const std::vector<int>& devices) {
+  std::vector<GpuInfo> out;
+  const bool gpu_backend = std::any_of(backends.begin(), backends.end(), [](const BackendEntry& e) {
+    return e.kind == DeviceKind::gpu;
+  });
+  for (const GpuInfo& g : system.gpus)
+    if (gpu_backend && std::find(devices.begin(), devices.end(), g.index) != devices.end())
+      out.push_back(g);
+  return out;
+}
+
+}  // namespace
+
+std::vector<ShapeGroup> in_gpu_layouts(std::vector<ShapeGroup> groups,
+                                       const std::vector<GpuInfo>& gpus,
+                                       const std::function<void(const std::string&)>& note) {
+  std::vector<ShapeGroup> out;
+  std::vector<DType> told;
+  for (ShapeGroup& g : groups) {
+    std::vector<ShapeGroup> moved;  // the dtypes taken out of g, each with its shapes
+    std::erase_if(g.dtypes, [&](DType d) {
+      const GpuInfo* gpu = nullptr;
+      const auto only = only_layout_on(d, gpus, gpu);
+      if (!only) return false;
+      ShapeGroup own{{}, {d}};
+      for (Shape s : g.shapes) {
+        if (s.layout == Layout::nn) s.layout = *only;
+        if (std::find(own.shapes.begin(), own.shapes.end(), s) == own.shapes.end())
+          own.shapes.push_back(s);
+      }
+      moved.push_back(std::move(own));
+      if (note && std::find(told.begin(), told.end(), d) == told.end()) {
+        told.push_back(d);
+        note(only_gpu_layout_note(d, *gpu));
+      }
+      return true;
+    });
+    if (!g.dtypes.empty()) out.push_back(std::move(g));
+    for (ShapeGroup& m : moved) out.push_back(std::move(m));
+  }
+  return without_repeated_cases(std::move(out));
+}
 
 Session::Session(SessionOptions o) : o_(std::move(o)) {
   // Under `mpirun -np N gpubench matmul ...` every rank measures its own host and GPU and rank 0
@@ -88,6 +148,9 @@ void Session::run_matmul() {
       throw EnvironmentError("--require-gpu: " + results_.system.gpu_status());
     devices = devices_for_process(o_.sweep.device, o_.sweep.device_given, int(results_.system.gpus.size()),
                                   mpi_ ? mpi_->local_rank() : 0);
+    if (!o_.sweep.layout_chosen)
+      o_.sweep.groups = in_gpu_layouts(
+          o_.sweep.groups, gpus_measured(results_.system, o_.sweep.backends, devices), o_.sweep.note);
     const std::size_t per_case = bind_to_devices(o_.sweep.backends, devices).size();
     int total = 0, done_before = 0;
     SweepPlan plan;
@@ -135,6 +198,7 @@ void Session::run_bandwidth(const BandwidthPlan& plan) {
   const std::vector<int> devices = parse_device_spec(plan.device, int(results_.system.gpus.size()));
   BandwidthOptions o = plan.measure;
   o.threads = o_.backend.threads;
+  o.stop = stop_->flag();
   const int total = (plan.host ? 1 : 0) + (plan.gpu ? int(devices.size()) : 0);
   int index = 0;
   auto keep = [&](std::vector<BandwidthRecord> rows) {

@@ -3,17 +3,22 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <set>
 #include <string_view>
 
 #include "gpubench/core/errors.hpp"
@@ -77,13 +82,59 @@ mode_t new_file_mode() {
   return 0644;
 }
 
+// The temporaries of `base` are ".BASE.gpubench-XXXXXX" (mkstemp's six characters).
+constexpr std::string_view kTemporaryTag = ".gpubench-";
+constexpr std::size_t kTemporaryRandomChars = 6;
+
 // An exclusively created temporary in `folder` (mkstemp: O_CREAT|O_EXCL, a random name), so a
-// file or symlink planted at a predictable name is never opened. Returns the fd; fills `name`.
+// file or symlink planted at a predictable name is never opened. Returns the fd, locked (flock)
+// for as long as it is open, so that remove_stale_temporaries() knows it is alive; fills `name`.
 int make_temporary(const std::string& folder, const std::string& base, std::string& name) {
-  std::string templ = fmt::format("{}/.{}.gpubench-XXXXXX", folder, base);
+  std::string templ = fmt::format("{}/.{}{}XXXXXX", folder, base, kTemporaryTag);
   const int fd = ::mkstemp(templ.data());
+  if (fd >= 0) ::flock(fd, LOCK_EX);  // a fresh file: nobody else holds it
   name = templ;
   return fd;
+}
+
+// Whether `name` is one of `base`'s temporaries by its name alone.
+bool is_temporary_of(const std::string& name, const std::string& base) {
+  const std::string prefix = "." + base + std::string(kTemporaryTag);
+  if (name.size() != prefix.size() + kTemporaryRandomChars || name.rfind(prefix, 0) != 0)
+    return false;
+  for (char c : std::string_view(name).substr(prefix.size()))
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// A temporary untouched for this long, that no process holds, was left by a killed run.
+constexpr int kStaleTemporarySeconds = 60;
+
+// Removes the temporaries of `target` that a run killed mid-save (kill -9, a power cut) left
+// beside it: ours by name, regular files of this user, untouched for a minute and not locked by
+// a live writer (make_temporary's flock dies with its process). Once per target per process.
+void remove_stale_temporaries(const std::string& target) {
+  static std::mutex mutex;
+  static std::set<std::string> done;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (!done.insert(target).second) return;
+  }
+  const std::string base = fs::path(target).filename().string();
+  std::error_code ec;
+  fs::directory_iterator it(folder_of(target), ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string path = it->path().string();
+    if (!is_temporary_of(it->path().filename().string(), base)) continue;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {};
+    const bool stale = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+                       std::time(nullptr) - st.st_mtime > kStaleTemporarySeconds &&
+                       ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (stale) ::unlink(path.c_str());
+    ::close(fd);
+  }
 }
 
 void write_all(int fd, std::string_view content, const std::string& path) {
@@ -190,6 +241,7 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     ::close(fd);
     return;
   }
+  remove_stale_temporaries(d.path);
   struct stat old {};
   const mode_t mode = ::stat(d.path.c_str(), &old) == 0 ? (old.st_mode & 07777) : new_file_mode();
   std::string tmp;

@@ -25,6 +25,9 @@ ResultsSink::ResultsSink(ResultKind kind, const ResultsOptions& o) : kind_(kind)
     baseline_ = NamedResults{o.baseline, read_results_file(o.baseline)};
     if (baseline_->results.records.empty())
       throw UsageError(fmt::format("--baseline '{}' holds no matmul results", o.baseline));
+    // A case twice in the baseline would make the gate fail: refused now, before measuring.
+    const std::vector<NamedResults> alone{*baseline_};
+    (void)compare_runs(alone);
     if (!o.max_regression.empty()) max_regression_ = parse_max_regression(o.max_regression);
   }
 }

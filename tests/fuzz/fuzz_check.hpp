@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 // A parser that returns something its contract rules out is a finding like a crash: say which
 // check failed, then abort so that libFuzzer keeps the input as a reproducer.
@@ -22,3 +23,17 @@
   }                                           \
   catch (const gpubench::EnvironmentError&) { \
   }
+
+// Whether `text` could drive a terminal or break an XML document: a C0 control other than the
+// line end, DEL, or a C1 control (U+0080..U+009F: "\xc2\x80".."\xc2\x9f" in UTF-8).
+inline bool has_control_characters(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9f)
+      return true;
+  }
+  return false;
+}
+

@@ -13,7 +13,7 @@
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/shape.hpp"
-#include "gpubench/core/shape.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/measure/devices.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/output_files.hpp"
@@ -91,6 +91,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
     }
+  } catch (const UsageError& e) {
+    // What main() prints: one short line, whatever the value held.
+    const std::string shown = with_inputs_shown(e.what(), {value});
+    FUZZ_CHECK(!has_control_characters(shown));
+    FUZZ_CHECK(shown.size() < 2000);
   }
   FUZZ_EXPECTED_ERRORS
   return 0;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -39,16 +40,24 @@ Results load(std::string_view text, const std::string& origin) {
 
 void compare_and_gate(const std::vector<NamedResults>& runs, bool same_document) {
   const Comparison c = compare_runs(runs);
-  // Every format of the format table that prints comparisons.
+  // Compared: no file holds a case twice (which one counted would decide the gate).
+  for (const NamedResults& run : runs) {
+    std::set<CaseKey> cases;
+    for (const Record& r : run.results.records) FUZZ_CHECK(cases.insert(case_key(r)).second);
+  }
+  // Every format of the format table that prints comparisons; none passes on a control
+  // character from the file (a host name that retitles the terminal).
   for (const FormatSpec& f : format_table()) {
     if (!f.prints(ResultKind::compare)) continue;
     std::ostringstream os;
     render_comparison(f.format, os, c);
+    FUZZ_CHECK(!has_control_characters(os.str()));
   }
   for (double max_regression : {0.0, 0.05, 0.5}) {
     const GateResult g = regression_gate(runs[0], runs[1], max_regression);
     std::ostringstream os;
     write_gate(os, g);
+    FUZZ_CHECK(!has_control_characters(os.str()));
     // A run never regressed against itself: nothing is slower than itself, and nothing that was
     // ok is failing now.
     if (same_document) FUZZ_CHECK(g.passed());
@@ -66,7 +75,8 @@ void plot(const std::vector<NamedResults>& runs) {
     try {
       const std::string svg = render_svg(*inputs);
       FUZZ_CHECK(!svg.empty());
-      (void)render_html(svg, labels[0]);
+      FUZZ_CHECK(!has_control_characters(svg));  // XML 1.0 has no place for them
+      FUZZ_CHECK(!has_control_characters(render_html(svg, labels[0])));
     }
     FUZZ_EXPECTED_ERRORS  // nothing to draw
   }

@@ -3,6 +3,7 @@
 // measure/ turns the seconds into bandwidth records.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct CopyRequest {
   double min_time = 0.2;
   int min_reps = 5;
   int max_reps = 1000;
+  // Set (Ctrl-C, SIGTERM): no further repetition starts.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct CopyTiming {

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "gpubench/core/dtype.hpp"
+#include "gpubench/core/record.hpp"
+#include "gpubench/core/shape.hpp"
 
 namespace gpubench {
 
@@ -28,5 +30,13 @@ std::optional<double> gpu_peak_gflops(int cc_major, int cc_minor, int sms, doubl
 // Memory clock (MHz, as the CUDA attribute reports it) x bus width x 2 (double data rate, which
 // holds for GDDR and HBM as reported), in GB/s; nullopt when either input is zero.
 std::optional<double> gpu_peak_bandwidth_gbs(double memory_clock_mhz, int bus_width_bits);
+
+// The one layout cuBLASLt's kernels of `d` take on a GPU of compute capability major.minor, when
+// they take only one: fp8 (8.9 up to 10.0) and int8 (7.5 up to 10.0) run the TN format alone,
+// which is row-major nt (B stored N x K), as every framework calls them. nullopt: any layout, or
+// the dtype does not run on that GPU at all (its own reason, not the layout's).
+std::optional<Layout> only_gpu_layout(DType d, int cc_major, int cc_minor);
+// What a run that chose no --layout says when `d` runs in that one layout on `gpu`.
+std::string only_gpu_layout_note(DType d, const GpuInfo& gpu);
 
 }  // namespace gpubench

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "gpubench/core/dtype.hpp"
+#include "gpubench/core/shape.hpp"
 
 namespace gpubench {
 
@@ -47,5 +48,12 @@ class HostMatrix {
   std::int64_t rows_ = 0, cols_ = 0;
   std::unique_ptr<void, Free> data_;
 };
+
+// Host bytes a case of this dtype and shape needs at most, or SIZE_MAX when that overflows: A and
+// B as generated (float, or double for fp64), a copy of A, B and C in the dtype's storage (a GPU's
+// staging buffers, a CPU library's converted operands and its result), and C read back as doubles
+// for the check. Every A is M x K, every B K x N, every C M x N, times the batch. The runner (so
+// matmul and peak) and the replay of captured shapes skip a case by this one figure.
+std::size_t host_bytes_for_case(DType d, const Shape& s);
 
 }  // namespace gpubench

@@ -23,6 +23,8 @@ inline nlohmann::ordered_json json_number(std::optional<double> v) {
 // Bumped whenever a field changes meaning or disappears; new optional fields keep the version.
 // 2: burst/sustained rates, telemetry and cache fields per record. Files of version 1 still read.
 inline constexpr int kResultsSchemaVersion = 2;
+// The "format" member of every results file; a file naming another format is not ours.
+inline constexpr const char* kResultsFormatName = "gpubench-results";
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // The measured data as a JSON document (no derived numbers).

@@ -32,9 +32,14 @@ struct ShapeGroup {
   std::vector<DType> dtypes;
 };
 
+// `groups` with each case (shape and dtype) only where it first runs (as --sizes 64,64 measures
+// 64 once): a results file holds one record per case, and compare and the gate refuse two. A
+// group left without shapes goes.
+std::vector<ShapeGroup> without_repeated_cases(std::vector<ShapeGroup> groups);
+
 // Lines without a dtype run with `default_dtypes`; lines with one run with that dtype only.
 // Lines without a layout run in each of `default_layouts`, without a batch with `default_batch`.
-// Groups keep the file's order within them.
+// Groups keep the file's order within them; a shape and dtype listed twice runs once.
 std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
                                           const std::vector<DType>& default_dtypes,
                                           const std::vector<Layout>& default_layouts = {Layout::nn},

@@ -2,6 +2,7 @@
 // and pageable memory, device-to-device copies. Measured here, printed by the reporters.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,9 @@ struct BandwidthOptions {
   int min_reps = 5;
   int max_reps = 100000;  // a bound; a small array reaches --min-time long before it
   int device = 0;
+  // Set (Ctrl-C, SIGTERM): no further repetition starts and no further test; what was timed
+  // stays.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Four times the last-level cache (STREAM's rule, so the arrays do not fit in it), at least

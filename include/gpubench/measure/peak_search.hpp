@@ -41,7 +41,11 @@ std::vector<int> doubling_indices(const std::vector<std::int64_t>& values);
 
 struct PeakOptions {
   GridRange m = kDefaultPeakRange, n = kDefaultPeakRange, k = kDefaultPeakRange;
-  Layout layout = Layout::nn;  // fp8 and int8 on Hopper need nt (cuBLASLt's TN)
+  Layout layout = Layout::nn;
+  // --layout not given: a dtype the GPU takes in one layout only (fp8 and int8 on Hopper: nt,
+  // cuBLASLt's TN) searches in it, told through `note`.
+  bool layout_chosen = true;
+  std::function<void(const std::string&)> note;
   std::vector<DType> dtypes{DType::fp32};
   double budget_seconds = 60;
   // When the budget started (the command's start): everything after it counts.

@@ -74,7 +74,5 @@ void run_cases(const std::vector<BackendEntry>& backends, const BackendOptions& 
 // entry, and from the backend when it could be created).
 Record case_record(const BackendEntry& e, const Backend* b, const Shape& s, DType d);
 
-// Host bytes a case needs besides the backend's own buffers (inputs, result copy for checking).
-std::size_t host_bytes_for_case(DType d, const Shape& s);
 
 }  // namespace gpubench

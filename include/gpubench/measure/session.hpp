@@ -34,6 +34,10 @@ struct MatmulSweep {
   bool device_given = false;  // otherwise, under MPI, the local rank picks the GPU
   bool concurrent = false;    // every device at once
   bool require_gpu = false;
+  // --layout given: false lets a dtype that the run's GPUs take in one layout only run in it (see
+  // in_gpu_layouts), told through `note`.
+  bool layout_chosen = true;
+  std::function<void(const std::string&)> note;
 };
 
 struct SessionOptions {
@@ -49,6 +53,14 @@ struct SessionOptions {
   // the sweep and records it in SystemInfo. Unset: never.
   std::function<bool(const Results&)> wants_host_bandwidth;
 };
+
+// The groups of a run whose --layout was not given, on `gpus` (those its GPU backends use): each
+// dtype that one of them multiplies in one layout only (only_gpu_layout: fp8 and int8 before
+// compute capability 10.0 take nt) runs its nn shapes in that layout, on every backend (the CPU
+// rows answer the same case), in a group of its own; `note` is told once per such dtype.
+std::vector<ShapeGroup> in_gpu_layouts(std::vector<ShapeGroup> groups,
+                                       const std::vector<GpuInfo>& gpus,
+                                       const std::function<void(const std::string&)>& note);
 
 // What `gpubench bandwidth` measures: host STREAM tests, then each device's copies in turn.
 struct BandwidthPlan {

@@ -254,7 +254,7 @@ class CublasBackend final : public GpuBackend {
       if (cc < 89)
         return Support::no(fmt::format("fp8 needs compute capability 8.9 (Ada) or newer, this GPU "
                                        "is {}.{}", prop_.major, prop_.minor));
-      if (cc < 100 && s.layout != Layout::nt)
+      if (const auto only = only_gpu_layout(d, prop_.major, prop_.minor); only && s.layout != *only)
         return Support::no(fmt::format(
             "cuBLASLt's fp8 kernels before compute capability 10.0 take only the TN format, "
             "which is row-major --layout nt (B stored N x K), not {}", to_string(s.layout)));
@@ -266,7 +266,7 @@ class CublasBackend final : public GpuBackend {
       if (cc < 75)
         return Support::no(fmt::format("int8 tensor cores (IMMA) need compute capability 7.5 or "
                                        "newer, this GPU is {}.{}", prop_.major, prop_.minor));
-      if (cc < 100 && s.layout != Layout::nt)
+      if (const auto only = only_gpu_layout(d, prop_.major, prop_.minor); only && s.layout != *only)
         return Support::no(fmt::format(
             "cuBLASLt's int8 (IMMA) kernels take only the TN format, which is row-major --layout "
             "nt (B stored N x K), not {}", to_string(s.layout)));

@@ -20,7 +20,7 @@ std::vector<double> time_copy(const CopyRequest& o, cudaStream_t s, void* dst, c
   std::vector<double> seconds;
   double total = 0;
   while (int(seconds.size()) < o.max_reps &&
-         (int(seconds.size()) < o.min_reps || total < o.min_time)) {
+         (int(seconds.size()) < o.min_reps || total < o.min_time) && !(o.stop && o.stop->load())) {
     timer.start(s);
     GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(dst, src, o.bytes, kind, s));
     timer.stop(s);

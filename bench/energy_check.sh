@@ -59,4 +59,6 @@ python3 "$root/bench/energy_check.py" "$out/smi.csv" "$out"/square.json "$out"/s
 # The default sweep, timed from the start of the process to its end.
 t0=$(date +%s.%N)
 "$bin" matmul >"$out/default.txt" 2>&1
-log "default gpubench matmul: exit $? in $(echo "$(date +%s.%N) - $t0" | bc) s"
+status=$?
+# python3, not bc: the GPU machine has no bc.
+log "default gpubench matmul: exit $status in $(python3 -c "print(round($(date +%s.%N) - $t0, 2))") s"

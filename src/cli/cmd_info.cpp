@@ -17,7 +17,7 @@ struct InfoOptions {
   int threads = 0;
 };
 
-// "CUDA:       driver 13.0, runtime 13.0, cuBLAS 13.0.0": the versions the GPU runtime's provider
+// The GPU runtime line (its driver, runtime and library versions): the versions the provider
 // recorded, as its record names and encodes them.
 std::string runtime_line(const GpuRuntimeInfo& rt) {
   const GpuRuntimeRecord& record = gpu_runtime_record();

@@ -14,7 +14,8 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-// "matmul/openblas/fp32/1024", with "/gpu1" or "/rank3" where several devices or ranks ran.
+// matmul/BACKEND/DTYPE/SIZE (e.g. matmul/<backend>/fp32/1024), with "/gpu1" or "/rank3" where
+// several devices or ranks ran.
 std::string benchmark_name(const Results& r, const Record& rec) {
   bool many_devices = false, many_ranks = false;
   for (const Record& o : r.records) {
@@ -33,7 +34,7 @@ std::string benchmark_name(const Results& r, const Record& rec) {
 
 void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
   const SystemInfo& s = r.system;
-  std::string blas;  // "OpenBLAS 0.3.26 core=Haswell threads=2", "; " apart where several ran
+  std::string blas;  // each library's name, version, detection and threads, "; " apart
   for (const LibraryInfo* l : cpu_libraries_used(r)) blas += (blas.empty() ? "" : "; ") + library_text(*l);
   json context = {
       {"date", s.start_time},

@@ -18,7 +18,7 @@ namespace gpubench {
 
 namespace {
 
-// "rank 1 on node7: Xeon ..., 16 cores, OpenBLAS threads=8 | GPU: [0] H100 ...": one per rank.
+// rank 1 on node7: the CPU, its cores, each library with its threads | GPU: [0] ...: one per rank.
 std::string rank_line(std::size_t rank, const SystemInfo& s) {
   std::string blas;
   for (const LibraryInfo* l : s.cpu_blas_libraries())

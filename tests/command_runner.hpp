@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -41,10 +42,31 @@ inline CommandResult run_command(const std::string& command_line) {
   return r;
 }
 
+// Characters of the widest line (code points; a pseudo-terminal's \r before \n not counted).
+inline std::size_t widest_line(const std::string& text) {
+  std::size_t widest = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::size_t chars = 0;
+    for (std::size_t i = start; i < end; ++i)
+      chars += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && text[i] != '\r';
+    widest = std::max(widest, chars);
+    start = end + 1;
+  }
+  return widest;
+}
+
 #ifdef GPUBENCH_BINARY
 // The gpubench binary under test (its path is a compile definition of the CLI test targets).
 inline CommandResult run_gpubench(const std::string& args) {
   return run_command(std::string(GPUBENCH_BINARY) + " " + args);
+}
+
+// `gpubench ARGS` with stdout on a pseudo-terminal COLUMNS wide (util-linux script).
+inline CommandResult on_terminal(int columns, const std::string& args) {
+  return run_command("COLUMNS=" + std::to_string(columns) + " script -qec '" +
+                     std::string(GPUBENCH_BINARY) + " " + args + "' /dev/null");
 }
 
 // How many GPUs that binary sees: the "GPU N:" lines of `gpubench info`.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "command_runner.hpp"
 
@@ -93,4 +94,61 @@ TEST(CliMachines, ReferenceMachinesAreListedAndStandBesideARun) {
   EXPECT_NE(r.out.find("fp32: h200 (NVIDIA H200, cublas) is "), std::string::npos) << r.out;
   // Two references alone are a comparison too.
   EXPECT_EQ(run_gpubench("compare --reference epyc-2core --reference h200").code, 0);
+}
+
+// On a terminal (issue 26), compare's machine lines, headlines and notes wrap at word boundaries
+// and its tables fit: no line over the width. A pipe gets the same text unwrapped.
+TEST(CliMachines, OnATerminalNoCompareLineIsWiderThanItsColumns) {
+  using gpubench::test::on_terminal;
+  using gpubench::test::widest_line;
+  if (gpubench::test::run_command("script -qec true /dev/null").code != 0)
+    GTEST_SKIP() << "no util-linux script";
+  const std::string machines = "compare " + kEpyc + " " + kXeon + " " + kH200 +
+                               " --label laptop,ci,cloud --price " + kH200 + "=3.5";
+  const std::string runs = "compare " + kBench + "cpu-threads1.json " + kXeon +
+                           " --max-regression 5%";
+  for (const std::string& args : {machines, runs}) {
+    const auto piped = run_gpubench(args);
+    ASSERT_GT(widest_line(piped.out), 80u) << args << "\n" << piped.out;  // the case it is for
+    const auto fitted = on_terminal(80, args);
+    EXPECT_EQ(fitted.code, piped.code) << args << "\n" << fitted.out;
+    EXPECT_LE(widest_line(fitted.out), 80u) << args << "\n" << fitted.out;
+    // Wrapped, not cut: the machine line's last words are still there.
+    const std::string tail = args == runs ? "Same in every run:" : "per dollar:";
+    EXPECT_NE(fitted.out.find(tail), std::string::npos) << fitted.out;
+  }
+}
+
+// --by flop-per-cycle (issue 22): two H100 runs, one cool at 1980 MHz, one power-capped at 1500
+// MHz. By GFLOPS the cool card is ahead; in cycle space the capped one is (its silicon did more
+// per clock); where the capped run read no clock, the row says so instead of printing 0.
+TEST(CliMachines, FlopPerCycleRanksInCycleSpace) {
+  const std::string data = std::string(GPUBENCH_TEST_DIR) + "/data/";
+  const std::string pair = data + "cycles_cool.json " + data + "cycles_capped.json";
+  // `compare ARGS pair` exits 0 and prints each of `texts`.
+  const auto expect_printed = [&](const std::string& args, std::vector<std::string> texts) {
+    const auto r = run_gpubench("compare " + args + pair);
+    ASSERT_EQ(r.code, 0) << args << "\n" << r.out << r.err;
+    for (const std::string& text : texts)
+      EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  };
+  const std::string h100 = " (NVIDIA H100 80GB HBM3, cublas)";
+  expect_printed("", {"bf16: cool-h100" + h100 + " is 1.18x capped-h100" + h100});
+  expect_printed("--by flop-per-cycle ",
+                 {"ratios of FLOP per cycle over cool-h100",
+                  "bf16: capped-h100" + h100 + " is 1.13x cool-h100" + h100 + " at 4096",
+                  "FLOP/cycle", "2678",
+                  "bf16: 1 case only in cool-h100; no FLOP per cycle in capped-h100"});
+  // The per-backend view: the same order (the geomean), and a row without the figure says so.
+  expect_printed("--view backends --by flop-per-cycle ",
+                 {"ratios are FLOP per cycle over run A", "FLOP/cycle B", "no clock", "B/A 1.13x"});
+  const auto doc = nlohmann::json::parse(
+      run_gpubench("compare --format json --by flop-per-cycle " + pair).out);
+  EXPECT_EQ(doc["ranked_by"], "flop-per-cycle");
+
+  const auto bad = run_gpubench("compare --by mhz " + pair);
+  EXPECT_EQ(bad.code, 2) << bad.out << bad.err;
+  EXPECT_EQ(lines(bad.err), 1) << bad.err;
+  EXPECT_EQ(bad.err.rfind("gpubench: error: --by 'mhz'", 0), 0u) << bad.err;
+  EXPECT_EQ(bad.out, "");
 }

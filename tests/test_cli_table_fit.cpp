@@ -10,30 +10,13 @@
 
 namespace {
 
+using gpubench::test::on_terminal;
 using gpubench::test::run_command;
 using gpubench::test::run_gpubench;
+using gpubench::test::widest_line;
 
 const std::string kMatmul =
     "matmul --sizes 32,64 --backends openblas --min-time 0.01 --warmup 1 -q";
-
-// Characters of the widest line (code points; a pseudo-terminal's \r before \n not counted).
-std::size_t widest_line(const std::string& text) {
-  std::istringstream in(text);
-  std::size_t widest = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::size_t chars = 0;
-    for (unsigned char c : line) chars += (c & 0xC0) != 0x80;
-    widest = std::max(widest, chars);
-  }
-  return widest;
-}
-
-// `gpubench ARGS` with stdout on a pseudo-terminal COLUMNS wide (util-linux script).
-gpubench::test::CommandResult on_terminal(int columns, const std::string& args) {
-  return run_command("COLUMNS=" + std::to_string(columns) + " script -qec '" +
-                     std::string(GPUBENCH_BINARY) + " " + args + "' /dev/null");
-}
 
 }  // namespace
 

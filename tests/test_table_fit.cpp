@@ -115,6 +115,32 @@ TEST(TableFitRules, WideAndChosenColumnsAreNotFitted) {
   EXPECT_EQ(chosen.find("left out"), std::string::npos);
 }
 
+// FLOP per cycle (issue 22) is a column people see only when they ask; files always carry it.
+TEST(TableFitRules, FlopPerCycleShowsOnlyWhenAsked) {
+  Results r = cpu_and_gpu();
+  r.records[1].main.flop_per_cycle = 3012.5;
+  r.records[1].burst->flop_per_cycle = 3100;
+  r.records[0].main.flop_per_cycle = 30.25;
+  const std::string by_default = table_at(r, 0);
+  EXPECT_EQ(by_default.find("FLOP/cycle"), std::string::npos) << by_default;
+  std::ostringstream md;
+  write_markdown(md, r, analyse(r));
+  EXPECT_EQ(md.str().find("FLOP/cycle"), std::string::npos) << md.str();
+
+  const std::string asked = table_at(r, 0, {.columns = {"backend", "flop_per_cycle"}});
+  EXPECT_NE(asked.find("FLOP/cycle"), std::string::npos) << asked;
+  EXPECT_NE(asked.find("3012"), std::string::npos) << asked;  // per SM, whole
+  EXPECT_NE(asked.find("30.2"), std::string::npos) << asked;  // per core, one decimal
+  const std::string all = table_at(r, 0, {.wide = true, .all = true});
+  EXPECT_NE(all.find("FLOP/cycle"), std::string::npos) << all;
+  EXPECT_EQ(table_at(r, 0, {.wide = true}).find("FLOP/cycle"), std::string::npos);
+
+  std::ostringstream csv;
+  write_csv(csv, r, analyse(r));
+  EXPECT_NE(csv.str().find(",flop_per_cycle,burst_flop_per_cycle\n"), std::string::npos);
+  EXPECT_NE(csv.str().find(",3012.5,3100\n"), std::string::npos) << csv.str();
+}
+
 TEST(TableFitRules, AStatusTooLongIsShortenedAndKeptWhole) {
   Results r = cpu_only();
   r.records[1].reason = std::string(120, 'x') + " the end";

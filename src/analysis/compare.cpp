@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/backends/registry.hpp"
+#include "gpubench/core/errors.hpp"
 
 namespace gpubench {
 
@@ -104,11 +105,35 @@ CaseKey case_key(const Record& r) {
           r.rank};
 }
 
+std::string_view rank_by_name(RankBy by) {
+  return by == RankBy::flop_per_cycle ? "flop-per-cycle" : "gflops";
+}
+
+std::vector<std::string> rank_by_names() {
+  return {std::string(rank_by_name(RankBy::gflops)),
+          std::string(rank_by_name(RankBy::flop_per_cycle))};
+}
+
+RankBy parse_rank_by(std::string_view name) {
+  for (RankBy by : {RankBy::gflops, RankBy::flop_per_cycle})
+    if (name == rank_by_name(by)) return by;
+  throw UsageError(fmt::format("--by '{}': expected gflops or flop-per-cycle", name));
+}
+
+std::optional<double> ranked_value(const Record& r, RankBy by) {
+  const std::optional<double> v =
+      by == RankBy::flop_per_cycle ? r.main.flop_per_cycle : std::optional(r.main.gflops);
+  if (!r.ok() || !v || !(*v > 0)) return std::nullopt;
+  return v;
+}
+
 std::optional<double> ComparedRow::ratio(std::size_t i) const {
   const Record* a = records.empty() ? nullptr : records[0];
   const Record* b = i < records.size() ? records[i] : nullptr;
-  if (!a || !b || !a->ok() || !b->ok() || !(a->main.gflops > 0) || !(b->main.gflops > 0)) return std::nullopt;
-  return b->main.gflops / a->main.gflops;
+  const auto from = a ? ranked_value(*a, by) : std::nullopt;
+  const auto to = b ? ranked_value(*b, by) : std::nullopt;
+  if (!from || !to) return std::nullopt;
+  return *to / *from;
 }
 
 bool ComparedRow::in_all_runs() const {
@@ -117,8 +142,9 @@ bool ComparedRow::in_all_runs() const {
   return true;
 }
 
-Comparison compare_runs(const std::vector<NamedResults>& runs) {
+Comparison compare_runs(const std::vector<NamedResults>& runs, RankBy by) {
   Comparison c;
+  c.by = by;
   for (const NamedResults& run : runs) {
     c.names.push_back(run.name);
     c.any_interrupted = c.any_interrupted || run.results.interrupted;
@@ -141,7 +167,7 @@ Comparison compare_runs(const std::vector<NamedResults>& runs) {
     for (const Record& rec : runs[i].results.records) {
       const CaseKey key = case_key(rec);
       auto [it, fresh] = row_of.emplace(key, c.rows.size());
-      if (fresh) c.rows.push_back({key, std::vector<const Record*>(runs.size(), nullptr)});
+      if (fresh) c.rows.push_back({key, std::vector<const Record*>(runs.size(), nullptr), by});
       // A case measured twice in one file (merged files): which one counts would decide a gate,
       // so neither does.
       const Record*& slot = c.rows[it->second].records[i];

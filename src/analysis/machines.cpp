@@ -61,7 +61,8 @@ CaseId id_of(const Record& r) {
 // Every case any run measured, grouped by dtype in first-seen order and by work within a dtype,
 // with each run's best ok row.
 std::vector<MachineCase> best_rows(const std::vector<NamedResults>& runs,
-                                   const std::vector<std::optional<double>>& usd_per_hour) {
+                                   const std::vector<std::optional<double>>& usd_per_hour,
+                                   RankBy by) {
   std::vector<DType> dtype_order;
   std::map<CaseId, MachineCase> by_id;
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -71,12 +72,13 @@ std::vector<MachineCase> best_rows(const std::vector<NamedResults>& runs,
       auto [it, fresh] = by_id.try_emplace(id_of(rec));
       if (fresh) it->second = {rec.dtype, rec.shape, std::vector<MachineBest>(runs.size())};
       MachineBest& best = it->second.best[i];
-      if (!rec.ok() || !(rec.main.gflops > 0) || (best.record && best.record->main.gflops >= rec.main.gflops))
-        continue;
+      const std::optional<double> value = ranked_value(rec, by);
+      best.lacks_figure = !best.record && (best.lacks_figure || (rec.ok() && !value));
+      if (!value || (best.record && best.value >= *value)) continue;
       const auto usd = price_of(rec, runs[i].results, i < usd_per_hour.size() ? usd_per_hour[i]
                                                                                : std::nullopt);
       best = {&rec, device_of(rec, runs[i].results),
-              usd ? std::optional<double>(rec.main.gflops * 3600 / *usd) : std::nullopt};
+              usd ? std::optional<double>(rec.main.gflops * 3600 / *usd) : std::nullopt, *value};
     }
   }
   std::vector<MachineCase> cases;
@@ -190,21 +192,21 @@ bool MachineCase::in_every_run() const {
 
 std::optional<double> MachineCase::ratio(std::size_t i) const {
   if (best.empty() || i >= best.size() || !best[0].record || !best[i].record) return std::nullopt;
-  return best[i].record->main.gflops / best[0].record->main.gflops;
+  return best[i].value / best[0].value;
 }
 
 std::size_t MachineCase::leader() const {
   std::size_t lead = 0;
   for (std::size_t i = 0; i < best.size(); ++i)
-    if (best[i].record && (!best[lead].record || best[i].record->main.gflops > best[lead].record->main.gflops))
-      lead = i;
+    if (best[i].record && (!best[lead].record || best[i].value > best[lead].value)) lead = i;
   return lead;
 }
 
 MachineView machine_view(const std::vector<NamedResults>& runs,
                          const std::vector<std::string>& labels,
-                         const std::vector<std::optional<double>>& usd_per_hour) {
+                         const std::vector<std::optional<double>>& usd_per_hour, RankBy by) {
   MachineView v;
+  v.by = by;
   v.labels = labels.size() == runs.size() ? labels : machine_labels(runs);
   v.usd_per_hour = usd_per_hour;
   v.usd_per_hour.resize(runs.size());
@@ -215,7 +217,7 @@ MachineView machine_view(const std::vector<NamedResults>& runs,
                         : run.results.interrupted ? "interrupted: partial results"
                                                   : "");
   }
-  v.cases = best_rows(runs, v.usd_per_hour);
+  v.cases = best_rows(runs, v.usd_per_hour, by);
   for (const MachineCase& c : v.cases)
     for (const MachineBest& b : c.best) v.priced = v.priced || b.gflop_per_usd.has_value();
   for (const MachineCase& c : v.cases)

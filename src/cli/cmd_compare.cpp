@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "number_options.hpp"
+#include "terminal.hpp"
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/analysis/machines.hpp"
 #include "gpubench/analysis/pricing.hpp"
@@ -18,7 +20,9 @@
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/report_analysis.hpp"
+#include "gpubench/output/report.hpp"
 #include "gpubench/output/report_machines.hpp"
+#include "gpubench/output/text.hpp"
 
 namespace gpubench {
 
@@ -29,6 +33,7 @@ struct CompareOptions {
   std::string format = "table";
   std::string max_regression;
   std::string view = "auto";
+  std::string by = "gflops";  // --by: what ranks the runs (analysis/compare.hpp RankBy)
   std::vector<std::string> labels;
   std::vector<std::string> prices;  // FILE=USD_PER_HOUR
   std::vector<std::string> references;  // shipped reference machines, or "list"
@@ -115,6 +120,22 @@ bool machine_view_wanted(const CompareOptions& o, const std::vector<NamedResults
   return from_different_machines(runs);
 }
 
+// The regression gate of every later run against the first; its verdict joins a human-readable
+// stdout (wrapped to a terminal's `width`), while machine-readable stdout stays clean.
+bool gate_all(const std::vector<NamedResults>& runs, double threshold, Format format,
+              std::size_t width) {
+  std::ostringstream text;
+  bool passed = true;
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    const GateResult g = regression_gate(runs[0], runs[i], threshold);
+    text << "\n";
+    write_gate(text, g);
+    passed = passed && g.passed();
+  }
+  (spec_of(format).for_people ? std::cout : std::cerr) << wrap_lines(text.str(), width);
+  return passed;
+}
+
 int run_compare(const CompareOptions& o) {
   if (std::find(o.references.begin(), o.references.end(), "list") != o.references.end())
     return list_references();
@@ -123,29 +144,23 @@ int run_compare(const CompareOptions& o) {
                      "X.json) or --reference NAME");
   refuse_repeated_files(o.files);
   const Format format = parse_format(ResultKind::compare, o.format);
+  const RankBy by = parse_rank_by(o.by);
   const std::optional<double> threshold =
       o.max_regression.empty() ? std::nullopt
                                : std::optional<double>(parse_max_regression(o.max_regression));
   const auto prices = run_prices(o);
   const std::vector<NamedResults> runs = read_runs(o);
   const auto labels = run_labels(o, runs);
+  // On a terminal the table fits its width and the text wraps; a pipe gets it all, unwrapped.
+  const std::size_t width = format == Format::table ? stdout_terminal_width() : 0;
   if (machine_view_wanted(o, runs))
-    write_machine_view(format, std::cout, machine_view(runs, labels, prices));
+    write_machine_view(format, std::cout, machine_view(runs, labels, prices, by), width);
+  else if (format == Format::table)
+    write_comparison_table(std::cout, compare_runs(runs, by), width);
   else
-    render_comparison(format, std::cout, compare_runs(runs));
-
+    render_comparison(format, std::cout, compare_runs(runs, by));
   if (!threshold) return kExitOk;
-  // The gate's verdict joins a human-readable stdout; machine-readable stdout stays clean.
-  std::ostream& os =
-      spec_of(format).for_people ? std::cout : std::cerr;
-  bool passed = true;
-  for (std::size_t i = 1; i < runs.size(); ++i) {
-    const GateResult g = regression_gate(runs[0], runs[i], *threshold);
-    os << "\n";
-    write_gate(os, g);
-    passed = passed && g.passed();
-  }
-  return passed ? kExitOk : kExitCheckFailed;
+  return gate_all(runs, *threshold, format, width) ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace
@@ -165,6 +180,12 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& /*com
                   "machines: each run's best row per case, side by side (chosen when the runs "
                   "come from different machines); backends: each backend against itself")
       ->check(CLI::IsMember({"auto", "machines", "backends"}))
+      ->capture_default_str();
+  cmd->add_option("--by", o->by,
+                  "What ranks the runs and what the ratios divide: gflops, or flop-per-cycle "
+                  "(FLOP per clock cycle per SM on a GPU, per core on a CPU: the clock taken out, "
+                  "so a power-capped card and a cool one of the same model compare as silicon)")
+      ->type_name("gflops|flop-per-cycle")
       ->capture_default_str();
   cmd->add_option("--label", o->labels,
                   "Short machine names, one per file in order (default: host, GPU or CPU model)")

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "gpubench/analysis/compare.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/dtype.hpp"
 #include "gpubench/core/shape.hpp"
@@ -58,6 +59,7 @@ std::vector<std::string> values_of(const std::string& lname) {
     return v;
   }
   if (lname == "host-memory") return {"pinned", "pageable"};
+  if (lname == "by") return rank_by_names();
   if (lname == "device") return {"all", "0", "1"};
   return {};
 }

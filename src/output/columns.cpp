@@ -122,6 +122,19 @@ FittedGrid fit_grid(Grid g, std::size_t width, std::string_view indent) {
   return f;
 }
 
+std::string fitted_notes(const FittedGrid& f, std::size_t width, std::string_view see_all) {
+  std::string out;
+  if (!f.left_out.empty()) {
+    std::string names;
+    for (const std::string& n : f.left_out) names += (names.empty() ? "" : ", ") + n;
+    out += fmt::format("{} column{} left out to fit {} characters: {} ({})\n", f.left_out.size(),
+                       f.left_out.size() == 1 ? "" : "s", width, names, see_all);
+  }
+  for (std::size_t i = 0; i < f.notes.size(); ++i)
+    out += fmt::format("[{}] {}\n", i + 1, f.notes[i]);
+  return out;
+}
+
 std::string render_grid(Dialect d, const Grid& g, std::string_view indent) {
   switch (d) {
     case Dialect::table:

@@ -43,7 +43,7 @@ RC shared(std::string name, std::string title, Align align, int priority, Field 
 // sustained rate of GPU rows, or burst with --clocks burst), clock and GFLOPS/W columns when any
 // row's telemetry read them.
 struct RateColumns {
-  bool burst = false, clock = false, per_watt = false;
+  bool burst = false, clock = false, per_watt = false, per_cycle = false;
   bool sustained = false, burst_only = false;
   std::string main_title = "GFLOPS";
 };
@@ -57,6 +57,7 @@ RateColumns rate_columns(const Results& r) {
     c.burst_only = c.burst_only || rec.main.clocks == "burst";
     c.clock = c.clock || rec.main.telemetry.mean_sm_clock_mhz.has_value();
     c.per_watt = c.per_watt || rec.main.telemetry.gflops_per_watt.has_value();
+    c.per_cycle = c.per_cycle || rec.main.flop_per_cycle.has_value();
   }
   if (c.sustained && !c.burst_only) c.main_title = "GFLOPS sust.";
   if (c.burst_only && !c.sustained) c.main_title = "GFLOPS burst";
@@ -266,6 +267,25 @@ void add_schema_2(std::vector<RC>& cols, const RateColumns& rates) {
                             [](const RecordRow& x) { return yes_no(x.rec.operands_in_cache); }));
 }
 
+// FLOP per cycle: a rate in cycle space, as FLOP per clock cycle per SM (GPU rows) or per core (CPU
+// rows), so a power-capped card and a cool one of the same model compare as silicon. Files carry
+// both rates' figures; people's tables show the main rate's when asked (--columns flop_per_cycle).
+void add_cycle_space(std::vector<RC>& cols, const RateColumns& rates) {
+  RC main = shared(
+      "flop_per_cycle", "FLOP/cycle", Align::right, 3,
+      [](const RecordRow& x) { return num(x.rec.main.flop_per_cycle); },
+      [](const RecordRow& x) {
+        const std::optional<double>& v = x.rec.main.flop_per_cycle;
+        return Cell{v && measured(x.rec) ? format_gflops(*v) : "-"};
+      },
+      rates.per_cycle);
+  main.on_request = true;
+  cols.push_back(std::move(main));
+  cols.push_back(file_field("burst_flop_per_cycle", [](const RecordRow& x) {
+    return x.rec.burst ? num(x.rec.burst->flop_per_cycle) : "";
+  }));
+}
+
 // Several GPUs anywhere in the run: rows name their GPU.
 bool several_gpus(const Results& r) {
   if (r.system.gpus.size() > 1 || r.ranks.size() > 1) return true;
@@ -292,6 +312,7 @@ std::vector<Column<RecordRow>> record_columns(const Results& r, const Analysis& 
   add_derived(cols, a);
   add_verification(cols);
   add_schema_2(cols, rates);
+  add_cycle_space(cols, rates);
   return cols;
 }
 
@@ -310,6 +331,7 @@ const std::vector<std::string_view>& people_layout() {
                                                    "burst_gflops",
                                                    "gflops",
                                                    "mean_sm_clock_mhz",
+                                                   "flop_per_cycle",
                                                    "gflops_per_watt",
                                                    "e2e_gflops",
                                                    "pct_of_peak",

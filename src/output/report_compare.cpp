@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
@@ -20,11 +21,7 @@ std::string letter(std::size_t i) {
   return i < 26 ? std::string(1, char('A' + i)) : fmt::format("R{}", i + 1);
 }
 
-std::string gflops_cell(const Record* r) {
-  if (!r) return "absent";
-  if (!r->ok()) return to_string(r->status);
-  return format_gflops(r->main.gflops);
-}
+std::string ranked_cell(const Record* r, RankBy by) { return r ? ranked_cell(*r, by) : "absent"; }
 
 std::string ratio_cell(const std::optional<double>& q) {
   return q ? fmt::format("{:.2f}x", *q) : std::string("-");
@@ -94,12 +91,18 @@ std::vector<CC> comparison_columns(const Comparison& c) {
     cols.push_back(file_field("status_" + letter(i), [i](const ComparedRow& row) {
       return row.records[i] ? status_name(row.records[i]->status) : std::string("absent");
     }));
-    cols.push_back({"gflops_" + letter(i), "GFLOPS " + letter(i), Align::right, 1,
-                    [i](const ComparedRow& row) {
+    // The ranked figure: GFLOPS, or FLOP per cycle with --by flop-per-cycle.
+    const std::string name = c.by == RankBy::gflops ? "gflops_" : "flop_per_cycle_";
+    cols.push_back({name + letter(i), fmt::format("{} {}", ranked_title(c.by), letter(i)),
+                    Align::right, 1,
+                    [i, by = c.by](const ComparedRow& row) {
                       const Record* r = row.records[i];
-                      return r && r->ok() ? fmt::format("{}", r->main.gflops) : std::string();
+                      const auto v = r ? ranked_value(*r, by) : std::nullopt;
+                      return v ? fmt::format("{}", *v) : std::string();
                     },
-                    [i](const ComparedRow& row) { return Cell{gflops_cell(row.records[i])}; }});
+                    [i, by = c.by](const ComparedRow& row) {
+                      return Cell{ranked_cell(row.records[i], by)};
+                    }});
   }
   for (std::size_t i = 1; i < c.names.size(); ++i)
     cols.push_back({"ratio_" + letter(i), letter(i) + "/" + letter(0), Align::right, 2,
@@ -113,9 +116,13 @@ std::vector<CC> comparison_columns(const Comparison& c) {
 
 }  // namespace
 
-void write_comparison_table(std::ostream& os, const Comparison& c) {
-  os << fmt::format("Comparing {} runs (ratios are GFLOPS over run A; higher is faster):\n",
-                    c.names.size());
+namespace {
+
+// Who the runs are and how their machines differ: the text above the table.
+std::string comparison_head(const Comparison& c) {
+  std::ostringstream os;
+  os << fmt::format("Comparing {} runs (ratios are {} over run A; higher is faster):\n",
+                    c.names.size(), ranked_words(c.by));
   for (std::size_t i = 0; i < c.names.size(); ++i)
     os << fmt::format("  {} = {}\n", letter(i), c.names[i]);
   if (c.any_interrupted) os << "  (at least one run was interrupted: partial results)\n";
@@ -141,9 +148,12 @@ void write_comparison_table(std::ostream& os, const Comparison& c) {
       same += fmt::format("{}{} {}", same.empty() ? "" : ", ", s.what, s.values.front());
   if (!same.empty()) os << "Same in every run: " << same << "\n";
   os << "\n";
+  return os.str();
+}
 
-  os << render_columns(Dialect::table, comparison_columns(c), c.rows);
-
+// The geometric means and the cases some run lacks: the text below the table.
+std::string comparison_tail(const Comparison& c) {
+  std::ostringstream os;
   if (!c.geomeans.empty() && c.names.size() > 1) {
     os << "\nGeometric mean of the ratios (cases ok in every run):\n";
     std::vector<std::vector<std::string>> g;
@@ -162,6 +172,20 @@ void write_comparison_table(std::ostream& os, const Comparison& c) {
     if (!heading) os << "\nCases not in every run:\n", heading = true;
     os << fmt::format("  {}: {}\n", row.key.label(), presence(row));
   }
+  return os.str();
+}
+
+}  // namespace
+
+void write_comparison_table(std::ostream& os, const Comparison& c) {
+  write_comparison_table(os, c, 0);
+}
+
+void write_comparison_table(std::ostream& os, const Comparison& c, std::size_t width) {
+  os << wrap_lines(comparison_head(c), width);
+  const FittedGrid f = fit_grid(grid_of(Dialect::table, comparison_columns(c), c.rows), width);
+  os << render_grid(Dialect::table, f.grid);
+  os << wrap_lines(fitted_notes(f, width, kCompareSeesEveryColumn) + comparison_tail(c), width);
 }
 
 void write_comparison_markdown(std::ostream& os, const Comparison& c) {
@@ -236,6 +260,7 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
       }
       per_run.push_back({{"status", status_name(r->status)},
                          {"gflops", r->ok() ? json_number(r->main.gflops) : json(nullptr)},
+                         {"flop_per_cycle", json_number(ranked_value(*r, RankBy::flop_per_cycle))},
                          {"cv", r->ok() ? json_number(r->main.seconds.cv()) : json(nullptr)},
                          {"ratio", json_number(q)}});
     }
@@ -262,7 +287,8 @@ void write_comparison_json(std::ostream& os, const Comparison& c) {
                         {"cases", m.rows},
                         {"ratios", ratios}});
   }
-  os << json_text(json{{"runs", runs},
+  os << json_text(json{{"ranked_by", rank_by_name(c.by)},
+                       {"runs", runs},
                        {"machine_differences", differences},
                        {"rows", rows},
                        {"geomeans", geomeans},

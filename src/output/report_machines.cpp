@@ -11,6 +11,8 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/output/columns.hpp"
+#include "gpubench/output/report.hpp"
 #include "gpubench/output/text.hpp"
 
 namespace gpubench {
@@ -48,7 +50,7 @@ void versus_lines(const MachineView& v, const MachineDtype& d, std::vector<std::
                                        d.common.size() == 1 ? "" : "s");
   for (std::size_t o = 0; o < v.labels.size(); ++o) {
     if (o == d.winner) continue;
-    const double at = largest.best[d.winner].record->main.gflops / largest.best[o].record->main.gflops;
+    const double at = largest.best[d.winner].value / largest.best[o].value;
     out.push_back(fmt::format("{}: {} is {} {} at {}, geomean {} over {}", to_string(d.dtype),
                               who(v, d.winner, largest), times(at), who(v, o, largest),
                               largest.shape.label(), times(d.geomean[d.winner] / d.geomean[o]),
@@ -107,7 +109,7 @@ std::vector<std::string> header(const MachineView& v) {
   std::vector<std::string> h{"dtype", "shape"};
   for (const std::string& label : v.labels) {
     h.push_back(label);
-    h.push_back("GFLOPS");
+    h.push_back(std::string(ranked_title(v.by)));
     if (v.priced) h.push_back("GFLOP/$");
   }
   for (std::size_t i = 1; i < v.labels.size(); ++i) h.push_back(v.labels[i] + "/" + v.labels[0]);
@@ -118,7 +120,7 @@ std::vector<std::string> cells(const MachineView& v, const MachineCase& c) {
   std::vector<std::string> row{std::string(to_string(c.dtype)), c.shape.label()};
   for (const MachineBest& b : c.best) {
     row.push_back(backend_of(b));
-    row.push_back(b.record ? format_gflops(b.record->main.gflops) : "-");
+    row.push_back(b.record ? ranked_cell(*b.record, v.by) : "-");
     if (v.priced) row.push_back(b.gflop_per_usd ? format_gflops(*b.gflop_per_usd) : "-");
   }
   for (std::size_t i = 1; i < c.best.size(); ++i) {
@@ -134,10 +136,16 @@ std::vector<std::string> missing_lines(const MachineView& v) {
   std::vector<std::pair<std::string, std::string>> order;
   for (const MachineCase& c : v.cases) {
     if (c.in_every_run()) continue;
-    std::string in;
-    for (std::size_t i = 0; i < c.best.size(); ++i)
+    std::string in, lacking;
+    for (std::size_t i = 0; i < c.best.size(); ++i) {
       if (c.best[i].record) in += (in.empty() ? "" : ", ") + v.labels[i];
-    const auto key = std::make_pair(std::string(to_string(c.dtype)), in.empty() ? "" : "only in " + in);
+      if (c.best[i].lacks_figure) lacking += (lacking.empty() ? "" : ", ") + v.labels[i];
+    }
+    // Rows a run has but cannot rank (no clock read) are said so, not counted as absent.
+    std::string where = in.empty() ? "" : "only in " + in;
+    if (!lacking.empty())
+      where += fmt::format("{}no {} in {}", where.empty() ? "" : "; ", ranked_words(v.by), lacking);
+    const auto key = std::make_pair(std::string(to_string(c.dtype)), where);
     if (count[key]++ == 0) order.push_back(key);
   }
   std::vector<std::string> lines;
@@ -149,24 +157,58 @@ std::vector<std::string> missing_lines(const MachineView& v) {
   return lines;
 }
 
-void write_table(std::ostream& os, const MachineView& v) {
-  os << fmt::format("Comparing {} machines by each one's best row per case (ratios over {}; "
-                    "higher is faster):\n", v.labels.size(), v.labels[0]);
+// Column `i` of the machine table, titled `title`: its CSV name, its side and its priority on a
+// narrow terminal (the machines' backends and GFLOPS kept longest, then the ratios, GFLOP per
+// dollar first to go).
+Grid::Head machine_head(const MachineView& v, std::size_t i, const std::string& title) {
+  if (i < 2) return {title, title, Align::left, 1};
+  const std::size_t per_run = v.priced ? 3 : 2, run = (i - 2) / per_run;
+  if (run >= v.labels.size())
+    return {"ratio_" + v.labels[i - 2 - per_run * v.labels.size() + 1], title, Align::right, 2};
+  switch ((i - 2) % per_run) {
+    case 0: return {"backend_" + v.labels[run], title, Align::left, 1};
+    case 1: return {"gflops_" + v.labels[run], title, Align::right, 1};
+    default: return {"gflop_per_usd_" + v.labels[run], title, Align::right, 3};
+  }
+}
+
+// The cases every machine measured, one row each, as a grid the terminal table can fit.
+Grid machine_grid(const MachineView& v) {
+  Grid g;
+  const std::vector<std::string> titles = header(v);
+  for (std::size_t i = 0; i < titles.size(); ++i) g.heads.push_back(machine_head(v, i, titles[i]));
+  for (const MachineCase& c : v.cases) {
+    if (!c.in_every_run()) continue;
+    std::vector<Cell>& row = g.rows.emplace_back();
+    for (std::string& text : cells(v, c)) row.emplace_back(std::move(text));
+  }
+  return g;
+}
+
+// Who the machines are and the headlines: the text above the table.
+std::string table_head(const MachineView& v) {
+  std::string out = fmt::format(
+      "Comparing {} machines by each one's best row per case (ratios{} over {}; higher is "
+      "faster):\n",
+      v.labels.size(), v.by == RankBy::gflops ? "" : " of FLOP per cycle", v.labels[0]);
   std::vector<std::vector<std::string>> legend;
   for (std::size_t i = 0; i < v.labels.size(); ++i)
     legend.push_back({v.labels[i], "= " + run_text(v, i)});
-  os << align_columns(legend, {}, "  ") << "\n";
-  for (const std::string& line : machine_headlines(v)) os << line << "\n";
-  std::vector<std::vector<std::string>> rows{header(v)};
-  for (const MachineCase& c : v.cases)
-    if (c.in_every_run()) rows.push_back(cells(v, c));
-  std::vector<bool> right(rows.front().size(), true);
-  right[0] = right[1] = false;
-  for (std::size_t i = 0; i < v.labels.size(); ++i) right[2 + i * (v.priced ? 3 : 2)] = false;
-  if (rows.size() > 1) os << "\n" << align_columns(rows, right);
+  out += align_columns(legend, {}, "  ") + "\n";
+  for (const std::string& line : machine_headlines(v)) out += line + "\n";
+  return out;
+}
+
+// The table fitted to a terminal `width` wide (0: not a terminal), the text around it wrapped.
+void write_table(std::ostream& os, const MachineView& v, std::size_t width) {
+  os << wrap_lines(table_head(v), width);
+  const FittedGrid f = fit_grid(machine_grid(v), width);
+  if (!f.grid.rows.empty()) os << "\n" << render_grid(Dialect::table, f.grid);
+  std::string below = fitted_notes(f, width, kCompareSeesEveryColumn);
   const auto missing = missing_lines(v);
-  if (!missing.empty()) os << "\nCases not measured (ok) by every machine:\n";
-  for (const std::string& line : missing) os << "  " << line << "\n";
+  if (!missing.empty()) below += "\nCases not measured (ok) by every machine:\n";
+  for (const std::string& line : missing) below += "  " + line + "\n";
+  os << wrap_lines(below, width);
 }
 
 void write_markdown(std::ostream& os, const MachineView& v) {
@@ -196,7 +238,8 @@ void write_markdown(std::ostream& os, const MachineView& v) {
 void write_csv(std::ostream& os, const MachineView& v) {
   std::vector<std::string> h{"dtype", "m", "n", "k", "layout", "batch"};
   for (const std::string& l : v.labels)
-    for (const char* field : {"backend", "device", "gflops", "gflop_per_usd", "ratio"})
+    for (const char* field : {"backend", "device", v.by == RankBy::gflops ? "gflops" : "flop_per_cycle",
+                              "gflop_per_usd", "ratio"})
       h.push_back(fmt::format("{}_{}", field, l));
   os << csv_line(h) << "\n";
   for (const MachineCase& c : v.cases) {
@@ -208,7 +251,7 @@ void write_csv(std::ostream& os, const MachineView& v) {
       const auto q = c.ratio(i);
       row.push_back(b.record ? b.record->backend : "");
       row.push_back(b.record ? b.device : "");
-      row.push_back(b.record ? fmt::format("{}", b.record->main.gflops) : "");
+      row.push_back(b.record ? fmt::format("{}", b.value) : "");
       row.push_back(b.gflop_per_usd ? fmt::format("{}", *b.gflop_per_usd) : "");
       row.push_back(q ? fmt::format("{}", *q) : "");
     }
@@ -233,6 +276,7 @@ nlohmann::ordered_json case_json(const MachineCase& c) {
                     {"device", b.device},
                     {"device_index", b.record->device_index},
                     {"gflops", b.record->main.gflops},
+                    {"flop_per_cycle", optional_number(b.record->main.flop_per_cycle)},
                     {"gflop_per_usd", optional_number(b.gflop_per_usd)},
                     {"ratio", optional_number(c.ratio(i))}});
   }
@@ -270,7 +314,7 @@ void write_json(std::ostream& os, const MachineView& v) {
   }
   json cases = json::array();
   for (const MachineCase& c : v.cases) cases.push_back(case_json(c));
-  os << json_text(json{{"view", "machines"}, {"machines", machines}, {"headlines", machine_headlines(v)},
+  os << json_text(json{{"view", "machines"}, {"ranked_by", rank_by_name(v.by)}, {"machines", machines}, {"headlines", machine_headlines(v)},
                        {"dtypes", dtypes}, {"cases", cases}})
      << "\n";
 }
@@ -291,9 +335,9 @@ std::vector<std::string> machine_headlines(const MachineView& v) {
   return out;
 }
 
-void write_machine_view(Format f, std::ostream& os, const MachineView& v) {
+void write_machine_view(Format f, std::ostream& os, const MachineView& v, std::size_t width) {
   switch (f) {
-    case Format::table: return write_table(os, v);
+    case Format::table: return write_table(os, v, width);
     case Format::markdown: return write_markdown(os, v);
     case Format::csv: return write_csv(os, v);
     case Format::json: return write_json(os, v);

@@ -66,36 +66,26 @@ std::map<std::string, std::string> wholly_skipped(const Results& r) {
 }
 
 // The columns the table shows: those --columns named (each shown, a file-only one under its name
-// with its exact field), else every column people read.
+// with its exact field), else every column people read (with --columns all, those shown only on
+// request too).
 std::vector<Column<RecordRow>> table_columns(const Results& r, const Analysis& a,
                                              const TableView& v) {
-  if (v.columns.empty()) return columns_named(record_columns(r, a), people_layout());
+  if (v.columns.empty()) {
+    std::vector<Column<RecordRow>> cols = columns_named(record_columns(r, a), people_layout());
+    for (Column<RecordRow>& c : cols) c.on_request = c.on_request && !v.all;
+    return cols;
+  }
   std::vector<Column<RecordRow>> cols =
       columns_named(record_columns(r, a), {v.columns.begin(), v.columns.end()});
   for (Column<RecordRow>& c : cols) {
     c.shown = true;
+    c.on_request = false;
     if (!c.cell) {
       c.title = c.name;
       c.cell = [field = c.field](const RecordRow& x) { return Cell{field(x)}; };
     }
   }
   return cols;
-}
-
-// What the fitted table left out and how to see it, and the full texts of the cells it shortened.
-std::string fitted_notes(const FittedGrid& f, std::size_t width) {
-  std::string out;
-  if (!f.left_out.empty()) {
-    std::string names;
-    for (const std::string& n : f.left_out) names += (names.empty() ? "" : ", ") + n;
-    out += fmt::format(
-        "{} column{} left out to fit {} characters: {} (--wide or --columns all "
-        "shows every column)\n",
-        f.left_out.size(), f.left_out.size() == 1 ? "" : "s", width, names);
-  }
-  for (std::size_t i = 0; i < f.notes.size(); ++i)
-    out += fmt::format("[{}] {}\n", i + 1, f.notes[i]);
-  return out;
 }
 
 // The rows, fitted to the terminal unless --columns or --wide chose them, then the lines below.
@@ -109,7 +99,8 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a,
   os << render_grid(Dialect::table, f.grid);
   std::string below;
   for (const auto& [b, why] : skipped) below += fmt::format("{}: skipped, {}\n", b, why);
-  os << wrap_lines(below + fitted_notes(f, v.width), v.width);
+  os << wrap_lines(below + fitted_notes(f, v.width, "--wide or --columns all shows every column"),
+                   v.width);
 }
 
 void write_warnings(std::ostream& os, const Results& r, const RowNaming& naming) {

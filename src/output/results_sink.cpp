@@ -15,7 +15,8 @@ namespace gpubench {
 
 ResultsSink::ResultsSink(ResultKind kind, const ResultsOptions& o) : kind_(kind) {
   format_ = parse_format(kind, o.format);
-  view_ = {o.width, parse_table_columns(o.columns), o.wide || o.columns == "all"};
+  const bool all = o.columns == "all";
+  view_ = {o.width, parse_table_columns(o.columns), o.wide || all, all};
   std::vector<std::pair<std::string, std::string>> inputs = o.inputs;
   if (!o.baseline.empty()) inputs.emplace_back("--baseline", o.baseline);
   files_ = OutputFileSet(parse_output_targets(o.outputs, kind, inputs), std::cerr);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gpubench/core/format_util.hpp"
+
 namespace gpubench {
 
 std::string csv_field(std::string_view s) {
@@ -39,6 +41,21 @@ std::string markdown_cell(std::string_view s) {
       out += c;
   }
   return out;
+}
+
+std::string_view ranked_title(RankBy by) {
+  return by == RankBy::flop_per_cycle ? "FLOP/cycle" : "GFLOPS";
+}
+
+std::string_view ranked_words(RankBy by) {
+  return by == RankBy::flop_per_cycle ? "FLOP per cycle" : "GFLOPS";
+}
+
+std::string ranked_cell(const Record& r, RankBy by) {
+  if (!r.ok()) return to_string(r.status);
+  const std::optional<double> v = ranked_value(r, by);
+  if (!v) return by == RankBy::flop_per_cycle ? "no clock" : "-";
+  return format_gflops(*v);
 }
 
 std::size_t display_width(std::string_view s) {

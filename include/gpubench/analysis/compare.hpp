@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpubench/core/record.hpp"
@@ -30,6 +31,19 @@ struct CaseKey {
 };
 CaseKey case_key(const Record& r);
 
+// What compare ranks runs by (--by): GFLOPS, or FLOP per clock cycle (per SM on a GPU, at the
+// window's mean SM clock; per core on a CPU, at its measured clock), which takes the clock out, so
+// that a power-capped card and a cool one of the same model compare as silicon.
+enum class RankBy { gflops, flop_per_cycle };
+// Its --by name ("gflops", "flop-per-cycle"), every --by name, and the one a name means (a
+// UsageError naming the valid ones for any other).
+std::string_view rank_by_name(RankBy by);
+std::vector<std::string> rank_by_names();
+RankBy parse_rank_by(std::string_view name);
+// The figure `r` is ranked by: empty where it is not ok, or the figure is not known (a GPU row
+// whose clock was not read, a CPU whose clock is unknown).
+std::optional<double> ranked_value(const Record& r, RankBy by);
+
 struct NamedResults {
   std::string name;  // shown in headers: usually the file name
   Results results;
@@ -38,7 +52,8 @@ struct NamedResults {
 struct ComparedRow {
   CaseKey key;
   std::vector<const Record*> records;  // one per run; null where the run has no such case
-  // GFLOPS of run i over run 0, when both are ok.
+  RankBy by = RankBy::gflops;
+  // The ranked figure (`by`) of run i over run 0's, when both are ok and have it.
   std::optional<double> ratio(std::size_t i) const;
   bool in_all_runs() const;
 };
@@ -57,6 +72,7 @@ struct MachineDifference {
 };
 
 struct Comparison {
+  RankBy by = RankBy::gflops;  // what the ratios and geometric means divide
   std::vector<std::string> names;
   std::vector<MachineDifference> differences;
   std::vector<MachineDifference> same;  // properties identical in every run (values has one)
@@ -67,7 +83,7 @@ struct Comparison {
 };
 
 // `runs` must outlive the Comparison (rows point into it).
-Comparison compare_runs(const std::vector<NamedResults>& runs);
-Comparison compare_runs(std::vector<NamedResults>&&) = delete;  // rows would dangle
+Comparison compare_runs(const std::vector<NamedResults>& runs, RankBy by = RankBy::gflops);
+Comparison compare_runs(std::vector<NamedResults>&&, RankBy = RankBy::gflops) = delete;
 
 }  // namespace gpubench

@@ -26,9 +26,11 @@ std::string device_of(const Record& r, const Results& run);
 
 // One run's best ok row of a case, with its GFLOP per dollar when the run is priced.
 struct MachineBest {
-  const Record* record = nullptr;  // null: the run has no ok row of this case
+  const Record* record = nullptr;  // null: the run has no ok row of this case with the figure
   std::string device;              // device_of(record)
   std::optional<double> gflop_per_usd;
+  double value = 0;            // the figure the case is ranked by (MachineView::by)
+  bool lacks_figure = false;   // the run has ok rows of this case, none with the figure
 };
 
 // One dtype and shape across the runs.
@@ -37,9 +39,9 @@ struct MachineCase {
   Shape shape;
   std::vector<MachineBest> best;  // per run
   bool in_every_run() const;
-  // GFLOPS of run i's best over run 0's best, when both have one.
+  // The ranked figure of run i's best over run 0's best, when both have one.
   std::optional<double> ratio(std::size_t i) const;
-  // The run with the most GFLOPS, among those that have a row.
+  // The run with the highest figure, among those that have a row.
   std::size_t leader() const;
 };
 
@@ -61,6 +63,7 @@ struct MachineDtype {
 };
 
 struct MachineView {
+  RankBy by = RankBy::gflops;       // what picks each run's best row and what the ratios divide
   std::vector<std::string> labels;  // per run
   std::vector<std::string> files;   // per run
   std::vector<std::string> summaries;  // per run: "AMD EPYC, 2 cores; no GPU"
@@ -77,8 +80,9 @@ struct MachineView {
 // overrides the run's own --price-cpu/--price-gpu) may be empty. `runs` must outlive the view.
 MachineView machine_view(const std::vector<NamedResults>& runs,
                          const std::vector<std::string>& labels,
-                         const std::vector<std::optional<double>>& usd_per_hour);
+                         const std::vector<std::optional<double>>& usd_per_hour,
+                         RankBy by = RankBy::gflops);
 MachineView machine_view(std::vector<NamedResults>&&, const std::vector<std::string>&,
-                         const std::vector<std::optional<double>>&) = delete;
+                         const std::vector<std::optional<double>>&, RankBy = RankBy::gflops) = delete;
 
 }  // namespace gpubench

@@ -34,6 +34,8 @@ struct Column {
   std::function<std::string(const Row&)> field;  // the exact value for files; empty: people only
   std::function<Cell(const Row&)> cell;          // what people read; empty: files only
   bool shown = true;  // whether this result set has it (people's tables; files carry every field)
+  // People's tables show it only when asked for (--columns NAME or all); files always carry it.
+  bool on_request = false;
 };
 
 // The three ways a table is written: aligned text for a terminal, GitHub markdown, RFC 4180 CSV.
@@ -70,13 +72,17 @@ struct FittedGrid {
 // Width 0 (not known) changes nothing.
 FittedGrid fit_grid(Grid g, std::size_t width, std::string_view indent = "");
 
+// The lines under a fitted table: what it left out, by name, and `see_all` (how to see every
+// column); then the full texts of the cells it shortened, numbered.
+std::string fitted_notes(const FittedGrid& f, std::size_t width, std::string_view see_all);
+
 template <class Row>
 Grid grid_of(Dialect d, const std::vector<Column<Row>>& columns, const std::vector<Row>& rows) {
   const bool files = d == Dialect::csv;
   std::vector<const Column<Row>*> used;
   Grid g;
   for (const Column<Row>& c : columns)
-    if (files ? bool(c.field) : c.cell && c.shown) {
+    if (files ? bool(c.field) : c.cell && c.shown && !c.on_request) {
       used.push_back(&c);
       g.heads.push_back({c.name, c.title, c.align, c.priority});
     }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpubench/analysis/analysis.hpp"
@@ -20,10 +21,12 @@ struct TableView {
   std::size_t width = 0;             // the terminal's width in characters; 0: not known
   std::vector<std::string> columns;  // --columns: names as in CSV and JSON; empty: by priority
   bool wide = false;                 // --wide: every column whatever the width
+  bool all = false;                  // --columns all: those shown on request too
 };
 
 // The names --columns takes (every record column, as in CSV), and a --columns list checked against
-// them: "all" is every column people read (an empty list); an unknown name is a UsageError.
+// them: "all" is every column people read (an empty list, TableView::all); an unknown name is a
+// UsageError.
 std::vector<std::string> table_column_names();
 std::vector<std::string> parse_table_columns(const std::string& list);
 
@@ -61,7 +64,13 @@ void write_bandwidth_markdown(std::ostream& os, const Results& r);
 void write_bandwidth_csv(std::ostream& os, const Results& r);
 
 // `gpubench compare`: the terminal table, markdown, CSV (one line per case) and JSON.
+// What a compare table fitted to a terminal says under it to see every column (no --wide there).
+inline constexpr std::string_view kCompareSeesEveryColumn =
+    "--format markdown or a pipe shows every column";
 void write_comparison_table(std::ostream& os, const Comparison& c);
+// The same fitted to a terminal `width` characters wide (0: not a terminal, unchanged): the table
+// drops columns by priority (ratios first), and the text around it wraps at word boundaries.
+void write_comparison_table(std::ostream& os, const Comparison& c, std::size_t width);
 void write_comparison_markdown(std::ostream& os, const Comparison& c);
 void write_comparison_csv(std::ostream& os, const Comparison& c);
 void write_comparison_json(std::ostream& os, const Comparison& c);

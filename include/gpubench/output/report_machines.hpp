@@ -15,6 +15,7 @@ namespace gpubench {
 // prices, which is cheaper for the work.
 std::vector<std::string> machine_headlines(const MachineView& v);
 
-void write_machine_view(Format f, std::ostream& os, const MachineView& v);
+// `width`: the terminal's, for the table (its columns fitted, its text wrapped); 0 for a pipe.
+void write_machine_view(Format f, std::ostream& os, const MachineView& v, std::size_t width = 0);
 
 }  // namespace gpubench

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gpubench/analysis/compare.hpp"
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
@@ -21,6 +22,14 @@ std::string csv_line(const std::vector<std::string>& fields);
 // line), and <, > and & as HTML entities (a renderer would take them as markup). Not for use
 // inside a `code span`, where entities show literally.
 std::string markdown_cell(std::string_view s);
+
+// What compare's columns of a ranked figure are called ("GFLOPS", "FLOP/cycle"), and what its
+// ratios are, in words ("GFLOPS", "FLOP per cycle").
+std::string_view ranked_title(RankBy by);
+std::string_view ranked_words(RankBy by);
+// A row's ranked figure as people read it: the number, "no clock" where the run has the row but
+// not a FLOP per cycle (say so rather than print 0), its status where it is not ok.
+std::string ranked_cell(const Record& r, RankBy by);
 
 // Characters as a terminal shows them: UTF-8 code points, not bytes ("±" and "×" are two bytes).
 std::size_t display_width(std::string_view s);

@@ -8,11 +8,15 @@ import sys
 
 
 def smi_samples(path):
+    """(host time, power W, SM MHz, limit W) per line: the instantaneous power where nvidia-smi
+    has it (power.draw.instant), else its 1 s average (power.draw)."""
     out = []
     for line in open(path):
         parts = [p.strip() for p in line.split(",")]
         try:
-            out.append((float(parts[0]), float(parts[1]), float(parts[2]), float(parts[3])))
+            t, instant, average, mhz, limit = parts[:5]
+            power = float(instant) if instant.replace(".", "", 1).isdigit() else float(average)
+            out.append((float(t), power, float(mhz), float(limit)))
         except (ValueError, IndexError):
             pass
     return out

@@ -3,7 +3,8 @@
 # sweep take? Builds the release preset, measures a sweep of 19 shapes (square 256..8192 bf16,
 # skinny, batched, fp16 6144, fp8 with --layout nt) with --clocks both while nvidia-smi samples
 # the power every 50 ms, then prints, per timed window, the mean power gpubench reports (or why it
-# is unknown) beside nvidia-smi's mean over the same span and the enforced limit; and times the
+# is unknown) beside nvidia-smi's mean over the same span (of its instantaneous reading, which
+# gpubench's check uses too; its 1 s average trails a short window) and the enforced limit; and times the
 # default `gpubench matmul`.
 # Usage: bench/energy_check.sh OUT_DIR   (BUILD=dir to reuse a build, default build/)
 set -uo pipefail
@@ -26,7 +27,7 @@ python3 - "$out/smi.csv" <<'PY' &
 import subprocess, sys, time
 with open(sys.argv[1], "w") as f:
     p = subprocess.Popen(["stdbuf", "-oL", "nvidia-smi", "-i", "0", "-lms", "50",
-                          "--query-gpu=power.draw,clocks.sm,power.limit",
+                          "--query-gpu=power.draw.instant,power.draw,clocks.sm,power.limit",
                           "--format=csv,noheader,nounits"], stdout=subprocess.PIPE, text=True)
     for line in p.stdout:
         f.write(f"{time.time():.3f},{line.strip()}\n")

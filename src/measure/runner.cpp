@@ -193,15 +193,22 @@ Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const 
 
 using DeviceKey = std::pair<DeviceKind, int>;
 
+// Runs `work` and, when it kept the device busy for more than 20 ms, counts the device's rest
+// from its end.
+template <typename F>
+auto busy_with(const DeviceKey& device, CaseContext& ctx, F&& work) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = work();
+  if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(20))
+    ctx.last_busy[device] = std::chrono::steady_clock::now();
+  return result;
+}
+
 // Prepares the case. Preparing may have worked the device hard (cuBLAS times its candidate
 // algorithms): the burst window then waits its rest from the end of that, as from a case's end.
 std::unique_ptr<Case> prepare_case(Backend& backend, const Problem& p, const DeviceKey& device,
                                    CaseContext& ctx) {
-  const auto prepare_start = std::chrono::steady_clock::now();
-  std::unique_ptr<Case> c = backend.prepare(p);
-  if (std::chrono::steady_clock::now() - prepare_start > std::chrono::milliseconds(20))
-    ctx.last_busy[device] = std::chrono::steady_clock::now();
-  return c;
+  return busy_with(device, ctx, [&] { return backend.prepare(p); });
 }
 
 // The cache policy: how one timed repetition runs. Cold cache: each repetition timed on its own,
@@ -366,7 +373,8 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
   std::unique_ptr<TelemetryProbe> probe = backend.telemetry_probe();
   if (!probe && device.first != DeviceKind::gpu) probe = make_host_energy_probe();
 
-  const double one_run = warm_up(timed, o);
+  // A long warm-up loads the device as much as the timed windows: the burst rests after it.
+  const double one_run = busy_with(device, ctx, [&] { return warm_up(timed, o); });
   time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
   time_end_to_end(*c, p.shape, o, bopts, r);
   // The device's last work of the case (the end-to-end copies included): the next case's burst

@@ -26,9 +26,27 @@ using ReasonsFn = int (*)(NvmlDeviceT, unsigned long long*);
 using EnergyFn = int (*)(NvmlDeviceT, unsigned long long* /*millijoules*/);
 using PowerLimitFn = int (*)(NvmlDeviceT, unsigned* /*milliwatts*/);
 
+// nvmlFieldValue_t, as nvml.h lays it out: the value is a union of 8 bytes.
+struct NvmlFieldValue {
+  unsigned field_id = 0;
+  unsigned scope_id = 0;
+  long long timestamp = 0;
+  long long latency_usec = 0;
+  int value_type = 0;   // nvmlValueType_t
+  int nvml_return = 0;  // nvmlReturn_t
+  unsigned long long value = 0;
+};
+static_assert(sizeof(NvmlFieldValue) == 40, "nvmlFieldValue_t is 40 bytes");
+using FieldValuesFn = int (*)(NvmlDeviceT, int, NvmlFieldValue*);
+
 constexpr int kNvmlSuccess = 0;
 constexpr int kNvmlClockSm = 1;
 constexpr int kNvmlTemperatureGpu = 0;
+// NVML_FI_DEV_POWER_INSTANT: the board's power now, in milliwatts (an unsigned int). The plain
+// power reading (nvmlDeviceGetPowerUsage) is a trailing 1 s average on Ampere and later: over a
+// window shorter than that it trails the energy counter by hundreds of watts after a rest.
+constexpr unsigned kNvmlFieldPowerInstant = 186;
+constexpr int kNvmlValueUnsignedInt = 1;
 
 struct Nvml {
   InitFn init = nullptr;
@@ -39,6 +57,7 @@ struct Nvml {
   ReasonsFn reasons = nullptr;
   EnergyFn energy = nullptr;
   PowerLimitFn power_limit = nullptr;
+  FieldValuesFn field_values = nullptr;
   bool ok = false;
 };
 
@@ -61,6 +80,7 @@ const Nvml& nvml() {
       n.reasons = reinterpret_cast<ReasonsFn>(sym("nvmlDeviceGetCurrentClocksThrottleReasons"));
     n.energy = reinterpret_cast<EnergyFn>(sym("nvmlDeviceGetTotalEnergyConsumption"));
     n.power_limit = reinterpret_cast<PowerLimitFn>(sym("nvmlDeviceGetEnforcedPowerLimit"));
+    n.field_values = reinterpret_cast<FieldValuesFn>(sym("nvmlDeviceGetFieldValues"));
     n.ok = n.init && n.handle_by_pci && n.init() == kNvmlSuccess;
     return n;
   }();
@@ -113,10 +133,22 @@ TelemetrySample NvmlDevice::sample() const {
   if (n.clock_info && n.clock_info(handle_, kNvmlClockSm, &v) == kNvmlSuccess) s.sm_clock_mhz = v;
   if (n.temperature && n.temperature(handle_, kNvmlTemperatureGpu, &v) == kNvmlSuccess)
     s.temperature_c = v;
-  if (n.power && n.power(handle_, &v) == kNvmlSuccess) s.power_w = v / 1000.0;
+  s.power_w = instant_power_w();
+  if (!s.power_w && n.power && n.power(handle_, &v) == kNvmlSuccess) s.power_w = v / 1000.0;
   unsigned long long r = 0;
   if (n.reasons && n.reasons(handle_, &r) == kNvmlSuccess) s.throttle_reasons = r;
   return s;
+}
+
+std::optional<double> NvmlDevice::instant_power_w() const {
+  const Nvml& n = nvml();
+  if (!n.field_values) return std::nullopt;
+  NvmlFieldValue f;
+  f.field_id = kNvmlFieldPowerInstant;
+  if (n.field_values(handle_, 1, &f) != kNvmlSuccess || f.nvml_return != kNvmlSuccess ||
+      f.value_type != kNvmlValueUnsignedInt)
+    return std::nullopt;
+  return static_cast<unsigned>(f.value) / 1000.0;  // the union's first 4 bytes (little-endian)
 }
 
 std::optional<std::uint64_t> NvmlDevice::energy_mj() const {

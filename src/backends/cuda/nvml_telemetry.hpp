@@ -31,7 +31,11 @@ class NvmlDevice {
  public:
   // `pci_bus_id` as cudaDeviceGetPCIBusId writes it: CUDA and NVML number devices differently.
   static std::unique_ptr<NvmlDevice> open(const std::string& pci_bus_id);
+  // Its clock, temperature, clocks-event reasons and power: the instantaneous reading where the
+  // driver has it (NVML_FI_DEV_POWER_INSTANT), else the plain one, a trailing 1 s average.
   TelemetrySample sample() const;
+  // The board's power now, watts, when the driver reports it.
+  std::optional<double> instant_power_w() const;
   // Millijoules since the driver loaded, when the board has an energy counter.
   std::optional<std::uint64_t> energy_mj() const;
   // The power limit the board enforces now, watts.

@@ -229,12 +229,15 @@ TEST(CliOptions, EveryEchoedValueIsShortAndPrintable) {
   const std::string dir = ::testing::TempDir();
   const std::string in = dir + "gpubench_echo_in.json";
   ASSERT_EQ(run(std::string(kMatmul) + "--threads 1 -o " + in).code, 0);
+  const std::string in2 = dir + "gpubench_echo_in2.json";  // compare refuses one file twice
+  ASSERT_EQ(run(std::string(kMatmul) + "--threads 1 -o " + in2).code, 0);
+  const std::string two = "compare " + in + " " + in2;
   const std::string m = kMatmul;
   const std::vector<std::string> rows{
       m + "--format " + v,
       m + "--output " + v,
       m + "--output " + v + ".json",
-      m + "--backends " + v,
+      "matmul --sizes 32 --backends " + v,  // kMatmul names --backends already
       m + "--progress " + v,
       m + "--cache " + v,
       m + "--clocks " + v,
@@ -263,8 +266,13 @@ TEST(CliOptions, EveryEchoedValueIsShortAndPrintable) {
       "bandwidth --no-gpu --progress " + v,
       "bandwidth --device " + v,
       "compare " + v + " " + in,
-      "compare " + in + " " + in + " --format " + v,
-      "compare " + in + " " + in + " --max-regression " + v,
+      two + " --format " + v,
+      two + " --max-regression " + v,
+      two + " --view " + v,
+      two + " --by " + v,
+      two + " --reference " + v,
+      two + " --price " + v,
+      two + " --price " + in + "=" + v,
       "plot " + v + " -o " + dir + "gpubench_echo.svg",
       "plot " + in + " -o " + v,
       "plot " + in + " -o " + v + ".svg",
@@ -281,6 +289,9 @@ TEST(CliOptions, EveryEchoedValueIsShortAndPrintable) {
     EXPECT_LT(r.err.size(), 1200u) << args << "\n" << r.err.substr(0, 300);
     EXPECT_LT(r.err.find('\n'), 500u) << args << "\n" << r.err.substr(0, 600);
     EXPECT_EQ(r.err.rfind("gpubench: error: ", 0), 0u) << args << "\n" << r.err.substr(0, 300);
+    // The value itself is echoed, escaped (not another error, such as an option given twice).
+    EXPECT_NE(r.err.find("\\x1b]0;pwned\\x07"), std::string::npos) << args << "\n"
+                                                                << r.err.substr(0, 300);
     for (unsigned char c : r.err)
       if ((c < 0x20 && c != '\n') || c >= 0x7f) {
         ADD_FAILURE() << args << ": raw byte " << int(c) << " in: " << r.err.substr(0, 300);
@@ -288,4 +299,5 @@ TEST(CliOptions, EveryEchoedValueIsShortAndPrintable) {
       }
   }
   std::remove(in.c_str());
+  std::remove(in2.c_str());
 }

@@ -545,33 +545,38 @@ void expect_printable(const std::string& what, const std::string& text) {
 // Issue 25 item 7: a shared results file whose host name, CPU, library, backend and warnings hold
 // escape sequences (retitling the window, clearing the screen, C1 CSI) reaches no terminal raw:
 // not through compare in any format, the gate of compare and of matmul --baseline, nor plot, whose
-// SVG and HTML a real XML parser reads.
+// SVG and HTML a real XML parser reads. Nor do the same sequences in a file's name or a --label.
 TEST(CliResults, ControlCharactersInAResultsFileNeverReachTheTerminal) {
   const std::string hostile = kData + "control_chars.json";
   ASSERT_NE(slurp(hostile).find("\\u001b]0;"), std::string::npos) << "the fixture lost its escapes";
-  const std::string copy = tmp("hostile_copy.json");  // one file twice is refused: a copy
+  // One file twice is refused: a copy, whose name (a shared folder's) holds escapes too.
+  const std::string copy = tmp("hostile_\x1b]0;named\x07_copy.json");
   std::filesystem::copy_file(hostile, copy, std::filesystem::copy_options::overwrite_existing);
   for (const char* view : {"machines", "backends"}) {
     for (const char* format : {"table", "markdown", "csv", "json"}) {
       const std::string args = std::string("compare --view ") + view + " --format " + format;
-      const auto r = run(args + " " + hostile + " " + kData + "gate_baseline.json " + copy);
+      const auto r = run(args + " " + hostile + " " + kData + "gate_baseline.json '" + copy + "'");
       EXPECT_EQ(r.code, 0) << args << "\n" << r.err;
       EXPECT_FALSE(r.out.empty()) << args;
       expect_printable(args, r.out + r.err);
     }
   }
-  std::remove(copy.c_str());
+  const auto labelled = run("compare --view machines " + hostile + " " + kData +
+                            "gate_baseline.json --label 'a\x1b[2J,b' --max-regression 99%");
+  EXPECT_EQ(labelled.code, 0) << labelled.err;
+  EXPECT_NE(labelled.out.find("a\\x1b[2J"), std::string::npos) << labelled.out;
+  expect_printable("compare --label", labelled.out + labelled.err);
   const auto gate = run("compare " + kData + "gate_baseline.json " + hostile + " --max-regression 5%");
   EXPECT_EQ(gate.code, 0) << gate.err;
   expect_printable("compare --max-regression", gate.out + gate.err);
-  const auto matmul = run(std::string("matmul --sizes 64") + kFast + "--baseline " + hostile +
-                         " --max-regression 99%");
+  const auto matmul = run(std::string("matmul --sizes 64") + kFast + "--baseline '" + copy +
+                         "' --max-regression 99%");
   EXPECT_TRUE(matmul.code == 0 || matmul.code == 1) << matmul.err;
   EXPECT_NE(matmul.out.find("gate"), std::string::npos) << matmul.out;
   expect_printable("matmul --baseline", matmul.out + matmul.err);
   for (const char* ext : {".svg", ".html"}) {
     const std::string chart = tmp(std::string("hostile") + ext);
-    const auto plot = run("plot " + hostile + " -o " + chart);
+    const auto plot = run("plot " + hostile + " '" + copy + "' -o " + chart);  // named by file
     ASSERT_EQ(plot.code, 0) << plot.err;
     expect_printable(std::string("plot ") + ext, plot.out + plot.err + slurp(chart));
     const auto parsed = gpubench::test::run_command(
@@ -579,10 +584,11 @@ TEST(CliResults, ControlCharactersInAResultsFileNeverReachTheTerminal) {
     EXPECT_EQ(parsed.code, 0) << chart << " is not well-formed XML: " << parsed.err;
     std::remove(chart.c_str());
   }
+  std::remove(copy.c_str());
 }
 
-// Issue 25 item 11: a file with two records of one case is refused by compare and the gate in
-// either order (the first one used to win, so the order decided the gate).
+// Issue 25 item 11: a file with two records of one case is refused by compare (either view) and
+// the gate in either order (the first one used to win, so the order decided the gate).
 TEST(CliResults, TwoRecordsOfOneCaseAreRefusedInEitherOrder) {
   auto doc = nlohmann::json::parse(slurp(kData + "gate_baseline.json"));
   doc["records"].push_back(doc["records"][0]);
@@ -592,6 +598,7 @@ TEST(CliResults, TwoRecordsOfOneCaseAreRefusedInEitherOrder) {
   for (const std::string& args :
        {"compare " + twice + " " + kData + "gate_baseline.json --max-regression 5%",
         "compare " + kData + "gate_baseline.json " + twice + " --max-regression 5%",
+        "compare --view machines " + twice + " " + kData + "control_chars.json",
         std::string("matmul --sizes 64") + kFast + "--baseline " + twice}) {
     const auto r = run(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.err;

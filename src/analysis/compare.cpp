@@ -204,4 +204,6 @@ Comparison compare_runs(const std::vector<NamedResults>& runs, RankBy by) {
   return c;
 }
 
+void refuse_repeated_cases(const std::vector<NamedResults>& runs) { (void)compare_runs(runs); }
+
 }  // namespace gpubench

@@ -18,6 +18,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/report_analysis.hpp"
 #include "gpubench/output/report.hpp"
@@ -48,10 +49,12 @@ int list_references() {
   return kExitOk;
 }
 
-// The runs to compare: the user's files, then each --reference machine under its own name.
+// The runs to compare: the user's files, then each --reference machine under its own name. A
+// file's name is printed as printable text, like what the file holds (a shared folder's names
+// can carry escape sequences too).
 std::vector<NamedResults> read_runs(const CompareOptions& o) {
   std::vector<NamedResults> runs;
-  for (const std::string& f : o.files) runs.push_back({f, read_results_file(f)});
+  for (const std::string& f : o.files) runs.push_back({printable_text(f), read_results_file(f)});
   for (const std::string& name : o.references) {
     if (std::count(o.references.begin(), o.references.end(), name) > 1)
       throw UsageError(fmt::format("--reference '{}' is given twice: compare needs different runs", name));
@@ -61,6 +64,7 @@ std::vector<NamedResults> read_runs(const CompareOptions& o) {
   for (const NamedResults& run : runs)
     if (run.results.records.empty())
       throw UsageError(fmt::format("'{}' holds no matmul results to compare", run.name));
+  refuse_repeated_cases(runs);  // in the machine view too, where no compare_runs would see it
   return runs;
 }
 
@@ -90,7 +94,9 @@ std::vector<std::string> run_labels(const CompareOptions& o, const std::vector<N
     if (l.empty() || std::count(o.labels.begin(), o.labels.end(), l) > 1)
       throw UsageError(fmt::format("--label: '{}' is {}: each run needs its own name", l,
                                    l.empty() ? "empty" : "given twice"));
-  return o.labels;
+  std::vector<std::string> labels;
+  for (const std::string& l : o.labels) labels.push_back(printable_text(l));
+  return labels;
 }
 
 // --price FILE=USD_PER_HOUR: the whole machine's price, for the run read from FILE.

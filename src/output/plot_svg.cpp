@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/analysis/analysis.hpp"
 
 namespace gpubench {
@@ -153,7 +154,7 @@ std::vector<std::string> plot_labels(const std::vector<std::string>& paths,
   std::vector<std::string> out = labels;
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (repeated(i) && i < paths.size())
-      out[i] = std::filesystem::path(paths[i]).filename().string();
+      out[i] = printable_text(std::filesystem::path(paths[i]).filename().string());
   std::vector<std::string> numbered = out;  // the same file twice: number them
   for (std::size_t i = 0; i < out.size(); ++i)
     if (std::count(out.begin(), out.end(), out[i]) > 1) numbered[i] += fmt::format(" #{}", i + 1);

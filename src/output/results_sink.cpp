@@ -9,6 +9,7 @@
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/outcome.hpp"
 #include "gpubench/core/results_json.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/output/report_analysis.hpp"
 
 namespace gpubench {
@@ -23,12 +24,11 @@ ResultsSink::ResultsSink(ResultKind kind, const ResultsOptions& o) : kind_(kind)
   if (!o.max_regression.empty() && o.baseline.empty())
     throw UsageError("--max-regression needs --baseline FILE (the run to compare with)");
   if (!o.baseline.empty()) {
-    baseline_ = NamedResults{o.baseline, read_results_file(o.baseline)};
+    baseline_ = NamedResults{printable_text(o.baseline), read_results_file(o.baseline)};
     if (baseline_->results.records.empty())
       throw UsageError(fmt::format("--baseline '{}' holds no matmul results", o.baseline));
     // A case twice in the baseline would make the gate fail: refused now, before measuring.
-    const std::vector<NamedResults> alone{*baseline_};
-    (void)compare_runs(alone);
+    refuse_repeated_cases({*baseline_});
     if (!o.max_regression.empty()) max_regression_ = parse_max_regression(o.max_regression);
   }
 }

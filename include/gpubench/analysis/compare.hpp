@@ -85,5 +85,8 @@ struct Comparison {
 // `runs` must outlive the Comparison (rows point into it).
 Comparison compare_runs(const std::vector<NamedResults>& runs, RankBy by = RankBy::gflops);
 Comparison compare_runs(std::vector<NamedResults>&&, RankBy = RankBy::gflops) = delete;
+// A UsageError naming the file and both records where one of `runs` holds two records of one case
+// (which of them counted would decide a comparison or a gate); compare_runs refuses the same.
+void refuse_repeated_cases(const std::vector<NamedResults>& runs);
 
 }  // namespace gpubench

@@ -90,7 +90,7 @@ TEST(HostEnergy, SumsPackagesAndHandlesWrapAround) {
   t.write("intel-rapl:0:0/name", "core");  // a subzone: already inside package-0
   t.write("intel-rapl:0:0/energy_uj", "999999999");
   auto probe = make_host_energy_probe(t.root.string());
-  probe->start();
+  probe->start(WindowKind::sustained);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   t.write("intel-rapl:0/energy_uj", "11000000");  // +10 J
   t.write("intel-rapl:1/energy_uj", "9671150");   // wrapped: +10 J
@@ -106,7 +106,7 @@ TEST(HostEnergy, SumsPackagesAndHandlesWrapAround) {
 
 TEST(HostEnergy, SaysWhyWhenThereIsNoPowercap) {
   auto probe = make_host_energy_probe("/nonexistent/powercap");
-  probe->start();
+  probe->start(WindowKind::sustained);
   std::vector<std::string> warnings;
   const Telemetry tel = probe->stop(warnings);
   EXPECT_FALSE(tel.mean_power_w.has_value());

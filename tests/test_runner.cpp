@@ -49,7 +49,7 @@ struct FakeConfig {
 class FakeProbe : public TelemetryProbe {
  public:
   explicit FakeProbe(FakeConfig& cfg) : cfg_(cfg) {}
-  void start() override {
+  void start(WindowKind) override {
     ++cfg_.probe_windows;
     cfg_.runs_at_start = cfg_.runs;
   }

@@ -116,8 +116,9 @@ void settle(const Timed& timed, double one_run) {
 
 // Wraps a window in the device's telemetry probe (none: an empty Telemetry).
 template <typename F>
-Telemetry with_probe(TelemetryProbe* probe, std::vector<std::string>& warnings, F&& window) {
-  if (probe) probe->start();
+Telemetry with_probe(TelemetryProbe* probe, WindowKind kind, std::vector<std::string>& warnings,
+                     F&& window) {
+  if (probe) probe->start(kind);
   window();
   return probe ? probe->stop(warnings) : Telemetry{};
 }
@@ -133,7 +134,7 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
   std::vector<double> seconds;
   double total = 0;
   Rate rate;
-  rate.telemetry = with_probe(probe, warnings, [&] {
+  rate.telemetry = with_probe(probe, WindowKind::burst, warnings, [&] {
     for (int i = 0; i < samples; ++i) {
       const double t = timed(per_sample);
       seconds.push_back(t / per_sample);
@@ -173,7 +174,7 @@ Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const 
   if (gpu) settle(timed, one_run);
   Rate rate;
   std::vector<double> samples;
-  rate.telemetry = with_probe(probe, warnings, [&] {
+  rate.telemetry = with_probe(probe, WindowKind::sustained, warnings, [&] {
     samples = adaptive_samples(timed, one_run, o, rate.iterations, &rate.window_seconds,
                                cold ? 1.0 : 1000.0);
     run_on_for_energy(timed, one_run, rate.window_seconds, probe, o);
@@ -279,7 +280,10 @@ void time_end_to_end(Case& c, const Shape& s, const RunOptions& o, const Backend
                      Record& r) {
   const std::optional<double> first = c.time_end_to_end();
   if (!first) return;
+  // Half the kernel's minimum time and samples: the copies run at the link's steady speed (their
+  // spread is reported), and six GPU cases of the default sweep save ~1 s.
   RunOptions e2e = o;
+  e2e.min_time = o.min_time / 2;
   e2e.min_samples = std::max(3, o.min_samples / 2);
   int iterations = 0;
   const auto samples = adaptive_samples(

@@ -58,7 +58,7 @@ class HostEnergyProbe final : public TelemetryProbe {
     if (domains_.empty()) why_ = fmt::format("no package energy counter under {}", root);
   }
 
-  void start() override {
+  void start(WindowKind) override {
     start_ = read_all();
     t0_ = std::chrono::steady_clock::now();
   }

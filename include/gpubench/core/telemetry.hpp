@@ -20,12 +20,17 @@ struct TelemetrySample {
   std::optional<std::uint64_t> throttle_reasons;  // NVML clocks-event reason bits
 };
 
+// Which of a case's rates a window times. A burst window lasts a fraction of one energy-counter
+// step, so its power is always unknown: a device whose counter is slow to read (NVML's takes ~3 ms,
+// longer than a burst of small kernels) leaves the counter alone then.
+enum class WindowKind { burst, sustained };
+
 // Samples a device while one timed window runs: start() right before its first multiplication,
 // stop() right after its last has finished.
 class TelemetryProbe {
  public:
   virtual ~TelemetryProbe() = default;
-  virtual void start() = 0;
+  virtual void start(WindowKind kind) = 0;
   // The window's clock, power, temperature and throttle reasons (energy-derived fields are
   // filled by derive_energy); warnings for what the readings say went wrong.
   virtual Telemetry stop(std::vector<std::string>& warnings) = 0;

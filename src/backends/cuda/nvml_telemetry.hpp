@@ -57,7 +57,7 @@ class NvmlProbe final : public TelemetryProbe {
  public:
   explicit NvmlProbe(const NvmlDevice& dev) : dev_(dev) {}
   ~NvmlProbe() override;
-  void start() override;
+  void start(WindowKind kind) override;
   Telemetry stop(std::vector<std::string>& warnings) override;
   double energy_span_seconds() const override;
   bool rested() override;
@@ -68,6 +68,7 @@ class NvmlProbe final : public TelemetryProbe {
   const NvmlDevice& dev_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  bool read_energy_ = true;  // false in a burst window (see WindowKind)
   std::mutex mu_;
   std::vector<TelemetrySample> samples_;
   // Timestamped polls of the energy counter (joules) and of the power reading (watts).

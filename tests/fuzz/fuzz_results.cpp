@@ -1,5 +1,5 @@
 // libFuzzer target: the results-JSON loader and what runs on what it loads: compare (every
-// format), the regression gate and the plot. The input is two documents separated by the first
+// format, both views), the regression gate and the plot. The input is two documents separated by the first
 // NUL byte (the baseline, then the current run); without one, the document is compared with
 // itself. A document the loader rejects (UsageError) is an expected outcome.
 #include <cstddef>
@@ -13,12 +13,14 @@
 
 #include "fuzz_check.hpp"
 #include "gpubench/analysis/compare.hpp"
+#include "gpubench/analysis/machines.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/formats.hpp"
 #include "gpubench/output/plot.hpp"
 #include "gpubench/output/report_analysis.hpp"
+#include "gpubench/output/report_machines.hpp"
 
 namespace {
 
@@ -64,6 +66,25 @@ void compare_and_gate(const std::vector<NamedResults>& runs, bool same_document)
   }
 }
 
+// The machine view (compare's view of runs from different machines), ranked both ways, priced and
+// not, in every format and at a terminal's width: no control character from the file either.
+void machine_views(const std::vector<NamedResults>& runs) {
+  const std::vector<std::optional<double>> priced{2.0, 3.0};
+  for (RankBy by : {RankBy::gflops, RankBy::flop_per_cycle})
+    for (const auto* prices : {&priced, static_cast<const decltype(priced)*>(nullptr)}) {
+      const MachineView v =
+          machine_view(runs, machine_labels(runs), prices ? *prices : decltype(priced){}, by);
+      for (const FormatSpec& f : format_table()) {
+        if (!f.prints(ResultKind::compare)) continue;
+        for (std::size_t width : {std::size_t{0}, std::size_t{80}}) {
+          std::ostringstream os;
+          write_machine_view(f.format, os, v, width);
+          FUZZ_CHECK(!has_control_characters(os.str()));
+        }
+      }
+    }
+}
+
 void plot(const std::vector<NamedResults>& runs) {
   std::vector<Results> results;
   for (const auto& r : runs) results.push_back(r.results);
@@ -95,6 +116,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     runs.push_back({"a.json", load(first, "a.json")});
     runs.push_back({"b.json", same_document ? runs[0].results : load(second, "b.json")});
     compare_and_gate(runs, same_document);
+    machine_views(runs);
     plot(runs);
   }
   FUZZ_EXPECTED_ERRORS

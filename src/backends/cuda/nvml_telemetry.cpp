@@ -170,11 +170,12 @@ NvmlDevice::UpdatePeriods NvmlDevice::update_periods() const {
   static std::map<void*, UpdatePeriods> measured;
   std::lock_guard<std::mutex> lock(mu);
   if (auto it = measured.find(handle_); it != measured.end()) return it->second;
-  // Poll both every millisecond until each changed five times (four periods), for 0.6 s at most.
+  // Poll both every millisecond until each changed four times (the three periods update_period
+  // needs; ~0.35 s at NVML's 0.1 s, before the first case), for 0.6 s at most.
   std::vector<CounterReading> joules, watts;
   const auto t0 = std::chrono::steady_clock::now();
   int energy_changes = 0, power_changes = 0;
-  for (double t = 0; t < 0.6 && (energy_changes < 5 || power_changes < 5);) {
+  for (double t = 0; t < 0.6 && (energy_changes < 4 || power_changes < 4);) {
     t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (const auto mj = energy_mj()) {
       if (!joules.empty() && joules.back().value != *mj / 1e3) ++energy_changes;

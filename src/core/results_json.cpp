@@ -119,6 +119,25 @@ json record_json(const Record& r) {
   return j;
 }
 
+// The CPU facts a run may not have: only where the peak was measured (files of older runs and
+// test fixtures have no such field), only where powercap could be read (as a GPU's NVML facts).
+void add_measured_cpu_facts(json& cpu, const CpuInfo& c) {
+  if (c.model_peak_gflops_fp32) cpu["model_peak_gflops_fp32"] = json_number(*c.model_peak_gflops_fp32);
+  if (c.power_limit_w) cpu["power_limit_w"] = json_number(*c.power_limit_w);
+  if (c.energy_counter_period_s)
+    cpu["energy_counter_period_s"] = json_number(*c.energy_counter_period_s);
+  if (const auto& m = c.measured_peak)
+    cpu["measured_peak"] = {{"isa", m->isa},
+                            {"clock_ghz", known_number(m->clock_ghz)},
+                            {"core_gflops_fp32", json_number(m->core_gflops_fp32)},
+                            {"core_gflops_fp64", json_number(m->core_gflops_fp64)},
+                            {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
+                            {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
+                            {"threads", m->threads},
+                            {"all_gflops_fp32", json_number(m->all_gflops_fp32)},
+                            {"all_gflops_fp64", json_number(m->all_gflops_fp64)}};
+}
+
 json system_json(const SystemInfo& s) {
   json gpus = json::array();
   for (const GpuInfo& g : s.gpus) {
@@ -183,19 +202,7 @@ json system_json(const SystemInfo& s) {
     for (const auto& [name, value] : rt.versions) o[name] = value;
   }
   doc["gpus"] = gpus;
-  // Only where the peak was measured (files of older runs and test fixtures have no such field).
-  if (c.model_peak_gflops_fp32)
-    doc["cpu"]["model_peak_gflops_fp32"] = json_number(*c.model_peak_gflops_fp32);
-  if (const auto& m = c.measured_peak)
-    doc["cpu"]["measured_peak"] = {{"isa", m->isa},
-                                   {"clock_ghz", known_number(m->clock_ghz)},
-                                   {"core_gflops_fp32", json_number(m->core_gflops_fp32)},
-                                   {"core_gflops_fp64", json_number(m->core_gflops_fp64)},
-                                   {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
-                                   {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
-                                   {"threads", m->threads},
-                                   {"all_gflops_fp32", json_number(m->all_gflops_fp32)},
-                                   {"all_gflops_fp64", json_number(m->all_gflops_fp64)}};
+  add_measured_cpu_facts(doc["cpu"], c);
   return doc;
 }
 
@@ -736,6 +743,8 @@ SystemInfo read_system(const json& doc) {
   s.cpu.peak_note = get_or<std::string>(cpu, "peak_note", "");
   s.cpu.memory_bandwidth_gbs = get_optional(cpu, "memory_bandwidth_gbs");
   s.cpu.memory_bandwidth_note = get_or<std::string>(cpu, "memory_bandwidth_note", "");
+  s.cpu.power_limit_w = get_optional(cpu, "power_limit_w");
+  s.cpu.energy_counter_period_s = get_optional(cpu, "energy_counter_period_s");
   s.cpu.model_peak_gflops_fp32 = get_optional(cpu, "model_peak_gflops_fp32");
   if (auto it = cpu.find("measured_peak"); it != cpu.end() && it->is_object()) {
     const json& m = *it;

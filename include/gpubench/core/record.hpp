@@ -153,6 +153,10 @@ struct CpuInfo {
   // Host memory bandwidth for the roofline note: measured (a short STREAM triad) when known.
   std::optional<double> memory_bandwidth_gbs;
   std::string memory_bandwidth_note;  // how it was obtained
+  // From powercap, when it can be read: the packages' power limit (each one's highest
+  // constraint, summed) and how often their energy counters change (measured by polling; power
+  // is taken only from windows spanning several counter steps, as a GPU's).
+  std::optional<double> power_limit_w, energy_counter_period_s;
 };
 
 // One math library a provider uses (OpenBLAS, cuBLAS, the CUDA runtime): what `gpubench info`

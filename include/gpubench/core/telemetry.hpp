@@ -86,6 +86,15 @@ WindowPower power_from_counter(const std::vector<CounterReading>& joules,
                                const std::vector<CounterReading>& watts,
                                std::optional<double> limit_w);
 
+// Seconds a window must span for a counter that changes every `period` seconds to resolve its
+// power: kMinEnergySteps periods between its first and last change inside the window, and one
+// more to reach the first. 0 when the period is unknown (nothing is gained by waiting).
+double resolving_span_seconds(std::optional<double> period);
+
+// Seconds since the Unix epoch on the wall clock: a window's ends as outside samplers
+// (nvidia-smi, a powercap reader) stamp theirs.
+double unix_time_seconds();
+
 // How often a polled value actually changes: the median time between its changes, when at least
 // three changes were seen (polls must be much faster than the period).
 std::optional<double> update_period(const std::vector<CounterReading>& readings);

@@ -87,10 +87,6 @@ const Nvml& nvml() {
   return lib;
 }
 
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::string describe_throttle_reasons(std::uint64_t reasons) {
@@ -231,7 +227,7 @@ void NvmlProbe::start(WindowKind kind) {
   stop_.store(false);
   read_energy_ = kind == WindowKind::sustained;
   t0_ = std::chrono::steady_clock::now();
-  start_unix_s_ = unix_seconds();
+  start_unix_s_ = unix_time_seconds();
   if (read_energy_)
     if (const auto mj = dev_.energy_mj()) joules_.push_back({0.0, *mj / 1e3});
   thread_ = std::thread([this] { poll(); });
@@ -260,8 +256,7 @@ void NvmlProbe::poll() {
 }
 
 double NvmlProbe::energy_span_seconds() const {
-  const auto period = dev_.update_periods().energy_s;
-  return period ? (kMinEnergySteps + 1) * *period : 0;
+  return resolving_span_seconds(dev_.update_periods().energy_s);
 }
 
 bool NvmlProbe::rested() {
@@ -313,7 +308,7 @@ Telemetry NvmlProbe::stop(std::vector<std::string>& warnings) {
   }
   t.source = !joules_.empty() ? "nvml (energy counter)" : "nvml (power readings)";
   t.window_start_unix_s = start_unix_s_;
-  t.window_end_unix_s = unix_seconds();
+  t.window_end_unix_s = unix_time_seconds();
   std::uint64_t reasons = 0;
   for (const TelemetrySample& s : samples)
     if (s.throttle_reasons) reasons |= *s.throttle_reasons;

@@ -68,6 +68,7 @@ class HostEnergyProbe final : public TelemetryProbe {
 
   // A CPU row has one window, and the counters are cheap to read: every kind polls them.
   void start(WindowKind) override {
+    stop_polling();  // a window started twice: the first one's poller ends
     joules_.clear();
     t0_ = Clock::now();
     start_unix_s_ = unix_time_seconds();

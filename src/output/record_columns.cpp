@@ -270,9 +270,11 @@ void add_schema_2(std::vector<RC>& cols, const RateColumns& rates) {
 // FLOP per cycle: a rate in cycle space, as FLOP per clock cycle per SM (GPU rows) or per core (CPU
 // rows), so a power-capped card and a cool one of the same model compare as silicon. Files carry
 // both rates' figures; people's tables show the main rate's when asked (--columns flop_per_cycle).
+constexpr std::string_view kFlopPerCycle = "flop_per_cycle";  // the column and its legend
+
 void add_cycle_space(std::vector<RC>& cols, const RateColumns& rates) {
   RC main = shared(
-      "flop_per_cycle", "FLOP/cycle", Align::right, 3,
+      std::string(kFlopPerCycle), "FLOP/cycle", Align::right, 3,
       [](const RecordRow& x) { return num(x.rec.main.flop_per_cycle); },
       [](const RecordRow& x) {
         const std::optional<double>& v = x.rec.main.flop_per_cycle;
@@ -331,7 +333,7 @@ const std::vector<std::string_view>& people_layout() {
                                                    "burst_gflops",
                                                    "gflops",
                                                    "mean_sm_clock_mhz",
-                                                   "flop_per_cycle",
+                                                   kFlopPerCycle,
                                                    "gflops_per_watt",
                                                    "e2e_gflops",
                                                    "pct_of_peak",
@@ -360,6 +362,15 @@ std::vector<RecordRow> record_rows(const Results& r, const Analysis& a,
   for (std::size_t i = 0; i < r.records.size(); ++i)
     if (!keep || keep(r.records[i])) rows.push_back({r.records[i], a.records[i]});
   return rows;
+}
+
+// The legend of a column shown only on request (report.hpp), beside the column it explains.
+std::string on_request_legend(const Grid& g) {
+  for (const Grid::Head& h : g.heads)
+    if (h.name == kFlopPerCycle)
+      return "FLOP/cycle = the main rate per clock cycle, per SM on a GPU (at the window's mean SM "
+             "clock), per core on a CPU (at its measured clock)\n";
+  return "";
 }
 
 // The legend of the rate columns (report.hpp), beside the columns it explains.

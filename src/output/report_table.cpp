@@ -97,7 +97,7 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a,
   const FittedGrid f =
       fit_grid(grid_of(Dialect::table, table_columns(r, a, v), rows), fits ? v.width : 0);
   os << render_grid(Dialect::table, f.grid);
-  std::string below;
+  std::string below = on_request_legend(f.grid);
   for (const auto& [b, why] : skipped) below += fmt::format("{}: skipped, {}\n", b, why);
   os << wrap_lines(below + fitted_notes(f, v.width, "--wide or --columns all shows every column"),
                    v.width);

@@ -42,6 +42,9 @@ struct FakeConfig {
   // The probe's energy span (seconds a window must span), the runs inside its last window, and
   // how often it was asked whether the device rested.
   double energy_span = 0;
+  // Seconds of the window's work after which its counter has made the steps a power needs (the
+  // fake's energy_resolved()); past energy_span by default, so the span decides.
+  double resolved_after = 1e9;
   int runs_at_start = 0, runs_in_last_window = 0;
   int rested_calls = 0;
 };
@@ -54,6 +57,9 @@ class FakeProbe : public TelemetryProbe {
     cfg_.runs_at_start = cfg_.runs;
   }
   double energy_span_seconds() const override { return cfg_.energy_span; }
+  bool energy_resolved() override {
+    return (cfg_.runs - cfg_.runs_at_start) * cfg_.seconds_per_run >= cfg_.resolved_after;
+  }
   bool rested() override {
     ++cfg_.rested_calls;
     return true;
@@ -458,6 +464,13 @@ TEST(Runner, WindowsRunOnUntimedUntilTheEnergyCounterCanResolveThem) {
   slow.energy_span = 1000;
   recs = run_matmul(fake_entries(slow), {}, o);
   EXPECT_LT(slow.runs_in_last_window * slow.seconds_per_run, 3.0);
+
+  // A counter that has made its steps sooner than the span guarantees ends the run-on there.
+  FakeConfig early = gpu;
+  early.resolved_after = 0.4;
+  recs = run_matmul(fake_entries(early), {}, o);
+  EXPECT_GE(early.runs_in_last_window * early.seconds_per_run, early.resolved_after);
+  EXPECT_LT(early.runs_in_last_window * early.seconds_per_run, 0.4 + 0.1);
 }
 
 TEST(Runner, BurstRestEndsWhenTheDeviceSaysItRested) {

@@ -156,14 +156,16 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
 // about 0.6 s for kMinEnergySteps): past this, the window's power is reported unknown.
 constexpr double kEnergySpanMaxSeconds = 2.5;
 
-// Keeps the window's work running, untimed for its rate, until the window has `timed_so_far` +
-// the extra work >= the probe's energy span: the device's energy counter then resolves the
-// window's power (see power_from_counter).
+// Keeps the window's work running, untimed for its rate, until the probe's counter has made the
+// steps a power needs, or the window has `timed_so_far` + the extra work >= the probe's energy span
+// (which guarantees them): the device's energy counter then resolves the window's power (see
+// power_from_counter).
 void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
-                       const TelemetryProbe* probe, const RunOptions& o) {
+                       TelemetryProbe* probe, const RunOptions& o) {
   const double span = probe ? std::min(probe->energy_span_seconds(), kEnergySpanMaxSeconds) : 0;
   const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
-  for (double spent = timed_so_far; spent < span && !stopped(o);) spent += timed(reps);
+  for (double spent = timed_so_far; spent < span && !probe->energy_resolved() && !stopped(o);)
+    spent += timed(reps);
 }
 
 // The sustained window (GPU: after the clock settled), or a CPU row's one window: adaptive

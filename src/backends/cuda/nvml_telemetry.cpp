@@ -259,6 +259,13 @@ double NvmlProbe::energy_span_seconds() const {
   return resolving_span_seconds(dev_.update_periods().energy_s);
 }
 
+bool NvmlProbe::energy_resolved() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int changes = 0;  // the first change opens the span, each later one is a step
+  for (std::size_t i = 1; i < joules_.size(); ++i) changes += joules_[i].value != joules_[i - 1].value;
+  return changes > kMinEnergySteps;
+}
+
 bool NvmlProbe::rested() {
   // Half the enforced limit: well below what a heavy GEMM draws, well above an idle card.
   constexpr double kRestedPowerFraction = 0.5;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every GPU-machine check of the third wave's second session in one device call (a machine is
-# scarce: one start, at most 10 minutes). Each step runs under its own time limit and writes as it
+# scarce: one start, at most 10 minutes; it replaces the first session's two-part wave3_gpu.sh). Each step runs under its own time limit and writes as it
 # ends, so a step that overruns costs only itself:
 #   build          release preset, sm_90: gpubench, the capture library, the test programs
 #   ctest          the GPU tests (the CUDA, NVML and capture ones; the rest run in CI)

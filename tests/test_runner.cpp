@@ -47,6 +47,10 @@ struct FakeConfig {
   double resolved_after = 1e9;
   int runs_at_start = 0, runs_in_last_window = 0;
   int rested_calls = 0;
+  // A library default algorithm this slow per run (none when 0); "same" when it is the chosen one.
+  double default_seconds_per_run = 0;
+  bool default_is_chosen = false;
+  bool using_default = false;
 };
 
 class FakeProbe : public TelemetryProbe {
@@ -87,7 +91,16 @@ class FakeCase : public Case {
     cfg_.flushed = false;
     cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
     if (cfg_.stop && cfg_.runs >= cfg_.stop_after_runs) *cfg_.stop = true;
-    return reps * cfg_.seconds_per_run;
+    return reps * (cfg_.using_default ? cfg_.default_seconds_per_run : cfg_.seconds_per_run);
+  }
+  std::string algorithm() const override {
+    if (cfg_.default_seconds_per_run <= 0) return "";
+    return cfg_.using_default && !cfg_.default_is_chosen ? "heuristic's first" : "tuned";
+  }
+  bool use_default_algorithm(bool use_default) override {
+    if (cfg_.default_seconds_per_run <= 0) return false;
+    cfg_.using_default = use_default && !cfg_.default_is_chosen;
+    return true;
   }
   bool flush_cache() override {
     if (!cfg_.can_flush) return false;
@@ -519,4 +532,32 @@ TEST(Runner, WarmRowsSayWhenTheirOperandsFitInTheCache) {
   gpu.cache = 100;  // smaller than 3 x 8 x 8 floats
   recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
   EXPECT_FALSE(recs[0].operands_in_cache);
+}
+
+TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.default_seconds_per_run = 2 * gpu.seconds_per_run;
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].algorithm, "tuned");
+  EXPECT_EQ(recs[0].default_algorithm, "heuristic's first");
+  ASSERT_TRUE(recs[0].default_rate && recs[0].tuned_gain);
+  EXPECT_NEAR(*recs[0].tuned_gain, 2.0, 1e-9);
+  EXPECT_NEAR(recs[0].default_rate->gflops, 2.0 * 8 * 8 * 8 / gpu.default_seconds_per_run / 1e9,
+              1e-9);
+  EXPECT_GE(recs[0].default_rate->iterations, 3);
+  EXPECT_FALSE(gpu.using_default) << "the chosen algorithm is back for the rest of the case";
+  EXPECT_NEAR(recs[0].main.gflops, 2.0 * 8 * 8 * 8 / gpu.seconds_per_run / 1e9, 1e-9);
+
+  gpu.default_is_chosen = true;  // the heuristic's first was the fastest: one rate, gain 1
+  auto same = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(*same[0].tuned_gain, 1.0);
+  EXPECT_EQ(same[0].default_rate->gflops, same[0].main.gflops);
+
+  FakeConfig cpu;  // no choice of algorithms: nothing recorded
+  auto c = run_matmul(fake_entries(cpu), {}, small({{8, 8, 8}}));
+  EXPECT_FALSE(c[0].default_rate.has_value());
+  EXPECT_FALSE(c[0].tuned_gain.has_value());
+  EXPECT_EQ(c[0].algorithm, "");
 }

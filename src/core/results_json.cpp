@@ -116,6 +116,13 @@ json record_json(const Record& r) {
   };
   // Only where known, so files of runs without a clock read as before.
   if (r.main.flop_per_cycle) j["flop_per_cycle"] = json_number(*r.main.flop_per_cycle);
+  // Written only for a workload's rows and for backends that choose among a library's
+  // algorithms, so that other rows read as before.
+  if (r.workload_calls > 0) j["workload_calls"] = r.workload_calls;
+  if (!r.algorithm.empty()) j["algorithm"] = r.algorithm;
+  if (!r.default_algorithm.empty()) j["default_algorithm"] = r.default_algorithm;
+  if (r.default_rate) j["default_rate"] = rate_json(*r.default_rate);
+  if (r.tuned_gain) j["tuned_gain"] = json_number(*r.tuned_gain);
   return j;
 }
 
@@ -523,7 +530,8 @@ void check_numbers(const Record& r, const std::string& where) {
       bad_number("seconds.min", m.seconds.min);
   }
   for (const auto& [field, v] : {std::pair{"peak_gflops", r.peak_gflops},
-                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops}})
+                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops},
+                                 std::pair{"tuned_gain", r.tuned_gain}})
     if (v && !(std::isfinite(*v) && *v > 0)) bad_number(field, *v);
 }
 
@@ -584,8 +592,19 @@ Record read_record(const json& j, const std::string& where) {
       throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, b.gflops));
     r.burst = std::move(b);
   }
+  if (auto it = j.find("default_rate"); it != j.end() && it->is_object()) {
+    const std::string at = where + ".default_rate";
+    Rate d = read_rate(*it, at, true);
+    if (!std::isfinite(d.gflops) || d.gflops <= 0)
+      throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, d.gflops));
+    r.default_rate = std::move(d);
+  }
+  r.algorithm = get_or<std::string>(j, "algorithm", "");
+  r.default_algorithm = get_or<std::string>(j, "default_algorithm", "");
+  r.tuned_gain = get_optional(j, "tuned_gain");
   r.cold_cache = get_or(j, "cold_cache", false);
   r.operands_in_cache = get_or(j, "operands_in_cache", false);
+  r.workload_calls = get_count<std::int64_t>(j, "workload_calls");
   r.host_memory = get_or<std::string>(j, "host_memory", "");
   r.verified = get_or(j, "verified", false);
   r.max_rel_error = get_or(j, "max_rel_error", 0.0);

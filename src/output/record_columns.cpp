@@ -288,6 +288,21 @@ void add_cycle_space(std::vector<RC>& cols, const RateColumns& rates) {
   }));
 }
 
+// Added with issue 23: a workload's weights (its call count), and the library's default algorithm
+// beside the one the row was timed with.
+void add_workload_and_algorithms(std::vector<RC>& cols) {
+  cols.push_back(file_field("workload_calls", [](const RecordRow& x) {
+    return x.rec.workload_calls > 0 ? std::to_string(x.rec.workload_calls) : std::string();
+  }));
+  cols.push_back(file_field("algorithm", [](const RecordRow& x) { return x.rec.algorithm; }));
+  cols.push_back(
+      file_field("default_algorithm", [](const RecordRow& x) { return x.rec.default_algorithm; }));
+  cols.push_back(file_field("default_gflops", [](const RecordRow& x) {
+    return x.rec.default_rate ? num(x.rec.default_rate->gflops) : std::string();
+  }));
+  cols.push_back(file_field("tuned_gain", [](const RecordRow& x) { return num(x.rec.tuned_gain); }));
+}
+
 // Several GPUs anywhere in the run: rows name their GPU.
 bool several_gpus(const Results& r) {
   if (r.system.gpus.size() > 1 || r.ranks.size() > 1) return true;
@@ -315,6 +330,7 @@ std::vector<Column<RecordRow>> record_columns(const Results& r, const Analysis& 
   add_verification(cols);
   add_schema_2(cols, rates);
   add_cycle_space(cols, rates);
+  add_workload_and_algorithms(cols);
   return cols;
 }
 

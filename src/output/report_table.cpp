@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/output/report_algorithms.hpp"
+#include "gpubench/output/report_workload.hpp"
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/output/record_columns.hpp"
@@ -185,8 +187,10 @@ void write_tail(std::ostream& os, const Results& r, const Analysis& a) {
        in_cache_lines(r, [&](const Record& rec) { return naming.backend(rec); }))
     os << "warning: " << line << "\n";
   for (const std::string& line : slow_device_lines(a, naming.ranks)) os << line << "\n";
+  for (const std::string& line : tuned_gain_lines(r)) os << line << "\n";
   os << "\n" << case_counts(r) << "\n";
   if (a.verdict) write_verdict(os, *a.verdict);
+  write_workload(os, a.workload);
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Issue 23's check on the GPU machine (PyTorch with CUDA there), one session:
+#  1. gpubench capture of a small transformer's training steps (bf16 autocast, forward and
+#     backward) lists the same GEMMs, with the same counts per step, as torch.profiler's
+#     record_shapes for one step;
+#  2. replaying the captured file gives a per-step GEMM time close to the profiler's GEMM kernel
+#     time (with the library's default algorithm, which PyTorch runs, and with gpubench's choice);
+#  3. each cuBLAS row's default-algorithm rate against torch.mm on the same shapes, timed the same
+#     way, with the tuned gain beside it.
+# Usage: bench/capture_check.sh [BUILD_DIR] [OUT_DIR]     (BUILD_DIR: a CUDA build, default build)
+# Writes OUT_DIR (default bench/results/capture_check) and prints report.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+out=${2:-bench/results/capture_check}
+steps=3
+gb="$build/gpubench"
+py="${PYTHON:-python3}"
+mkdir -p "$out"
+"$gb" --version | head -1
+"$py" -c "import torch; assert torch.cuda.is_available(); print('torch', torch.__version__, torch.cuda.get_device_name())"
+
+echo "== 1. capture $steps training steps" >&2
+"$gb" capture -o "$out/step.csv" -- "$py" bench/capture_check.py train --steps "$steps" \
+  2> >(tee "$out/capture.stderr" >&2)
+echo "== 1. the profiler's step" >&2
+"$py" bench/capture_check.py profile --out "$out/profile.json"
+
+echo "== 2. replay (cuBLAS, burst clocks: a step's GEMMs run back to back)" >&2
+"$gb" matmul --shapes "$out/step.csv" --backends cublas --clocks burst \
+  -o "$out/replay.json" > "$out/replay.txt"
+
+echo "== 3. default algorithm against torch.mm" >&2
+"$py" bench/capture_check.py hidden-shapes > "$out/hidden.csv"
+"$gb" matmul --shapes "$out/hidden.csv" --backends cublas --clocks burst \
+  -o "$out/hidden.json" > "$out/hidden.txt"
+"$py" bench/capture_check.py torch-mm --shapes "$out/hidden.csv" --out "$out/torch_mm.json"
+
+"$py" bench/capture_check.py report --dir "$out" --steps "$steps" | tee "$out/report.md"

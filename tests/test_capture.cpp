@@ -197,7 +197,7 @@ TEST(DefaultAlgorithm, RoundTripsThroughTheResultsFileAndIsShownFromFivePercent)
   EXPECT_EQ(back.records[0].workload_calls, 3);
   const std::vector<std::string> lines = tuned_gain_lines(back);
   ASSERT_EQ(lines.size(), 1u) << "a 4% gain is noise, not a line";
-  EXPECT_NE(lines[0].find("cuBLAS (GPU 0) bf16 16x4096x4096: the chosen algorithm runs 2.09x"),
+  EXPECT_NE(lines[0].find("cublas (GPU 0) bf16 16x4096x4096: the chosen algorithm runs 2.09x"),
             std::string::npos)
       << lines[0];
 }

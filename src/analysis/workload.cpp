@@ -1,5 +1,7 @@
 #include "gpubench/analysis/workload.hpp"
 
+#include "gpubench/backends/registry.hpp"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -36,8 +38,11 @@ std::vector<RowSum> complete_rows(const Results& r, DType d, std::size_t cases, 
   for (const Record& rec : r.records) {
     if (rec.dtype != d || rec.workload_calls <= 0) continue;
     RowSum& s = rows[row_key(rec)];
-    s.row = {rec.backend, rec.device_kind, rec.device_index, rec.device_name, rec.host, rec.rank,
-             s.row.seconds, s.row.end_to_end_seconds};
+    s.row = {rec.backend,   library_display_name(rec.backend),
+             rec.device_kind, rec.device_index,
+             rec.device_name, rec.host,
+             rec.rank,        s.row.seconds,
+             s.row.end_to_end_seconds};
     if (!rec.ok()) continue;
     const double t = double(rec.workload_calls) * rec.main.seconds.median;
     s.row.seconds += t;

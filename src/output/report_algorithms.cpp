@@ -17,7 +17,7 @@ std::vector<std::string> tuned_gain_lines(const Results& r) {
     lines.push_back(fmt::format(
         "tuned: {}{} {} {}: the chosen algorithm runs {:.2f}x the library's default ({} GFLOPS "
         "by default; default {}, chosen {})",
-        display_name(rec.backend), device, to_string(rec.dtype), rec.shape.label(),
+        rec.backend, device, to_string(rec.dtype), rec.shape.label(),
         *rec.tuned_gain, format_gflops(rec.default_rate->gflops), rec.default_algorithm,
         rec.algorithm));
   }

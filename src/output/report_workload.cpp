@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 std::string row_name(const WorkloadRow& r) {
-  const std::string who = display_name(r.backend);
+  const std::string& who = r.library;
   if (r.device_kind == DeviceKind::cpu) return "CPU " + who;
   return fmt::format("GPU {} {}", r.device_index, who);
 }

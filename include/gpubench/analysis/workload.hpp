@@ -15,6 +15,7 @@ namespace gpubench {
 // One backend on one device running the whole set: sum over cases of calls x median time.
 struct WorkloadRow {
   std::string backend;
+  std::string library;  // the backend's library as people name it (its provider's display name)
   DeviceKind device_kind = DeviceKind::cpu;
   int device_index = -1;
   std::string device_name;

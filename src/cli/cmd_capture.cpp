@@ -55,14 +55,15 @@ int run_capture_command(const CaptureOptions& o) {
   return run.exit_status;
 }
 
+constexpr const char* kCaptureHelp =
+    "Run a program and record every GEMM it calls (CPU and GPU BLAS libraries, its child "
+    "processes too) as a --shapes file with a count column: gpubench capture -- CMD [ARGS...]";
+
 }  // namespace
 
 void add_capture_command(CLI::App& app, Action& action, const std::string&) {
   auto o = std::make_shared<CaptureOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "capture",
-      "Run a program and record every GEMM it calls (CPU and GPU BLAS libraries, its child "
-      "processes too) as a --shapes file with a count column: gpubench capture -- CMD [ARGS...]");
+  CLI::App* cmd = app.add_subcommand("capture", kCaptureHelp);
   cmd->add_option("-o,--output", o->output, "the shapes file to write (default: gemms.csv)");
   cmd->add_option("command", o->command, "the program and its arguments, after --")
       ->required();

@@ -4,6 +4,7 @@
 
 #include "gpubench/analysis/analysis.hpp"
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/results_json.hpp"
 
 namespace gpubench {
 
@@ -44,17 +45,14 @@ std::string dominant_line(const WorkloadTotal& t) {
 json row_json(const std::optional<WorkloadRow>& r) {
   if (!r) return nullptr;
   return {{"backend", r->backend},
-          {"device_kind", r->device_kind == DeviceKind::cpu ? "cpu" : "gpu"},
+          {"device_kind", to_string(r->device_kind)},
           {"device_index", r->device_index},
           {"device_name", r->device_name},
           {"host", r->host},
           {"rank", r->rank},
-          {"seconds_per_pass", r->seconds},
-          {"end_to_end_seconds_per_pass",
-           r->end_to_end_seconds ? json(*r->end_to_end_seconds) : json(nullptr)}};
+          {"seconds_per_pass", json_number(r->seconds)},
+          {"end_to_end_seconds_per_pass", json_number(r->end_to_end_seconds)}};
 }
-
-json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 }  // namespace
 
@@ -93,8 +91,8 @@ json workload_to_json(const std::vector<WorkloadTotal>& w) {
                    {"flop_per_pass", t.flop},
                    {"cpu", row_json(t.cpu)},
                    {"gpu", row_json(t.gpu)},
-                   {"speedup", optional_json(t.speedup)},
-                   {"speedup_end_to_end", optional_json(t.speedup_end_to_end)},
+                   {"speedup", json_number(t.speedup)},
+                   {"speedup_end_to_end", json_number(t.speedup_end_to_end)},
                    {"dominant", dominant},
                    {"incomplete_rows", t.incomplete_rows}});
   }

@@ -9,19 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 
-extern "C" {
+#include "gpubench/backends/blas_abi.hpp"
+
 enum { RowMajor = 101, ColMajor = 102, NoTrans = 111, Trans = 112 };
-void cblas_sgemm(int, int, int, int, int, int, float, const float*, int, const float*, int, float,
-                 float*, int);
-void cblas_dgemm(int, int, int, int, int, int, double, const double*, int, const double*, int,
-                 double, double*, int);
-void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*,
-            const float*, const int*, const float*, const int*, const float*, float*, const int*,
-            size_t, size_t);
-void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*,
-            const double*, const int*, const double*, const int*, const double*, double*,
-            const int*, size_t, size_t);
-}
 
 static float fa[4096], fb[4096], fc[4096];
 static double da[4096], db[4096], dc[4096];

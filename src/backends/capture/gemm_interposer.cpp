@@ -29,6 +29,7 @@
 
 #include <cstdint>
 
+#include "gpubench/backends/blas_abi.hpp"
 #include "gpubench/backends/capture_library.hpp"
 
 #define EXPORT extern "C" __attribute__((visibility("default")))
@@ -209,47 +210,17 @@ char fortran_trans(const char* t) { return (*t == 'N' || *t == 'n') ? 'n' : 't';
 
 }  // namespace
 
-extern "C" {
-void cblas_sgemm(int, int, int, int, int, int, float, const float*, int, const float*, int,
-                 float, float*, int);
-void cblas_dgemm(int, int, int, int, int, int, double, const double*, int, const double*, int,
-                 double, double*, int);
-void cblas_sgemm_batch_strided(int, int, int, int, int, int, float, const float*, int, long long,
-                               const float*, int, long long, float, float*, int, long long, int);
-void cblas_dgemm_batch_strided(int, int, int, int, int, int, double, const double*, int,
-                               long long, const double*, int, long long, double, double*, int,
-                               long long, int);
-void cblas_sgemm_batch(int, const int*, const int*, const int*, const int*, const int*,
-                       const float*, const float**, const int*, const float**, const int*,
-                       const float*, float**, const int*, int, const int*);
-void cblas_dgemm_batch(int, const int*, const int*, const int*, const int*, const int*,
-                       const double*, const double**, const int*, const double**, const int*,
-                       const double*, double**, const int*, int, const int*);
-void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*,
-            const float*, const int*, const float*, const int*, const float*, float*, const int*,
-            size_t, size_t);
-void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*,
-            const double*, const int*, const double*, const int*, const double*, double*,
-            const int*, size_t, size_t);
-}
 
-EXPORT void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha,
-                        const float* a, int lda, const float* b, int ldb, float beta, float* c,
-                        int ldc) {
-  REAL(cblas_sgemm);
-  const Key key = make_key("cblas", cblas_order(order), cblas_trans(ta), cblas_trans(tb), m, n, k,
-                           1, kFloat, kFloat, kFloat, -1);
-  timed(key, true, [&] { real(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); });
-}
-
-EXPORT void cblas_dgemm(int order, int ta, int tb, int m, int n, int k, double alpha,
-                        const double* a, int lda, const double* b, int ldb, double beta,
-                        double* c, int ldc) {
-  REAL(cblas_dgemm);
-  const Key key = make_key("cblas", cblas_order(order), cblas_trans(ta), cblas_trans(tb), m, n, k,
-                           1, kDouble, kDouble, kDouble, -1);
-  timed(key, true, [&] { real(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); });
-}
+#define PLAIN_CBLAS(fn, T, typecode)                                                              \
+  EXPORT void fn(int order, int ta, int tb, int m, int n, int k, T alpha, const T* a, int lda,   \
+                 const T* b, int ldb, T beta, T* c, int ldc) {                                   \
+    REAL(fn);                                                                                     \
+    const Key key = make_key("cblas", cblas_order(order), cblas_trans(ta), cblas_trans(tb), m,   \
+                             n, k, 1, typecode, typecode, typecode, -1);                          \
+    timed(key, true, [&] { real(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }); \
+  }
+PLAIN_CBLAS(cblas_sgemm, float, kFloat)
+PLAIN_CBLAS(cblas_dgemm, double, kDouble)
 
 // Strided and grouped batches (Intel MKL's cblas_?gemm_batch_strided and cblas_?gemm_batch).
 // Defined here, they would be found by a program that probes for them even where its library
@@ -321,25 +292,18 @@ GROUP_BATCH(cblas_dgemm_batch, cblas_dgemm, double, kDouble)
 
 // --- Fortran BLAS (what LAPACK and scipy call): column-major, arguments by reference, and the
 // two hidden character lengths gfortran passes (forwarded as they came).
-EXPORT void sgemm_(const char* ta, const char* tb, const int* m, const int* n, const int* k,
-                   const float* alpha, const float* a, const int* lda, const float* b,
-                   const int* ldb, const float* beta, float* c, const int* ldc, size_t la,
-                   size_t lb) {
-  REAL(sgemm_);
-  const Key key = make_key("fortran", 'c', fortran_trans(ta), fortran_trans(tb), *m, *n, *k, 1,
-                           kFloat, kFloat, kFloat, -1);
-  timed(key, true, [&] { real(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, la, lb); });
-}
-
-EXPORT void dgemm_(const char* ta, const char* tb, const int* m, const int* n, const int* k,
-                   const double* alpha, const double* a, const int* lda, const double* b,
-                   const int* ldb, const double* beta, double* c, const int* ldc, size_t la,
-                   size_t lb) {
-  REAL(dgemm_);
-  const Key key = make_key("fortran", 'c', fortran_trans(ta), fortran_trans(tb), *m, *n, *k, 1,
-                           kDouble, kDouble, kDouble, -1);
-  timed(key, true, [&] { real(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, la, lb); });
-}
+#define FORTRAN_GEMM(fn, T, typecode)                                                             \
+  EXPORT void fn(const char* ta, const char* tb, const int* m, const int* n, const int* k,       \
+                 const T* alpha, const T* a, const int* lda, const T* b, const int* ldb,          \
+                 const T* beta, T* c, const int* ldc, size_t la, size_t lb) {                     \
+    REAL(fn);                                                                                     \
+    const Key key = make_key("fortran", 'c', fortran_trans(ta), fortran_trans(tb), *m, *n, *k,  \
+                             1, typecode, typecode, typecode, -1);                                \
+    timed(key, true,                                                                              \
+          [&] { real(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, la, lb); });           \
+  }
+FORTRAN_GEMM(sgemm_, float, kFloat)
+FORTRAN_GEMM(dgemm_, double, kDouble)
 
 // A process that leaves through _exit (Python's os._exit, multiprocessing's forked workers) runs
 // no destructors: its table is written here first.

@@ -92,6 +92,20 @@ TEST(Capture, TheShapesFileReadsBackWithItsCounts) {
   EXPECT_NE(summary.find("the top 2 shapes 100.0% of it"), std::string::npos) << summary;
 }
 
+// A command whose arguments hold line ends (python3 -c 'a multi-line script') is named on one
+// comment line: the file still reads back (the script's second line was read as a shape).
+TEST(Capture, ACommandWithLineEndsStaysOneCommentLine) {
+  const CaptureSummary s =
+      merge_captured({parse_capture_log("cblas r n n 8 6 5 1 0 0 0 -1 3 736\n")});
+  const std::string text = format_capture_shapes(s, "python3 -c '\nimport numpy\r\n\x1b[2J'");
+  EXPECT_EQ(text.rfind("# gpubench capture of: python3 -c '\\x0aimport numpy\\x0d\\x0a\\x1b[2J'\n", 0),
+            0u)
+      << text;
+  const std::vector<ShapeCase> cases = parse_shapes_csv(text, "captured");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].count, 3);
+}
+
 TEST(Capture, TheCountColumnIsChecked) {
   EXPECT_EQ(parse_shapes_csv("4,4,4,,,,7\n", "f")[0].count, 7);
   EXPECT_EQ(parse_shapes_csv("4,4,4\n", "f")[0].count, 1);

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "gpubench/backends/capture_library.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 #include "gpubench/measure/capture_session.hpp"
 #include "gpubench/output/atomic_file.hpp"
 
@@ -42,8 +43,11 @@ int run_capture_command(const CaptureOptions& o) {
   check_destination_writable(o.output);
   const std::string library = find_capture_library();
   const std::string command = shell_words(o.command);
+  // As messages name it: a script passed with -c has line ends, and any argument may hold control
+  // characters (the file's header makes its own one line of it).
+  const std::string shown = shown_input(command, 200);
   const CaptureRun run = run_capture(o.command, library);
-  if (run.summary.cases.empty()) return report_nothing_captured(run, command);
+  if (run.summary.cases.empty()) return report_nothing_captured(run, shown);
   write_file_atomically(o.output, format_capture_shapes(run.summary, command));
   std::cerr << format_capture_summary(run.summary)
             << fmt::format("gpubench: wrote {} shapes to {}; replay: gpubench matmul --shapes {}\n",
@@ -51,7 +55,7 @@ int run_capture_command(const CaptureOptions& o) {
   if (run.exit_status != 0)
     std::cerr << fmt::format("gpubench: warning: '{}' exited with status {}; gpubench exits "
                              "with it\n",
-                             command, run.exit_status);
+                             shown, run.exit_status);
   return run.exit_status;
 }
 

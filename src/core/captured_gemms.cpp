@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/format_util.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
@@ -133,7 +134,7 @@ std::string format_capture_shapes(const CaptureSummary& s, const std::string& co
   std::string out = fmt::format(
       "# gpubench capture of: {}\n# {} distinct GEMMs, {} calls; replay: gpubench matmul "
       "--shapes FILE (each line weighed by its count)\nm,n,k,dtype,layout,batch,count\n",
-      command, s.cases.size(), s.calls - s.unknown_type_calls);
+      printable_text(command), s.cases.size(), s.calls - s.unknown_type_calls);
   for (const CapturedCase& c : s.cases) {
     const std::string time = c.seconds > 0 ? fmt::format("{:.6f} s, ", c.seconds) : "";
     out += fmt::format("{},{},{},{},{},{},{}  # {}{}\n", c.shape.m, c.shape.n, c.shape.k,

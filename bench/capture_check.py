@@ -5,7 +5,7 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
   train --steps N        N training steps of a small transformer (bf16 autocast, forward and
                          backward, AdamW): the program gpubench capture records
   profile --out F        one such step (after warm-up) under torch.profiler(record_shapes=True):
-                         each GEMM op's shapes and its kernels' device time, as JSON
+                         each GEMM op's shapes and its own kernels' device time, as JSON
   hidden-shapes          the bf16 shapes of the default-vs-torch.mm comparison, as a --shapes file
   torch-mm --shapes F --out J   torch.mm's rate on each shape, timed as gpubench times the default
                          algorithm (~5 ms batches for ~0.4 s, mean over all runs)
@@ -115,9 +115,11 @@ def profile(args):
     for e in prof.events():
         if e.name not in GEMM_OPS:
             continue
-        device_us = getattr(e, "device_time_total", None)
+        # The op's own kernels (the GEMM and its split-K reduction), not its child ops' (a
+        # .contiguous() copy of an operand is no GEMM time); older torch calls it self_cuda_*.
+        device_us = getattr(e, "self_device_time_total", None)
         if device_us is None:
-            device_us = e.cuda_time_total
+            device_us = e.self_cuda_time_total
         m, n, k, batch = gemm_of(e.name, e.input_shapes)
         gemms.append({"op": e.name, "m": m, "n": n, "k": k, "batch": batch,
                       "device_seconds": device_us * 1e-6})

@@ -8,7 +8,9 @@
 #  3. each cuBLAS row's default-algorithm rate against torch.mm on the same shapes, timed the same
 #     way, with the tuned gain beside it.
 # Usage: bench/capture_check.sh [BUILD_DIR] [OUT_DIR]     (BUILD_DIR: a CUDA build, default build)
-# Writes OUT_DIR (default bench/results/capture_check) and prints report.md.
+# Writes OUT_DIR (default bench/results/capture_check), 8 files: step.csv and capture.stderr (the
+# capture), profile.json, replay.json, hidden.json, torch_mm.json, tables.txt (both gpubench
+# tables) and report.md, which it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -27,13 +29,16 @@ echo "== 1. the profiler's step" >&2
 "$py" bench/capture_check.py profile --out "$out/profile.json"
 
 echo "== 2. replay (cuBLAS, burst clocks: a step's GEMMs run back to back)" >&2
+# Both tables (with the workload and tuned: lines) go to one file: at most 8 files come back.
 "$gb" matmul --shapes "$out/step.csv" --backends cublas --clocks burst \
-  -o "$out/replay.json" > "$out/replay.txt"
+  -o "$out/replay.json" > "$out/tables.txt"
 
 echo "== 3. default algorithm against torch.mm" >&2
-"$py" bench/capture_check.py hidden-shapes > "$out/hidden.csv"
-"$gb" matmul --shapes "$out/hidden.csv" --backends cublas --clocks burst \
-  -o "$out/hidden.json" > "$out/hidden.txt"
-"$py" bench/capture_check.py torch-mm --shapes "$out/hidden.csv" --out "$out/torch_mm.json"
+hidden=$(mktemp --suffix=.csv)
+trap 'rm -f "$hidden"' EXIT
+"$py" bench/capture_check.py hidden-shapes > "$hidden"
+"$gb" matmul --shapes "$hidden" --backends cublas --clocks burst \
+  -o "$out/hidden.json" >> "$out/tables.txt"
+"$py" bench/capture_check.py torch-mm --shapes "$hidden" --out "$out/torch_mm.json"
 
 "$py" bench/capture_check.py report --dir "$out" --steps "$steps" | tee "$out/report.md"

@@ -49,29 +49,28 @@ fi
 step energy 120 env BUILD="$build" bash bench/energy_check.sh "$work/energy"
 grep -E "windows:|default gpubench|exit" "$work/energy/summary.txt" | tee -a "$work/summary.txt"
 
-for run in 2 3; do
-  t0=$(date +%s.%N)
-  "$bin" matmul -o "$work/default_$run.json" >"$work/default_$run.txt" 2>&1
-  log "default gpubench matmul, run $run: exit $? in $(seconds_since "$t0") s"
-done
+t0=$(date +%s.%N)
+"$bin" matmul -o "$work/default_2.json" >"$work/default_2.txt" 2>&1
+log "default gpubench matmul, run 2: exit $? in $(seconds_since "$t0") s"
 
 printf '4096,4096,4096,bf16\n8192,1024,8192,bf16\n' >"$work/two.csv"
-for run in 1 2; do
+against_torch() {  # against_torch RUN: the two shapes by gpubench and by torch.mm, one table
   timeout 60 "$bin" matmul --shapes "$work/two.csv" --backends cublas --no-transfers --clocks both \
-    --progress never -o "$work/two_$run.json" >/dev/null 2>&1
-  timeout 60 python3 bench/rates_torch.py --shapes "$work/two.csv" --output "$work/two_torch_$run.jsonl" 2>/dev/null
-  python3 bench/rates_compare.py "$work/two_$run.json" "$work/two_torch_$run.jsonl" \
-    "gpubench vs torch.mm, run $run" | tee -a "$work/summary.txt"
-done
-save
-
-step capture 150 bash bench/capture_check.sh "$build" "$work/capture"
-cat "$work/capture/report.md" >>"$work/summary.txt" 2>/dev/null
+    --progress never -o "$work/two_$1.json" >/dev/null 2>&1
+  timeout 60 python3 bench/rates_torch.py --shapes "$work/two.csv" --output "$work/two_torch_$1.jsonl" 2>/dev/null
+  python3 bench/rates_compare.py "$work/two_$1.json" "$work/two_torch_$1.jsonl" \
+    "gpubench vs torch.mm, run $1" | tee -a "$work/summary.txt"
+  save
+}
+against_torch 1
 
 step readme 80 env COLUMNS=100 script -qec "'$bin' matmul --sizes 128..8192 --dtype fp32 --host-memory pinned --progress never" "$work/readme_example.txt"
+step capture 220 bash bench/capture_check.sh "$build" "$work/capture"
+cat "$work/capture/report.md" >>"$work/summary.txt" 2>/dev/null
 step cols 40 env COLUMNS=100 script -qec "'$bin' matmul --sizes 256..4096 --dtype fp32,bf16 --progress never" "$work/columns100.txt"
 for f in readme cols; do
   tr -d '\r' <"$work/$f.log" | awk -v f="$f" '{ if (length($0) > m) m = length($0) } END { print f ": longest line in the 100-column pty: " m }' | tee -a "$work/summary.txt"
 done
+against_torch 2
 save
 cat "$work/summary.txt"

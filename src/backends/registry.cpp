@@ -4,7 +4,6 @@
 #include "gpubench/backends/registry.hpp"
 
 #include <algorithm>
-#include <future>
 
 #include <fmt/format.h>
 
@@ -89,12 +88,10 @@ std::vector<BackendEntry> backend_registry() {
 }
 
 SystemInfo collect_system_info(const std::string& command_line, int threads) {
-  // The host's facts (the CPU's peak: ~0.3 s of FMA loops on every core) are gathered while the
-  // providers describe their devices (CUDA's start-up, NVML's update periods: ~1 s on the GPU
-  // machine). The peak is each thread's FLOP over its own CPU time, so the other work does not
-  // lower it.
-  std::future<const HostFacts*> host_future =
-      std::async(std::launch::async, [] { return &host_facts(); });
+  // The host's facts first, alone: the CPU peak's FMA loops beside CUDA's start-up read 42
+  // instead of 58 FLOP/cycle/core on the GPU machine (a thread on a core's SMT sibling takes its
+  // share of the FMA units, which the loops' own CPU time does not see).
+  const HostFacts& host = host_facts();
   SystemInfo s;
   s.gpubench_version = gpubench_version();
   s.command_line = command_line;
@@ -104,7 +101,6 @@ SystemInfo collect_system_info(const std::string& command_line, int threads) {
       for (LibraryInfo& l : p.libraries(threads)) s.libraries.push_back(std::move(l));
     if (p.describe_devices) p.describe_devices(s);
   }
-  const HostFacts& host = *host_future.get();
   s.hostname = host.hostname;
   s.os = host.os;
   s.cpu = host.cpu;

@@ -107,14 +107,17 @@ TEST(CliMachines, OnATerminalNoCompareLineIsWiderThanItsColumns) {
                                " --label laptop,ci,cloud --price " + kH200 + "=3.5";
   const std::string runs = "compare " + kBench + "cpu-threads1.json " + kXeon +
                            " --max-regression 5%";
-  for (const std::string& args : {machines, runs}) {
+  const std::string references = "compare --reference list";
+  for (const std::string& args : {machines, runs, references}) {
     const auto piped = run_gpubench(args);
     ASSERT_GT(widest_line(piped.out), 80u) << args << "\n" << piped.out;  // the case it is for
     const auto fitted = on_terminal(80, args);
     EXPECT_EQ(fitted.code, piped.code) << args << "\n" << fitted.out;
     EXPECT_LE(widest_line(fitted.out), 80u) << args << "\n" << fitted.out;
     // Wrapped, not cut: the machine line's last words are still there.
-    const std::string tail = args == runs ? "Same in every run:" : "per dollar:";
+    const std::string tail = args == runs         ? "Same in every run:"
+                             : args == references ? "xeon-2core"
+                                                  : "per dollar:";
     EXPECT_NE(fitted.out.find(tail), std::string::npos) << fitted.out;
   }
 }

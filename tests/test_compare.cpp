@@ -287,7 +287,7 @@ TEST(ShapesFile, ParsesHeaderCommentsAndDtypes) {
 TEST(ShapesFile, BadLinesNameFileLineAndReason) {
   const std::pair<const char*, const char*> bad[] = {
       {"64,64,64\n64,-1,64\n", "w.csv:2: N '-1' is negative"},
-      {"64,64\n", "w.csv:1: expected 3 to 6 fields"},
+      {"64,64\n", "w.csv:1: expected 3 to 7 fields"},
       {"64,64,0\n", "w.csv:1: K must be positive, got 0"},
       {"64,abc,64\n", "w.csv:1: N 'abc' is not a positive integer"},
       {"64,64,64,int4\n", "w.csv:1: unknown dtype 'int4'"},
@@ -295,7 +295,8 @@ TEST(ShapesFile, BadLinesNameFileLineAndReason) {
       {"64,64,64,bf16,nx\n", "w.csv:1: unknown layout 'nx'"},
       {"64,64,64,bf16,nt,0\n", "w.csv:1: batch must be positive, got 0"},
       {"64,64,64,bf16,nt,2000000\n", "w.csv:1: batch 2000000 is larger than 1048576"},
-      {"64,64,64,bf16,nt,2,7\n", "w.csv:1: expected 3 to 6 fields"},
+      {"64,64,64,bf16,nt,2,7,1\n", "w.csv:1: expected 3 to 7 fields"},
+      {"64,64,64,bf16,nt,2,0\n", "w.csv:1: count '0' is not a whole number"},
       {"99999999999,64,64\n", "exceeds the largest BLAS dimension"},
       {"# nothing\n\n", "w.csv: no shapes"},
   };

@@ -98,6 +98,22 @@ TEST(HostMatrix, RandomFillIsNonZeroBoundedAndSeeded) {
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a.f32()) % 64, 0u);
 }
 
+// Large matrices are filled by several threads, each from its own index: entry i must not depend
+// on where the threads' parts begin, so two sizes (split at different places) agree entry by
+// entry, and every entry was written.
+TEST(HostMatrix, RandomFillIsTheSameWhateverTheThreadsSplit) {
+  const std::int64_t cols = (std::int64_t(1) << 20) + 7;  // several threads' parts
+  HostMatrix big(DType::fp32, 3, cols), smaller(DType::fp32, 2, cols);
+  big.fill_random(5);
+  smaller.fill_random(5);
+  for (std::size_t i = 0; i < smaller.size(); ++i) {
+    ASSERT_EQ(big.f32()[i], smaller.f32()[i]) << "entry " << i;
+    ASSERT_GE(std::abs(big.f32()[i]), 0.125f) << "entry " << i;
+  }
+  for (std::size_t i = smaller.size(); i < big.size(); ++i)
+    ASSERT_GE(std::abs(big.f32()[i]), 0.125f) << "entry " << i;
+}
+
 TEST(Tolerance, GrowsWithKAndLoosensWithPrecision) {
   EXPECT_LT(tolerance_for(DType::fp32, 128), tolerance_for(DType::fp32, 8192));
   EXPECT_LT(tolerance_for(DType::fp64, 1024), tolerance_for(DType::fp32, 1024));

@@ -79,29 +79,64 @@ TEST(HostCache, EvictorCoversTwiceTheCacheAndRuns) {
   EXPECT_GE(unknown.bytes(), std::size_t(8) << 20);
 }
 
-TEST(HostEnergy, SumsPackagesAndHandlesWrapAround) {
-  TempTree t("gpubench_powercap_");
+namespace {
+
+// Two packages, each with its counter and power limits, and a core subzone already inside
+// package-0 (not to be counted twice).
+void two_packages(const TempTree& t) {
   t.write("intel-rapl:0/name", "package-0");
   t.write("intel-rapl:0/energy_uj", "1000000");
   t.write("intel-rapl:0/max_energy_range_uj", "262143328850");
+  t.write("intel-rapl:0/constraint_0_power_limit_uw", "125000000");  // long term
+  t.write("intel-rapl:0/constraint_1_power_limit_uw", "150000000");  // short term: the most
   t.write("intel-rapl:1/name", "package-1");
   t.write("intel-rapl:1/energy_uj", "262143000000");  // about to wrap
   t.write("intel-rapl:1/max_energy_range_uj", "262143328850");
-  t.write("intel-rapl:0:0/name", "core");  // a subzone: already inside package-0
+  t.write("intel-rapl:1/constraint_0_power_limit_uw", "100000000");
+  t.write("intel-rapl:0:0/name", "core");
   t.write("intel-rapl:0:0/energy_uj", "999999999");
-  auto probe = make_host_energy_probe(t.root.string());
-  probe->start(WindowKind::sustained);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+}  // namespace
+
+TEST(HostEnergy, SumsPackagesHandlesWrapAroundAndReadsTheLimit) {
+  TempTree t("gpubench_powercap_");
+  two_packages(t);
+  PackageCounters counters(t.root.string());
+  EXPECT_TRUE(counters.unavailable().empty()) << counters.unavailable();
+  EXPECT_EQ(counters.packages(), 2u);
+  ASSERT_TRUE(counters.power_limit_w());
+  EXPECT_DOUBLE_EQ(*counters.power_limit_w(), 150.0 + 100.0);
+  EXPECT_EQ(counters.read(), 0.0);
   t.write("intel-rapl:0/energy_uj", "11000000");  // +10 J
   t.write("intel-rapl:1/energy_uj", "9671150");   // wrapped: +10 J
+  ASSERT_TRUE(counters.read());
+  EXPECT_NEAR(*counters.read(), 20.0, 1e-9);
+  // A package without a limit: the packages' limit is not known.
+  t.write("intel-rapl:2/name", "package-2");
+  t.write("intel-rapl:2/energy_uj", "5");
+  EXPECT_FALSE(PackageCounters(t.root.string()).power_limit_w());
+}
+
+TEST(HostEnergy, AWindowWithoutCounterStepsIsUnknownWithTheReason) {
+  TempTree t("gpubench_powercap_still_");
+  two_packages(t);
+  // A counter that never changes: no period measured, nothing gained by waiting for it.
+  const HostEnergyFacts& facts = host_energy_facts(t.root.string());
+  EXPECT_FALSE(facts.energy_counter_period_s);
+  ASSERT_TRUE(facts.power_limit_w);
+  EXPECT_DOUBLE_EQ(*facts.power_limit_w, 250.0);
+  auto probe = make_host_energy_probe(t.root.string());
+  EXPECT_EQ(probe->energy_span_seconds(), 0.0);
+  probe->start(WindowKind::sustained);
   std::vector<std::string> warnings;
   const Telemetry tel = probe->stop(warnings);
   EXPECT_EQ(tel.source, "powercap (2 packages)");
-  EXPECT_TRUE(tel.unavailable.empty()) << tel.unavailable;
-  ASSERT_TRUE(tel.mean_power_w.has_value());
-  // 20 J over a little more than 0.1 s.
-  EXPECT_GT(*tel.mean_power_w, 20 / 0.5);
-  EXPECT_LT(*tel.mean_power_w, 20 / 0.1 + 1e-9);
+  EXPECT_FALSE(tel.mean_power_w);
+  EXPECT_NE(tel.unavailable.find("CPU power and energy unknown: the window spans 0 energy-counter "
+                                 "steps"),
+            std::string::npos)
+      << tel.unavailable;
 }
 
 TEST(HostEnergy, SaysWhyWhenThereIsNoPowercap) {
@@ -205,6 +240,27 @@ TEST(EnergyCounter, PowerOverTheLimitOrAgainstTheReadingsIsUnknown) {
   EXPECT_NE(b.unknown.find("disagrees with the power readings"), std::string::npos) << b.unknown;
   // No limit known and no readings: the counter alone decides.
   EXPECT_TRUE(power_from_counter(disagree.joules, {}, std::nullopt).mean_w);
+}
+
+// The CPU's RAPL counter (a step about every millisecond, polled every 5 ms) under the GPU's rule:
+// power only from windows spanning kMinEnergySteps steps, within the packages' limit + 5%.
+TEST(EnergyCounter, RaplWindowsFollowTheSameRule) {
+  const FakeCounter blink(0.015, 0.001, 65, 65);  // three polls: too few steps to trust
+  const WindowPower short_window = power_from_counter(blink.joules, {}, 150.0);
+  EXPECT_FALSE(short_window.mean_w);
+  EXPECT_NE(short_window.unknown.find("energy-counter step"), std::string::npos);
+  for (const double phase : {0.0, 0.0004, 0.0009}) {
+    const FakeCounter c(0.3, 0.001, 65, 65, phase);
+    const WindowPower p = power_from_counter(c.joules, {}, 150.0);
+    ASSERT_TRUE(p.mean_w) << p.unknown;
+    EXPECT_NEAR(*p.mean_w, 65.0, 65.0 * 0.01) << "phase " << phase;
+  }
+  const FakeCounter over(0.3, 0.001, 170, 170);  // over 150 W + 5%: a counter misread
+  const WindowPower p = power_from_counter(over.joules, {}, 150.0);
+  EXPECT_FALSE(p.mean_w);
+  EXPECT_NE(p.unknown.find("over the enforced limit of 150 W"), std::string::npos) << p.unknown;
+  EXPECT_DOUBLE_EQ(resolving_span_seconds(0.001), (kMinEnergySteps + 1) * 0.001);
+  EXPECT_EQ(resolving_span_seconds(std::nullopt), 0.0);
 }
 
 TEST(EnergyCounter, UpdatePeriodIsTheMedianTimeBetweenChanges) {

@@ -138,6 +138,18 @@ TEST(ResultsJson, NoNanOrInfinityInTheFile) {
   EXPECT_FALSE(out.records[0].pct_of_peak.has_value());  // null reads as "unknown"
 }
 
+// Issue 22: the CPU packages' power limit and energy-counter period are system facts, written only
+// where powercap was read (files without them read as unknown).
+TEST(ResultsJson, CpuEnergyFactsRoundTripWhereKnown) {
+  Results in = sample_results();
+  in.system.cpu.power_limit_w = 250;
+  in.system.cpu.energy_counter_period_s = 0.001;
+  const Results out = round_trip(in);
+  EXPECT_EQ(out.system.cpu.power_limit_w, 250.0);
+  EXPECT_EQ(out.system.cpu.energy_counter_period_s, 0.001);
+  EXPECT_FALSE(round_trip(sample_results()).system.cpu.power_limit_w);
+}
+
 // Issue 15 item 7: "complete" round-trips, and a file from before the field existed reads as
 // complete (it was only ever written whole by those versions' final save, or not known otherwise).
 TEST(ResultsJson, CompleteRoundTripsAndOldFilesReadAsComplete) {

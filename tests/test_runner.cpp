@@ -42,8 +42,15 @@ struct FakeConfig {
   // The probe's energy span (seconds a window must span), the runs inside its last window, and
   // how often it was asked whether the device rested.
   double energy_span = 0;
+  // Seconds of the window's work after which its counter has made the steps a power needs (the
+  // fake's energy_resolved()); past energy_span by default, so the span decides.
+  double resolved_after = 1e9;
   int runs_at_start = 0, runs_in_last_window = 0;
   int rested_calls = 0;
+  // A library default algorithm this slow per run (none when 0); "same" when it is the chosen one.
+  double default_seconds_per_run = 0;
+  bool default_is_chosen = false;
+  bool using_default = false;
 };
 
 class FakeProbe : public TelemetryProbe {
@@ -54,6 +61,9 @@ class FakeProbe : public TelemetryProbe {
     cfg_.runs_at_start = cfg_.runs;
   }
   double energy_span_seconds() const override { return cfg_.energy_span; }
+  bool energy_resolved() override {
+    return (cfg_.runs - cfg_.runs_at_start) * cfg_.seconds_per_run >= cfg_.resolved_after;
+  }
   bool rested() override {
     ++cfg_.rested_calls;
     return true;
@@ -81,7 +91,16 @@ class FakeCase : public Case {
     cfg_.flushed = false;
     cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
     if (cfg_.stop && cfg_.runs >= cfg_.stop_after_runs) *cfg_.stop = true;
-    return reps * cfg_.seconds_per_run;
+    return reps * (cfg_.using_default ? cfg_.default_seconds_per_run : cfg_.seconds_per_run);
+  }
+  std::string algorithm() const override {
+    if (cfg_.default_seconds_per_run <= 0) return "";
+    return cfg_.using_default && !cfg_.default_is_chosen ? "heuristic's first" : "tuned";
+  }
+  bool use_default_algorithm(bool use_default) override {
+    if (cfg_.default_seconds_per_run <= 0) return false;
+    cfg_.using_default = use_default && !cfg_.default_is_chosen;
+    return true;
   }
   bool flush_cache() override {
     if (!cfg_.can_flush) return false;
@@ -458,6 +477,13 @@ TEST(Runner, WindowsRunOnUntimedUntilTheEnergyCounterCanResolveThem) {
   slow.energy_span = 1000;
   recs = run_matmul(fake_entries(slow), {}, o);
   EXPECT_LT(slow.runs_in_last_window * slow.seconds_per_run, 3.0);
+
+  // A counter that has made its steps sooner than the span guarantees ends the run-on there.
+  FakeConfig early = gpu;
+  early.resolved_after = 0.4;
+  recs = run_matmul(fake_entries(early), {}, o);
+  EXPECT_GE(early.runs_in_last_window * early.seconds_per_run, early.resolved_after);
+  EXPECT_LT(early.runs_in_last_window * early.seconds_per_run, 0.4 + 0.1);
 }
 
 TEST(Runner, BurstRestEndsWhenTheDeviceSaysItRested) {
@@ -506,4 +532,32 @@ TEST(Runner, WarmRowsSayWhenTheirOperandsFitInTheCache) {
   gpu.cache = 100;  // smaller than 3 x 8 x 8 floats
   recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
   EXPECT_FALSE(recs[0].operands_in_cache);
+}
+
+TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.default_seconds_per_run = 2 * gpu.seconds_per_run;
+  auto recs = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].algorithm, "tuned");
+  EXPECT_EQ(recs[0].default_algorithm, "heuristic's first");
+  ASSERT_TRUE(recs[0].default_rate && recs[0].tuned_gain);
+  EXPECT_NEAR(*recs[0].tuned_gain, 2.0, 1e-9);
+  EXPECT_NEAR(recs[0].default_rate->gflops, 2.0 * 8 * 8 * 8 / gpu.default_seconds_per_run / 1e9,
+              1e-9);
+  EXPECT_GE(recs[0].default_rate->iterations, 3);
+  EXPECT_FALSE(gpu.using_default) << "the chosen algorithm is back for the rest of the case";
+  EXPECT_NEAR(recs[0].main.gflops, 2.0 * 8 * 8 * 8 / gpu.seconds_per_run / 1e9, 1e-9);
+
+  gpu.default_is_chosen = true;  // the heuristic's first was the fastest: one rate, gain 1
+  auto same = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  EXPECT_EQ(*same[0].tuned_gain, 1.0);
+  EXPECT_EQ(same[0].default_rate->gflops, same[0].main.gflops);
+
+  FakeConfig cpu;  // no choice of algorithms: nothing recorded
+  auto c = run_matmul(fake_entries(cpu), {}, small({{8, 8, 8}}));
+  EXPECT_FALSE(c[0].default_rate.has_value());
+  EXPECT_FALSE(c[0].tuned_gain.has_value());
+  EXPECT_EQ(c[0].algorithm, "");
 }

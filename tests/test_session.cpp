@@ -200,3 +200,29 @@ TEST(GpuLayouts, Fp8AndInt8WithoutALayoutRunInTheOneTheGpuTakes) {
   EXPECT_EQ(cpu[0].shapes, groups[0].shapes);
   EXPECT_TRUE(notes.empty());
 }
+
+// A captured workload's weights go with the cases into the GPU's layout: int8's nn case becomes
+// the nt one the file also lists, which runs once with the calls of both; fp32 keeps its own.
+TEST(GpuLayouts, AWorkloadsCallsMoveWithTheirCase) {
+  GpuInfo h100;
+  h100.name = "H100";
+  h100.cc_major = 9;
+  const Shape nn{256, 256, 256}, nt{256, 256, 256, Layout::nt};
+  std::vector<ShapeGroup> groups{{{nn}, {DType::fp32, DType::int8}}, {{nt}, {DType::int8}}};
+  groups[0].add_calls(nn, DType::fp32, 2);
+  groups[0].add_calls(nn, DType::int8, 5);
+  groups[1].add_calls(nt, DType::int8, 4);
+  const auto out = in_gpu_layouts(groups, {h100}, nullptr);
+  std::map<std::pair<DType, Layout>, std::int64_t> calls;
+  int int8_cases = 0;
+  for (const ShapeGroup& g : out)
+    for (DType d : g.dtypes)
+      for (const Shape& s : g.shapes) {
+        calls[{d, s.layout}] += g.calls_of(s, d);
+        int8_cases += d == DType::int8;
+      }
+  EXPECT_EQ(int8_cases, 1);
+  const std::map<std::pair<DType, Layout>, std::int64_t> expected{
+      {{DType::fp32, Layout::nn}, 2}, {{DType::int8, Layout::nt}, 9}};
+  EXPECT_EQ(calls, expected);
+}

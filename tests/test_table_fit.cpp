@@ -131,14 +131,16 @@ TEST(TableFitRules, FlopPerCycleShowsOnlyWhenAsked) {
   EXPECT_NE(asked.find("FLOP/cycle"), std::string::npos) << asked;
   EXPECT_NE(asked.find("3012"), std::string::npos) << asked;  // per SM, whole
   EXPECT_NE(asked.find("30.2"), std::string::npos) << asked;  // per core, one decimal
+  EXPECT_NE(asked.find("FLOP/cycle = the main rate per clock cycle, per SM"), std::string::npos);
+  EXPECT_EQ(by_default.find("FLOP/cycle ="), std::string::npos);
   const std::string all = table_at(r, 0, {.wide = true, .all = true});
   EXPECT_NE(all.find("FLOP/cycle"), std::string::npos) << all;
   EXPECT_EQ(table_at(r, 0, {.wide = true}).find("FLOP/cycle"), std::string::npos);
 
   std::ostringstream csv;
   write_csv(csv, r, analyse(r));
-  EXPECT_NE(csv.str().find(",flop_per_cycle,burst_flop_per_cycle\n"), std::string::npos);
-  EXPECT_NE(csv.str().find(",3012.5,3100\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find(",flop_per_cycle,burst_flop_per_cycle,"), std::string::npos);
+  EXPECT_NE(csv.str().find(",3012.5,3100,"), std::string::npos) << csv.str();
 }
 
 TEST(TableFitRules, AStatusTooLongIsShortenedAndKeptWhole) {

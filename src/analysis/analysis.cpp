@@ -170,6 +170,7 @@ Analysis analyse(const Results& r) {
     for (std::size_t i = 0; i < r.records.size(); ++i)
       if (is_row_of(s, r.records[i])) a.records[i].pct_below_median_gpu = s.pct_below;
   if (verdict_applies(r)) a.verdict = compute_verdict(r);
+  a.workload = compute_workload(r);
   return a;
 }
 

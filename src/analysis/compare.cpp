@@ -2,6 +2,7 @@
 #include "gpubench/analysis/compare.hpp"
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 
 #include <cmath>
 #include <functional>
@@ -11,6 +12,7 @@
 
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/text.hpp"
 
 namespace gpubench {
 
@@ -117,7 +119,9 @@ std::vector<std::string> rank_by_names() {
 RankBy parse_rank_by(std::string_view name) {
   for (RankBy by : {RankBy::gflops, RankBy::flop_per_cycle})
     if (name == rank_by_name(by)) return by;
-  throw UsageError(fmt::format("--by '{}': expected gflops or flop-per-cycle", name));
+  std::string valid;
+  for (const std::string& n : rank_by_names()) valid += (valid.empty() ? "" : " or ") + n;
+  throw UsageError(fmt::format("--by '{}': expected {}", shown_input(name), valid));
 }
 
 std::optional<double> ranked_value(const Record& r, RankBy by) {

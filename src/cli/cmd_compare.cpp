@@ -41,11 +41,13 @@ struct CompareOptions {
 };
 
 // --reference list: what each shipped machine is, when and how it was measured.
+// Wrapped to a terminal's width, as compare's other text.
 int list_references() {
   const std::string file = default_reference_file();
-  std::cout << fmt::format("Reference machines ({}):\n", file);
+  std::string text = fmt::format("Reference machines ({}):\n", file);
   for (const ReferenceMachine& r : reference_machines(file))
-    std::cout << fmt::format("  {}  {}\n", r.name, r.about);
+    text += fmt::format("  {}  {}\n", r.name, r.about);
+  std::cout << wrap_lines(text, stdout_terminal_width());
   return kExitOk;
 }
 

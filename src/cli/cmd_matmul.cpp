@@ -19,6 +19,7 @@
 #include "gpubench/backends/cpu_blas.hpp"
 #include "gpubench/backends/registry.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/shape_suites.hpp"
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/measure/bandwidth.hpp"
@@ -95,9 +96,9 @@ SessionOptions session_options(const MatmulOptions& o, const std::string& comman
   if (o.shapes_file.empty()) {
     std::vector<Shape> shapes = with_layouts_and_batch(parse_sizes(o.sizes), layouts, batch);
     std::vector<DType> dtypes = parse_dtype_list(o.dtypes);
-    so.sweep.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes)});
+    so.sweep.groups.push_back(ShapeGroup{std::move(shapes), std::move(dtypes), {}});
   } else {
-    so.sweep.groups = group_shape_cases(read_shapes_file(o.shapes_file),
+    so.sweep.groups = group_shape_cases(read_shapes(o.shapes_file),
                                         parse_dtype_list(o.dtypes), layouts, batch);
   }
   so.run.min_time = o.min_time;
@@ -153,6 +154,10 @@ void settle_time_cap(MatmulOptions& o, bool cap_given) {
 
 int run_matmul_command(const MatmulOptions& o, const std::string& command_line,
                        bool backends_given) {
+  if (lists_suites(o.shapes_file)) {
+    std::cout << suite_list();
+    return kExitOk;
+  }
   // MPI joins here, before the checks below, so that only rank 0 checks the files it writes: the
   // other hosts need not have them.
   Session session(session_options(o, command_line));
@@ -210,8 +215,8 @@ void add_shape_options(CLI::App* cmd, MatmulOptions& o) {
                       "4096x1024x512 (MxNxK), 4096x1024 (K=N)")
           ->capture_default_str();
   cmd->add_option("--shapes", o.shapes_file,
-                  "A CSV file of M,N,K[,dtype[,layout[,batch]]] lines (a workload's real shapes, "
-                  "e.g. 2048,2048,128,bf16,nt,32) instead of --sizes")
+                  "A CSV of M,N,K[,dtype[,layout[,batch[,count]]]] lines (gpubench capture writes "
+                  "one) or suite:NAME[:TOKENS] (suite:list lists them) instead of --sizes")
       ->excludes(sizes_option);
   cmd->add_option("--dtype", o.dtypes, "Comma-separated: " + dtype_grammar())
       ->capture_default_str();

@@ -17,6 +17,7 @@ void add_compare_command(CLI::App& app, Action& action, const std::string& comma
 void add_bandwidth_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_plot_command(CLI::App& app, Action& action, const std::string& command_line);
 void add_peak_command(CLI::App& app, Action& action, const std::string& command_line);
+void add_capture_command(CLI::App& app, Action& action, const std::string& command_line);
 // `completion bash|zsh|fish` and the hidden `man`, generated from `app` itself: add it last.
 void add_completion_command(CLI::App& app, Action& action, const std::string& command_line);
 

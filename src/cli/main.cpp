@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   add_bandwidth_command(app, action, command_line);
   add_plot_command(app, action, command_line);
   add_peak_command(app, action, command_line);
+  add_capture_command(app, action, command_line);
   add_completion_command(app, action, command_line);
   reject_empty_values(app);
 

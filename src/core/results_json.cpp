@@ -116,7 +116,33 @@ json record_json(const Record& r) {
   };
   // Only where known, so files of runs without a clock read as before.
   if (r.main.flop_per_cycle) j["flop_per_cycle"] = json_number(*r.main.flop_per_cycle);
+  // Written only for a workload's rows and for backends that choose among a library's
+  // algorithms, so that other rows read as before.
+  if (r.workload_calls > 0) j["workload_calls"] = r.workload_calls;
+  if (!r.algorithm.empty()) j["algorithm"] = r.algorithm;
+  if (!r.default_algorithm.empty()) j["default_algorithm"] = r.default_algorithm;
+  if (r.default_rate) j["default_rate"] = rate_json(*r.default_rate);
+  if (r.tuned_gain) j["tuned_gain"] = json_number(*r.tuned_gain);
   return j;
+}
+
+// The CPU facts a run may not have: only where the peak was measured (files of older runs and
+// test fixtures have no such field), only where powercap could be read (as a GPU's NVML facts).
+void add_measured_cpu_facts(json& cpu, const CpuInfo& c) {
+  if (c.model_peak_gflops_fp32) cpu["model_peak_gflops_fp32"] = json_number(*c.model_peak_gflops_fp32);
+  if (c.power_limit_w) cpu["power_limit_w"] = json_number(*c.power_limit_w);
+  if (c.energy_counter_period_s)
+    cpu["energy_counter_period_s"] = json_number(*c.energy_counter_period_s);
+  if (const auto& m = c.measured_peak)
+    cpu["measured_peak"] = {{"isa", m->isa},
+                            {"clock_ghz", known_number(m->clock_ghz)},
+                            {"core_gflops_fp32", json_number(m->core_gflops_fp32)},
+                            {"core_gflops_fp64", json_number(m->core_gflops_fp64)},
+                            {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
+                            {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
+                            {"threads", m->threads},
+                            {"all_gflops_fp32", json_number(m->all_gflops_fp32)},
+                            {"all_gflops_fp64", json_number(m->all_gflops_fp64)}};
 }
 
 json system_json(const SystemInfo& s) {
@@ -183,19 +209,7 @@ json system_json(const SystemInfo& s) {
     for (const auto& [name, value] : rt.versions) o[name] = value;
   }
   doc["gpus"] = gpus;
-  // Only where the peak was measured (files of older runs and test fixtures have no such field).
-  if (c.model_peak_gflops_fp32)
-    doc["cpu"]["model_peak_gflops_fp32"] = json_number(*c.model_peak_gflops_fp32);
-  if (const auto& m = c.measured_peak)
-    doc["cpu"]["measured_peak"] = {{"isa", m->isa},
-                                   {"clock_ghz", known_number(m->clock_ghz)},
-                                   {"core_gflops_fp32", json_number(m->core_gflops_fp32)},
-                                   {"core_gflops_fp64", json_number(m->core_gflops_fp64)},
-                                   {"flop_per_cycle_fp32", known_number(m->flop_per_cycle_fp32)},
-                                   {"flop_per_cycle_fp64", known_number(m->flop_per_cycle_fp64)},
-                                   {"threads", m->threads},
-                                   {"all_gflops_fp32", json_number(m->all_gflops_fp32)},
-                                   {"all_gflops_fp64", json_number(m->all_gflops_fp64)}};
+  add_measured_cpu_facts(doc["cpu"], c);
   return doc;
 }
 
@@ -516,7 +530,8 @@ void check_numbers(const Record& r, const std::string& where) {
       bad_number("seconds.min", m.seconds.min);
   }
   for (const auto& [field, v] : {std::pair{"peak_gflops", r.peak_gflops},
-                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops}})
+                                 std::pair{"end_to_end_gflops", r.end_to_end_gflops},
+                                 std::pair{"tuned_gain", r.tuned_gain}})
     if (v && !(std::isfinite(*v) && *v > 0)) bad_number(field, *v);
 }
 
@@ -577,8 +592,19 @@ Record read_record(const json& j, const std::string& where) {
       throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, b.gflops));
     r.burst = std::move(b);
   }
+  if (auto it = j.find("default_rate"); it != j.end() && it->is_object()) {
+    const std::string at = where + ".default_rate";
+    Rate d = read_rate(*it, at, true);
+    if (!std::isfinite(d.gflops) || d.gflops <= 0)
+      throw FieldError(fmt::format("{} has gflops {} (must be finite and positive)", at, d.gflops));
+    r.default_rate = std::move(d);
+  }
+  r.algorithm = get_or<std::string>(j, "algorithm", "");
+  r.default_algorithm = get_or<std::string>(j, "default_algorithm", "");
+  r.tuned_gain = get_optional(j, "tuned_gain");
   r.cold_cache = get_or(j, "cold_cache", false);
   r.operands_in_cache = get_or(j, "operands_in_cache", false);
+  r.workload_calls = get_count<std::int64_t>(j, "workload_calls");
   r.host_memory = get_or<std::string>(j, "host_memory", "");
   r.verified = get_or(j, "verified", false);
   r.max_rel_error = get_or(j, "max_rel_error", 0.0);
@@ -736,6 +762,8 @@ SystemInfo read_system(const json& doc) {
   s.cpu.peak_note = get_or<std::string>(cpu, "peak_note", "");
   s.cpu.memory_bandwidth_gbs = get_optional(cpu, "memory_bandwidth_gbs");
   s.cpu.memory_bandwidth_note = get_or<std::string>(cpu, "memory_bandwidth_note", "");
+  s.cpu.power_limit_w = get_optional(cpu, "power_limit_w");
+  s.cpu.energy_counter_period_s = get_optional(cpu, "energy_counter_period_s");
   s.cpu.model_peak_gflops_fp32 = get_optional(cpu, "model_peak_gflops_fp32");
   if (auto it = cpu.find("measured_peak"); it != cpu.end() && it->is_object()) {
     const json& m = *it;

@@ -1,10 +1,11 @@
 #include "gpubench/core/shapes_file.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
 #include <tuple>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,13 +34,54 @@ std::vector<std::string_view> split(std::string_view line) {
 }
 
 constexpr const char* kShapesFormat =
-    "--shapes file format: one shape per line, 'M,N,K[,dtype[,layout[,batch]]]' (C is M x N, K "
-    "is the inner dimension; layout nn, nt, tn or tt; an empty field takes --dtype, --layout or "
-    "--batch), an optional header line 'm,n,k,dtype,layout,batch', '#' comments, e.g.\n"
-    "  # m,n,k,dtype,layout,batch\n  4096,4096,4096\n  8192,1024,4096,bf16\n"
-    "  2048,2048,128,bf16,nt,32";
+    "--shapes file format: one shape per line, 'M,N,K[,dtype[,layout[,batch[,count]]]]' (C is M "
+    "x N, K is the inner dimension; layout nn, nt, tn or tt; an empty field takes --dtype, "
+    "--layout or --batch; count: the calls of the shape in the workload, 1 if empty), an "
+    "optional header line 'm,n,k,dtype,layout,batch,count', '#' comments, e.g.\n"
+    "  # m,n,k,dtype,layout,batch,count\n  4096,4096,4096\n  8192,1024,4096,bf16\n"
+    "  2048,2048,128,bf16,nt,32,96";
+
+// A count column's value: a whole number of calls, 1 to 10^15.
+std::int64_t parse_count(std::string_view token) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  if (ec != std::errc() || end != token.data() + token.size() || v < 1 || v > kMaxShapeCount)
+    throw UsageError(fmt::format("count '{}' is not a whole number from 1 to {}",
+                                 shown_input(token), kMaxShapeCount));
+  return v;
+}
+
+// Adds each of `shapes` to `g` once, with `count` calls in each of the group's dtypes.
+void add_counted(ShapeGroup& g, const std::vector<Shape>& shapes, std::int64_t count) {
+  for (const Shape& s : shapes) {
+    if (std::find(g.shapes.begin(), g.shapes.end(), s) == g.shapes.end()) g.shapes.push_back(s);
+    for (DType d : g.dtypes) g.add_calls(s, d, count);
+  }
+}
 
 }  // namespace
+
+std::int64_t ShapeGroup::calls_of(const Shape& s, DType d) const {
+  for (const CaseCalls& c : calls)
+    if (c.shape == s && c.dtype == d) return c.calls;
+  return 0;
+}
+
+void ShapeGroup::add_calls(const Shape& s, DType d, std::int64_t n) {
+  if (n <= 0) return;
+  for (CaseCalls& c : calls)
+    if (c.shape == s && c.dtype == d) {
+      c.calls += n;
+      return;
+    }
+  calls.push_back({s, d, n});
+}
+
+std::int64_t ShapeGroup::take_calls(const Shape& s, DType d) {
+  const std::int64_t n = calls_of(s, d);
+  std::erase_if(calls, [&](const CaseCalls& c) { return c.shape == s && c.dtype == d; });
+  return n;
+}
 
 std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string& origin) {
   std::vector<ShapeCase> out;
@@ -66,8 +108,8 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
       continue;  // the optional header
     }
     first_content_line = false;
-    if (fields.size() < 3 || fields.size() > 6)
-      fail(fmt::format("expected 3 to 6 fields (M,N,K[,dtype[,layout[,batch]]]), found {}",
+    if (fields.size() < 3 || fields.size() > 7)
+      fail(fmt::format("expected 3 to 7 fields (M,N,K[,dtype[,layout[,batch[,count]]]]), found {}",
                        fields.size()));
     ShapeCase c;
     try {
@@ -89,7 +131,7 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
         fail(fmt::format("unknown layout '{}' (known: nn, nt, tn, tt)", shown_input(fields[4])));
       c.shape.layout = *c.layout;
     }
-    if (fields.size() == 6 && !fields[5].empty()) {
+    if (fields.size() >= 6 && !fields[5].empty()) {
       try {
         c.batch = parse_batch(fields[5], "batch");
       } catch (const UsageError& e) {
@@ -98,6 +140,13 @@ std::vector<ShapeCase> parse_shapes_csv(std::string_view text, const std::string
       c.shape.batch = *c.batch;
       try {
         check_shape_bytes(c.shape);
+      } catch (const UsageError& e) {
+        fail(e.what());
+      }
+    }
+    if (fields.size() == 7 && !fields[6].empty()) {
+      try {
+        c.count = parse_count(fields[6]);
       } catch (const UsageError& e) {
         fail(e.what());
       }
@@ -114,15 +163,23 @@ std::vector<ShapeCase> read_shapes_file(const std::string& path) {
 }
 
 std::vector<ShapeGroup> without_repeated_cases(std::vector<ShapeGroup> groups) {
-  std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, Layout, std::int64_t, DType>> seen;
-  for (ShapeGroup& g : groups) {
+  // Each case's group where it first runs: a repeat's calls go there.
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, Layout, std::int64_t, DType>,
+           std::size_t>
+      first;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
     std::vector<Shape> kept;
-    for (const Shape& s : g.shapes) {
+    for (const Shape& s : groups[i].shapes) {
       bool is_new = false;
-      for (DType d : g.dtypes) is_new |= seen.insert({s.m, s.n, s.k, s.layout, s.batch, d}).second;
+      for (DType d : groups[i].dtypes) {
+        const auto [at, inserted] = first.try_emplace({s.m, s.n, s.k, s.layout, s.batch, d}, i);
+        is_new |= inserted;
+        if (!inserted && at->second != i)
+          groups[at->second].add_calls(s, d, groups[i].take_calls(s, d));
+      }
       if (is_new) kept.push_back(s);
     }
-    g.shapes = std::move(kept);
+    groups[i].shapes = std::move(kept);
   }
   std::erase_if(groups, [](const ShapeGroup& g) { return g.shapes.empty(); });
   return groups;
@@ -133,7 +190,7 @@ std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
                                           const std::vector<Layout>& default_layouts,
                                           std::int64_t default_batch) {
   std::vector<ShapeGroup> groups;
-  ShapeGroup plain{{}, default_dtypes};
+  ShapeGroup plain{{}, default_dtypes, {}};
   for (const ShapeCase& c : cases) {
     // The line's shape in its own layout, or in each of the command line's.
     std::vector<Shape> shapes;
@@ -145,14 +202,14 @@ std::vector<ShapeGroup> group_shape_cases(const std::vector<ShapeCase>& cases,
       shapes.push_back(s);
     }
     if (!c.dtype) {
-      plain.shapes.insert(plain.shapes.end(), shapes.begin(), shapes.end());
+      add_counted(plain, shapes, c.count);
       continue;
     }
     auto it = std::find_if(groups.begin(), groups.end(), [&](const ShapeGroup& g) {
       return g.dtypes.size() == 1 && g.dtypes[0] == *c.dtype;
     });
-    if (it == groups.end()) it = groups.insert(groups.end(), ShapeGroup{{}, {*c.dtype}});
-    it->shapes.insert(it->shapes.end(), shapes.begin(), shapes.end());
+    if (it == groups.end()) it = groups.insert(groups.end(), ShapeGroup{{}, {*c.dtype}, {}});
+    add_counted(*it, shapes, c.count);
   }
   if (!plain.shapes.empty()) groups.insert(groups.begin(), plain);
   return without_repeated_cases(std::move(groups));

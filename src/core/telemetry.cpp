@@ -1,6 +1,7 @@
 #include "gpubench/core/telemetry.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -93,6 +94,14 @@ WindowPower power_from_counter(const std::vector<CounterReading>& joules,
   }
   p.mean_w = mean;
   return p;
+}
+
+double unix_time_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+double resolving_span_seconds(std::optional<double> period) {
+  return period ? (kMinEnergySteps + 1) * *period : 0;
 }
 
 std::optional<double> update_period(const std::vector<CounterReading>& readings) {

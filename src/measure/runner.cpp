@@ -156,14 +156,16 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
 // about 0.6 s for kMinEnergySteps): past this, the window's power is reported unknown.
 constexpr double kEnergySpanMaxSeconds = 2.5;
 
-// Keeps the window's work running, untimed for its rate, until the window has `timed_so_far` +
-// the extra work >= the probe's energy span: the device's energy counter then resolves the
-// window's power (see power_from_counter).
+// Keeps the window's work running, untimed for its rate, until the probe's counter has made the
+// steps a power needs, or the window has `timed_so_far` + the extra work >= the probe's energy span
+// (which guarantees them): the device's energy counter then resolves the window's power (see
+// power_from_counter).
 void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
-                       const TelemetryProbe* probe, const RunOptions& o) {
+                       TelemetryProbe* probe, const RunOptions& o) {
   const double span = probe ? std::min(probe->energy_span_seconds(), kEnergySpanMaxSeconds) : 0;
   const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
-  for (double spent = timed_so_far; spent < span && !stopped(o);) spent += timed(reps);
+  for (double spent = timed_so_far; spent < span && !probe->energy_resolved() && !stopped(o);)
+    spent += timed(reps);
 }
 
 // The sustained window (GPU: after the clock settled), or a CPU row's one window: adaptive
@@ -367,6 +369,48 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
   r.burst = std::move(burst);
 }
 
+// The library's default algorithm beside the one the backend chose (cuBLASLt: its heuristic's
+// first against the fastest of its top candidates): ~5 ms batches of each, alternating, for about
+// 0.4 s, so that both meet the same clocks; each side's rate is its batches' total over its runs.
+// The same algorithm on both sides is the row's own rate and a gain of exactly 1.
+constexpr double kDefaultBatchSeconds = 5e-3, kDefaultWindowSeconds = 0.4;
+
+void time_default_algorithm(Case& c, const Timed& timed, double one_run, const Shape& s,
+                            const RunOptions& o, Record& r) {
+  r.algorithm = c.algorithm();
+  if (!c.use_default_algorithm(true)) return;
+  r.default_algorithm = c.algorithm();
+  c.use_default_algorithm(false);
+  if (r.default_algorithm == r.algorithm) {
+    r.default_rate = r.main;
+    r.tuned_gain = 1.0;
+    return;
+  }
+  const int reps = int(std::clamp(kDefaultBatchSeconds / std::max(one_run, 1e-7), 1.0, 1000.0));
+  const auto batch = [&](bool use_default) {
+    c.use_default_algorithm(use_default);
+    return timed(reps);
+  };
+  batch(true);  // the default's warm-up (its kernel's first launch)
+  double chosen = 0, fallback = 0;
+  std::vector<double> samples;
+  while (samples.size() < 3 || (chosen + fallback < kDefaultWindowSeconds && !stopped(o))) {
+    chosen += batch(false);
+    samples.push_back(batch(true) / reps);
+    fallback += samples.back() * reps;
+  }
+  c.use_default_algorithm(false);
+  Rate rate;
+  rate.iterations = int(samples.size()) * reps;
+  rate.seconds = compute_stats(samples);
+  rate.window_seconds = fallback;
+  rate.gflops = fallback > 0 ? s.flops() * rate.iterations / fallback / 1e9 : 0;
+  rate.method = fmt::format("mean of {} in {} batches alternating with the chosen algorithm's",
+                            rate.iterations, samples.size());
+  r.default_rate = std::move(rate);
+  r.tuned_gain = chosen > 0 ? fallback / chosen : 0;
+}
+
 void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
                   const BackendOptions& bopts, CaseContext& ctx, Record& r) {
   const DeviceKey device{backend.device_kind(), backend.device_index()};
@@ -380,6 +424,7 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
   // A long warm-up loads the device as much as the timed windows: the burst rests after it.
   const double one_run = busy_with(device, ctx, [&] { return warm_up(timed, o); });
   time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
+  time_default_algorithm(*c, timed, one_run, p.shape, o, r);
   time_end_to_end(*c, p.shape, o, bopts, r);
   // The device's last work of the case (the end-to-end copies included): the next case's burst
   // window rests from here.

@@ -55,11 +55,13 @@ std::vector<ShapeGroup> in_gpu_layouts(std::vector<ShapeGroup> groups,
       const GpuInfo* gpu = nullptr;
       const auto only = only_layout_on(d, gpus, gpu);
       if (!only) return false;
-      ShapeGroup own{{}, {d}};
-      for (Shape s : g.shapes) {
+      ShapeGroup own{{}, {d}, {}};
+      for (const Shape& from : g.shapes) {
+        Shape s = from;
         if (s.layout == Layout::nn) s.layout = *only;
         if (std::find(own.shapes.begin(), own.shapes.end(), s) == own.shapes.end())
           own.shapes.push_back(s);
+        own.add_calls(s, d, g.take_calls(from, d));  // a workload's calls go with the case
       }
       moved.push_back(std::move(own));
       if (note && std::find(told.begin(), told.end(), d) == told.end()) {
@@ -129,7 +131,10 @@ void Session::run_group(const ShapeGroup& g, const std::vector<int>& devices, in
                                 p.shape.label()),
                     {fmt::format("{} {}", p.backend, to_string(p.dtype)), p.shape.flops()}});
   };
-  handlers.finished = [&](const Progress&, Record&& r) { finished(std::move(r)); };
+  handlers.finished = [&](const Progress&, Record&& r) {
+    r.workload_calls = g.calls_of(r.shape, r.dtype);
+    finished(std::move(r));
+  };
   run_cases_on_devices(o_.sweep.backends, devices, o_.sweep.concurrent, o_.backend, ro, handlers);
   // Observers saw the rows as the devices finished them; the report has them case by case.
   if (o_.sweep.concurrent)

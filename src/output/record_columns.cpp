@@ -270,9 +270,11 @@ void add_schema_2(std::vector<RC>& cols, const RateColumns& rates) {
 // FLOP per cycle: a rate in cycle space, as FLOP per clock cycle per SM (GPU rows) or per core (CPU
 // rows), so a power-capped card and a cool one of the same model compare as silicon. Files carry
 // both rates' figures; people's tables show the main rate's when asked (--columns flop_per_cycle).
+constexpr std::string_view kFlopPerCycle = "flop_per_cycle";  // the column and its legend
+
 void add_cycle_space(std::vector<RC>& cols, const RateColumns& rates) {
   RC main = shared(
-      "flop_per_cycle", "FLOP/cycle", Align::right, 3,
+      std::string(kFlopPerCycle), "FLOP/cycle", Align::right, 3,
       [](const RecordRow& x) { return num(x.rec.main.flop_per_cycle); },
       [](const RecordRow& x) {
         const std::optional<double>& v = x.rec.main.flop_per_cycle;
@@ -284,6 +286,21 @@ void add_cycle_space(std::vector<RC>& cols, const RateColumns& rates) {
   cols.push_back(file_field("burst_flop_per_cycle", [](const RecordRow& x) {
     return x.rec.burst ? num(x.rec.burst->flop_per_cycle) : "";
   }));
+}
+
+// Added with issue 23: a workload's weights (its call count), and the library's default algorithm
+// beside the one the row was timed with.
+void add_workload_and_algorithms(std::vector<RC>& cols) {
+  cols.push_back(file_field("workload_calls", [](const RecordRow& x) {
+    return x.rec.workload_calls > 0 ? std::to_string(x.rec.workload_calls) : std::string();
+  }));
+  cols.push_back(file_field("algorithm", [](const RecordRow& x) { return x.rec.algorithm; }));
+  cols.push_back(
+      file_field("default_algorithm", [](const RecordRow& x) { return x.rec.default_algorithm; }));
+  cols.push_back(file_field("default_gflops", [](const RecordRow& x) {
+    return x.rec.default_rate ? num(x.rec.default_rate->gflops) : std::string();
+  }));
+  cols.push_back(file_field("tuned_gain", [](const RecordRow& x) { return num(x.rec.tuned_gain); }));
 }
 
 // Several GPUs anywhere in the run: rows name their GPU.
@@ -313,6 +330,7 @@ std::vector<Column<RecordRow>> record_columns(const Results& r, const Analysis& 
   add_verification(cols);
   add_schema_2(cols, rates);
   add_cycle_space(cols, rates);
+  add_workload_and_algorithms(cols);
   return cols;
 }
 
@@ -331,7 +349,7 @@ const std::vector<std::string_view>& people_layout() {
                                                    "burst_gflops",
                                                    "gflops",
                                                    "mean_sm_clock_mhz",
-                                                   "flop_per_cycle",
+                                                   kFlopPerCycle,
                                                    "gflops_per_watt",
                                                    "e2e_gflops",
                                                    "pct_of_peak",
@@ -360,6 +378,15 @@ std::vector<RecordRow> record_rows(const Results& r, const Analysis& a,
   for (std::size_t i = 0; i < r.records.size(); ++i)
     if (!keep || keep(r.records[i])) rows.push_back({r.records[i], a.records[i]});
   return rows;
+}
+
+// The legend of a column shown only on request (report.hpp), beside the column it explains.
+std::string on_request_legend(const Grid& g) {
+  for (const Grid::Head& h : g.heads)
+    if (h.name == kFlopPerCycle)
+      return "FLOP/cycle = the main rate per clock cycle, per SM on a GPU (at the window's mean SM "
+             "clock), per core on a CPU (at its measured clock)\n";
+  return "";
 }
 
 // The legend of the rate columns (report.hpp), beside the columns it explains.

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpubench/output/report_workload.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/text.hpp"
@@ -97,8 +98,12 @@ void write_gbench_json(std::ostream& os, const Results& r, const Analysis& a) {
     if (ra.pct_of_reference) b["pct_of_reference"] = *ra.pct_of_reference;
     if (ra.gflop_per_usd) b["gflop_per_usd"] = *ra.gflop_per_usd;
     if (ra.pct_below_median_gpu) b["pct_below_median_gpu"] = *ra.pct_below_median_gpu;
+    if (rec.workload_calls > 0) b["workload_calls"] = rec.workload_calls;
+    if (rec.default_rate) b["GFLOPS_default_algorithm"] = rec.default_rate->gflops;
+    if (rec.tuned_gain) b["tuned_gain"] = *rec.tuned_gain;
     benchmarks.push_back(std::move(b));
   }
+  if (!a.workload.empty()) context["workload"] = workload_to_json(a.workload);
   os << json_text(json{{"context", context}, {"benchmarks", benchmarks}}) << "\n";
 }
 

@@ -3,6 +3,7 @@
 // below the median GPU; the slow-GPU comparison; the verdict). Derived fields are never read back.
 #include <nlohmann/json.hpp>
 
+#include "gpubench/output/report_workload.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/output/report.hpp"
 #include "gpubench/output/report_analysis.hpp"
@@ -46,6 +47,7 @@ void write_json(std::ostream& os, const Results& r, const Analysis& a) {
   }
   if (a.compared_devices > 1) doc["slow_gpus"] = slow_gpus_json(a);
   if (a.verdict) doc["verdict"] = verdict_to_json(*a.verdict);
+  if (!a.workload.empty()) doc["workload"] = workload_to_json(a.workload);
   os << json_text(doc) << "\n";
 }
 

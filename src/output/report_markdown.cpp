@@ -1,6 +1,8 @@
 // Markdown for a pull-request comment or a CI step summary ($GITHUB_STEP_SUMMARY).
 #include <fmt/format.h>
 
+#include "gpubench/output/report_algorithms.hpp"
+#include "gpubench/output/report_workload.hpp"
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/output/record_columns.hpp"
 #include "gpubench/output/report.hpp"
@@ -70,11 +72,20 @@ void write_markdown(std::ostream& os, const Results& r, const Analysis& a) {
     os << "\n";
     for (const std::string& line : slow) os << "- " << markdown_cell(line) << "\n";
   }
+  if (const auto tuned = tuned_gain_lines(r); !tuned.empty()) {
+    os << "\n";
+    for (const std::string& line : tuned) os << "- " << markdown_cell(line) << "\n";
+  }
   os << "\n" << case_counts(r) << "\n";
   // The same verdict the terminal table ends with, so that CI summaries answer the question too.
   if (a.verdict) {
     os << "\n```text";
     write_verdict(os, *a.verdict);  // starts with its own blank line
+    os << "```\n";
+  }
+  if (!a.workload.empty()) {
+    os << "\n```text";
+    write_workload(os, a.workload);  // starts with its own blank line
     os << "```\n";
   }
 }

@@ -86,6 +86,15 @@ std::string best_rates(const PeakSummary& sum, Unit u) {
   return out;
 }
 
+// Backends that choose among a library's algorithms: the best row's rate with the default one.
+std::string default_algorithm_text(const Record& best, Unit u) {
+  if (!best.default_rate || !best.tuned_gain) return "";
+  return fmt::format("      the library's default algorithm (what a framework gets): {} {}, the "
+                     "chosen one {:.2f}x that (default {}, chosen {})",
+                     rate(best.default_rate->gflops, u), u.name, *best.tuned_gain,
+                     best.default_algorithm, best.algorithm);
+}
+
 // One search's report, in lines and one table, for every printer: the table prints the lines as
 // they are and aligns the table; markdown makes them a heading, paragraphs and a table.
 struct SearchReport {
@@ -145,6 +154,7 @@ std::vector<std::string> best_lines(const Results& r, const PeakSummary& sum, Un
       "      {}: {}; verified, max rel. error {:.1e}{}",
       sum.best_remeasured ? "re-measured" : "search timing only", how, best.max_rel_error,
       best.peak_gflops ? fmt::format("; peak {} {}", rate(*best.peak_gflops, u), u.name) : ""));
+  if (const std::string d = default_algorithm_text(best, u); !d.empty()) lines.push_back(d);
   for (const std::string& w : best.warnings) lines.push_back("      warning: " + w);
   return lines;
 }
@@ -228,6 +238,13 @@ void write_search_markdown(std::ostream& os, const SearchReport& rep) {
   if (!rep.summary.empty()) os << markdown_cell(rep.summary) << "\n\n";
 }
 
+// The best row's default-algorithm rate (backends that choose among a library's algorithms).
+json default_gflops(const Results& r, const PeakSummary& s) {
+  if (s.best_row < 0) return nullptr;
+  const Record& best = r.records[std::size_t(s.best_row)];
+  return best.default_rate ? json(best.default_rate->gflops) : json(nullptr);
+}
+
 }  // namespace
 
 std::string grid_range_text(const GridRange& g) {
@@ -289,6 +306,10 @@ void write_peak_json(std::ostream& os, const Results& r) {
         {"best_burst_gflops", json_number(s.best_burst_gflops)},
         {"best_sustained_gflops", json_number(s.best_sustained_gflops)},
         {"best_one_rate_gflops", json_number(s.best_one_rate_gflops)},
+        {"best_default_algorithm_gflops", default_gflops(r, s)},
+        {"best_tuned_gain", s.best_row >= 0
+                                ? json_number(r.records[std::size_t(s.best_row)].tuned_gain)
+                                : json(nullptr)},
         {"top", top},
         {"measured", s.measured},
         {"remeasured", s.remeasured},

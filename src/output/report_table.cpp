@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/output/report_algorithms.hpp"
+#include "gpubench/output/report_workload.hpp"
 #include "gpubench/core/format_util.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/output/record_columns.hpp"
@@ -97,7 +99,7 @@ void write_rows(std::ostream& os, const Results& r, const Analysis& a,
   const FittedGrid f =
       fit_grid(grid_of(Dialect::table, table_columns(r, a, v), rows), fits ? v.width : 0);
   os << render_grid(Dialect::table, f.grid);
-  std::string below;
+  std::string below = on_request_legend(f.grid);
   for (const auto& [b, why] : skipped) below += fmt::format("{}: skipped, {}\n", b, why);
   os << wrap_lines(below + fitted_notes(f, v.width, "--wide or --columns all shows every column"),
                    v.width);
@@ -185,8 +187,10 @@ void write_tail(std::ostream& os, const Results& r, const Analysis& a) {
        in_cache_lines(r, [&](const Record& rec) { return naming.backend(rec); }))
     os << "warning: " << line << "\n";
   for (const std::string& line : slow_device_lines(a, naming.ranks)) os << line << "\n";
+  for (const std::string& line : tuned_gain_lines(r)) os << line << "\n";
   os << "\n" << case_counts(r) << "\n";
   if (a.verdict) write_verdict(os, *a.verdict);
+  write_workload(os, a.workload);
 }
 
 }  // namespace

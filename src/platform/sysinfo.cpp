@@ -2,6 +2,7 @@
 #include "gpubench/core/text.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 #include "gpubench/platform/cpu_peak.hpp"
+#include "gpubench/platform/host_energy.hpp"
 #include "gpubench/platform/cpuinfo.hpp"
 
 #include <sched.h>
@@ -174,6 +175,9 @@ const HostFacts& host_facts() {
     // Under emulation the loop would time the translator, not the CPU: the peak stays
     // "not measured (emulated CPU)".
     if (running_emulated().empty()) use_measured_peak(f.cpu, measure_cpu_peak(f.default_threads));
+    const HostEnergyFacts& energy = host_energy_facts();
+    f.cpu.power_limit_w = energy.power_limit_w;
+    f.cpu.energy_counter_period_s = energy.energy_counter_period_s;
     return f;
   }();
   return facts;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gpubench/analysis/verdict.hpp"
+#include "gpubench/analysis/workload.hpp"
 #include "gpubench/core/record.hpp"
 
 namespace gpubench {
@@ -57,6 +58,8 @@ struct Analysis {
   // Set when the results have ok CPU and GPU rows: "do I need a GPU?" has an answer (with the
   // roofline notes and, when priced, GFLOP per dollar).
   std::optional<Verdict> verdict;
+  // --shapes with counts: per dtype, one pass of the workload on the best CPU and GPU rows.
+  std::vector<WorkloadTotal> workload;
 
   // Ok CPU rows from more than one CPU library (OpenBLAS, BLIS, MKL): the speedups name theirs.
   bool several_cpu_libraries = false;

@@ -57,6 +57,11 @@ class Case {
   virtual bool flush_cache() { return false; }
   // Warnings collected while timing (clock drops, throttling).
   virtual std::vector<std::string> warnings() { return {}; }
+  // Backends that choose among a library's algorithms: a description of the one that runs
+  // ("" where there is no choice), and switching between the chosen one and the library's default
+  // choice (what a framework gets without tuning). False: this backend has no default to offer.
+  virtual std::string algorithm() const { return ""; }
+  virtual bool use_default_algorithm(bool /*use_default*/) { return false; }
 };
 
 class Backend {

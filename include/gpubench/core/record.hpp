@@ -109,6 +109,18 @@ struct Record {
   // Timed warm with A, B and C small enough for the device's last-level cache (a GPU's L2, the
   // CPU's L3): a loop reusing them runs at this speed, a model's layer meeting them cold may not.
   bool operands_in_cache = false;
+  // --shapes with a count column (a captured program, a suite): how many times one pass of the
+  // workload calls this case; 0 outside a workload. The analysis weighs the case by it.
+  std::int64_t workload_calls = 0;
+  // Backends that choose among a library's algorithms (cuBLASLt): the one the row ran, and the
+  // library's default choice (its heuristic's first, what a framework gets without tuning) timed
+  // in one window interleaved with the chosen one, so both met the same clocks: default_rate is
+  // the default's, tuned_gain the chosen one's rate over it in that window (1 when they are the
+  // same algorithm).
+  std::string algorithm;
+  std::string default_algorithm;
+  std::optional<Rate> default_rate;
+  std::optional<double> tuned_gain;
 
   // GPU only: copy A and B to the device, multiply, copy C back (one end-to-end repetition).
   std::optional<Stats> end_to_end_seconds;
@@ -153,6 +165,10 @@ struct CpuInfo {
   // Host memory bandwidth for the roofline note: measured (a short STREAM triad) when known.
   std::optional<double> memory_bandwidth_gbs;
   std::string memory_bandwidth_note;  // how it was obtained
+  // From powercap, when it can be read: the packages' power limit (each one's highest
+  // constraint, summed) and how often their energy counters change (measured by polling; power
+  // is taken only from windows spanning several counter steps, as a GPU's).
+  std::optional<double> power_limit_w, energy_counter_period_s;
 };
 
 // One math library a provider uses (OpenBLAS, cuBLAS, the CUDA runtime): what `gpubench info`

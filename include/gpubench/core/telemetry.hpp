@@ -37,6 +37,10 @@ class TelemetryProbe {
   // Seconds a window must span for its energy counter to resolve its power (kMinEnergySteps and
   // one of the counter's update periods); 0 when nothing is gained by waiting.
   virtual double energy_span_seconds() const { return 0; }
+  // Whether the window so far already spans kMinEnergySteps of its counter's steps (checked while
+  // the window runs on, so that it stops as soon as it does: ~0.55 s on average at NVML's 0.1 s
+  // rather than the span's 0.6 s); true when there is no counter to wait for.
+  virtual bool energy_resolved() { return true; }
   // Whether the device is back from its last work (power near idle, no power cap holding its
   // clock), so that a burst window starts from a rested card. Called outside a window.
   virtual bool rested() { return true; }
@@ -85,6 +89,15 @@ struct WindowPower {
 WindowPower power_from_counter(const std::vector<CounterReading>& joules,
                                const std::vector<CounterReading>& watts,
                                std::optional<double> limit_w);
+
+// Seconds a window must span for a counter that changes every `period` seconds to resolve its
+// power: kMinEnergySteps periods between its first and last change inside the window, and one
+// more to reach the first. 0 when the period is unknown (nothing is gained by waiting).
+double resolving_span_seconds(std::optional<double> period);
+
+// Seconds since the Unix epoch on the wall clock: a window's ends as outside samplers
+// (nvidia-smi, a powercap reader) stamp theirs.
+double unix_time_seconds();
 
 // How often a polled value actually changes: the median time between its changes, when at least
 // three changes were seen (polls must be much faster than the period).

@@ -12,6 +12,7 @@
 #include "gpubench/analysis/analysis.hpp"
 #include "gpubench/analysis/compare.hpp"
 #include "gpubench/core/record.hpp"
+#include "gpubench/output/columns.hpp"
 
 namespace gpubench {
 
@@ -54,6 +55,8 @@ std::string case_counts(const Results& r);
 // a named clock; and one line per backend naming its warm rows whose operands fit in the device's
 // last-level cache (`name` says how rows name their backend).
 std::string rate_legend(const Results& r);
+// The legend of the columns shown only on request (flop_per_cycle) among `g`'s, empty when none.
+std::string on_request_legend(const Grid& g);
 std::vector<std::string> in_cache_lines(const Results& r,
                                         const std::function<std::string(const Record&)>& name);
 

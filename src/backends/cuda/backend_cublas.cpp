@@ -207,6 +207,11 @@ class CublasCase final : public Case {
   std::optional<double> time_end_to_end() override;
   void read_result(std::vector<double>& out) override;
   bool flush_cache() override;
+  std::string algorithm() const override;
+  bool use_default_algorithm(bool use_default) override {
+    algo_ = use_default ? default_algo_ : chosen_algo_;
+    return true;
+  }
 
   DeviceResult device_result() const { return {c_.get(), c_.bytes()}; }
 
@@ -224,7 +229,8 @@ class CublasCase final : public Case {
   HostBuffer host_a_, host_b_, host_c_;  // device-format copies for the end-to-end timing
   LtProblem lt_;  // the column-major view: B is the first operand
   DeviceBuffer x_scale_, y_scale_;  // fp8: the per-tensor scales of B and A (device floats)
-  cublasLtMatmulAlgo_t algo_{};
+  cublasLtMatmulAlgo_t algo_{};  // the one that runs: chosen_algo_ or default_algo_
+  cublasLtMatmulAlgo_t chosen_algo_{}, default_algo_{};
   EventTimer timer_;
 };
 
@@ -432,7 +438,25 @@ void CublasCase::choose_algorithm() {
   for (const Candidate& c : candidates)
     if (c.best > 0 && c.best < best->best) best = &c;
   if (candidates.front().best <= best->best * kKeepFirstWithin) best = &candidates.front();
-  algo_ = best->algo;
+  // The heuristic's first that runs is the library's default choice: what a framework calling
+  // cuBLASLt (or cublasGemmEx) without tuning gets.
+  default_algo_ = candidates.front().algo;
+  chosen_algo_ = algo_ = best->algo;
+}
+
+// "id 21 tile 15 stages 8 split-k 1": cuBLASLt's numbers for the kernel (cublasLt.h's
+// cublasLtMatmulTile_t and cublasLtMatmulStages_t name the tile and stages values).
+std::string CublasCase::algorithm() const {
+  const auto attribute = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
+    std::uint32_t v = 0;
+    std::size_t written = 0;
+    cublasLtMatmulAlgoConfigGetAttribute(&algo_, a, &v, sizeof v, &written);
+    return v;
+  };
+  return fmt::format("id {} tile {} stages {} split-k {}", attribute(CUBLASLT_ALGO_CONFIG_ID),
+                     attribute(CUBLASLT_ALGO_CONFIG_TILE_ID),
+                     attribute(CUBLASLT_ALGO_CONFIG_STAGES_ID),
+                     attribute(CUBLASLT_ALGO_CONFIG_SPLITK_NUM));
 }
 
 cublasStatus_t CublasCase::try_run() {

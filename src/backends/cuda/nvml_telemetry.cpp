@@ -87,10 +87,6 @@ const Nvml& nvml() {
   return lib;
 }
 
-double unix_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::string describe_throttle_reasons(std::uint64_t reasons) {
@@ -231,7 +227,7 @@ void NvmlProbe::start(WindowKind kind) {
   stop_.store(false);
   read_energy_ = kind == WindowKind::sustained;
   t0_ = std::chrono::steady_clock::now();
-  start_unix_s_ = unix_seconds();
+  start_unix_s_ = unix_time_seconds();
   if (read_energy_)
     if (const auto mj = dev_.energy_mj()) joules_.push_back({0.0, *mj / 1e3});
   thread_ = std::thread([this] { poll(); });
@@ -260,8 +256,14 @@ void NvmlProbe::poll() {
 }
 
 double NvmlProbe::energy_span_seconds() const {
-  const auto period = dev_.update_periods().energy_s;
-  return period ? (kMinEnergySteps + 1) * *period : 0;
+  return resolving_span_seconds(dev_.update_periods().energy_s);
+}
+
+bool NvmlProbe::energy_resolved() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int changes = 0;  // the first change opens the span, each later one is a step
+  for (std::size_t i = 1; i < joules_.size(); ++i) changes += joules_[i].value != joules_[i - 1].value;
+  return changes > kMinEnergySteps;
 }
 
 bool NvmlProbe::rested() {
@@ -270,11 +272,10 @@ bool NvmlProbe::rested() {
   const TelemetrySample s = dev_.sample();
   const std::optional<double> limit = dev_.enforced_limit_w();
   const bool cool = !limit || !s.power_w || *s.power_w <= kRestedPowerFraction * *limit;
-  // The instantaneous reading falls under half the limit ~0.09 s after a load ends, and a burst
-  // from there runs within 0.3% of one after a 2 s rest (bench/power_probe.py on an H200). The
-  // power-cap reason follows the 1 s average and clears ~0.6 s later: it is waited for only where
-  // the power reading is that average, which otherwise still shows the load.
-  if (dev_.instant_power_w()) return cool;
+  // The instantaneous reading falls under half the limit ~0.09 s after a load ends; the power-cap
+  // reason follows the 1 s average and clears ~0.6 s later. On an H200 a burst 0.1 s after a load
+  // ran at full speed, but on an H100 bursts after that short a rest ran at 1650-1890 MHz and
+  // 5-9% below torch.mm's after its 1 s rest: the cap must have let go too.
   const bool uncapped = !s.throttle_reasons || !(*s.throttle_reasons & kPowerCapReason);
   return cool && uncapped;
 }
@@ -313,7 +314,7 @@ Telemetry NvmlProbe::stop(std::vector<std::string>& warnings) {
   }
   t.source = !joules_.empty() ? "nvml (energy counter)" : "nvml (power readings)";
   t.window_start_unix_s = start_unix_s_;
-  t.window_end_unix_s = unix_seconds();
+  t.window_end_unix_s = unix_time_seconds();
   std::uint64_t reasons = 0;
   for (const TelemetrySample& s : samples)
     if (s.throttle_reasons) reasons |= *s.throttle_reasons;

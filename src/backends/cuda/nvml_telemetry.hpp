@@ -60,6 +60,7 @@ class NvmlProbe final : public TelemetryProbe {
   void start(WindowKind kind) override;
   Telemetry stop(std::vector<std::string>& warnings) override;
   double energy_span_seconds() const override;
+  bool energy_resolved() override;
   bool rested() override;
 
  private:

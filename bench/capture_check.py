@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""The GPU machine's check of `gpubench capture` and the default-algorithm rates (issue 23).
+
+Run by bench/capture_check.sh, which says what each step is for. Subcommands:
+  train --steps N        N training steps of a small transformer (bf16 autocast, forward and
+                         backward, AdamW): the program gpubench capture records
+  profile --out F        one such step (after warm-up) under torch.profiler(record_shapes=True):
+                         each GEMM op's shapes and its own kernels' device time, as JSON
+  hidden-shapes          the bf16 shapes of the default-vs-torch.mm comparison, as a --shapes file
+  torch-mm --shapes F --out J   torch.mm's rate on each shape, timed as gpubench --clocks
+                         sustained times the default algorithm: the kernel alone (a CUDA graph of
+                         torch.mm(a, b, out=c) calls replayed between CUDA events, as gpubench
+                         launches back to back from C++; a Python loop would add PyTorch's
+                         ~12-16 us of CPU a call), after the clock settled as gpubench's settle()
+                         does, ~5 ms batches for ~0.4 s, the mean over all runs
+  report --dir D --steps N      the comparisons, as markdown
+"""
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+
+# The model: 2 pre-norm blocks, attention written with matmuls (q @ k^T, p @ v are batched GEMMs,
+# which cuBLAS runs; a fused attention kernel would not be a GEMM call), no biases (each Linear is
+# one mm), a vocabulary head. 4 x 512 = 2048 tokens.
+D, HEADS, FF, VOCAB, LAYERS, BATCH, SEQ = 1024, 16, 4096, 8192, 2, 4, 512
+GEMM_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm")
+
+
+def build():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.n1, self.n2 = nn.LayerNorm(D), nn.LayerNorm(D)
+            self.qkv = nn.Linear(D, 3 * D, bias=False)
+            self.out = nn.Linear(D, D, bias=False)
+            self.up = nn.Linear(D, FF, bias=False)
+            self.down = nn.Linear(FF, D, bias=False)
+
+        def forward(self, x):
+            b, t, d = x.shape
+            q, k, v = self.qkv(self.n1(x)).split(d, dim=-1)
+            heads = lambda z: z.view(b, t, HEADS, d // HEADS).transpose(1, 2)
+            q, k, v = heads(q), heads(k), heads(v)
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(d // HEADS))
+            y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
+            x = x + self.out(y)
+            return x + self.down(F.gelu(self.up(self.n2(x))))
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(VOCAB, D)
+            self.blocks = nn.ModuleList(Block() for _ in range(LAYERS))
+            self.head = nn.Linear(D, VOCAB, bias=False)
+
+        def forward(self, tokens):
+            x = self.embed(tokens)
+            for blk in self.blocks:
+                x = blk(x)
+            return self.head(x)
+
+    torch.manual_seed(0)
+    model = Model().cuda()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    tokens = torch.randint(0, VOCAB, (BATCH, SEQ), device="cuda")
+    target = torch.randint(0, VOCAB, (BATCH, SEQ), device="cuda")
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            logits = model(tokens)
+            loss = F.cross_entropy(logits.float().view(-1, VOCAB), target.view(-1))
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def train(args):
+    import torch
+    step = build()
+    for _ in range(args.steps):
+        loss = step()
+    torch.cuda.synchronize()
+    print(f"loss after {args.steps} steps: {loss.item():.4f}")
+
+
+def gemm_of(name, dims):
+    """(M, N, K, batch) of an aten GEMM op from its input shapes (row-major, as gpubench reads)."""
+    if name == "aten::mm":
+        (m, k), (_, n) = dims[0], dims[1]
+        return m, n, k, 1
+    if name == "aten::addmm":
+        (m, k), (_, n) = dims[1], dims[2]
+        return m, n, k, 1
+    a, b = (dims[0], dims[1]) if name == "aten::bmm" else (dims[1], dims[2])
+    return a[1], b[2], a[2], a[0]
+
+
+def profile(args):
+    import torch
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+    step = build()
+    for _ in range(3):
+        step()
+    torch.cuda.synchronize()
+    with torch_profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA],
+                       record_shapes=True) as prof:
+        step()
+        torch.cuda.synchronize()
+    gemms = []
+    for e in prof.events():
+        if e.name not in GEMM_OPS:
+            continue
+        # The op's own kernels (the GEMM and its split-K reduction), not its child ops' (a
+        # .contiguous() copy of an operand is no GEMM time); older torch calls it self_cuda_*.
+        device_us = getattr(e, "self_device_time_total", None)
+        if device_us is None:
+            device_us = e.self_cuda_time_total
+        m, n, k, batch = gemm_of(e.name, e.input_shapes)
+        gemms.append({"op": e.name, "m": m, "n": n, "k": k, "batch": batch,
+                      "device_seconds": device_us * 1e-6})
+    with open(args.out, "w") as f:
+        json.dump({"torch": torch.__version__, "gemms": gemms}, f, indent=1)
+    print(f"{len(gemms)} GEMM ops, {sum(g['device_seconds'] for g in gemms) * 1e3:.3f} ms of "
+          f"GEMM kernels in one step")
+
+
+HIDDEN_SHAPES = [  # m, n, k (bf16, nn): a skinny one first
+    (16, 4096, 4096), (128, 4096, 4096), (1024, 1024, 1024), (2048, 6144, 4096),
+    (3000, 3000, 3000), (4096, 4096, 4096), (4096, 14336, 4096), (4096, 4096, 14336),
+    (8192, 8192, 8192),
+]
+
+
+def hidden_shapes(_args):
+    print("# bench/capture_check.py: the default algorithm against torch.mm")
+    print("m,n,k,dtype,layout,batch")
+    for m, n, k in HIDDEN_SHAPES:
+        print(f"{m},{n},{k},bf16,nn,1")
+
+
+def read_shapes(path):
+    shapes = []
+    for line in open(path):
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("m,"):
+            continue
+        f = line.split(",")
+        shapes.append((int(f[0]), int(f[1]), int(f[2])))
+    return shapes
+
+
+# torch.mm timed as gpubench times the default algorithm under --clocks sustained (see
+# bench/capture_check.sh): the kernel alone, on a settled (power-capped) clock, ~5 ms batches for
+# ~0.4 s, the mean over all runs. gpubench launches back to back from C++; a Python loop of
+# torch.mm would add PyTorch's ~12-16 us of CPU per call and bind the small shapes to it, so a
+# batch is a CUDA graph of torch.mm(a, b, out=c) calls, replayed between two CUDA events.
+BATCH_SECONDS, WINDOW_SECONDS = 5e-3, 0.4
+SETTLE_CHUNK_SECONDS, SETTLE_MAX_SECONDS, SETTLE_TOLERANCE = 0.025, 1.5, 0.01
+
+
+def event_seconds(run):
+    """Seconds of GPU time `run()` enqueues, between two CUDA events."""
+    import torch
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    run()
+    stop.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(stop) * 1e-3
+
+
+def graph_batch(a, b, c, reps):
+    """A CUDA graph of `reps` torch.mm(a, b, out=c) calls: its replay(), as a batch."""
+    import torch
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # warm-up on the capture's stream (cuBLAS handle, workspace)
+        for _ in range(3):
+            torch.mm(a, b, out=c)
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g, stream=side):
+        for _ in range(reps):
+            torch.mm(a, b, out=c)
+    torch.cuda.synchronize()
+    return g.replay
+
+
+def loop_batch(a, b, c, reps):
+    """The fallback where graphs fail: `reps` calls from Python (CPU-bound on small shapes)."""
+    import torch
+
+    def run():
+        for _ in range(reps):
+            torch.mm(a, b, out=c)
+    return run
+
+
+def settle(batch):
+    """Runs batches until two consecutive ~25 ms chunks agree within 1% (at most 1.5 s), as
+    gpubench's settle() does before its sustained window: the clock has come down to the cap's."""
+    chunk = max(1, round(SETTLE_CHUNK_SECONDS / max(event_seconds(batch), 1e-7)))
+    spent, previous, stable = 0.0, 0.0, 0
+    while spent < SETTLE_MAX_SECONDS and stable < 2:
+        t = event_seconds(lambda: [batch() for _ in range(chunk)])
+        spent += t
+        stable = stable + 1 if previous > 0 and abs(t - previous) <= SETTLE_TOLERANCE * previous else 0
+        previous = t
+
+
+def time_mm(m, n, k):
+    """(GFLOPS, how it was timed) of torch.mm on one bf16 shape."""
+    import torch
+    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+    c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
+    try:
+        probe = graph_batch(a, b, c, 10)
+        one = max(event_seconds(probe) / 10, 1e-7)
+        reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
+        batch, how = graph_batch(a, b, c, reps), "CUDA graph"
+    except RuntimeError as e:  # say why, and time the Python loop instead
+        print(f"torch.mm {m}x{n}x{k}: CUDA graph failed ({e}); timing a Python loop",
+              file=sys.stderr)
+        torch.cuda.synchronize()
+        loop = loop_batch(a, b, c, 3)
+        loop()
+        one = max(event_seconds(loop) / 3, 1e-7)
+        reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
+        batch, how = loop_batch(a, b, c, reps), f"Python loop (CUDA graph failed: {e})"
+    settle(batch)
+    total, runs = 0.0, 0
+    while runs < 3 * reps or total < WINDOW_SECONDS:
+        total += event_seconds(batch)
+        runs += reps
+    method = f"{how} of {reps} calls, settled clock, mean of {runs} in {total:.2f} s"
+    return 2.0 * m * n * k * runs / total / 1e9, how, method
+
+
+def torch_mm(args):
+    out = []
+    for m, n, k in read_shapes(args.shapes):
+        gflops, how, method = time_mm(m, n, k)
+        out.append({"m": m, "n": n, "k": k, "gflops": gflops, "batch": how, "method": method})
+        print(f"torch.mm {m}x{n}x{k}: {gflops / 1e3:.1f} TFLOPS ({method})", file=sys.stderr)
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=1)
+
+
+def captured_cases(path):
+    """(m, n, k, batch) -> count, and the layouts seen, from gpubench capture's file."""
+    counts, layouts = Counter(), {}
+    for line in open(path):
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("m,"):
+            continue
+        m, n, k, dtype, layout, batch, count = line.split(",")
+        key = (int(m), int(n), int(k), int(batch))
+        counts[key] += int(count)
+        layouts.setdefault(key, set()).add(f"{dtype} {layout}")
+    return counts, layouts
+
+
+def report_capture(d, steps):
+    prof = json.load(open(f"{d}/profile.json"))
+    profiled = Counter((g["m"], g["n"], g["k"], g["batch"]) for g in prof["gemms"])
+    captured, layouts = captured_cases(f"{d}/step.csv")
+    print(f"## Capture against torch.profiler (torch {prof['torch']})\n")
+    print(f"gpubench capture of {steps} steps, counts divided by {steps}; the profiler's one step.\n")
+    print("| M | N | K | batch | captured per step | profiler | dtype, layout (captured) |")
+    print("|---|---|---|---|---|---|---|")
+    same = True
+    for key in sorted(set(captured) | set(profiled)):
+        per_step = captured.get(key, 0) / steps
+        ok = per_step == profiled.get(key, 0)
+        same &= ok
+        print(f"| {' | '.join(map(str, key))} | {per_step:g} | {profiled.get(key, 0)} | "
+              f"{', '.join(sorted(layouts.get(key, [])))}{'' if ok else ' **differs**'} |")
+    print(f"\nSame GEMMs with the same counts: **{'yes' if same else 'no'}**\n")
+    return prof
+
+
+def replay_times(d, steps):
+    doc = json.load(open(f"{d}/replay.json"))
+    chosen = default = 0.0
+    for r in doc["records"]:
+        if r.get("status") != "ok" or not r.get("workload_calls"):
+            continue
+        chosen += r["workload_calls"] * r["flops"] / (r["gflops"] * 1e9)
+        rate = (r.get("default_rate") or {}).get("gflops") or r["gflops"]
+        default += r["workload_calls"] * r["flops"] / (rate * 1e9)
+    return chosen / steps, default / steps
+
+
+def report_replay(d, steps, prof):
+    measured = sum(g["device_seconds"] for g in prof["gemms"])
+    chosen, default = replay_times(d, steps)
+    print("## Replay against the profiler's GEMM kernel time\n")
+    print(f"- profiler, GEMM kernels of one step: {measured * 1e3:.3f} ms")
+    for what, t in (("library's default algorithm (what PyTorch runs)", default),
+                    ("gpubench's chosen algorithm", chosen)):
+        print(f"- replay, {what}: {t * 1e3:.3f} ms per step ({100 * (t / measured - 1):+.1f}%)")
+    ok = abs(default / measured - 1) <= 0.15
+    print(f"\nDefault-algorithm replay within 15% of the profiler: **{'yes' if ok else 'no'}**\n")
+
+
+def report_default(d):
+    torch_runs = json.load(open(f"{d}/torch_mm.json"))
+    torch_rates = {(t["m"], t["n"], t["k"]): t["gflops"] for t in torch_runs}
+    doc = json.load(open(f"{d}/hidden.json"))
+    print("## Default algorithm against torch.mm (bf16, nn)\n")
+    print("Both on a settled (power-capped) clock: gpubench ran with --clocks sustained, so its "
+          "default rate is its sustained window's (same algorithm as chosen) or ~0.4 s of batches "
+          "alternating with the chosen algorithm right after that window; torch.mm is a CUDA "
+          "graph of torch.mm calls (the kernel, without PyTorch's per-call CPU time), replayed "
+          "after the same settling, ~5 ms batches for ~0.4 s, the mean.\n")
+    print("| shape | torch.mm TFLOPS | gpubench default TFLOPS | default / torch | tuned TFLOPS | tuned gain | default algorithm | chosen |")
+    print("|---|---|---|---|---|---|---|---|")
+    within = True
+    for r in doc["records"]:
+        if r.get("backend") != "cublas" or r.get("status") != "ok" or not r.get("default_rate"):
+            continue
+        s = r["shape"]
+        t = torch_rates.get((s["m"], s["n"], s["k"]))
+        g = r["default_rate"]["gflops"]
+        ratio = g / t if t else float("nan")
+        within &= abs(ratio - 1) <= 0.03
+        tuned = (r.get("burst") or {}).get("gflops") or r["gflops"]
+        print(f"| {s['m']}x{s['n']}x{s['k']} | {t / 1e3:.1f} | {g / 1e3:.1f} | {ratio:.3f} | "
+              f"{tuned / 1e3:.1f} | {r.get('tuned_gain', float('nan')):.2f}x | "
+              f"{r.get('default_algorithm', '')} | {r.get('algorithm', '')} |")
+    batches = sorted({t.get("batch", "Python loop") for t in torch_runs})
+    print(f"\ntorch.mm's batches: {'; '.join(batches)} (each row's method in torch_mm.json)")
+    print(f"\nEvery default rate within 3% of torch.mm: **{'yes' if within else 'no'}**")
+
+
+def report(args):
+    prof = report_capture(args.dir, args.steps)
+    report_replay(args.dir, args.steps, prof)
+    report_default(args.dir)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("train").add_argument("--steps", type=int, default=3)
+    sub.add_parser("profile").add_argument("--out", required=True)
+    sub.add_parser("hidden-shapes")
+    t = sub.add_parser("torch-mm")
+    t.add_argument("--shapes", required=True)
+    t.add_argument("--out", required=True)
+    r = sub.add_parser("report")
+    r.add_argument("--dir", required=True)
+    r.add_argument("--steps", type=int, default=3)
+    args = p.parse_args()
+    {"train": train, "profile": profile, "hidden-shapes": hidden_shapes, "torch-mm": torch_mm,
+     "report": report}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -64,8 +64,8 @@ std::vector<std::string> workload_lines(const std::vector<WorkloadTotal>& w) {
     lines.push_back("  per pass: " + pass_line(t));
     if (!t.dominant.empty()) lines.push_back("  dominant shapes: " + dominant_line(t));
     if (t.incomplete_rows > 0)
-      lines.push_back(fmt::format("  ({} rows left out: not every shape ran on them)",
-                                  t.incomplete_rows));
+      lines.push_back(fmt::format("  ({} {} left out: not every shape ran there)", t.incomplete_rows,
+                                  t.incomplete_rows == 1 ? "row" : "rows"));
   }
   return lines;
 }

@@ -173,16 +173,16 @@ TEST(Telemetry, SummaryAndDerivedEnergy) {
 
 namespace {
 
-// A fake energy counter polled every 5 ms: it steps every `period` seconds by what a card drawing
-// `watts` used since its last step (as NVML's does, ~100 ms on an H100), and power readings that
-// report `reading_w` at every poll.
+// A fake energy counter polled every `poll` seconds (5 ms by default): it steps every `period`
+// seconds by what a card drawing `watts` used since its last step (as NVML's does, ~100 ms on an
+// H100), and power readings that report `reading_w` at every poll.
 struct FakeCounter {
   std::vector<CounterReading> joules, watts;
   FakeCounter(double seconds, double period, double watts_drawn, double reading_w,
-              double phase = 0.0) {
+              double phase = 0.0, double poll = 0.005) {
     double counter = 1000.0;  // joules since the driver loaded
     double next_step = phase;
-    for (double t = 0; t <= seconds + 1e-9; t += 0.005) {
+    for (double t = 0; t <= seconds + 1e-9; t += poll) {
       while (t >= next_step) {
         counter = 1000.0 + watts_drawn * next_step;
         next_step += period;
@@ -205,13 +205,30 @@ TEST(EnergyCounter, ShortWindowsAreUnknownNotInflated) {
 }
 
 TEST(EnergyCounter, TheShortestResolvedWindowIsWithinThePollingGrain) {
-  // Just over kMinEnergySteps counter periods: resolved, and within 2.5% at any phase.
+  // Just over kMinEnergySteps + 1 counter periods: resolved, and within one 5 ms grain of the
+  // 0.3 s span (1.7%) at any phase.
   for (const double phase : {0.0, 0.013, 0.061, 0.099}) {
     const FakeCounter c((kMinEnergySteps + 1) * 0.1 + 0.01, 0.1, 650, 650, phase);
     const WindowPower p = power_from_counter(c.joules, c.watts, 700.0);
     ASSERT_TRUE(p.mean_w) << p.unknown << " phase " << phase;
-    EXPECT_NEAR(*p.mean_w, 650.0, 650.0 * 0.025) << "phase " << phase;
+    EXPECT_EQ(p.steps, kMinEnergySteps) << "phase " << phase;
+    EXPECT_NEAR(p.grain_seconds, 0.005, 1e-9);
+    EXPECT_NEAR(*p.mean_w, 650.0, 650.0 * 0.017) << "phase " << phase;
   }
+}
+
+TEST(EnergyCounter, AGrainTooCoarseForTheSpanIsUnknown) {
+  // Polled every 12 ms, three 100 ms steps (a 0.3 s span) could be off by 4%: unknown, with why;
+  // two steps more (0.5 s, 2.4%) resolve it.
+  const FakeCounter coarse(0.41, 0.1, 650, 650, 0.0, 0.012);
+  const WindowPower p = power_from_counter(coarse.joules, coarse.watts, 700.0);
+  EXPECT_FALSE(p.mean_w);
+  EXPECT_NE(p.unknown.find("too short for its 12.0 ms polling grain"), std::string::npos)
+      << p.unknown;
+  EXPECT_EQ(counter_unresolved(coarse.joules), p.unknown);
+  const FakeCounter longer(0.61, 0.1, 650, 650, 0.0, 0.012);
+  EXPECT_EQ(counter_unresolved(longer.joules), "");
+  EXPECT_TRUE(power_from_counter(longer.joules, longer.watts, 700.0).mean_w);
 }
 
 TEST(EnergyCounter, LongWindowsAreExactFromChangeToChange) {
@@ -259,7 +276,7 @@ TEST(EnergyCounter, RaplWindowsFollowTheSameRule) {
   const WindowPower p = power_from_counter(over.joules, {}, 150.0);
   EXPECT_FALSE(p.mean_w);
   EXPECT_NE(p.unknown.find("over the enforced limit of 150 W"), std::string::npos) << p.unknown;
-  EXPECT_DOUBLE_EQ(resolving_span_seconds(0.001), (kMinEnergySteps + 1) * 0.001);
+  EXPECT_DOUBLE_EQ(resolving_span_seconds(0.001), (kMinEnergySteps + 2) * 0.001);
   EXPECT_EQ(resolving_span_seconds(std::nullopt), 0.0);
 }
 

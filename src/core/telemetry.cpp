@@ -59,7 +59,37 @@ std::optional<double> mean_between(const std::vector<CounterReading>& readings, 
   return sum / n;
 }
 
+// The median of `values` (not empty).
+double median_of(std::vector<double> values) {
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
+// How late a counter change may have been seen: the median time between polls, or between the
+// counter's changes where those are as frequent (a poll then reads a value up to a period old).
+double polling_grain(const std::vector<CounterReading>& joules, const std::vector<std::size_t>& at) {
+  std::vector<double> polls, steps;
+  for (std::size_t i = 1; i < joules.size(); ++i) polls.push_back(joules[i].t - joules[i - 1].t);
+  for (std::size_t i = 1; i < at.size(); ++i) steps.push_back(joules[at[i]].t - joules[at[i - 1]].t);
+  return std::min(median_of(polls), median_of(steps));
+}
+
 }  // namespace
+
+std::string counter_unresolved(const std::vector<CounterReading>& joules) {
+  const std::vector<std::size_t> at = changes(joules);
+  const int steps = at.empty() ? 0 : int(at.size()) - 1;
+  if (steps < kMinEnergySteps)
+    return fmt::format("the window spans {} energy-counter step{} ({} needed)", steps,
+                       steps == 1 ? "" : "s", kMinEnergySteps);
+  const double span = joules[at.back()].t - joules[at.front()].t;
+  const double grain = polling_grain(joules, at);
+  if (grain > kEnergyGrainTolerance * span)
+    return fmt::format("the counter's {} steps span {:.0f} ms, too short for its {:.1f} ms polling "
+                       "grain",
+                       steps, 1e3 * span, 1e3 * grain);
+  return "";
+}
 
 WindowPower power_from_counter(const std::vector<CounterReading>& joules,
                                const std::vector<CounterReading>& watts,
@@ -67,11 +97,9 @@ WindowPower power_from_counter(const std::vector<CounterReading>& joules,
   WindowPower p;
   const std::vector<std::size_t> at = changes(joules);
   p.steps = at.empty() ? 0 : int(at.size()) - 1;
-  if (p.steps < kMinEnergySteps) {
-    p.unknown = fmt::format("the window spans {} energy-counter step{} ({} needed)", p.steps,
-                            p.steps == 1 ? "" : "s", kMinEnergySteps);
-    return p;
-  }
+  p.unknown = counter_unresolved(joules);
+  if (!p.unknown.empty()) return p;
+  p.grain_seconds = polling_grain(joules, at);
   const CounterReading& first = joules[at.front()];
   const CounterReading& last = joules[at.back()];
   p.span_seconds = last.t - first.t;
@@ -101,7 +129,7 @@ double unix_time_seconds() {
 }
 
 double resolving_span_seconds(std::optional<double> period) {
-  return period ? (kMinEnergySteps + 1) * *period : 0;
+  return period ? (kMinEnergySteps + 2) * *period : 0;
 }
 
 std::optional<double> update_period(const std::vector<CounterReading>& readings) {
@@ -109,8 +137,7 @@ std::optional<double> update_period(const std::vector<CounterReading>& readings)
   if (at.size() < 4) return std::nullopt;  // three intervals at least
   std::vector<double> gaps;
   for (std::size_t i = 1; i < at.size(); ++i) gaps.push_back(readings[at[i]].t - readings[at[i - 1]].t);
-  std::nth_element(gaps.begin(), gaps.begin() + std::ptrdiff_t(gaps.size() / 2), gaps.end());
-  return gaps[gaps.size() / 2];
+  return median_of(std::move(gaps));
 }
 
 void derive_energy(Telemetry& t, double seconds_per_mult, double gflops) {

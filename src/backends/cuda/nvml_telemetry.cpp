@@ -238,9 +238,11 @@ double NvmlProbe::since_start() const {
 }
 
 void NvmlProbe::poll() {
-  // Every 5 ms: a burst window can be 20 ms long, and a counter change is seen within 5 ms of
-  // happening (0.5% of the shortest span power is taken from); each reading is a driver round
-  // trip of tens of microseconds on a host thread the GPU's work does not need.
+  // Every 5 ms (a burst window can be 20 ms long); every 2 ms beside the energy counter, whose
+  // read takes ~3 ms: a counter change is then seen within ~5 ms of happening (under 2% of the
+  // shortest span power is taken from, see kMinEnergySteps). Each reading is a driver round trip
+  // on a host thread the GPU's work does not need.
+  const auto interval = std::chrono::milliseconds(read_energy_ ? 2 : 5);
   while (!stop_.load()) {
     TelemetrySample s = dev_.sample();
     const std::optional<std::uint64_t> mj = read_energy_ ? dev_.energy_mj() : std::nullopt;
@@ -251,7 +253,7 @@ void NvmlProbe::poll() {
       if (mj) joules_.push_back({t, *mj / 1e3});
       if (s.power_w) watts_.push_back({t, *s.power_w});
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(interval);
   }
 }
 
@@ -261,9 +263,7 @@ double NvmlProbe::energy_span_seconds() const {
 
 bool NvmlProbe::energy_resolved() {
   std::lock_guard<std::mutex> lock(mu_);
-  int changes = 0;  // the first change opens the span, each later one is a step
-  for (std::size_t i = 1; i < joules_.size(); ++i) changes += joules_[i].value != joules_[i - 1].value;
-  return changes > kMinEnergySteps;
+  return counter_unresolved(joules_).empty();
 }
 
 bool NvmlProbe::rested() {

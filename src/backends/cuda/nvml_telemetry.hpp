@@ -51,8 +51,9 @@ class NvmlDevice {
   void* handle_ = nullptr;  // nvmlDevice_t
 };
 
-// Samples one GPU through NVML while a timed window runs: a polling thread every 5 ms, plus the
-// board's energy counter (Volta and newer) read at both ends of the window.
+// Samples one GPU through NVML while a timed window runs: a polling thread every 5 ms, and in a
+// sustained window the board's energy counter (Volta and newer) at every poll (2 ms apart, a read
+// takes ~3 ms) and at both ends of the window.
 class NvmlProbe final : public TelemetryProbe {
  public:
   explicit NvmlProbe(const NvmlDevice& dev) : dev_(dev) {}

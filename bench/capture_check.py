@@ -12,7 +12,7 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
                          torch.mm(a, b, out=c) calls replayed between CUDA events, as gpubench
                          launches back to back from C++; a Python loop would add PyTorch's
                          ~12-16 us of CPU a call), after the clock settled as gpubench's settle()
-                         does, ~5 ms batches for ~0.4 s, the mean over all runs
+                         does, ~5 ms batches for ~0.25 s, the mean over all runs
   report --dir D --steps N      the comparisons, as markdown
 """
 import argparse
@@ -160,10 +160,10 @@ def read_shapes(path):
 
 # torch.mm timed as gpubench times the default algorithm under --clocks sustained (see
 # bench/capture_check.sh): the kernel alone, on a settled (power-capped) clock, ~5 ms batches for
-# ~0.4 s, the mean over all runs. gpubench launches back to back from C++; a Python loop of
+# ~0.25 s, the mean over all runs. gpubench launches back to back from C++; a Python loop of
 # torch.mm would add PyTorch's ~12-16 us of CPU per call and bind the small shapes to it, so a
 # batch is a CUDA graph of torch.mm(a, b, out=c) calls, replayed between two CUDA events.
-BATCH_SECONDS, WINDOW_SECONDS = 5e-3, 0.4
+BATCH_SECONDS, WINDOW_SECONDS = 5e-3, 0.25
 SETTLE_CHUNK_SECONDS, SETTLE_MAX_SECONDS, SETTLE_TOLERANCE = 0.025, 1.5, 0.01
 
 
@@ -320,10 +320,10 @@ def report_default(d):
     doc = json.load(open(f"{d}/hidden.json"))
     print("## Default algorithm against torch.mm (bf16, nn)\n")
     print("Both on a settled (power-capped) clock: gpubench ran with --clocks sustained, so its "
-          "default rate is its sustained window's (same algorithm as chosen) or ~0.4 s of batches "
+          "default rate is its sustained window's (same algorithm as chosen) or ~0.25 s of batches "
           "alternating with the chosen algorithm right after that window; torch.mm is a CUDA "
           "graph of torch.mm calls (the kernel, without PyTorch's per-call CPU time), replayed "
-          "after the same settling, ~5 ms batches for ~0.4 s, the mean.\n")
+          "after the same settling, ~5 ms batches for ~0.25 s, the mean.\n")
     print("| shape | torch.mm TFLOPS | gpubench default TFLOPS | default / torch | tuned TFLOPS | tuned gain | default algorithm | chosen |")
     print("|---|---|---|---|---|---|---|---|")
     within = True

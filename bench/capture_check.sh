@@ -12,11 +12,11 @@
 #       loop PyTorch's ~12-16 us of CPU a call bound the small shapes: 1024^3 170 vs 281 TFLOPS);
 #     - one clock regime, the sustained (power-capped) one. gpubench's default rate
 #       (runner.cpp, time_default_algorithm) is the row's main rate when the default algorithm is
-#       the chosen one, else ~0.4 s of ~5 ms batches alternating with the chosen one, run right
+#       the chosen one, else ~0.25 s of ~5 ms batches alternating with the chosen one, run right
 #       after the main window with no rest. Under --clocks burst the first is a rested-card boost
 #       burst and the second is not (4096^3: 790.9 burst vs torch.mm's 718.5 sustained), so this
 #       step runs --clocks sustained: both are then on a settled clock, and torch.mm settles the
-#       same way (25 ms chunks until two agree within 1%, at most 1.5 s) before its ~0.4 s of ~5 ms
+#       same way (25 ms chunks until two agree within 1%, at most 1.5 s) before its ~0.25 s of ~5 ms
 #       batches (the mean over all runs).
 # Usage: bench/capture_check.sh [BUILD_DIR] [OUT_DIR]     (BUILD_DIR: a CUDA build, default build)
 # Writes OUT_DIR (default bench/results/capture_check), 8 files: step.csv and capture.stderr (the

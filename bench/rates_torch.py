@@ -52,6 +52,8 @@ def main():
     p.add_argument("--shapes", required=True, help="CSV lines M,N,K,dtype")
     p.add_argument("--min-time", type=float, default=0.3)
     p.add_argument("--output", default="-")
+    p.add_argument("--no-throwaway", action="store_true",
+                   help="time the first shape first, without the throwaway case before it")
     args = p.parse_args()
     if not torch.cuda.is_available():
         sys.exit("rates_torch.py: no CUDA device visible to PyTorch")
@@ -59,7 +61,8 @@ def main():
     out = sys.stdout if args.output == "-" else open(args.output, "w")
     # One throwaway case first: the process's first multiplications (library loading, heuristics)
     # read several percent low, and would otherwise land on the first real case's burst window.
-    time_case(2048, 2048, 2048, "bf16", 0.1, device)
+    if not args.no_throwaway:
+        time_case(2048, 2048, 2048, "bf16", 0.1, device)
     for line in open(args.shapes):
         line = line.split("#")[0].strip()
         if not line or line.lower().startswith("m,"):

@@ -153,13 +153,12 @@ Rate burst_window(const Timed& timed, double one_run, const Shape& s, TelemetryP
 }
 
 // The most a window's energy span may add to it (an energy counter that steps every 100 ms needs
-// about 0.6 s for kMinEnergySteps): past this, the window's power is reported unknown.
+// about 0.35 s for kMinEnergySteps): past this, the window's power is reported unknown.
 constexpr double kEnergySpanMaxSeconds = 2.5;
 
-// Keeps the window's work running, untimed for its rate, until the probe's counter has made the
-// steps a power needs, or the window has `timed_so_far` + the extra work >= the probe's energy span
-// (which guarantees them): the device's energy counter then resolves the window's power (see
-// power_from_counter).
+// Keeps the window's work running, untimed for its rate, until the probe's counter readings
+// resolve its power (see counter_unresolved), or the window has `timed_so_far` + the extra work >=
+// the probe's energy span (which allows them a step to spare).
 void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
                        TelemetryProbe* probe, const RunOptions& o) {
   const double span = probe ? std::min(probe->energy_span_seconds(), kEnergySpanMaxSeconds) : 0;
@@ -282,10 +281,11 @@ void time_end_to_end(Case& c, const Shape& s, const RunOptions& o, const Backend
                      Record& r) {
   const std::optional<double> first = c.time_end_to_end();
   if (!first) return;
-  // Half the kernel's minimum time and samples: the copies run at the link's steady speed (their
-  // spread is reported), and six GPU cases of the default sweep save ~1 s.
+  // A quarter of the kernel's minimum time and half its samples (at least 3): the copies run at
+  // the link's steady speed (their spread is reported), and the six GPU cases of the default sweep
+  // spend ~0.45 s in it rather than ~0.9 s.
   RunOptions e2e = o;
-  e2e.min_time = o.min_time / 2;
+  e2e.min_time = o.min_time / 4;
   e2e.min_samples = std::max(3, o.min_samples / 2);
   int iterations = 0;
   const auto samples = adaptive_samples(
@@ -371,9 +371,9 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
 
 // The library's default algorithm beside the one the backend chose (cuBLASLt: its heuristic's
 // first against the fastest of its top candidates): ~5 ms batches of each, alternating, for about
-// 0.4 s, so that both meet the same clocks; each side's rate is its batches' total over its runs.
+// 0.25 s, so that both meet the same clocks; each side's rate is its batches' total over its runs.
 // The same algorithm on both sides is the row's own rate and a gain of exactly 1.
-constexpr double kDefaultBatchSeconds = 5e-3, kDefaultWindowSeconds = 0.4;
+constexpr double kDefaultBatchSeconds = 5e-3, kDefaultWindowSeconds = 0.25;
 
 void time_default_algorithm(Case& c, const Timed& timed, double one_run, const Shape& s,
                             const RunOptions& o, Record& r) {

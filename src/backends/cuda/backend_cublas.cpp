@@ -444,19 +444,34 @@ void CublasCase::choose_algorithm() {
   chosen_algo_ = algo_ = best->algo;
 }
 
-// "id 21 tile 15 stages 8 split-k 1": cuBLASLt's numbers for the kernel (cublasLt.h's
-// cublasLtMatmulTile_t and cublasLtMatmulStages_t name the tile and stages values).
+// "id 21 tile 15 stages 8 split-k 1", then the rest of the configuration where it is not the
+// default ("reduction 1 swizzle 1 custom 2 inner 3 cluster 4"): cuBLASLt's numbers for the
+// kernel (cublasLt.h's cublasLtMatmulTile_t, cublasLtMatmulStages_t, cublasLtReductionScheme_t,
+// cublasLtMatmulInnerShape_t and cublasLtClusterShape_t name them). Two candidates can share the
+// first four and differ in a cluster shape by 5%: the label names every attribute, so that the
+// default and the chosen algorithm compare equal only when they are.
 std::string CublasCase::algorithm() const {
-  const auto attribute = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
-    std::uint32_t v = 0;
+  const auto attribute = [&](cublasLtMatmulAlgoConfigAttributes_t a, auto zero) {
+    decltype(zero) v = 0;  // the attribute's own size: a mismatched buffer is refused
     std::size_t written = 0;
     cublasLtMatmulAlgoConfigGetAttribute(&algo_, a, &v, sizeof v, &written);
-    return v;
+    return std::uint64_t(v);
   };
-  return fmt::format("id {} tile {} stages {} split-k {}", attribute(CUBLASLT_ALGO_CONFIG_ID),
-                     attribute(CUBLASLT_ALGO_CONFIG_TILE_ID),
-                     attribute(CUBLASLT_ALGO_CONFIG_STAGES_ID),
-                     attribute(CUBLASLT_ALGO_CONFIG_SPLITK_NUM));
+  std::string label = fmt::format(
+      "id {} tile {} stages {} split-k {}", attribute(CUBLASLT_ALGO_CONFIG_ID, std::int32_t{}),
+      attribute(CUBLASLT_ALGO_CONFIG_TILE_ID, std::uint32_t{}),
+      attribute(CUBLASLT_ALGO_CONFIG_STAGES_ID, std::uint32_t{}),
+      attribute(CUBLASLT_ALGO_CONFIG_SPLITK_NUM, std::int32_t{}));
+  const std::pair<const char*, std::uint64_t> rest[] = {
+      {"reduction", attribute(CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME, std::uint32_t{})},
+      {"swizzle", attribute(CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING, std::uint32_t{})},
+      {"custom", attribute(CUBLASLT_ALGO_CONFIG_CUSTOM_OPTION, std::uint32_t{})},
+      {"inner", attribute(CUBLASLT_ALGO_CONFIG_INNER_SHAPE_ID, std::uint16_t{})},
+      {"cluster", attribute(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, std::uint16_t{})},
+  };
+  for (const auto& [name, value] : rest)
+    if (value != 0) label += fmt::format(" {} {}", name, value);
+  return label;
 }
 
 cublasStatus_t CublasCase::try_run() {

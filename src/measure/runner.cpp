@@ -101,12 +101,15 @@ constexpr double kSettleChunkSeconds = 0.025, kSettleMaxSeconds = 1.5, kSettleTo
 using Timed = std::function<double(int)>;
 
 // Runs `timed` until the per-chunk time settles (the clock has come down to what the power cap
-// allows), so that the sustained window does not mix two speeds.
-void settle(const Timed& timed, double one_run) {
+// allows) and the device's power is within its limit, so that the sustained window does not mix
+// two speeds, and its energy counter is not read while the board still overshoots the limit (an
+// H100 draws 750-820 W for most of the first second of a heavy load, and such a window's power
+// is reported unknown).
+void settle(const Timed& timed, double one_run, TelemetryProbe* probe) {
   const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
   double spent = 0, previous = 0;
   int stable = 0;
-  while (spent < kSettleMaxSeconds && stable < 2) {
+  while (spent < kSettleMaxSeconds && (stable < 2 || (probe && !probe->power_settled()))) {
     const double t = timed(reps);
     spent += t;
     stable = previous > 0 && std::abs(t - previous) <= kSettleTolerance * previous ? stable + 1 : 0;
@@ -172,7 +175,7 @@ void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
 Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
                       bool gpu, bool cold, TelemetryProbe* probe,
                       std::vector<std::string>& warnings) {
-  if (gpu) settle(timed, one_run);
+  if (gpu) settle(timed, one_run, probe);
   Rate rate;
   std::vector<double> samples;
   rate.telemetry = with_probe(probe, WindowKind::sustained, warnings, [&] {
@@ -261,17 +264,24 @@ double warm_up(const Timed& timed, const RunOptions& o) {
 
 // From a rested card: the burst a published table reports is the first second of load. The
 // device rests only as long as its telemetry says it needs (power near idle, no power cap), at
-// most burst_rest_seconds after its last work; a device without telemetry rests all of it.
+// most burst_rest_seconds after its last work; a device without telemetry rests all of it. The
+// telemetry is believed only once it has changed since that work ended (one reading period): a
+// reading from before the end said "rested" right after a case's preparation had loaded an H100
+// for 0.2 s, and its burst then ran 8% below torch.mm's.
 void rest_before_burst(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o,
                        TelemetryProbe* probe) {
   const auto it = ctx.last_busy.find(device);
   if (it == ctx.last_busy.end()) return;
-  const auto until = it->second + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                      std::chrono::duration<double>(o.burst_rest_seconds));
+  const auto after = [&](double seconds) {
+    return it->second + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(seconds));
+  };
+  const auto until = after(o.burst_rest_seconds);
+  const auto readings_fresh = after(probe ? probe->reading_period_seconds() : 0);
   constexpr auto kPoll = std::chrono::milliseconds(10);
   for (auto now = std::chrono::steady_clock::now(); now < until;
        now = std::chrono::steady_clock::now()) {
-    if (probe && probe->rested()) return;
+    if (probe && now >= readings_fresh && probe->rested()) return;
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kPoll, until - now));
   }
 }

@@ -49,7 +49,6 @@ struct FakeConfig {
   int runs_at_start = 0, runs_in_last_window = 0;
   int rested_calls = 0;
   double reading_period = 0;  // the probe's reading_period_seconds()
-  int over_limit_polls = 0;   // power_settled() says no this many times first
   // A library default algorithm this slow per run (none when 0); "same" when it is the chosen one.
   double default_seconds_per_run = 0;
   bool default_is_chosen = false;
@@ -72,7 +71,6 @@ class FakeProbe : public TelemetryProbe {
     return true;
   }
   double reading_period_seconds() const override { return cfg_.reading_period; }
-  bool power_settled() override { return cfg_.over_limit_polls-- <= 0; }
   Telemetry stop(std::vector<std::string>&) override {
     cfg_.runs_in_last_window = cfg_.runs - cfg_.runs_at_start;
     TelemetrySample s;
@@ -501,22 +499,6 @@ TEST(Runner, BurstRestEndsWhenTheDeviceSaysItRested) {
   ASSERT_EQ(recs.size(), 2u);
   EXPECT_TRUE(recs[1].burst.has_value());
   EXPECT_GE(gpu.rested_calls, 1);
-}
-
-TEST(Runner, SustainedWindowWaitsForThePowerToSettle) {
-  // The clock settles at once (every chunk is alike); a board over its power limit for 20 more
-  // checks keeps the work going 20 chunks longer before the sustained window.
-  FakeConfig calm;
-  calm.kind = DeviceKind::gpu;
-  calm.power_w = 300;
-  const RunOptions o = small({{8, 8, 8}});
-  run_matmul(fake_entries(calm), {}, o);
-  FakeConfig hot = calm;
-  hot.over_limit_polls = 20;
-  run_matmul(fake_entries(hot), {}, o);
-  EXPECT_LT(hot.over_limit_polls, 0);
-  const int chunk = int(0.025 / calm.seconds_per_run);
-  EXPECT_GE(hot.runs - calm.runs, 19 * chunk);
 }
 
 TEST(Runner, BurstRestBelievesTheDeviceOnlyOnceItsReadingsChanged) {

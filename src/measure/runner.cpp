@@ -101,15 +101,12 @@ constexpr double kSettleChunkSeconds = 0.025, kSettleMaxSeconds = 1.5, kSettleTo
 using Timed = std::function<double(int)>;
 
 // Runs `timed` until the per-chunk time settles (the clock has come down to what the power cap
-// allows) and the device's power is within its limit, so that the sustained window does not mix
-// two speeds, and its energy counter is not read while the board still overshoots the limit (an
-// H100 draws 750-820 W for most of the first second of a heavy load, and such a window's power
-// is reported unknown).
-void settle(const Timed& timed, double one_run, TelemetryProbe* probe) {
+// allows), so that the sustained window does not mix two speeds.
+void settle(const Timed& timed, double one_run) {
   const int reps = int(std::clamp(kSettleChunkSeconds / std::max(one_run, 1e-7), 1.0, 1e5));
   double spent = 0, previous = 0;
   int stable = 0;
-  while (spent < kSettleMaxSeconds && (stable < 2 || (probe && !probe->power_settled()))) {
+  while (spent < kSettleMaxSeconds && stable < 2) {
     const double t = timed(reps);
     spent += t;
     stable = previous > 0 && std::abs(t - previous) <= kSettleTolerance * previous ? stable + 1 : 0;
@@ -175,7 +172,7 @@ void run_on_for_energy(const Timed& timed, double one_run, double timed_so_far,
 Rate sustained_window(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
                       bool gpu, bool cold, TelemetryProbe* probe,
                       std::vector<std::string>& warnings) {
-  if (gpu) settle(timed, one_run, probe);
+  if (gpu) settle(timed, one_run);
   Rate rate;
   std::vector<double> samples;
   rate.telemetry = with_probe(probe, WindowKind::sustained, warnings, [&] {

@@ -44,9 +44,6 @@ class TelemetryProbe {
   // Whether the device is back from its last work (power near idle, no power cap holding its
   // clock), so that a burst window starts from a rested card. Called outside a window.
   virtual bool rested() { return true; }
-  // Whether the device's power now is within its enforced limit + kPowerTolerance (checked while
-  // the work before a sustained window settles); true when unknown.
-  virtual bool power_settled() { return true; }
   // How often the readings rested() looks at change: until one such period has passed since the
   // device's last work, they may still describe the time before it ended. 0 when unknown.
   virtual double reading_period_seconds() const { return 0; }

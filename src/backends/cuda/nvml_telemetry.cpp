@@ -266,12 +266,6 @@ bool NvmlProbe::energy_resolved() {
   return counter_unresolved(joules_).empty();
 }
 
-bool NvmlProbe::power_settled() {
-  const std::optional<double> watts = dev_.instant_power_w();
-  const std::optional<double> limit = dev_.enforced_limit_w();
-  return !watts || !limit || *watts <= *limit * (1 + kPowerTolerance);
-}
-
 double NvmlProbe::reading_period_seconds() const {
   return dev_.update_periods().power_s.value_or(0);
 }

@@ -63,7 +63,6 @@ class NvmlProbe final : public TelemetryProbe {
   double energy_span_seconds() const override;
   bool energy_resolved() override;
   bool rested() override;
-  bool power_settled() override;
   double reading_period_seconds() const override;
 
  private:

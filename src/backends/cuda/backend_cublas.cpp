@@ -447,9 +447,9 @@ void CublasCase::choose_algorithm() {
 // "id 21 tile 15 stages 8 split-k 1", then the rest of the configuration where it is not the
 // default ("reduction 1 swizzle 1 custom 2 inner 3 cluster 4"): cuBLASLt's numbers for the
 // kernel (cublasLt.h's cublasLtMatmulTile_t, cublasLtMatmulStages_t, cublasLtReductionScheme_t,
-// cublasLtMatmulInnerShape_t and cublasLtClusterShape_t name them). Two candidates can share the
-// first four and differ in a cluster shape by 5%: the label names every attribute, so that the
-// default and the chosen algorithm compare equal only when they are.
+// cublasLtMatmulInnerShape_t and cublasLtClusterShape_t name them). The label names every
+// attribute, so that the default and the chosen algorithm compare equal only when their whole
+// configurations are (the first four alone could hide a different cluster shape or option).
 std::string CublasCase::algorithm() const {
   const auto attribute = [&](cublasLtMatmulAlgoConfigAttributes_t a, auto zero) {
     decltype(zero) v = 0;  // the attribute's own size: a mismatched buffer is refused

@@ -68,6 +68,16 @@ TEST(CliCapture, CBlasAndFortranCallsAreMappedToRowMajorShapesWithCounts) {
   EXPECT_NE(r.err.find("of it"), std::string::npos) << "the top shapes' share of time: " << r.err;
 }
 
+TEST(CliCapture, TheWrittenFilesNameIsShownEscaped) {
+  // A name with an escape sequence in it is written as given, and named with \x1b, not ESC.
+  const std::string out = scratch("esc\x1b[31mred.csv");
+  const CommandResult r = capture("'" + out + "'", GPUBENCH_BLAS_PROGRAM);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out));
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("esc\\x1b[31mred.csv; replay"), std::string::npos) << r.err;
+}
+
 TEST(CliCapture, ProgramOutputAndExitStatusAreUntouched) {
   const std::string out = scratch("untouched.csv");
   const CommandResult plain = run_command(std::string(GPUBENCH_BLAS_PROGRAM) + " fork 5");

@@ -49,9 +49,12 @@ int run_capture_command(const CaptureOptions& o) {
   const CaptureRun run = run_capture(o.command, library);
   if (run.summary.cases.empty()) return report_nothing_captured(run, shown);
   write_file_atomically(o.output, format_capture_shapes(run.summary, command));
+  // The file's name as messages show any input: a name holding control characters (an escape
+  // sequence, a line end) must not drive the terminal.
+  const std::string file = shown_input(o.output, 200);
   std::cerr << format_capture_summary(run.summary)
             << fmt::format("gpubench: wrote {} shapes to {}; replay: gpubench matmul --shapes {}\n",
-                           run.summary.cases.size(), o.output, o.output);
+                           run.summary.cases.size(), file, file);
   if (run.exit_status != 0)
     std::cerr << fmt::format("gpubench: warning: '{}' exited with status {}; gpubench exits "
                              "with it\n",

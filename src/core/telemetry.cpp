@@ -74,32 +74,49 @@ double polling_grain(const std::vector<CounterReading>& joules, const std::vecto
   return std::min(median_of(polls), median_of(steps));
 }
 
+// The window's counter changes and whether they resolve its power (see kMinEnergySteps): `unknown`
+// says why not.
+struct CounterSpan {
+  std::vector<std::size_t> at;  // the readings that first saw each change
+  int steps = 0;
+  double grain = 0;
+  std::string unknown;
+};
+
+CounterSpan counter_span(const std::vector<CounterReading>& joules) {
+  CounterSpan c;
+  c.at = changes(joules);
+  c.steps = c.at.empty() ? 0 : int(c.at.size()) - 1;
+  if (c.steps < kMinEnergySteps) {
+    c.unknown = fmt::format("the window spans {} energy-counter step{} ({} needed)", c.steps,
+                            c.steps == 1 ? "" : "s", kMinEnergySteps);
+    return c;
+  }
+  const double span = joules[c.at.back()].t - joules[c.at.front()].t;
+  c.grain = polling_grain(joules, c.at);
+  if (c.grain > kEnergyGrainTolerance * span)
+    c.unknown = fmt::format("the counter's {} steps span {:.0f} ms, too short for its {:.1f} ms "
+                            "polling grain",
+                            c.steps, 1e3 * span, 1e3 * c.grain);
+  return c;
+}
+
 }  // namespace
 
 std::string counter_unresolved(const std::vector<CounterReading>& joules) {
-  const std::vector<std::size_t> at = changes(joules);
-  const int steps = at.empty() ? 0 : int(at.size()) - 1;
-  if (steps < kMinEnergySteps)
-    return fmt::format("the window spans {} energy-counter step{} ({} needed)", steps,
-                       steps == 1 ? "" : "s", kMinEnergySteps);
-  const double span = joules[at.back()].t - joules[at.front()].t;
-  const double grain = polling_grain(joules, at);
-  if (grain > kEnergyGrainTolerance * span)
-    return fmt::format("the counter's {} steps span {:.0f} ms, too short for its {:.1f} ms polling "
-                       "grain",
-                       steps, 1e3 * span, 1e3 * grain);
-  return "";
+  return counter_span(joules).unknown;
 }
 
 WindowPower power_from_counter(const std::vector<CounterReading>& joules,
                                const std::vector<CounterReading>& watts,
                                std::optional<double> limit_w) {
   WindowPower p;
-  const std::vector<std::size_t> at = changes(joules);
-  p.steps = at.empty() ? 0 : int(at.size()) - 1;
-  p.unknown = counter_unresolved(joules);
+  const CounterSpan c = counter_span(joules);
+  p.steps = c.steps;
+  p.unknown = c.unknown;
   if (!p.unknown.empty()) return p;
-  p.grain_seconds = polling_grain(joules, at);
+  p.grain_seconds = c.grain;
+  const std::vector<std::size_t>& at = c.at;
   const CounterReading& first = joules[at.front()];
   const CounterReading& last = joules[at.back()];
   p.span_seconds = last.t - first.t;

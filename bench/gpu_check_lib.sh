@@ -23,3 +23,19 @@ run_ctest() {
   log "ctest: exit $? in $((SECONDS - t0)) s: $(grep -E 'tests passed' "$2")"
   grep -E "^\s+[0-9]+ - .*(Failed|Timeout)" "$2" | tee -a "$summary"
 }
+
+# begin_device_call: the start the wave3c device scripts share. Sets w (a scratch folder), out
+# ($OUT, else /tmp/out), bin and smi (nvidia-smi sampling clocks, power and event reasons every
+# 20 ms into $w/smi.csv); defines save (summary and a tarball of $w to $out); builds the release
+# preset for sm_90 and logs how long it took.
+begin_device_call() {
+  root=$(pwd); out=${OUT:-/tmp/out}; w=$(mktemp -d); mkdir -p "$out"
+  bin=$root/build/gpubench
+  start_summary "$w/summary.txt"
+  save() { cp "$w/summary.txt" "$out/summary.txt"; tar -C "$w" -czf "$out/all.tar.gz" .; }
+  local t0=$SECONDS
+  (cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target gpubench gpubench_capture) > "$w/build.log" 2>&1
+  log "build: exit $? in $((SECONDS - t0)) s"; save
+  nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw.instant,pstate,clocks_event_reasons.active --format=csv,nounits -lms 20 > "$w/smi.csv" 2>&1 &
+  smi=$!
+}

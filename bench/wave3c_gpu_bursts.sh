@@ -5,16 +5,8 @@
 # a temporary build for phase stamps on stderr (never committed; others ignore it).
 # Usage, on the GPU machine from the repository root: OUT=DIR bash bench/wave3c_gpu_bursts.sh
 set -uo pipefail
-root=$(pwd); out=${OUT:-/tmp/out}; w=$(mktemp -d); mkdir -p "$out"
-bin=$root/build/gpubench
 . bench/gpu_check_lib.sh
-start_summary "$w/summary.txt"
-save() { cp "$w/summary.txt" "$out/summary.txt"; tar -C "$w" -czf "$out/all.tar.gz" .; }
-t0=$SECONDS
-(cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target gpubench gpubench_capture) > "$w/build.log" 2>&1
-log "build: exit $? in $((SECONDS - t0)) s"; save
-nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw.instant,pstate,clocks_event_reasons.active --format=csv,nounits -lms 20 > "$w/smi.csv" 2>&1 &
-smi=$!
+begin_device_call
 printf '4096,4096,4096,bf16\n8192,1024,8192,bf16\n' >"$w/two.csv"
 printf '8192,1024,8192,bf16\n4096,4096,4096,bf16\n' >"$w/rev.csv"
 timeout 60 python3 bench/rates_torch.py --shapes "$w/two.csv" --output "$w/torch_1.jsonl" 2>"$w/torch_1.err"

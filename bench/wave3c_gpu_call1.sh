@@ -5,16 +5,8 @@
 # asked a temporary build for phase stamps on stderr (never committed; others ignore it).
 # Usage, on the GPU machine from the repository root: OUT=DIR bash bench/wave3c_gpu_call1.sh
 set -uo pipefail
-root=$(pwd); out=${OUT:-/tmp/out}; w=$(mktemp -d); mkdir -p "$out"
-bin=$root/build/gpubench
 . bench/gpu_check_lib.sh
-start_summary "$w/summary.txt"
-save() { cp "$w/summary.txt" "$out/summary.txt"; tar -C "$w" -czf "$out/all.tar.gz" .; }
-t0=$SECONDS
-(cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target gpubench gpubench_capture) > "$w/build.log" 2>&1
-log "build: exit $? in $((SECONDS - t0)) s"; save
-nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw.instant,pstate,clocks_event_reasons.active --format=csv,nounits -lms 20 > "$w/smi.csv" 2>&1 &
-smi=$!
+begin_device_call
 for i in 1 2 3; do
   s=$(date +%s.%N)
   GPUBENCH_TRACE=1 "$bin" matmul -o "$w/default_$i.json" >"$w/default_$i.txt" 2>"$w/default_$i.err"

@@ -10,9 +10,14 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
   torch-mm --shapes F --out J   torch.mm's rate on each shape, timed as gpubench --clocks
                          sustained times the default algorithm: the kernel alone (a CUDA graph of
                          torch.mm(a, b, out=c) calls replayed between CUDA events, as gpubench
-                         launches back to back from C++; a Python loop would add PyTorch's
-                         ~12-16 us of CPU a call), after the clock settled as gpubench's settle()
+                         replays its batches; a Python loop would add PyTorch's ~12-16 us of CPU
+                         a call), after the clock settled as gpubench's settle()
                          does, ~5 ms batches for ~0.25 s, the mean over all runs
+  default-vs-torch --shapes F --gpubench BIN --out J
+                         per shape, gpubench's default-algorithm rate and torch.mm's, each run
+                         twice in alternating order (gpubench then torch.mm, then torch.mm then
+                         gpubench) after the same rest, so that both meet the card in the same
+                         state (torch.mm timed as torch-mm does), with the kernels torch.mm runs
   report --dir D --steps N      the comparisons, as markdown
 """
 import argparse
@@ -160,7 +165,7 @@ def read_shapes(path):
 
 # torch.mm timed as gpubench times the default algorithm under --clocks sustained (see
 # bench/capture_check.sh): the kernel alone, on a settled (power-capped) clock, ~5 ms batches for
-# ~0.25 s, the mean over all runs. gpubench launches back to back from C++; a Python loop of
+# ~0.25 s, the mean over all runs. gpubench replays its batches as CUDA graphs; a Python loop of
 # torch.mm would add PyTorch's ~12-16 us of CPU per call and bind the small shapes to it, so a
 # batch is a CUDA graph of torch.mm(a, b, out=c) calls, replayed between two CUDA events.
 BATCH_SECONDS, WINDOW_SECONDS = 5e-3, 0.25
@@ -257,6 +262,69 @@ def torch_mm(args):
         json.dump(out, f, indent=1)
 
 
+def torch_kernels(m, n, k):
+    """The CUDA kernels one torch.mm of this shape runs, from torch.profiler."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+    torch.mm(a, b)
+    torch.cuda.synchronize()
+    with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:
+        torch.mm(a, b)
+        torch.cuda.synchronize()
+    return sorted({e.name for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA})
+
+
+def gpubench_default(gb, m, n, k):
+    """One gpubench process on one shape (cuBLAS, --clocks sustained): its row's rates."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(f"{tmp}/shape.csv", "w") as f:
+            f.write(f"m,n,k,dtype,layout,batch\n{m},{n},{k},bf16,nn,1\n")
+        run = subprocess.run([gb, "matmul", "--shapes", f"{tmp}/shape.csv", "--backends", "cublas",
+                              "--clocks", "sustained", "-o", f"{tmp}/row.json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(run.stdout, file=sys.stderr)
+        if run.returncode != 0:
+            raise SystemExit(f"gpubench exited {run.returncode} on {m}x{n}x{k}")
+        [r] = [r for r in json.load(open(f"{tmp}/row.json"))["records"] if r.get("backend") == "cublas"]
+    if r.get("status") != "ok" or not r.get("default_rate"):
+        raise SystemExit(f"gpubench's {m}x{n}x{k} row has no default rate: {r.get('reason', r.get('status'))}")
+    return {"default_gflops": r["default_rate"]["gflops"], "default_method": r["default_rate"].get("method", ""),
+            "gflops": r["gflops"], "tuned_gain": r.get("tuned_gain"), "algorithm": r.get("algorithm", ""),
+            "default_algorithm": r.get("default_algorithm", ""), "warnings": r.get("warnings", [])}
+
+
+# Rest before every run, so that each side starts from the same card: a card that has just worked
+# for tens of seconds runs its capped clock lower (torch.mm, run after a whole gpubench sweep, was
+# 7% below gpubench at 4096^3 and 8192^3).
+REST_SECONDS = 3.0
+
+
+def default_vs_torch(args):
+    import time
+    out = []
+    for m, n, k in read_shapes(args.shapes):
+        row = {"m": m, "n": n, "k": k, "gpubench": [], "torch": [], "torch_kernels": torch_kernels(m, n, k)}
+        for order in (("gpubench", "torch"), ("torch", "gpubench")):
+            for side in order:
+                time.sleep(REST_SECONDS)
+                if side == "gpubench":
+                    row["gpubench"].append(gpubench_default(args.gpubench, m, n, k))
+                else:
+                    gflops, how, method = time_mm(m, n, k)
+                    row["torch"].append({"gflops": gflops, "batch": how, "method": method})
+        g = [x["default_gflops"] for x in row["gpubench"]]
+        t = [x["gflops"] for x in row["torch"]]
+        print(f"{m}x{n}x{k}: gpubench default {g[0] / 1e3:.1f}, {g[1] / 1e3:.1f}; torch.mm "
+              f"{t[0] / 1e3:.1f}, {t[1] / 1e3:.1f} TFLOPS", file=sys.stderr)
+        out.append(row)
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=1)
+
+
 def captured_cases(path):
     """(m, n, k, batch) -> count, and the layouts seen, from gpubench capture's file."""
     counts, layouts = Counter(), {}
@@ -314,33 +382,39 @@ def report_replay(d, steps, prof):
     print(f"\nDefault-algorithm replay within 15% of the profiler: **{'yes' if ok else 'no'}**\n")
 
 
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
 def report_default(d):
-    torch_runs = json.load(open(f"{d}/torch_mm.json"))
-    torch_rates = {(t["m"], t["n"], t["k"]): t["gflops"] for t in torch_runs}
-    doc = json.load(open(f"{d}/hidden.json"))
+    rows = json.load(open(f"{d}/default_vs_torch.json"))
     print("## Default algorithm against torch.mm (bf16, nn)\n")
-    print("Both on a settled (power-capped) clock: gpubench ran with --clocks sustained, so its "
-          "default rate is its sustained window's (same algorithm as chosen) or ~0.25 s of batches "
-          "alternating with the chosen algorithm right after that window; torch.mm is a CUDA "
-          "graph of torch.mm calls (the kernel, without PyTorch's per-call CPU time), replayed "
-          "after the same settling, ~5 ms batches for ~0.25 s, the mean.\n")
-    print("| shape | torch.mm TFLOPS | gpubench default TFLOPS | default / torch | tuned TFLOPS | tuned gain | default algorithm | chosen |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("Timed the same way on both sides: on a settled (power-capped) clock, the kernels as CUDA "
+          "graphs of consecutive calls replayed between CUDA events (gpubench since it times every "
+          "batch so; torch.mm as torch.mm(a, b, out=c) calls in torch.cuda.graph), ~5 ms batches. "
+          "gpubench ran with --clocks sustained: its default rate is its sustained window's where "
+          "the default algorithm is the chosen one, else ~0.25 s of batches alternating with the "
+          f"chosen one. Per shape, each side ran twice in alternating order, {REST_SECONDS:g} s of "
+          "rest before every run; the rates are the means of the two.\n")
+    print("| shape | torch.mm TFLOPS (runs) | gpubench default TFLOPS (runs) | default / torch | "
+          "tuned TFLOPS | tuned gain | torch.mm's kernel | default algorithm | chosen |")
+    print("|---|---|---|---|---|---|---|---|---|")
     within = True
-    for r in doc["records"]:
-        if r.get("backend") != "cublas" or r.get("status") != "ok" or not r.get("default_rate"):
-            continue
-        s = r["shape"]
-        t = torch_rates.get((s["m"], s["n"], s["k"]))
-        g = r["default_rate"]["gflops"]
-        ratio = g / t if t else float("nan")
+    for r in rows:
+        t = [x["gflops"] / 1e3 for x in r["torch"]]
+        g = [x["default_gflops"] / 1e3 for x in r["gpubench"]]
+        tuned = [x["gflops"] / 1e3 for x in r["gpubench"]]
+        ratio = mean(g) / mean(t)
         within &= abs(ratio - 1) <= 0.03
-        tuned = (r.get("burst") or {}).get("gflops") or r["gflops"]
-        print(f"| {s['m']}x{s['n']}x{s['k']} | {t / 1e3:.1f} | {g / 1e3:.1f} | {ratio:.3f} | "
-              f"{tuned / 1e3:.1f} | {r.get('tuned_gain', float('nan')):.2f}x | "
-              f"{r.get('default_algorithm', '')} | {r.get('algorithm', '')} |")
-    batches = sorted({t.get("batch", "Python loop") for t in torch_runs})
-    print(f"\ntorch.mm's batches: {'; '.join(batches)} (each row's method in torch_mm.json)")
+        gains = [x["tuned_gain"] for x in r["gpubench"] if x.get("tuned_gain")]
+        last = r["gpubench"][-1]
+        kernel = "; ".join(r["torch_kernels"])
+        print(f"| {r['m']}x{r['n']}x{r['k']} | {mean(t):.1f} ({', '.join(f'{x:.1f}' for x in t)}) | "
+              f"{mean(g):.1f} ({', '.join(f'{x:.1f}' for x in g)}) | {ratio:.3f} | {mean(tuned):.1f} | "
+              f"{mean(gains) if gains else float('nan'):.2f}x | `{kernel}` | {last['default_algorithm']} | "
+              f"{last['algorithm']} |")
+    batches = sorted({x["batch"] for r in rows for x in r["torch"]})
+    print(f"\ntorch.mm's batches: {'; '.join(batches)} (each run's method in default_vs_torch.json)")
     print(f"\nEvery default rate within 3% of torch.mm: **{'yes' if within else 'no'}**")
 
 
@@ -359,12 +433,16 @@ def main():
     t = sub.add_parser("torch-mm")
     t.add_argument("--shapes", required=True)
     t.add_argument("--out", required=True)
+    v = sub.add_parser("default-vs-torch")
+    v.add_argument("--shapes", required=True)
+    v.add_argument("--gpubench", required=True)
+    v.add_argument("--out", required=True)
     r = sub.add_parser("report")
     r.add_argument("--dir", required=True)
     r.add_argument("--steps", type=int, default=3)
     args = p.parse_args()
     {"train": train, "profile": profile, "hidden-shapes": hidden_shapes, "torch-mm": torch_mm,
-     "report": report}[args.cmd](args)
+     "default-vs-torch": default_vs_torch, "report": report}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@
 #  2. replaying the captured file gives a per-step GEMM time close to the profiler's GEMM kernel
 #     time (with the library's default algorithm, which PyTorch runs, and with gpubench's choice);
 #  3. each cuBLAS row's default-algorithm rate against torch.mm on the same shapes, timed the same
-#     way, with the tuned gain beside it. "The same way" is two things:
-#     - the kernel alone: gpubench launches back to back from C++ between CUDA events; torch.mm is
-#       a CUDA graph of torch.mm(a, b, out=c) calls replayed between CUDA events (from a Python
-#       loop PyTorch's ~12-16 us of CPU a call bound the small shapes: 1024^3 170 vs 281 TFLOPS);
+#     way, with the tuned gain beside it. "The same way" is three things:
+#     - the kernel alone: gpubench replays each batch as CUDA graphs of consecutive calls between
+#       CUDA events (graph_batches.hpp); torch.mm is a CUDA graph of torch.mm(a, b, out=c) calls
+#       replayed between CUDA events (from a Python loop PyTorch's ~12-16 us of CPU a call bound
+#       the small shapes: 1024^3 170 vs 281 TFLOPS);
 #     - one clock regime, the sustained (power-capped) one. gpubench's default rate
 #       (runner.cpp, time_default_algorithm) is the row's main rate when the default algorithm is
 #       the chosen one, else ~0.25 s of ~5 ms batches alternating with the chosen one, run right
@@ -17,11 +18,13 @@
 #       burst and the second is not (4096^3: 790.9 burst vs torch.mm's 718.5 sustained), so this
 #       step runs --clocks sustained: both are then on a settled clock, and torch.mm settles the
 #       same way (25 ms chunks until two agree within 1%, at most 1.5 s) before its ~0.25 s of ~5 ms
-#       batches (the mean over all runs).
+#       batches (the mean over all runs);
+#     - the same card: one gpubench process per shape, each side twice in alternating order with
+#       the same rest before every run (torch.mm after a whole gpubench sweep met a hotter card).
 # Usage: bench/capture_check.sh [BUILD_DIR] [OUT_DIR]     (BUILD_DIR: a CUDA build, default build)
-# Writes OUT_DIR (default bench/results/capture_check), 8 files: step.csv and capture.stderr (the
-# capture), profile.json, replay.json, hidden.json, torch_mm.json, tables.txt (both gpubench
-# tables) and report.md, which it prints.
+# Writes OUT_DIR (default bench/results/capture_check), 7 files: step.csv and capture.stderr (the
+# capture), profile.json, replay.json, tables.txt (the replay's gpubench tables, then each
+# step-3 run's), default_vs_torch.json and report.md, which it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -48,8 +51,7 @@ echo "== 3. default algorithm against torch.mm" >&2
 hidden=$(mktemp --suffix=.csv)
 trap 'rm -f "$hidden"' EXIT
 "$py" bench/capture_check.py hidden-shapes > "$hidden"
-"$gb" matmul --shapes "$hidden" --backends cublas --clocks sustained \
-  -o "$out/hidden.json" >> "$out/tables.txt"
-"$py" bench/capture_check.py torch-mm --shapes "$hidden" --out "$out/torch_mm.json"
+"$py" bench/capture_check.py default-vs-torch --shapes "$hidden" --gpubench "$gb" \
+  --out "$out/default_vs_torch.json" 2> >(tee -a "$out/tables.txt" >&2)
 
 "$py" bench/capture_check.py report --dir "$out" --steps "$steps" | tee "$out/report.md"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gpubench/backends/backend.hpp"
 #include "gpubench/backends/registry.hpp"
@@ -17,6 +18,8 @@
 #include <dlfcn.h>
 
 #include "backend_cublas.hpp"
+#include "cuda_check.hpp"
+#include "graph_batches.hpp"
 #include "nvml_telemetry.hpp"
 #endif
 
@@ -228,6 +231,40 @@ TEST(Cublas, WrongResultIsCaught) {
     c->read_result(out);
     EXPECT_FALSE(verify_result(in.problem, out, 1).passed) << to_string(d);
   }
+}
+
+// A timed batch runs exactly its calls, each of its own variant, across whole graphs and a rest:
+// cublasSaxpy adds alpha * x to y once per call, and alpha is read when a variant is captured.
+TEST(GraphBatches, RunEachCallOnceWithItsVariantsWork) {
+  CUBLAS_OR_SKIP(probe);
+  probe.reset();
+  cuda::Stream stream;
+  cublasHandle_t handle = nullptr;
+  ASSERT_EQ(cublasCreate(&handle), CUBLAS_STATUS_SUCCESS);
+  ASSERT_EQ(cublasSetStream(handle, stream.get()), CUBLAS_STATUS_SUCCESS);
+  constexpr int kLength = 4;
+  cuda::DeviceBuffer x(kLength * sizeof(float)), y(kLength * sizeof(float));
+  const std::vector<float> ones(kLength, 1.0f);
+  ASSERT_EQ(cudaMemcpy(x.get(), ones.data(), x.bytes(), cudaMemcpyHostToDevice), cudaSuccess);
+  ASSERT_EQ(cudaMemset(y.get(), 0, y.bytes()), cudaSuccess);
+  const auto add = [&](float alpha) {
+    return [&, alpha] {
+      ASSERT_EQ(cublasSaxpy(handle, kLength, &alpha, x.as<float>(), 1, y.as<float>(), 1),
+                CUBLAS_STATUS_SUCCESS);
+    };
+  };
+  cuda::EventTimer timer;
+  cuda::GraphBatches batches;
+  const int many = 2 * cuda::GraphBatches::kMaxCallsPerGraph + 3;
+  EXPECT_GT(batches.time(stream.get(), timer, 0, many, add(1.0f)), 0.0);
+  EXPECT_GT(batches.time(stream.get(), timer, 1, 5, add(1000.0f)), 0.0);
+  EXPECT_GT(batches.time(stream.get(), timer, 0, 3, add(1.0f)), 0.0);  // the graph of 3, again
+  EXPECT_EQ(batches.fallback_reason(), "");
+  EXPECT_TRUE(batches.warnings().empty());
+  std::vector<float> out(kLength);
+  ASSERT_EQ(cudaMemcpy(out.data(), y.get(), y.bytes(), cudaMemcpyDeviceToHost), cudaSuccess);
+  for (float v : out) EXPECT_EQ(v, float(many + 3 + 5 * 1000));
+  cublasDestroy(handle);
 }
 
 TEST(Cublas, UnwrittenResultIsCaught) {

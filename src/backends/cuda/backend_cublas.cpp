@@ -25,6 +25,7 @@
 
 #include "cuda_check.hpp"
 #include "gpu_backend.hpp"
+#include "graph_batches.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
 
 namespace gpubench::cuda {
@@ -207,9 +208,11 @@ class CublasCase final : public Case {
   std::optional<double> time_end_to_end() override;
   void read_result(std::vector<double>& out) override;
   bool flush_cache() override;
+  std::vector<std::string> warnings() override;
   std::string algorithm() const override;
   bool use_default_algorithm(bool use_default) override {
     algo_ = use_default ? default_algo_ : chosen_algo_;
+    running_default_ = use_default;
     return true;
   }
 
@@ -231,7 +234,9 @@ class CublasCase final : public Case {
   DeviceBuffer x_scale_, y_scale_;  // fp8: the per-tensor scales of B and A (device floats)
   cublasLtMatmulAlgo_t algo_{};  // the one that runs: chosen_algo_ or default_algo_
   cublasLtMatmulAlgo_t chosen_algo_{}, default_algo_{};
+  bool running_default_ = false;  // algo_ is default_algo_: the batches' variant
   EventTimer timer_;
+  GraphBatches batches_;
 };
 
 class CublasBackend final : public GpuBackend {
@@ -423,14 +428,14 @@ void CublasCase::choose_algorithm() {
     throw BackendError(fmt::format("cuBLASLt offered {} algorithm(s) for {} {} and refused to run "
                                    "each ({})",
                                    found, to_string(p_.dtype), p_.shape.label(), refusals));
+  GraphBatches tuning;  // each candidate's batch, as the runner's are timed
   for (int round = 0; round < 2 && candidates.size() > 1; ++round)
-    for (Candidate& c : candidates) {
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      Candidate& c = candidates[i];
       if (round > 0 && spent >= kTuningBudgetSeconds) break;
       algo_ = c.algo;
-      timer_.start(stream_);
-      for (int r = 0; r < c.reps; ++r) run_once();
-      timer_.stop(stream_);
-      const double t = timer_.seconds() / c.reps;
+      const double t =
+          tuning.time(stream_, timer_, int(i), c.reps, [this] { run_once(); }) / c.reps;
       spent += t * c.reps;
       if (c.best == 0 || t < c.best) c.best = t;
     }
@@ -500,11 +505,10 @@ bool CublasCase::flush_cache() {
 }
 
 double CublasCase::time_kernel(int reps) {
-  timer_.start(stream_);
-  for (int i = 0; i < reps; ++i) run_once();
-  timer_.stop(stream_);
-  return timer_.seconds();
+  return batches_.time(stream_, timer_, running_default_, reps, [this] { run_once(); });
 }
+
+std::vector<std::string> CublasCase::warnings() { return batches_.warnings(); }
 
 std::optional<double> CublasCase::time_end_to_end() {
   if (!host_c_.get()) return std::nullopt;

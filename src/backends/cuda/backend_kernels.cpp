@@ -13,6 +13,7 @@
 
 #include "cuda_check.hpp"
 #include "gpu_backend.hpp"
+#include "graph_batches.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
 #include "gpubench/backends/kernel_catalog.hpp"
 #include "kernels.hpp"
@@ -29,6 +30,7 @@ class KernelCase final : public Case {
   double time_kernel(int reps) override;
   bool flush_cache() override;
   void read_result(std::vector<double>& out) override;
+  std::vector<std::string> warnings() override;
 
  private:
   void launch();
@@ -38,6 +40,7 @@ class KernelCase final : public Case {
   cudaStream_t stream_;
   cuda::DeviceBuffer a_, b_, c_;
   cuda::EventTimer timer_;
+  cuda::GraphBatches batches_;
 };
 
 class KernelBackend final : public cuda::GpuBackend {
@@ -136,14 +139,13 @@ double KernelCase::time_kernel(int reps) {
   // The calling thread may have another current device (one thread per GPU with --concurrent);
   // launches go to the current device.
   GPUBENCH_CUDA_CHECK(cudaSetDevice(be_.device_index()));
-  timer_.start(stream_);
-  for (int i = 0; i < reps; ++i) launch();
-  timer_.stop(stream_);
-  const double s = timer_.seconds();
+  const double s = batches_.time(stream_, timer_, 0, reps, [this] { launch(); });
   // A kernel that faulted reports it at the next synchronisation: surface it here, not later.
   GPUBENCH_CUDA_CHECK(cudaGetLastError());
   return s;
 }
+
+std::vector<std::string> KernelCase::warnings() { return batches_.warnings(); }
 
 bool KernelCase::flush_cache() {
   GPUBENCH_CUDA_CHECK(cudaSetDevice(be_.device_index()));

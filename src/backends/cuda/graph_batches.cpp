@@ -1,0 +1,66 @@
+#include "graph_batches.hpp"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace gpubench::cuda {
+
+GraphBatches::~GraphBatches() {
+  for (auto& [key, exec] : graphs_)
+    if (exec) cudaGraphExecDestroy(exec);
+}
+
+cudaGraphExec_t GraphBatches::graph(cudaStream_t stream, int variant, int calls,
+                                    const Enqueue& enqueue) {
+  const auto key = std::make_pair(variant, calls);
+  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second;
+  // Thread-local capture: another GPU's thread (--concurrent) keeps launching meanwhile.
+  GPUBENCH_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  std::string failure;
+  try {
+    for (int i = 0; i < calls; ++i) enqueue();
+  } catch (const std::exception& e) {  // a call the library refuses under capture
+    failure = e.what();
+  }
+  cudaGraph_t captured = nullptr;
+  cudaError_t st = cudaStreamEndCapture(stream, &captured);
+  cudaGraphExec_t exec = nullptr;
+  if (failure.empty() && st == cudaSuccess) st = cudaGraphInstantiate(&exec, captured, 0);
+  if (captured) cudaGraphDestroy(captured);
+  if (failure.empty() && st != cudaSuccess) failure = cudaGetErrorString(st);
+  if (!failure.empty()) {
+    (void)cudaGetLastError();  // the capture's error is reported here, not at the next call
+    fallback_ = fmt::format("CUDA graph capture failed: {}", failure);
+    return nullptr;
+  }
+  graphs_.emplace(key, exec);
+  return exec;
+}
+
+std::vector<std::string> GraphBatches::warnings() const {
+  if (fallback_.empty()) return {};
+  return {fmt::format("launched call by call ({}): a kernel shorter than its launch's CPU time "
+                      "was timed at the CPU's pace",
+                      fallback_)};
+}
+
+double GraphBatches::time(cudaStream_t stream, EventTimer& timer, int variant, int reps,
+                          const Enqueue& enqueue) {
+  const int full = reps / kMaxCallsPerGraph, rest = reps % kMaxCallsPerGraph;
+  // Captured before the clock starts: capturing enqueues nothing.
+  cudaGraphExec_t whole = nullptr, tail = nullptr;
+  if (fallback_.empty() && full > 0) whole = graph(stream, variant, kMaxCallsPerGraph, enqueue);
+  if (fallback_.empty() && rest > 0) tail = graph(stream, variant, rest, enqueue);
+  timer.start(stream);
+  if (fallback_.empty()) {
+    for (int i = 0; i < full; ++i) GPUBENCH_CUDA_CHECK(cudaGraphLaunch(whole, stream));
+    if (tail) GPUBENCH_CUDA_CHECK(cudaGraphLaunch(tail, stream));
+  } else {
+    for (int i = 0; i < reps; ++i) enqueue();
+  }
+  timer.stop(stream);
+  return timer.seconds();
+}
+
+}  // namespace gpubench::cuda

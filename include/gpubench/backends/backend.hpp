@@ -44,7 +44,8 @@ class Case {
  public:
   virtual ~Case() = default;
   // Runs `reps` multiplications back to back and returns the elapsed seconds measured with the
-  // backend's own clock (a steady clock on the CPU, CUDA events on the GPU stream).
+  // backend's own clock (a steady clock on the CPU, CUDA events on the GPU stream; GPU backends
+  // replay the calls as CUDA graphs, so that the CPU's launch time does not pace the GPU).
   virtual double time_kernel(int reps) = 0;
   // One end-to-end repetition (host->device copies, multiply, device->host copy), in seconds;
   // nullopt where it makes no sense (CPU backends).

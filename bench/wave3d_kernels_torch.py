@@ -1,0 +1,39 @@
+"""torch.mm on four bf16 shapes: its kernels and graph rate with the cuBLAS and cuBLASLt backends,
+then randn against gpubench-like inputs (bench/wave3d_gpu_call2.sh)."""
+import sys, torch
+sys.path.insert(0, "bench")
+import capture_check as cc
+
+def uniform(shape, seed):
+    # gpubench's inputs: magnitudes in [0.125, 1], random sign
+    g = torch.Generator(device="cuda").manual_seed(seed)
+    mag = torch.rand(shape, device="cuda", generator=g) * 0.875 + 0.125
+    sign = torch.where(torch.rand(shape, device="cuda", generator=g) < 0.5, -1.0, 1.0)
+    return (mag * sign).to(torch.bfloat16)
+
+def time_with(m, n, k, a, b):
+    c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
+    probe = cc.graph_batch(a, b, c, 10)
+    one = max(cc.event_seconds(probe) / 10, 1e-7)
+    reps = int(min(max(cc.BATCH_SECONDS / one, 1), 1000))
+    batch = cc.graph_batch(a, b, c, reps)
+    cc.settle(batch)
+    total, runs = 0.0, 0
+    while runs < 3 * reps or total < cc.WINDOW_SECONDS:
+        total += cc.event_seconds(batch); runs += reps
+    return 2.0 * m * n * k * runs / total / 1e9
+
+print(torch.__version__, torch.backends.cuda.preferred_blas_library())
+shapes = ((1024, 1024, 1024), (16, 4096, 4096), (128, 4096, 4096), (3000, 3000, 3000))
+for lib in ("cublas", "cublaslt"):
+    torch.backends.cuda.preferred_blas_library(lib)
+    for m, n, k in shapes:
+        names = cc.torch_kernels(m, n, k)
+        g, how, method = cc.time_mm(m, n, k)
+        print(f"{lib} {m}x{n}x{k}: randn {g/1e3:.1f} TFLOPS ({method}) kernels: {names}", flush=True)
+torch.backends.cuda.preferred_blas_library("cublas")
+for m, n, k in shapes:
+    a, b = uniform((m, k), 1), uniform((k, n), 2)
+    u = time_with(m, n, k, a, b)
+    r = time_with(m, n, k, torch.randn(m, k, device="cuda", dtype=torch.bfloat16), torch.randn(k, n, device="cuda", dtype=torch.bfloat16))
+    print(f"cublas {m}x{n}x{k}: uniform±[0.125,1] {u/1e3:.1f}, randn {r/1e3:.1f} TFLOPS", flush=True)

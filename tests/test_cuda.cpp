@@ -233,9 +233,10 @@ TEST(Cublas, WrongResultIsCaught) {
   }
 }
 
-// A timed batch runs exactly its calls, each of its own variant, across whole graphs and a rest:
-// cublasSaxpy adds alpha * x to y once per call, and alpha is read when a variant is captured.
-TEST(GraphBatches, RunEachCallOnceWithItsVariantsWork) {
+// A timed batch runs exactly its calls, as whole graphs and a rest, each graph captured once per
+// variant and call count and replayed after: cublasSaxpy adds alpha * x to y once per call, and
+// alpha is read when a call is captured, so a graph replayed shows the alpha it was captured with.
+TEST(GraphBatches, RunEachCallOnceAndReplayEachVariantsOwnGraph) {
   CUBLAS_OR_SKIP(probe);
   probe.reset();
   cuda::Stream stream;
@@ -247,23 +248,28 @@ TEST(GraphBatches, RunEachCallOnceWithItsVariantsWork) {
   const std::vector<float> ones(kLength, 1.0f);
   ASSERT_EQ(cudaMemcpy(x.get(), ones.data(), x.bytes(), cudaMemcpyHostToDevice), cudaSuccess);
   ASSERT_EQ(cudaMemset(y.get(), 0, y.bytes()), cudaSuccess);
+  int enqueued = 0;  // calls queued on the host: captures, never replays
   const auto add = [&](float alpha) {
     return [&, alpha] {
+      ++enqueued;
       ASSERT_EQ(cublasSaxpy(handle, kLength, &alpha, x.as<float>(), 1, y.as<float>(), 1),
                 CUBLAS_STATUS_SUCCESS);
     };
   };
+  constexpr int kWhole = cuda::GraphBatches::kMaxCallsPerGraph;
   cuda::EventTimer timer;
   cuda::GraphBatches batches;
-  const int many = 2 * cuda::GraphBatches::kMaxCallsPerGraph + 3;
-  EXPECT_GT(batches.time(stream.get(), timer, 0, many, add(1.0f)), 0.0);
-  EXPECT_GT(batches.time(stream.get(), timer, 1, 5, add(1000.0f)), 0.0);
-  EXPECT_GT(batches.time(stream.get(), timer, 0, 3, add(1.0f)), 0.0);  // the graph of 3, again
+  EXPECT_GT(batches.time(stream.get(), timer, 0, 2 * kWhole + 3, add(1.0f)), 0.0);  // +515
+  EXPECT_EQ(enqueued, kWhole + 3);  // the whole graph and the rest, each captured once
+  EXPECT_GT(batches.time(stream.get(), timer, 1, 3, add(1000.0f)), 0.0);  // +3000: its own graph
+  EXPECT_GT(batches.time(stream.get(), timer, 0, 3, add(7.0f)), 0.0);     // +3: variant 0's
+  EXPECT_GT(batches.time(stream.get(), timer, 0, kWhole, add(7.0f)), 0.0);  // +256: replayed
+  EXPECT_EQ(enqueued, kWhole + 3 + 3);
   EXPECT_EQ(batches.fallback_reason(), "");
   EXPECT_TRUE(batches.warnings().empty());
   std::vector<float> out(kLength);
   ASSERT_EQ(cudaMemcpy(out.data(), y.get(), y.bytes(), cudaMemcpyDeviceToHost), cudaSuccess);
-  for (float v : out) EXPECT_EQ(v, float(many + 3 + 5 * 1000));
+  for (float v : out) EXPECT_EQ(v, float(2 * kWhole + 3 + 3000 + 3 + kWhole));
   cublasDestroy(handle);
 }
 

@@ -237,6 +237,7 @@ class CublasCase final : public Case {
   bool running_default_ = false;  // algo_ is default_algo_: the batches' variant
   EventTimer timer_;
   GraphBatches batches_;
+  std::vector<std::string> tuning_warnings_;  // where the candidates could not be graphs
 };
 
 class CublasBackend final : public GpuBackend {
@@ -428,7 +429,14 @@ void CublasCase::choose_algorithm() {
     throw BackendError(fmt::format("cuBLASLt offered {} algorithm(s) for {} {} and refused to run "
                                    "each ({})",
                                    found, to_string(p_.dtype), p_.shape.label(), refusals));
-  GraphBatches tuning;  // each candidate's batch, as the runner's are timed
+  // Each candidate's batch as the runner's are timed: all as graphs, or (where one cannot be
+  // captured) all call by call.
+  GraphBatches tuning;
+  for (std::size_t i = 0; i < candidates.size() && candidates.size() > 1; ++i) {
+    algo_ = candidates[i].algo;
+    tuning.prepare(stream_, int(i), candidates[i].reps, [this] { run_once(); });
+  }
+  for (const std::string& w : tuning.warnings()) tuning_warnings_.push_back("tuning: " + w);
   for (int round = 0; round < 2 && candidates.size() > 1; ++round)
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       Candidate& c = candidates[i];
@@ -508,7 +516,11 @@ double CublasCase::time_kernel(int reps) {
   return batches_.time(stream_, timer_, running_default_, reps, [this] { run_once(); });
 }
 
-std::vector<std::string> CublasCase::warnings() { return batches_.warnings(); }
+std::vector<std::string> CublasCase::warnings() {
+  std::vector<std::string> all = tuning_warnings_;
+  for (std::string& w : batches_.warnings()) all.push_back(std::move(w));
+  return all;
+}
 
 std::optional<double> CublasCase::time_end_to_end() {
   if (!host_c_.get()) return std::nullopt;

@@ -30,10 +30,15 @@ class GraphBatches {
 
   // Seconds, between `timer`'s events on `stream`, of `reps` calls of `enqueue` (which queues one
   // call's work on `stream`). `variant` says which work `enqueue` queues (a case's chosen or
-  // default algorithm): graphs are kept per variant and call count, captured on first use. Where
-  // capture fails, every later batch is launched call by call and fallback_reason() says why.
+  // default algorithm): graphs are kept per variant and call count, captured (and uploaded) on
+  // first use, before the clock starts. Where capture fails, every later batch is launched call
+  // by call and fallback_reason() says why.
   double time(cudaStream_t stream, EventTimer& timer, int variant, int reps,
               const Enqueue& enqueue);
+  // Captures the graphs that time() will need for this batch now, so that batches compared with
+  // one another are all graphs or all call by call (a capture failing halfway through a
+  // comparison would time some sides one way and some the other).
+  void prepare(cudaStream_t stream, int variant, int reps, const Enqueue& enqueue);
   // "" while batches run as graphs.
   const std::string& fallback_reason() const { return fallback_; }
   // The row's warning where batches fell back to call-by-call launches, else none.

@@ -414,6 +414,7 @@ void CublasCase::choose_algorithm() {
     timer_.start(stream_);
     if (const cublasStatus_t st = try_run(); st != CUBLAS_STATUS_SUCCESS) {
       refusals += fmt::format("{}{}", refusals.empty() ? "" : ", ", cublas_status_name(st));
+      (void)cudaGetLastError();  // a launch error it left is the skipped candidate's, not ours
       continue;
     }
     timer_.stop(stream_);

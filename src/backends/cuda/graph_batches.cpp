@@ -45,11 +45,18 @@ cudaGraphExec_t GraphBatches::graph(cudaStream_t stream, int variant, int calls,
   return exec;
 }
 
-void GraphBatches::prepare(cudaStream_t stream, int variant, int reps, const Enqueue& enqueue) {
+GraphBatches::Batch GraphBatches::batch(cudaStream_t stream, int variant, int reps,
+                                        const Enqueue& enqueue) {
+  Batch b;
   if (fallback_.empty() && reps >= kMaxCallsPerGraph)
-    graph(stream, variant, kMaxCallsPerGraph, enqueue);
+    b.whole = graph(stream, variant, kMaxCallsPerGraph, enqueue);
   if (fallback_.empty() && reps % kMaxCallsPerGraph > 0)
-    graph(stream, variant, reps % kMaxCallsPerGraph, enqueue);
+    b.rest = graph(stream, variant, reps % kMaxCallsPerGraph, enqueue);
+  return b;
+}
+
+void GraphBatches::prepare(cudaStream_t stream, int variant, int reps, const Enqueue& enqueue) {
+  batch(stream, variant, reps, enqueue);
 }
 
 std::vector<std::string> GraphBatches::warnings() const {
@@ -61,15 +68,12 @@ std::vector<std::string> GraphBatches::warnings() const {
 
 double GraphBatches::time(cudaStream_t stream, EventTimer& timer, int variant, int reps,
                           const Enqueue& enqueue) {
-  const int full = reps / kMaxCallsPerGraph, rest = reps % kMaxCallsPerGraph;
-  prepare(stream, variant, reps, enqueue);  // before the clock starts
-  cudaGraphExec_t whole = nullptr, tail = nullptr;
-  if (fallback_.empty() && full > 0) whole = graph(stream, variant, kMaxCallsPerGraph, enqueue);
-  if (fallback_.empty() && rest > 0) tail = graph(stream, variant, rest, enqueue);
+  const Batch b = batch(stream, variant, reps, enqueue);  // captured before the clock starts
   timer.start(stream);
   if (fallback_.empty()) {
-    for (int i = 0; i < full; ++i) GPUBENCH_CUDA_CHECK(cudaGraphLaunch(whole, stream));
-    if (tail) GPUBENCH_CUDA_CHECK(cudaGraphLaunch(tail, stream));
+    for (int i = 0; i < reps / kMaxCallsPerGraph; ++i)
+      GPUBENCH_CUDA_CHECK(cudaGraphLaunch(b.whole, stream));
+    if (b.rest) GPUBENCH_CUDA_CHECK(cudaGraphLaunch(b.rest, stream));
   } else {
     for (int i = 0; i < reps; ++i) enqueue();
   }

@@ -47,6 +47,13 @@ class GraphBatches {
  private:
   // The graph of `calls` calls of `variant`, null where capture failed.
   cudaGraphExec_t graph(cudaStream_t stream, int variant, int calls, const Enqueue& enqueue);
+  // A batch of `reps` calls: the graph of kMaxCallsPerGraph calls it replays reps /
+  // kMaxCallsPerGraph times and the graph of the rest (each null where not needed or where
+  // capture failed).
+  struct Batch {
+    cudaGraphExec_t whole = nullptr, rest = nullptr;
+  };
+  Batch batch(cudaStream_t stream, int variant, int reps, const Enqueue& enqueue);
 
   std::map<std::pair<int, int>, cudaGraphExec_t> graphs_;
   std::string fallback_;

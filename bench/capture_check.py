@@ -246,12 +246,13 @@ def window(seconds_of_batch, reps):
     return total, runs
 
 
-def time_mm(m, n, k, queued=False):
-    """(GFLOPS, how it was timed, method) of torch.mm on one bf16 shape; with `queued`, also the
-    GFLOPS of the same calls queued behind a sleep (no graph), timed right after."""
+def time_mm(m, n, k, queued=False, a=None, b=None):
+    """(GFLOPS, how it was timed, method) of torch.mm on one bf16 shape (operands `a` and `b`,
+    randn by default); with `queued`, also the GFLOPS of the same calls queued behind a sleep (no
+    graph), timed right after."""
     import torch
-    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
-    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16) if a is None else a
+    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16) if b is None else b
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     try:
         probe = graph_batch(a, b, c, 10)

@@ -11,18 +11,6 @@ def uniform(shape, seed):
     sign = torch.where(torch.rand(shape, device="cuda", generator=g) < 0.5, -1.0, 1.0)
     return (mag * sign).to(torch.bfloat16)
 
-def time_with(m, n, k, a, b):
-    c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
-    probe = cc.graph_batch(a, b, c, 10)
-    one = max(cc.event_seconds(probe) / 10, 1e-7)
-    reps = int(min(max(cc.BATCH_SECONDS / one, 1), 1000))
-    batch = cc.graph_batch(a, b, c, reps)
-    cc.settle(batch)
-    total, runs = 0.0, 0
-    while runs < 3 * reps or total < cc.WINDOW_SECONDS:
-        total += cc.event_seconds(batch); runs += reps
-    return 2.0 * m * n * k * runs / total / 1e9
-
 print(torch.__version__, torch.backends.cuda.preferred_blas_library())
 shapes = ((1024, 1024, 1024), (16, 4096, 4096), (128, 4096, 4096), (3000, 3000, 3000))
 for lib in ("cublas", "cublaslt"):
@@ -34,6 +22,6 @@ for lib in ("cublas", "cublaslt"):
 torch.backends.cuda.preferred_blas_library("cublas")
 for m, n, k in shapes:
     a, b = uniform((m, k), 1), uniform((k, n), 2)
-    u = time_with(m, n, k, a, b)
-    r = time_with(m, n, k, torch.randn(m, k, device="cuda", dtype=torch.bfloat16), torch.randn(k, n, device="cuda", dtype=torch.bfloat16))
+    u = cc.time_mm(m, n, k, a=a, b=b)[0]
+    r = cc.time_mm(m, n, k)[0]
     print(f"cublas {m}x{n}x{k}: uniform±[0.125,1] {u/1e3:.1f}, randn {r/1e3:.1f} TFLOPS", flush=True)

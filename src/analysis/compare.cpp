@@ -36,7 +36,7 @@ std::string gpu_clocks(const SystemInfo& s) {
   return out;
 }
 
-// One property of the CPU libraries the run used, ", " apart ("OpenBLAS 0.3.26, BLIS 0.9.0").
+// One property of the CPU libraries the run used, ", " apart (each library's "NAME VERSION").
 template <class F>
 std::string each_cpu_blas(const Results& r, F property) {
   std::string out;

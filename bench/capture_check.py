@@ -12,7 +12,8 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
                          torch.mm(a, b, out=c) calls replayed between CUDA events, as gpubench
                          replays its batches; a Python loop would add PyTorch's ~12-16 us of CPU
                          a call), after the clock settled as gpubench's settle()
-                         does, ~5 ms batches for ~0.25 s, the mean over all runs
+                         does, then gpubench's sustained window (~30 ms samples for 0.3 s, the
+                         median)
   default-vs-torch --shapes F --gpubench BIN --out J
                          per shape, gpubench's default-algorithm rate and torch.mm's, each run
                          twice in alternating order (gpubench then torch.mm, then torch.mm then
@@ -164,12 +165,15 @@ def read_shapes(path):
 
 
 # torch.mm timed as gpubench times the default algorithm under --clocks sustained (see
-# bench/capture_check.sh): the kernel alone, on a settled (power-capped) clock, ~5 ms batches for
-# ~0.25 s, the mean over all runs. gpubench replays its batches as CUDA graphs; a Python loop of
-# torch.mm would add PyTorch's ~12-16 us of CPU per call and bind the small shapes to it, so a
-# batch is a CUDA graph of torch.mm(a, b, out=c) calls, replayed between two CUDA events.
+# bench/capture_check.sh): the kernel alone, on a settled (power-capped) clock, then gpubench's
+# sustained window with its default --min-time 0.3 and --min-samples 5 (samples of ~30 ms until
+# 0.3 s and 5 samples, the median sample's seconds per run). gpubench replays its batches as CUDA
+# graphs; a Python loop of torch.mm would add PyTorch's ~12-16 us of CPU per call and bind the
+# small shapes to it, so a batch is a CUDA graph of ~5 ms of torch.mm(a, b, out=c) calls, and a
+# sample the replays of a few such graphs between two CUDA events.
 BATCH_SECONDS, WINDOW_SECONDS = 5e-3, 0.25
 SETTLE_CHUNK_SECONDS, SETTLE_MAX_SECONDS, SETTLE_TOLERANCE = 0.025, 1.5, 0.01
+SAMPLE_SECONDS, MIN_TIME, MIN_SAMPLES = 0.03, 0.3, 5
 
 
 def event_seconds(run):
@@ -238,6 +242,21 @@ def queued_seconds(a, b, c, reps):
     return start.elapsed_time(stop) * 1e-3
 
 
+def median_window(batch, reps):
+    """gpubench's sustained window over `batch` (`reps` runs a replay): (seconds per run of the
+    median sample, runs, seconds timed)."""
+    per_sample = max(1, round(SAMPLE_SECONDS / max(event_seconds(batch), 1e-7)))
+    per_run, total = [], 0.0
+    while total < MIN_TIME or len(per_run) < MIN_SAMPLES:
+        t = event_seconds(lambda: [batch() for _ in range(per_sample)])
+        per_run.append(t / (per_sample * reps))
+        total += t
+    per_run.sort()
+    mid = len(per_run) // 2
+    median = per_run[mid] if len(per_run) % 2 else (per_run[mid - 1] + per_run[mid]) / 2
+    return median, len(per_run) * per_sample * reps, total
+
+
 def window(seconds_of_batch, reps):
     total, runs = 0.0, 0
     while runs < 3 * reps or total < WINDOW_SECONDS:
@@ -269,13 +288,13 @@ def time_mm(m, n, k, queued=False, a=None, b=None):
         reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
         batch, how = loop_batch(a, b, c, reps), f"Python loop (CUDA graph failed: {e})"
     settle(batch)
-    total, runs = window(lambda: event_seconds(batch), reps)
-    method = f"{how} of {reps} calls, settled clock, mean of {runs} in {total:.2f} s"
+    per_run, runs, total = median_window(batch, reps)
+    method = f"{how} of {reps} calls, settled clock, median sample of {runs} runs in {total:.2f} s"
     flops = 2.0 * m * n * k
     if not queued:
-        return flops * runs / total / 1e9, how, method
+        return flops / per_run / 1e9, how, method
     q_total, q_runs = window(lambda: queued_seconds(a, b, c, reps), reps)
-    return flops * runs / total / 1e9, how, method, flops * q_runs / q_total / 1e9
+    return flops / per_run / 1e9, how, method, flops * q_runs / q_total / 1e9
 
 
 def torch_mm(args):
@@ -302,6 +321,20 @@ def torch_kernels(m, n, k):
     return sorted({e.name for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA})
 
 
+def torch_cublas():
+    """The libcublasLt torch.mm loaded: its path and version (cublasLtGetVersion, 130100 = 13.1.0).
+    PyTorch's wheels bring their own cuBLAS, which may not be the one gpubench links."""
+    import ctypes
+    import torch
+    torch.mm(torch.ones(8, 8, device="cuda"), torch.ones(8, 8, device="cuda"))
+    torch.cuda.synchronize()
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "libcublasLt" in line})
+    if not paths:
+        return "not found in /proc/self/maps"
+    version = ctypes.CDLL(paths[0]).cublasLtGetVersion()
+    return f"{paths[0]} ({version // 10000}.{version // 100 % 100}.{version % 100})"
+
+
 def gpubench_default(gb, m, n, k):
     """One gpubench process on one shape (cuBLAS, --clocks sustained): its row's rates."""
     import subprocess
@@ -315,12 +348,15 @@ def gpubench_default(gb, m, n, k):
         print(run.stdout, file=sys.stderr)
         if run.returncode != 0:
             raise SystemExit(f"gpubench exited {run.returncode} on {m}x{n}x{k}")
-        [r] = [r for r in json.load(open(f"{tmp}/row.json"))["records"] if r.get("backend") == "cublas"]
+        results = json.load(open(f"{tmp}/row.json"))
+        [r] = [r for r in results["records"] if r.get("backend") == "cublas"]
+        cublas = [lib.get("version", "") for lib in results["system"].get("libraries", []) if lib.get("name") == "cuBLAS"]
     if r.get("status") != "ok" or not r.get("default_rate"):
         raise SystemExit(f"gpubench's {m}x{n}x{k} row has no default rate: {r.get('reason', r.get('status'))}")
     return {"default_gflops": r["default_rate"]["gflops"], "default_method": r["default_rate"].get("method", ""),
             "gflops": r["gflops"], "tuned_gain": r.get("tuned_gain"), "algorithm": r.get("algorithm", ""),
-            "default_algorithm": r.get("default_algorithm", ""), "warnings": r.get("warnings", [])}
+            "default_algorithm": r.get("default_algorithm", ""), "warnings": r.get("warnings", []),
+            "cublas": cublas[0] if cublas else ""}
 
 
 # Rest before every run, so that each side starts from the same card: a card that has just worked
@@ -333,7 +369,8 @@ def default_vs_torch(args):
     import time
     out = []
     for m, n, k in read_shapes(args.shapes):
-        row = {"m": m, "n": n, "k": k, "gpubench": [], "torch": [], "torch_kernels": torch_kernels(m, n, k)}
+        row = {"m": m, "n": n, "k": k, "gpubench": [], "torch": [], "torch_kernels": torch_kernels(m, n, k),
+               "torch_cublas": torch_cublas()}
         for order in (("gpubench", "torch"), ("torch", "gpubench")):
             for side in order:
                 time.sleep(REST_SECONDS)
@@ -350,8 +387,8 @@ def default_vs_torch(args):
               f"{t[0] / 1e3:.1f}, {t[1] / 1e3:.1f}, queued {q[0] / 1e3:.1f}, {q[1] / 1e3:.1f} TFLOPS",
               file=sys.stderr)
         out.append(row)
-    with open(args.out, "w") as f:
-        json.dump(out, f, indent=1)
+        with open(args.out, "w") as f:  # after every shape: a run cut short keeps what it measured
+            json.dump(out, f, indent=1)
 
 
 def captured_cases(path):
@@ -420,10 +457,11 @@ def report_default(d):
     print("## Default algorithm against torch.mm (bf16, nn)\n")
     print("Timed the same way on both sides: on a settled (power-capped) clock, the kernels as CUDA "
           "graphs of consecutive calls replayed between CUDA events (gpubench since it times every "
-          "batch so; torch.mm as torch.mm(a, b, out=c) calls in torch.cuda.graph), ~5 ms batches. "
-          "gpubench ran with --clocks sustained: its default rate is its sustained window's where "
-          "the default algorithm is the chosen one, else ~0.25 s of batches alternating with the "
-          f"chosen one. Per shape, each side ran twice in alternating order, {REST_SECONDS:g} s of "
+          "batch so; torch.mm as torch.mm(a, b, out=c) calls in torch.cuda.graph), and gpubench's "
+          "sustained window (~30 ms samples for 0.3 s, the median). gpubench ran with --clocks "
+          "sustained: its default rate is the row's sustained window where the default algorithm is "
+          "the chosen one, else a settled sustained window of its own. The cuBLAS each side loaded "
+          f"is named below the table. Per shape, each side ran twice in alternating order, {REST_SECONDS:g} s of "
           "rest before every run; the rates are the means of the two.\n")
     print("| shape | torch.mm TFLOPS, graph (runs) | torch.mm TFLOPS, queued | gpubench default TFLOPS (runs) | "
           "default / torch graph | default / torch queued | tuned TFLOPS | tuned gain | "
@@ -447,6 +485,8 @@ def report_default(d):
               f"{mean(g):.1f} ({', '.join(f'{x:.1f}' for x in g)}) | {ratio:.3f} | {ratio_q:.3f} | {mean(tuned):.1f} | "
               f"{mean(gains) if gains else float('nan'):.2f}x | `{kernel}` | {last['default_algorithm']} | "
               f"{last['algorithm']} |")
+    print(f"\ncuBLAS: gpubench {', '.join(sorted({x.get('cublas', '?') for r in rows for x in r['gpubench']}))}; "
+          f"torch.mm {', '.join(sorted({r.get('torch_cublas', '?') for r in rows}))}")
     batches = sorted({x["batch"] for r in rows for x in r["torch"]})
     print(f"\ntorch.mm's batches: {'; '.join(batches)} (each run's method in default_vs_torch.json)")
     print(f"\nEvery default rate within 3% of torch.mm in a graph: **{'yes' if within else 'no'}**; "

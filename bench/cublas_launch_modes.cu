@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     CK(cudaEventRecord(e1, s)); CK(cudaEventSynchronize(e1));
     float ms; CK(cudaEventElapsedTime(&ms, e0, e1)); return ms * 1e-3 / N;
   };
+  printf("cublasLt %zu (cublasLtGetVersion)\n", cublasLtGetVersion());
   const char* modename[3] = {"plain loop", "queued behind sleep", "CUDA graph"};
   // settle ~1 s on the graph, then each (op, mode) for ~0.2 s, twice, interleaved
   for (double t = 0; t < 1.0;) t += batch(0, 2) * N;

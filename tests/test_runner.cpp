@@ -53,6 +53,7 @@ struct FakeConfig {
   double default_seconds_per_run = 0;
   bool default_is_chosen = false;
   bool using_default = false;
+  int switches_to_default = 0;  // use_default_algorithm(true) calls that changed the algorithm
 };
 
 class FakeProbe : public TelemetryProbe {
@@ -102,7 +103,9 @@ class FakeCase : public Case {
   }
   bool use_default_algorithm(bool use_default) override {
     if (cfg_.default_seconds_per_run <= 0) return false;
-    cfg_.using_default = use_default && !cfg_.default_is_chosen;
+    const bool now = use_default && !cfg_.default_is_chosen;
+    if (now && !cfg_.using_default) ++cfg_.switches_to_default;
+    cfg_.using_default = now;
     return true;
   }
   bool flush_cache() override {
@@ -573,6 +576,16 @@ TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
               1e-9);
   EXPECT_GE(recs[0].default_rate->iterations, 3);
   EXPECT_FALSE(gpu.using_default) << "the chosen algorithm is back for the rest of the case";
+  // Its own window, timed as the main rate (settled, median of samples), not batches alternating
+  // with the chosen algorithm's (which read it low on a power-capped card).
+  EXPECT_EQ(gpu.switches_to_default, 1);
+  EXPECT_EQ(recs[0].default_rate->clocks, "sustained");
+  EXPECT_NE(recs[0].default_rate->method.find("own window"), std::string::npos);
+  RunOptions burst_only = small({{8, 8, 8}});
+  burst_only.clocks = Clocks::burst;
+  auto b = run_matmul(fake_entries(gpu), {}, burst_only);
+  EXPECT_EQ(b[0].default_rate->clocks, "burst") << "under --clocks burst, a burst of its own";
+  EXPECT_NEAR(*b[0].tuned_gain, 2.0, 1e-9);
   EXPECT_NEAR(recs[0].main.gflops, 2.0 * 8 * 8 * 8 / gpu.seconds_per_run / 1e9, 1e-9);
 
   gpu.default_is_chosen = true;  // the heuristic's first was the fastest: one rate, gain 1

@@ -20,6 +20,27 @@ torch_dir=$(dirname "${torch_lt%% *}")
 echo "torch.mm's cublasLt: $torch_lt; gpubench's: $(ldd build/gpubench | grep -o '/[^ ]*libcublasLt[^ ]*')" | tee -a $out/summary.txt
 nvcc -O2 -arch=sm_90 -o /tmp/cublas_launch_modes bench/cublas_launch_modes.cu -lcublasLt -lcublas && for s in "1024 1024 1024" "16 4096 4096"; do
   timeout 20 /tmp/cublas_launch_modes $s; LD_LIBRARY_PATH=$torch_dir timeout 20 /tmp/cublas_launch_modes $s; done 2>&1 | tee $out/launch_modes.txt
+# What one replay of torch.mm's CUDA graph runs (10 calls), by kernel: an extra node a call would
+# explain torch's graph running small shapes slower than a C++ graph of the same cuBLAS kernel.
+python3 - <<'PY' 2>&1 | tee $out/torch_graph_kernels.txt
+import sys; sys.path.insert(0, "bench")
+import capture_check as c, torch
+from collections import defaultdict
+from torch.profiler import ProfilerActivity, profile
+for m, n, k in ((1024, 1024, 1024), (16, 4096, 4096)):
+    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16); b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+    out = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
+    replay = c.graph_batch(a, b, out, 10)
+    replay(); torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        replay(); torch.cuda.synchronize()
+    kernels = defaultdict(list)
+    for e in prof.events():
+        if e.device_type == torch.autograd.DeviceType.CUDA:
+            kernels[e.name[:90]].append(e.device_time)
+    for name, t in kernels.items():
+        print(f"{m}x{n}x{k} torch graph of 10: {len(t)} x {name} mean {sum(t) / len(t):.2f} us")
+PY
 python3 bench/capture_check.py hidden-shapes > /tmp/hidden.csv
 for lib in system torch; do
   mkdir -p $out/$lib; t0=$SECONDS

@@ -586,6 +586,14 @@ TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
   auto b = run_matmul(fake_entries(gpu), {}, burst_only);
   EXPECT_EQ(b[0].default_rate->clocks, "burst") << "under --clocks burst, a burst of its own";
   EXPECT_NEAR(*b[0].tuned_gain, 2.0, 1e-9);
+  EXPECT_TRUE(recs[0].warnings.empty());
+
+  gpu.default_seconds_per_run = gpu.seconds_per_run / 1.2;  // tuning chose the slower one
+  auto misjudged = run_matmul(fake_entries(gpu), {}, small({{8, 8, 8}}));
+  EXPECT_NEAR(*misjudged[0].tuned_gain, 1 / 1.2, 1e-9);
+  ASSERT_EQ(misjudged[0].warnings.size(), 1u);
+  EXPECT_NE(misjudged[0].warnings[0].find("default algorithm ran 1.20x"), std::string::npos);
+  gpu.default_seconds_per_run = 2 * gpu.seconds_per_run;
   EXPECT_NEAR(recs[0].main.gflops, 2.0 * 8 * 8 * 8 / gpu.seconds_per_run / 1e9, 1e-9);
 
   gpu.default_is_chosen = true;  // the heuristic's first was the fastest: one rate, gain 1

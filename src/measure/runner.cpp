@@ -384,6 +384,8 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
 // 650-669 TFLOPS on a power-capped H100, against 719-726 in its own window. The tuned gain is the
 // ratio of the two windows' times. The same algorithm on both sides is the row's own rate and a
 // gain of exactly 1.
+constexpr double kDefaultFasterBy = 1.05;
+
 void time_default_algorithm(Case& c, const Timed& timed, const Shape& s, const RunOptions& o,
                             const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe,
                             Record& r) {
@@ -411,6 +413,13 @@ void time_default_algorithm(Case& c, const Timed& timed, const Shape& s, const R
   for (const auto& w : warnings) r.warnings.push_back("default algorithm: " + w);
   rate.method = "its own window, " + rate.method;
   if (rate.gflops > 0 && r.main.gflops > 0) r.tuned_gain = r.main.gflops / rate.gflops;
+  // Tuning's short rounds can misjudge two close algorithms on a power-capped card: a row whose
+  // default outran its chosen algorithm says so, as its rate is below what a framework would get.
+  if (r.tuned_gain && *r.tuned_gain < 1 / kDefaultFasterBy)
+    r.warnings.push_back(fmt::format(
+        "the library's default algorithm ran {:.2f}x the chosen one's rate, each in its own window "
+        "(default {}, chosen {})",
+        1 / *r.tuned_gain, r.default_algorithm, r.algorithm));
   r.default_rate = std::move(rate);
 }
 

@@ -2,8 +2,8 @@
 # Third wave, fifth session, device call 1 (bench/results/wave3e_gpu_2026-12-07.md): the GPU unit
 # tests and the default sweep at this commit; which cuBLAS torch.mm loads beside gpubench's, and
 # bench/cublas_launch_modes.cu with each; then capture_check.py default-vs-torch on its nine shapes
-# (gpubench's default now in a sustained window of its own), with the system's cuBLAS and again
-# with torch's (LD_LIBRARY_PATH). OUT=DIR bash bench/wave3e_gpu.sh
+# (gpubench's default now in a sustained window of its own), with the system's cuBLAS and, where
+# torch's is another version, again with torch's (LD_LIBRARY_PATH). OUT=DIR bash bench/wave3e_gpu.sh
 set -uo pipefail
 out=${OUT:-/tmp/out}; mkdir -p $out
 nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv > $out/summary.txt; date -u >> $out/summary.txt
@@ -42,7 +42,9 @@ for m, n, k in ((1024, 1024, 1024), (16, 4096, 4096)):
         print(f"{m}x{n}x{k} torch graph of 10: {len(t)} x {name} mean {sum(t) / len(t):.2f} us")
 PY
 python3 bench/capture_check.py hidden-shapes > /tmp/hidden.csv
-for lib in system torch; do
+# gpubench with torch's cuBLAS only where torch's is another version (cublas_launch_modes says)
+libs=system; [ "$(grep -o 'cublasLt [0-9]*' $out/launch_modes.txt | sort -u | wc -l)" -gt 1 ] && libs="system torch"
+for lib in $libs; do
   mkdir -p $out/$lib; t0=$SECONDS
   [ $lib = torch ] && export LD_LIBRARY_PATH=$torch_dir
   PYTHONUNBUFFERED=1 timeout 200 python3 bench/capture_check.py default-vs-torch --shapes /tmp/hidden.csv --gpubench build/gpubench --out $out/$lib/default_vs_torch.json 2> >(tee $out/$lib/runs.txt | grep -E "^[0-9]+x[0-9]+x[0-9]+: gpubench" >&2)

@@ -43,7 +43,7 @@ for m, n, k in ((1024, 1024, 1024), (16, 4096, 4096)):
 PY
 python3 bench/capture_check.py hidden-shapes > /tmp/hidden.csv
 # gpubench with torch's cuBLAS only where torch's is another version (cublas_launch_modes says)
-libs=system; [ "$(grep -o 'cublasLt [0-9]*' $out/launch_modes.txt | sort -u | wc -l)" -gt 1 ] && libs="system torch"
+libs=system; [ "$(grep -oE 'cublasLt [0-9]+' $out/launch_modes.txt | sort -u | wc -l)" -gt 1 ] && libs="system torch"
 for lib in $libs; do
   mkdir -p $out/$lib; t0=$SECONDS
   [ $lib = torch ] && export LD_LIBRARY_PATH=$torch_dir

@@ -53,7 +53,9 @@ struct FakeConfig {
   double default_seconds_per_run = 0;
   bool default_is_chosen = false;
   bool using_default = false;
-  int switches_to_default = 0;  // use_default_algorithm(true) calls that changed the algorithm
+  int default_stretches = 0;  // runs of the default algorithm not preceded by one of its own
+  bool last_ran_default = false;
+  int chosen_runs_since_default = 0;
 };
 
 class FakeProbe : public TelemetryProbe {
@@ -94,6 +96,9 @@ class FakeCase : public Case {
     if (!cfg_.flushed) ++cfg_.runs_without_flush;
     cfg_.flushed = false;
     cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
+    if (cfg_.using_default && !cfg_.last_ran_default) ++cfg_.default_stretches;
+    cfg_.last_ran_default = cfg_.using_default;
+    cfg_.chosen_runs_since_default = cfg_.using_default ? 0 : cfg_.chosen_runs_since_default + reps;
     if (cfg_.stop && cfg_.runs >= cfg_.stop_after_runs) *cfg_.stop = true;
     return reps * (cfg_.using_default ? cfg_.default_seconds_per_run : cfg_.seconds_per_run);
   }
@@ -103,9 +108,7 @@ class FakeCase : public Case {
   }
   bool use_default_algorithm(bool use_default) override {
     if (cfg_.default_seconds_per_run <= 0) return false;
-    const bool now = use_default && !cfg_.default_is_chosen;
-    if (now && !cfg_.using_default) ++cfg_.switches_to_default;
-    cfg_.using_default = now;
+    cfg_.using_default = use_default && !cfg_.default_is_chosen;
     return true;
   }
   bool flush_cache() override {
@@ -578,7 +581,9 @@ TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
   EXPECT_FALSE(gpu.using_default) << "the chosen algorithm is back for the rest of the case";
   // Its own window, timed as the main rate (settled, median of samples), not batches alternating
   // with the chosen algorithm's (which read it low on a power-capped card).
-  EXPECT_EQ(gpu.switches_to_default, 1);
+  EXPECT_EQ(gpu.default_stretches, 1);
+  EXPECT_GE(gpu.chosen_runs_since_default, recs[0].main.iterations)
+      << "the default's window runs just before the main one, not after its energy run-on";
   EXPECT_EQ(recs[0].default_rate->clocks, "sustained");
   EXPECT_NE(recs[0].default_rate->method.find("own window"), std::string::npos);
   RunOptions burst_only = small({{8, 8, 8}});

@@ -355,53 +355,26 @@ void annotate(const Backend& backend, Case& c, const Problem& p, const CaseConte
   }
 }
 
-// The case's rates as RunOptions::clocks asks: a GPU's burst window (from a rested card) and its
-// sustained one; a CPU row's one window. The row's main rate is sustained when both ran.
-void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
-                const DeviceKey& device, const CaseContext& ctx, TelemetryProbe* probe,
-                Record& r) {
-  const bool gpu = device.first == DeviceKind::gpu;
-  const bool want_burst = gpu && o.clocks != Clocks::sustained;
-  const bool want_sustained = !gpu || o.clocks != Clocks::burst;
-  std::optional<Rate> burst;
-  if (want_burst) {
-    rest_before_burst(ctx, device, o, probe);
-    burst = burst_window(timed, one_run, s, probe, r.warnings);
-  }
-  if (!want_sustained) {
-    r.main = std::move(*burst);
-    return;
-  }
-  r.main = sustained_window(timed, one_run, s, o, gpu, r.cold_cache, probe, r.warnings);
-  r.burst = std::move(burst);
+// Which algorithm the library would run by default (empty where the backend has no choice of
+// algorithms), and whether it is not the chosen one, so that it needs a window of its own.
+bool default_differs(Case& c, Record& r) {
+  r.algorithm = c.algorithm();
+  if (!c.use_default_algorithm(true)) return false;
+  r.default_algorithm = c.algorithm();
+  c.use_default_algorithm(false);
+  return r.default_algorithm != r.algorithm;
 }
 
-// The library's default algorithm beside the one the backend chose (cuBLASLt: its heuristic's
-// first against the fastest of its top candidates). Where they differ, the default gets a window
-// of its own, timed as the row's main rate was: sustained (settled on its own clock, samples until
-// --min-time, their median) or, under --clocks burst, a burst from a rested card. A framework runs
-// the default alone: batches alternating with the chosen algorithm read 8192^3 bf16's default at
-// 650-669 TFLOPS on a power-capped H100, against 719-726 in its own window. The tuned gain is the
-// ratio of the two windows' times. The same algorithm on both sides is the row's own rate and a
-// gain of exactly 1.
-constexpr double kDefaultFasterBy = 1.05;
-
-void time_default_algorithm(Case& c, const Timed& timed, const Shape& s, const RunOptions& o,
-                            const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe,
-                            Record& r) {
-  r.algorithm = c.algorithm();
-  if (!c.use_default_algorithm(true)) return;
-  r.default_algorithm = c.algorithm();
-  if (r.default_algorithm == r.algorithm) {
-    c.use_default_algorithm(false);
-    r.default_rate = r.main;
-    r.tuned_gain = 1.0;
-    return;
-  }
+// The default algorithm's own window, timed as the row's main rate is (see time_rates). Its
+// warnings are said of the default.
+Rate default_window(Case& c, const Timed& timed, const Shape& s, const RunOptions& o, bool burst,
+                    const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe,
+                    Record& r) {
+  c.use_default_algorithm(true);
   const double one_run = timed(1);  // the default's warm-up (its kernel's first launch)
-  std::vector<std::string> warnings;  // the window's own, said of the default
+  std::vector<std::string> warnings;
   Rate rate;
-  if (r.main.clocks == to_string(Clocks::burst)) {
+  if (burst) {
     ctx.last_busy[device] = std::chrono::steady_clock::now();
     rest_before_burst(ctx, device, o, probe);
     rate = burst_window(timed, one_run, s, nullptr, warnings);
@@ -412,15 +385,56 @@ void time_default_algorithm(Case& c, const Timed& timed, const Shape& s, const R
   c.use_default_algorithm(false);
   for (const auto& w : warnings) r.warnings.push_back("default algorithm: " + w);
   rate.method = "its own window, " + rate.method;
-  if (rate.gflops > 0 && r.main.gflops > 0) r.tuned_gain = r.main.gflops / rate.gflops;
+  return rate;
+}
+
+constexpr double kDefaultFasterBy = 1.05;
+
+// The tuned gain, the chosen algorithm's rate over the default's; the same algorithm on both
+// sides is the row's own rate and a gain of exactly 1.
+void compare_with_default(bool differs, Record& r) {
+  if (r.default_algorithm.empty()) return;
+  if (!differs) r.default_rate = r.main;
+  if (!r.default_rate || r.default_rate->gflops <= 0 || r.main.gflops <= 0) return;
+  r.tuned_gain = differs ? r.main.gflops / r.default_rate->gflops : 1.0;
   // Tuning's short rounds can misjudge two close algorithms on a power-capped card: a row whose
   // default outran its chosen algorithm says so, as its rate is below what a framework would get.
-  if (r.tuned_gain && *r.tuned_gain < 1 / kDefaultFasterBy)
+  if (*r.tuned_gain < 1 / kDefaultFasterBy)
     r.warnings.push_back(fmt::format(
         "the library's default algorithm ran {:.2f}x the chosen one's rate, each in its own window "
         "(default {}, chosen {})",
         1 / *r.tuned_gain, r.default_algorithm, r.algorithm));
-  r.default_rate = std::move(rate);
+}
+
+// The case's rates as RunOptions::clocks asks: a GPU's burst window (from a rested card) and its
+// sustained one; a CPU row's one window. The row's main rate is sustained when both ran.
+// The library's default algorithm, where it is not the chosen one (cuBLASLt: its heuristic's first
+// against the fastest of its top candidates), gets a window of its own timed as the main rate: a
+// framework runs it alone. Its sustained window settles on its own clock just before the main one,
+// so that both meet the card after about the same time under load: placed after the main window
+// (and its energy run-on, up to 2.5 s), or alternating with the chosen algorithm there, it read
+// 8192^3 bf16's default 7-14% below torch.mm running the same kernel on a power-capped H100. Under
+// --clocks burst, a burst of its own from a rested card, after the main one.
+void time_rates(Case& c, const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
+                const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe, Record& r) {
+  const bool gpu = device.first == DeviceKind::gpu;
+  const bool want_burst = gpu && o.clocks != Clocks::sustained;
+  const bool want_sustained = !gpu || o.clocks != Clocks::burst;
+  const bool differs = default_differs(c, r);
+  std::optional<Rate> burst;
+  if (want_burst) {
+    rest_before_burst(ctx, device, o, probe);
+    burst = burst_window(timed, one_run, s, probe, r.warnings);
+  }
+  if (!want_sustained) {
+    r.main = std::move(*burst);
+    if (differs) r.default_rate = default_window(c, timed, s, o, true, device, ctx, probe, r);
+  } else {
+    if (differs) r.default_rate = default_window(c, timed, s, o, false, device, ctx, probe, r);
+    r.main = sustained_window(timed, one_run, s, o, gpu, r.cold_cache, probe, r.warnings);
+    r.burst = std::move(burst);
+  }
+  compare_with_default(differs, r);
 }
 
 void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
@@ -435,8 +449,7 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
 
   // A long warm-up loads the device as much as the timed windows: the burst rests after it.
   const double one_run = busy_with(device, ctx, [&] { return warm_up(timed, o); });
-  time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
-  time_default_algorithm(*c, timed, p.shape, o, device, ctx, probe.get(), r);
+  time_rates(*c, timed, one_run, p.shape, o, device, ctx, probe.get(), r);
   time_end_to_end(*c, p.shape, o, bopts, r);
   // The device's last work of the case (the end-to-end copies included): the next case's burst
   // window rests from here.

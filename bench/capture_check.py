@@ -460,7 +460,8 @@ def report_default(d):
           "batch so; torch.mm as torch.mm(a, b, out=c) calls in torch.cuda.graph), and gpubench's "
           "sustained window (~30 ms samples for 0.3 s, the median). gpubench ran with --clocks "
           "sustained: its default rate is the row's sustained window where the default algorithm is "
-          "the chosen one, else a settled sustained window of its own. The cuBLAS each side loaded "
+          "the chosen one, else ~0.25 s of ~5 ms batches alternating with the chosen one after that "
+          "window (the mean of their runs). The cuBLAS each side loaded "
           f"is named below the table. Per shape, each side ran twice in alternating order, {REST_SECONDS:g} s of "
           "rest before every run; the rates are the means of the two.\n")
     print("| shape | torch.mm TFLOPS, graph (runs) | torch.mm TFLOPS, queued | gpubench default TFLOPS (runs) | "

@@ -355,72 +355,14 @@ void annotate(const Backend& backend, Case& c, const Problem& p, const CaseConte
   }
 }
 
-// Which algorithm the library would run by default (empty where the backend has no choice of
-// algorithms), and whether it is not the chosen one, so that it needs a window of its own.
-bool default_differs(Case& c, Record& r) {
-  r.algorithm = c.algorithm();
-  if (!c.use_default_algorithm(true)) return false;
-  r.default_algorithm = c.algorithm();
-  c.use_default_algorithm(false);
-  return r.default_algorithm != r.algorithm;
-}
-
-// The default algorithm's own window, timed as the row's main rate is (see time_rates). Its
-// warnings are said of the default.
-Rate default_window(Case& c, const Timed& timed, const Shape& s, const RunOptions& o, bool burst,
-                    const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe,
-                    Record& r) {
-  c.use_default_algorithm(true);
-  const double one_run = timed(1);  // the default's warm-up (its kernel's first launch)
-  std::vector<std::string> warnings;
-  Rate rate;
-  if (burst) {
-    ctx.last_busy[device] = std::chrono::steady_clock::now();
-    rest_before_burst(ctx, device, o, probe);
-    rate = burst_window(timed, one_run, s, nullptr, warnings);
-  } else {
-    rate = sustained_window(timed, one_run, s, o, device.first == DeviceKind::gpu, r.cold_cache,
-                            nullptr, warnings);
-  }
-  c.use_default_algorithm(false);
-  for (const auto& w : warnings) r.warnings.push_back("default algorithm: " + w);
-  rate.method = "its own window, " + rate.method;
-  return rate;
-}
-
-constexpr double kDefaultFasterBy = 1.05;
-
-// The tuned gain, the chosen algorithm's rate over the default's; the same algorithm on both
-// sides is the row's own rate and a gain of exactly 1.
-void compare_with_default(bool differs, Record& r) {
-  if (r.default_algorithm.empty()) return;
-  if (!differs) r.default_rate = r.main;
-  if (!r.default_rate || r.default_rate->gflops <= 0 || r.main.gflops <= 0) return;
-  r.tuned_gain = differs ? r.main.gflops / r.default_rate->gflops : 1.0;
-  // Tuning's short rounds can misjudge two close algorithms on a power-capped card: a row whose
-  // default outran its chosen algorithm says so, as its rate is below what a framework would get.
-  if (*r.tuned_gain < 1 / kDefaultFasterBy)
-    r.warnings.push_back(fmt::format(
-        "the library's default algorithm ran {:.2f}x the chosen one's rate, each in its own window "
-        "(default {}, chosen {})",
-        1 / *r.tuned_gain, r.default_algorithm, r.algorithm));
-}
-
 // The case's rates as RunOptions::clocks asks: a GPU's burst window (from a rested card) and its
 // sustained one; a CPU row's one window. The row's main rate is sustained when both ran.
-// The library's default algorithm, where it is not the chosen one (cuBLASLt: its heuristic's first
-// against the fastest of its top candidates), gets a window of its own timed as the main rate: a
-// framework runs it alone. Its sustained window settles on its own clock just before the main one,
-// so that both meet the card after about the same time under load: placed after the main window
-// (and its energy run-on, up to 2.5 s), or alternating with the chosen algorithm there, it read
-// 8192^3 bf16's default 7-14% below torch.mm running the same kernel on a power-capped H100. Under
-// --clocks burst, a burst of its own from a rested card, after the main one.
-void time_rates(Case& c, const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
-                const DeviceKey& device, CaseContext& ctx, TelemetryProbe* probe, Record& r) {
+void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOptions& o,
+                const DeviceKey& device, const CaseContext& ctx, TelemetryProbe* probe,
+                Record& r) {
   const bool gpu = device.first == DeviceKind::gpu;
   const bool want_burst = gpu && o.clocks != Clocks::sustained;
   const bool want_sustained = !gpu || o.clocks != Clocks::burst;
-  const bool differs = default_differs(c, r);
   std::optional<Rate> burst;
   if (want_burst) {
     rest_before_burst(ctx, device, o, probe);
@@ -428,13 +370,61 @@ void time_rates(Case& c, const Timed& timed, double one_run, const Shape& s, con
   }
   if (!want_sustained) {
     r.main = std::move(*burst);
-    if (differs) r.default_rate = default_window(c, timed, s, o, true, device, ctx, probe, r);
-  } else {
-    if (differs) r.default_rate = default_window(c, timed, s, o, false, device, ctx, probe, r);
-    r.main = sustained_window(timed, one_run, s, o, gpu, r.cold_cache, probe, r.warnings);
-    r.burst = std::move(burst);
+    return;
   }
-  compare_with_default(differs, r);
+  r.main = sustained_window(timed, one_run, s, o, gpu, r.cold_cache, probe, r.warnings);
+  r.burst = std::move(burst);
+}
+
+// The library's default algorithm beside the one the backend chose (cuBLASLt: its heuristic's
+// first against the fastest of its top candidates): ~5 ms batches of each, alternating, for about
+// 0.25 s, so that both meet the same clocks; each side's rate is its batches' total over its runs.
+// The same algorithm on both sides is the row's own rate and a gain of exactly 1. Not a window of
+// its own: on a power-capped H100 the second of two back-to-back windows ran in a falling clock,
+// 6-17% below the first, whichever algorithm came second (bench/results/wave3e_gpu_2026-12-07.md).
+constexpr double kDefaultBatchSeconds = 5e-3, kDefaultWindowSeconds = 0.25;
+// Tuning's short rounds can misjudge two close algorithms: a default this much faster is said.
+constexpr double kDefaultFasterBy = 1.05;
+
+void time_default_algorithm(Case& c, const Timed& timed, double one_run, const Shape& s,
+                            const RunOptions& o, Record& r) {
+  r.algorithm = c.algorithm();
+  if (!c.use_default_algorithm(true)) return;
+  r.default_algorithm = c.algorithm();
+  c.use_default_algorithm(false);
+  if (r.default_algorithm == r.algorithm) {
+    r.default_rate = r.main;
+    r.tuned_gain = 1.0;
+    return;
+  }
+  const int reps = int(std::clamp(kDefaultBatchSeconds / std::max(one_run, 1e-7), 1.0, 1000.0));
+  const auto batch = [&](bool use_default) {
+    c.use_default_algorithm(use_default);
+    return timed(reps);
+  };
+  batch(true);  // the default's warm-up (its kernel's first launch)
+  double chosen = 0, fallback = 0;
+  std::vector<double> samples;
+  while (samples.size() < 3 || (chosen + fallback < kDefaultWindowSeconds && !stopped(o))) {
+    chosen += batch(false);
+    samples.push_back(batch(true) / reps);
+    fallback += samples.back() * reps;
+  }
+  c.use_default_algorithm(false);
+  Rate rate;
+  rate.iterations = int(samples.size()) * reps;
+  rate.seconds = compute_stats(samples);
+  rate.window_seconds = fallback;
+  rate.gflops = fallback > 0 ? s.flops() * rate.iterations / fallback / 1e9 : 0;
+  rate.method = fmt::format("mean of {} in {} batches alternating with the chosen algorithm's",
+                            rate.iterations, samples.size());
+  r.default_rate = std::move(rate);
+  r.tuned_gain = chosen > 0 ? fallback / chosen : 0;
+  if (*r.tuned_gain > 0 && *r.tuned_gain < 1 / kDefaultFasterBy)
+    r.warnings.push_back(fmt::format(
+        "the library's default algorithm ran {:.2f}x the chosen one's rate, alternating with it "
+        "(default {}, chosen {})",
+        1 / *r.tuned_gain, r.default_algorithm, r.algorithm));
 }
 
 void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
@@ -449,7 +439,8 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
 
   // A long warm-up loads the device as much as the timed windows: the burst rests after it.
   const double one_run = busy_with(device, ctx, [&] { return warm_up(timed, o); });
-  time_rates(*c, timed, one_run, p.shape, o, device, ctx, probe.get(), r);
+  time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
+  time_default_algorithm(*c, timed, one_run, p.shape, o, r);
   time_end_to_end(*c, p.shape, o, bopts, r);
   // The device's last work of the case (the end-to-end copies included): the next case's burst
   // window rests from here.

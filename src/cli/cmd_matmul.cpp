@@ -207,8 +207,16 @@ void add_blas_lib_option(CLI::App* cmd) {
 
 namespace {
 
+// The options whose presence the command's callback reads (an explicit choice, not the default).
+struct GivenOptions {
+  CLI::Option* backends = nullptr;
+  CLI::Option* device = nullptr;
+  CLI::Option* layout = nullptr;
+  CLI::Option* max_time_per_case = nullptr;
+};
+
 // What to multiply: --sizes or --shapes, --dtype, --layout, --batch.
-void add_shape_options(CLI::App* cmd, MatmulOptions& o) {
+void add_shape_options(CLI::App* cmd, MatmulOptions& o, GivenOptions& given) {
   auto* sizes_option =
       cmd->add_option("--sizes", o.sizes,
                       "Sizes: 128..8192 (doubling), 128..1024:+128, 256..4096:x4, 512,1000, "
@@ -220,26 +228,20 @@ void add_shape_options(CLI::App* cmd, MatmulOptions& o) {
       ->excludes(sizes_option);
   cmd->add_option("--dtype", o.dtypes, "Comma-separated: " + dtype_grammar())
       ->capture_default_str();
-  cmd->add_option("--layout", o.layouts,
-                  "Which operands are stored transposed, row-major, A's letter first: nn "
-                  "(C = A B), nt (C = A B^T, B stored N x K: a Linear layer), tn (A^T B, A "
-                  "stored K x M), tt; comma-separated for several (default nn; fp8 and int8 on a "
-                  "GPU that takes them in nt only: nt)")
-      ->capture_default_str();
+  given.layout =
+      cmd->add_option("--layout", o.layouts,
+                      "Which operands are stored transposed, row-major, A's letter first: nn "
+                      "(C = A B), nt (C = A B^T, B stored N x K: a Linear layer), tn (A^T B, A "
+                      "stored K x M), tt; comma-separated for several (default nn; fp8 and int8 "
+                      "on a GPU that takes them in nt only: nt)")
+          ->capture_default_str();
   cmd->add_option("--batch", o.batch,
                   "Products per case, one strided batched GEMM (GFLOPS over the whole batch)")
       ->capture_default_str();
 }
 
-// The options whose presence the command's callback reads (an explicit choice, not the default).
-struct GivenOptions {
-  CLI::Option* backends = nullptr;
-  CLI::Option* device = nullptr;
-};
-
 // Where to multiply: --backends, --threads, --blas-lib, --device, --concurrent.
-GivenOptions add_where_options(CLI::App* cmd, MatmulOptions& o) {
-  GivenOptions given;
+void add_where_options(CLI::App* cmd, MatmulOptions& o, GivenOptions& given) {
   given.backends =
       cmd->add_option(
              "--backends", o.backends,
@@ -255,15 +257,15 @@ GivenOptions add_where_options(CLI::App* cmd, MatmulOptions& o) {
                      ->capture_default_str();
   cmd->add_flag("--concurrent", o.concurrent,
                 "With several GPUs: all at once (a host thread and stream each), not in turn");
-  return given;
 }
 
 // How long and how carefully: timing, seed, verification, and what is said while it runs.
-void add_run_options(CLI::App* cmd, MatmulOptions& o) {
+void add_run_options(CLI::App* cmd, MatmulOptions& o, GivenOptions& given) {
   add_positive_option(cmd, "--min-time", o.min_time, "Seconds of timed work per case, at least");
-  add_positive_option(cmd, "--max-time-per-case", o.max_time_per_case,
-                      "Stop repeating a case after this many seconds (at least --min-time; "
-                      "default 10, or twice --min-time when that is more)");
+  given.max_time_per_case =
+      add_positive_option(cmd, "--max-time-per-case", o.max_time_per_case,
+                          "Stop repeating a case after this many seconds (at least --min-time; "
+                          "default 10, or twice --min-time when that is more)");
   add_whole_option(cmd, "--warmup", o.warmup, "Untimed runs before timing", 0, kMaxWarmup);
   add_whole_option(cmd, "--seed", o.seed, "Seed of the random inputs (recorded in the JSON)", 0,
                    std::numeric_limits<std::uint64_t>::max());
@@ -326,16 +328,17 @@ void add_price_options(CLI::App* cmd, const std::shared_ptr<MatmulOptions>& o) {
 void add_matmul_command(CLI::App& app, Action& action, const std::string& command_line) {
   auto o = std::make_shared<MatmulOptions>();
   CLI::App* cmd = app.add_subcommand("matmul", "Time C = A*B on the CPU and the GPU, and compare");
-  add_shape_options(cmd, *o);
-  const GivenOptions given = add_where_options(cmd, *o);
-  add_run_options(cmd, *o);
+  GivenOptions given;
+  add_shape_options(cmd, *o, given);
+  add_where_options(cmd, *o, given);
+  add_run_options(cmd, *o, given);
   add_measurement_options(cmd, o);
   add_price_options(cmd, o);
   add_results_options(cmd, o->results);
-  cmd->callback([&action, o, command_line, given, cmd] {
+  cmd->callback([&action, o, command_line, given] {
     const bool backends_given = given.backends->count() > 0;
-    o->layout_given = cmd->get_option("--layout")->count() > 0;
-    settle_time_cap(*o, cmd->get_option("--max-time-per-case")->count() > 0);
+    o->layout_given = given.layout->count() > 0;
+    settle_time_cap(*o, given.max_time_per_case->count() > 0);
     o->device_given = given.device->count() > 0;
     if (!o->quiet) warn_about_threads(o->threads);
     action = [o, command_line, backends_given] {

@@ -17,8 +17,8 @@
 #       after the main window with no rest. Under --clocks burst the first is a rested-card boost
 #       burst and the second is not (4096^3: 790.9 burst vs torch.mm's 718.5 sustained), so this
 #       step runs --clocks sustained: both are then on a settled clock, and torch.mm settles the
-#       same way (25 ms chunks until two agree within 1%, at most 1.5 s) before its ~0.25 s of ~5 ms
-#       batches (the mean over all runs);
+#       same way (25 ms chunks until two agree within 1%, at most 1.5 s) before gpubench's
+#       sustained window (~30 ms samples until 0.3 s, the median);
 #     - the same card: one gpubench process per shape, each side twice in alternating order with
 #       the same rest before every run (torch.mm after a whole gpubench sweep met a hotter card).
 # Usage: bench/capture_check.sh [BUILD_DIR] [OUT_DIR]     (BUILD_DIR: a CUDA build, default build)

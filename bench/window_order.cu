@@ -75,10 +75,10 @@ struct Gemm {
   }
   std::pair<double, double> alternating() {  // A's and B's TFLOPS over ~0.25 s of 5 ms batches
     settle(0);
-    double t[2] = {}, n[2] = {};
+    double t[2] = {}, runs[2] = {};
     for (double spent = 0; spent < 0.25;)
-      for (int w = 0; w < 2; ++w) { const double x = graph_seconds(w, 1); t[w] += x; n[w] += calls; spent += x; }
-    return {tflops(t[0] / n[0]), tflops(t[1] / n[1])};
+      for (int w = 0; w < 2; ++w) { const double x = graph_seconds(w, 1); t[w] += x; runs[w] += calls; spent += x; }
+    return {tflops(t[0] / runs[0]), tflops(t[1] / runs[1])};
   }
 };
 

@@ -24,6 +24,7 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
 import argparse
 import json
 import math
+import statistics
 import sys
 from collections import Counter
 
@@ -251,10 +252,7 @@ def median_window(batch, reps):
         t = event_seconds(lambda: [batch() for _ in range(per_sample)])
         per_run.append(t / (per_sample * reps))
         total += t
-    per_run.sort()
-    mid = len(per_run) // 2
-    median = per_run[mid] if len(per_run) % 2 else (per_run[mid - 1] + per_run[mid]) / 2
-    return median, len(per_run) * per_sample * reps, total
+    return statistics.median(per_run), len(per_run) * per_sample * reps, total
 
 
 def window(seconds_of_batch, reps):
@@ -368,9 +366,10 @@ REST_SECONDS = 2.0
 def default_vs_torch(args):
     import time
     out = []
+    cublas = torch_cublas()  # one library for the whole process
     for m, n, k in read_shapes(args.shapes):
         row = {"m": m, "n": n, "k": k, "gpubench": [], "torch": [], "torch_kernels": torch_kernels(m, n, k),
-               "torch_cublas": torch_cublas()}
+               "torch_cublas": cublas}
         for order in (("gpubench", "torch"), ("torch", "gpubench")):
             for side in order:
                 time.sleep(REST_SECONDS)

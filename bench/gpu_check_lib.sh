@@ -24,6 +24,16 @@ run_ctest() {
   grep -E "^\s+[0-9]+ - .*(Failed|Timeout)" "$2" | tee -a "$summary"
 }
 
+# build_release TARGET...: the release preset for sm_90, those targets only, the output in
+# $build_log (default /tmp/build.log); logs how long it took and returns the build's status.
+build_release() {
+  local t0=$SECONDS rc
+  (cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target "$@") > "${build_log:-/tmp/build.log}" 2>&1
+  rc=$?
+  log "build: exit $rc in $((SECONDS - t0)) s"
+  return $rc
+}
+
 # begin_device_call: the start the wave3c device scripts share. Sets w (a scratch folder), out
 # ($OUT, else /tmp/out), bin and smi (nvidia-smi sampling clocks, power and event reasons every
 # 20 ms into $w/smi.csv); defines save (summary and a tarball of $w to $out); builds the release
@@ -33,9 +43,7 @@ begin_device_call() {
   bin=$root/build/gpubench
   start_summary "$w/summary.txt"
   save() { cp "$w/summary.txt" "$out/summary.txt"; tar -C "$w" -czf "$out/all.tar.gz" .; }
-  local t0=$SECONDS
-  (cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target gpubench gpubench_capture) > "$w/build.log" 2>&1
-  log "build: exit $? in $((SECONDS - t0)) s"; save
+  build_log=$w/build.log build_release gpubench gpubench_capture; save
   nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw.instant,pstate,clocks_event_reasons.active --format=csv,nounits -lms 20 > "$w/smi.csv" 2>&1 &
   smi=$!
 }

@@ -5,19 +5,18 @@
 # (gpubench's default now in a sustained window of its own), with the system's cuBLAS and, where
 # torch's is another version, again with torch's (LD_LIBRARY_PATH). OUT=DIR bash bench/wave3e_gpu.sh
 set -uo pipefail
+source bench/gpu_check_lib.sh
 out=${OUT:-/tmp/out}; mkdir -p $out
-nvidia-smi --query-gpu=name,clocks.max.sm,power.limit,driver_version --format=csv > $out/summary.txt; date -u >> $out/summary.txt
-t0=$SECONDS
-(cmake --preset release -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null && cmake --build build -j16 --target gpubench gpubench_unit_tests) > /tmp/build.log 2>&1 || { tail -20 /tmp/build.log; exit 1; }
-echo "build $((SECONDS-t0)) s" | tee -a $out/summary.txt
+start_summary $out/summary.txt
+build_release gpubench gpubench_unit_tests || { tail -20 /tmp/build.log; exit 1; }
 timeout 90 ./build/tests/gpubench_unit_tests --gtest_filter='GraphBatches*:Cublas*:Kernel*:*Runner*' > $out/unit.log 2>&1
-echo "GPU unit tests: exit $? $(grep -E '^\[  (PASSED|FAILED) ' $out/unit.log | tr '\n' ' ')" | tee -a $out/summary.txt
+log "GPU unit tests: exit $? $(grep -E '^\[  (PASSED|FAILED) ' $out/unit.log | tr '\n' ' ')"
 grep -E "^\[  FAILED  \]" $out/unit.log | head | tee -a $out/summary.txt
 s=$(date +%s.%N); timeout 30 ./build/gpubench matmul -o $out/default.json > $out/default.txt 2>&1
-echo "default sweep: exit $? in $(python3 -c "print(round($(date +%s.%N)-$s,2))") s; warnings about graphs: $(grep -c 'call by call' $out/default.txt)" | tee -a $out/summary.txt
+log "default sweep: exit $? in $(python3 -c "print(round($(date +%s.%N)-$s,2))") s; warnings about graphs: $(grep -c 'call by call' $out/default.txt)"
 torch_lt=$(python3 -c "import sys; sys.path.insert(0, 'bench'); import capture_check as c; print(c.torch_cublas())")
 torch_dir=$(dirname "${torch_lt%% *}")
-echo "torch.mm's cublasLt: $torch_lt; gpubench's: $(ldd build/gpubench | grep -o '/[^ ]*libcublasLt[^ ]*')" | tee -a $out/summary.txt
+log "torch.mm's cublasLt: $torch_lt; gpubench's: $(ldd build/gpubench | grep -o '/[^ ]*libcublasLt[^ ]*')"
 nvcc -O2 -arch=sm_90 -o /tmp/cublas_launch_modes bench/cublas_launch_modes.cu -lcublasLt -lcublas && for s in "1024 1024 1024" "16 4096 4096"; do
   timeout 20 /tmp/cublas_launch_modes $s; LD_LIBRARY_PATH=$torch_dir timeout 20 /tmp/cublas_launch_modes $s; done 2>&1 | tee $out/launch_modes.txt
 # What one replay of torch.mm's CUDA graph runs (10 calls), by kernel: an extra node a call would
@@ -48,6 +47,6 @@ for lib in $libs; do
   mkdir -p $out/$lib; t0=$SECONDS
   [ $lib = torch ] && export LD_LIBRARY_PATH=$torch_dir
   PYTHONUNBUFFERED=1 timeout 200 python3 bench/capture_check.py default-vs-torch --shapes /tmp/hidden.csv --gpubench build/gpubench --out $out/$lib/default_vs_torch.json 2> >(tee $out/$lib/runs.txt | grep -E "^[0-9]+x[0-9]+x[0-9]+: gpubench" >&2)
-  echo "default-vs-torch ($lib cuBLAS for gpubench): exit $? in $((SECONDS-t0)) s" | tee -a $out/summary.txt
+  log "default-vs-torch ($lib cuBLAS for gpubench): exit $? in $((SECONDS-t0)) s"
   python3 -c "import sys; sys.path.insert(0,'bench'); import capture_check as c; c.report_default('$out/$lib')" | tee $out/$lib/report_default.md
 done

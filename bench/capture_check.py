@@ -263,13 +263,23 @@ def window(seconds_of_batch, reps):
     return total, runs
 
 
+def gpubench_values(rows, cols):
+    """A bf16 operand filled as gpubench fills its own (src/core/host_matrix.cpp: magnitudes
+    uniform in [0.125, 1], random signs), so that both sides multiply the same kind of numbers:
+    the card's power, and so its capped clock, depends on the bits it moves."""
+    import torch
+    magnitude = 0.125 + 0.875 * torch.rand(rows, cols, device="cuda")
+    sign = torch.where(torch.rand(rows, cols, device="cuda") < 0.5, -1.0, 1.0)
+    return (magnitude * sign).to(torch.bfloat16)
+
+
 def time_mm(m, n, k, queued=False, a=None, b=None):
     """(GFLOPS, how it was timed, method) of torch.mm on one bf16 shape (operands `a` and `b`,
-    randn by default); with `queued`, also the GFLOPS of the same calls queued behind a sleep (no
-    graph), timed right after."""
+    gpubench's kind of values by default); with `queued`, also the GFLOPS of the same calls queued
+    behind a sleep (no graph), timed right after."""
     import torch
-    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16) if a is None else a
-    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16) if b is None else b
+    a = gpubench_values(m, k) if a is None else a
+    b = gpubench_values(k, n) if b is None else b
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     try:
         probe = graph_batch(a, b, c, 10)
@@ -309,8 +319,7 @@ def torch_kernels(m, n, k):
     """The CUDA kernels one torch.mm of this shape runs, from torch.profiler."""
     import torch
     from torch.profiler import ProfilerActivity, profile as torch_profile
-    a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
-    b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+    a, b = gpubench_values(m, k), gpubench_values(k, n)
     torch.mm(a, b)
     torch.cuda.synchronize()
     with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:

@@ -53,6 +53,10 @@ struct FakeConfig {
   double default_seconds_per_run = 0;
   bool default_is_chosen = false;
   bool using_default = false;
+  // Reasons the probe's windows report ("sw power cap"); the default's runs so far, and as the
+  // device was last asked whether it rested.
+  std::vector<std::string> throttle_reasons;
+  int default_runs = 0, default_runs_at_rest = -1;
 };
 
 class FakeProbe : public TelemetryProbe {
@@ -68,6 +72,7 @@ class FakeProbe : public TelemetryProbe {
   }
   bool rested() override {
     ++cfg_.rested_calls;
+    cfg_.default_runs_at_rest = cfg_.default_runs;
     return true;
   }
   double reading_period_seconds() const override { return cfg_.reading_period; }
@@ -78,6 +83,7 @@ class FakeProbe : public TelemetryProbe {
     s.sm_clock_mhz = 1500;
     Telemetry t = summarise_samples({s}, std::nullopt, 1.0);
     t.source = "fake";
+    t.throttle_reasons = cfg_.throttle_reasons;
     return t;
   }
 
@@ -90,6 +96,7 @@ class FakeCase : public Case {
   FakeCase(const Problem& p, FakeConfig& cfg) : p_(p), cfg_(cfg) {}
   double time_kernel(int reps) override {
     cfg_.runs += reps;
+    if (cfg_.using_default) cfg_.default_runs += reps;
     if (!cfg_.flushed) ++cfg_.runs_without_flush;
     cfg_.flushed = false;
     cfg_.max_reps_per_call = std::max(cfg_.max_reps_per_call, reps);
@@ -592,4 +599,30 @@ TEST(Runner, ALibraryDefaultAlgorithmIsTimedBesideTheChosenOne) {
   EXPECT_FALSE(c[0].default_rate.has_value());
   EXPECT_FALSE(c[0].tuned_gain.has_value());
   EXPECT_EQ(c[0].algorithm, "");
+}
+
+TEST(Runner, TheDefaultAlgorithmRunsAfterARestWhereTheMainWindowWasPowerLimited) {
+  FakeConfig gpu;
+  gpu.kind = DeviceKind::gpu;
+  gpu.power_w = 300;
+  gpu.default_seconds_per_run = 2 * gpu.seconds_per_run;
+  RunOptions o = small({{8, 8, 8}});
+  o.clocks = Clocks::sustained;  // no burst window, whose own rest would ask too
+  o.burst_rest_seconds = 600;    // a rest not cut short by rested() would hang the test
+  auto free_run = run_matmul(fake_entries(gpu), {}, o);
+  EXPECT_EQ(gpu.rested_calls, 0) << "a window under no limit: the default alternates right after";
+  EXPECT_GE(free_run[0].default_rate->iterations, 3);
+
+  gpu.throttle_reasons = {"sw power cap"};
+  gpu.default_runs = 0;
+  auto capped = run_matmul(fake_entries(gpu), {}, o);
+  EXPECT_GE(gpu.rested_calls, 1);
+  EXPECT_EQ(gpu.default_runs_at_rest, 0) << "the rest comes before the default's first run";
+  EXPECT_GT(gpu.default_runs, 0);
+  EXPECT_NEAR(*capped[0].tuned_gain, 2.0, 1e-9);
+
+  gpu.rested_calls = 0;
+  gpu.default_is_chosen = true;  // one algorithm: nothing more to time, no rest
+  run_matmul(fake_entries(gpu), {}, o);
+  EXPECT_EQ(gpu.rested_calls, 0);
 }

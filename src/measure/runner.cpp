@@ -259,13 +259,14 @@ double warm_up(const Timed& timed, const RunOptions& o) {
   return last;
 }
 
-// From a rested card: the burst a published table reports is the first second of load. The
-// device rests only as long as its telemetry says it needs (power near idle, no power cap), at
-// most burst_rest_seconds after its last work; a device without telemetry rests all of it. The
+// From a rested card: the burst a published table reports is the first second of load (and the
+// default algorithm's batches after a power-limited window, below). The device rests only as long
+// as its telemetry says it needs (power near idle, no power cap), at most burst_rest_seconds after
+// its last work; a device without telemetry rests all of it. The
 // telemetry is believed only once it has changed since that work ended (one reading period): a
 // reading from before the end said "rested" right after a case's preparation had loaded an H100
 // for 0.2 s, and its burst then ran 8% below torch.mm's.
-void rest_before_burst(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o,
+void rest_device(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o,
                        TelemetryProbe* probe) {
   const auto it = ctx.last_busy.find(device);
   if (it == ctx.last_busy.end()) return;
@@ -365,7 +366,7 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
   const bool want_sustained = !gpu || o.clocks != Clocks::burst;
   std::optional<Rate> burst;
   if (want_burst) {
-    rest_before_burst(ctx, device, o, probe);
+    rest_device(ctx, device, o, probe);
     burst = burst_window(timed, one_run, s, probe, r.warnings);
   }
   if (!want_sustained) {
@@ -376,18 +377,27 @@ void time_rates(const Timed& timed, double one_run, const Shape& s, const RunOpt
   r.burst = std::move(burst);
 }
 
+// Whether the window ran into a power or thermal limit, or the device cannot say.
+bool limited(const Rate& window) {
+  return !window.telemetry.throttle_reasons.empty() || window.telemetry.source.empty();
+}
+
 // The library's default algorithm beside the one the backend chose (cuBLASLt: its heuristic's
 // first against the fastest of its top candidates): ~5 ms batches of each, alternating, for about
 // 0.25 s, so that both meet the same clocks; each side's rate is its batches' total over its runs.
 // The same algorithm on both sides is the row's own rate and a gain of exactly 1. Not a window of
 // its own: on a power-capped H100 the second of two back-to-back windows ran in a falling clock,
 // 6-17% below the first, whichever algorithm came second (bench/results/wave3e_gpu_2026-12-07.md).
+// Right after a power-limited window the alternation fell too (8192^3: both sides 5% below their
+// own first windows); a rest of 0.25 s undid the fall, so there the device rests as before a burst
+// and settles again (bench/results/wave3f_gpu_2026-12-07.md).
 constexpr double kDefaultBatchSeconds = 5e-3, kDefaultWindowSeconds = 0.25;
 // Tuning's short rounds can misjudge two close algorithms: a default this much faster is said.
 constexpr double kDefaultFasterBy = 1.05;
 
 void time_default_algorithm(Case& c, const Timed& timed, double one_run, const Shape& s,
-                            const RunOptions& o, Record& r) {
+                            const RunOptions& o, const DeviceKey& device, CaseContext& ctx,
+                            TelemetryProbe* probe, Record& r) {
   r.algorithm = c.algorithm();
   if (!c.use_default_algorithm(true)) return;
   r.default_algorithm = c.algorithm();
@@ -396,6 +406,11 @@ void time_default_algorithm(Case& c, const Timed& timed, double one_run, const S
     r.default_rate = r.main;
     r.tuned_gain = 1.0;
     return;
+  }
+  if (limited(r.main)) {
+    ctx.last_busy[device] = std::chrono::steady_clock::now();
+    rest_device(ctx, device, o, probe);
+    if (r.main.clocks == to_string(Clocks::sustained)) settle(timed, one_run);
   }
   const int reps = int(std::clamp(kDefaultBatchSeconds / std::max(one_run, 1e-7), 1.0, 1000.0));
   const auto batch = [&](bool use_default) {
@@ -440,7 +455,7 @@ void measure_case(Backend& backend, const Problem& p, const RunOptions& o,
   // A long warm-up loads the device as much as the timed windows: the burst rests after it.
   const double one_run = busy_with(device, ctx, [&] { return warm_up(timed, o); });
   time_rates(timed, one_run, p.shape, o, device, ctx, probe.get(), r);
-  time_default_algorithm(*c, timed, one_run, p.shape, o, r);
+  time_default_algorithm(*c, timed, one_run, p.shape, o, device, ctx, probe.get(), r);
   time_end_to_end(*c, p.shape, o, bopts, r);
   // The device's last work of the case (the end-to-end copies included): the next case's burst
   // window rests from here.

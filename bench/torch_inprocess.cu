@@ -1,0 +1,60 @@
+// Loaded by bench/torch_inprocess.py into PyTorch's process: one bf16 GEMM's rate through
+// cublasLtMatmul with its heuristic's first algorithm (gpubench's "default") or cublasGemmEx (what
+// torch.mm calls), on torch's tensors or on buffers of its own, timed as bench/capture_check.py
+// times torch.mm (a CUDA graph of ~5 ms of calls; settle, then the median ~30 ms sample of 0.3 s).
+// Build: nvcc -O2 -arch=sm_90 -shared -Xcompiler -fPIC -o /tmp/libinproc.so
+//        bench/torch_inprocess.cu -lcublasLt -lcublas
+#include <cublasLt.h>
+#include <cublas_v2.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+#define CK(x) do { auto e = (x); if ((int)e != 0) { printf("%s failed %d line %d\n", #x, (int)e, __LINE__); return -1.0;} } while (0)
+extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemmex, int own) {
+  cudaStream_t s; CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  size_t wsb = 32u << 20; void* ws; CK(cudaMalloc(&ws, wsb));
+  void *A = a, *B = b, *C = c;
+  if (own) {
+    CK(cudaMalloc(&A, size_t(m) * k * 2)); CK(cudaMalloc(&B, size_t(k) * n * 2)); CK(cudaMalloc(&C, size_t(m) * n * 2));
+    CK(cudaMemcpy(A, a, size_t(m) * k * 2, cudaMemcpyDeviceToDevice)); CK(cudaMemcpy(B, b, size_t(k) * n * 2, cudaMemcpyDeviceToDevice));
+  }
+  cublasLtHandle_t lt; CK(cublasLtCreate(&lt));
+  cublasLtMatmulDesc_t d; CK(cublasLtMatmulDescCreate(&d, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+  cublasLtMatrixLayout_t lx, ly, lc;
+  CK(cublasLtMatrixLayoutCreate(&lx, CUDA_R_16BF, n, k, n)); CK(cublasLtMatrixLayoutCreate(&ly, CUDA_R_16BF, k, m, k)); CK(cublasLtMatrixLayoutCreate(&lc, CUDA_R_16BF, n, m, n));
+  cublasLtMatmulPreference_t p; CK(cublasLtMatmulPreferenceCreate(&p));
+  CK(cublasLtMatmulPreferenceSetAttribute(p, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb, sizeof wsb));
+  cublasLtMatmulHeuristicResult_t r[1]; int found = 0;
+  CK(cublasLtMatmulAlgoGetHeuristic(lt, d, lx, ly, lc, lc, p, 1, r, &found));
+  cublasHandle_t h; CK(cublasCreate(&h)); CK(cublasSetStream(h, s)); CK(cublasSetWorkspace(h, ws, wsb));
+  float one = 1, zero = 0;
+  auto call = [&] {
+    if (gemmex) return (int)cublasGemmEx(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, B, CUDA_R_16BF, n, A, CUDA_R_16BF, k, &zero, C, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT_TENSOR_OP);
+    return (int)cublasLtMatmul(lt, d, &one, B, lx, A, ly, &zero, C, lc, C, lc, &r[0].algo, ws, wsb, s);
+  };
+  cudaEvent_t e0, e1; CK(cudaEventCreate(&e0)); CK(cudaEventCreate(&e1));
+  for (int i = 0; i < 20; ++i) CK(call());
+  CK(cudaEventRecord(e0, s)); for (int i = 0; i < 20; ++i) CK(call()); CK(cudaEventRecord(e1, s)); CK(cudaEventSynchronize(e1));
+  float ms; CK(cudaEventElapsedTime(&ms, e0, e1));
+  const int reps = std::clamp(int(5.0 / (ms / 20)), 1, 1000);
+  cudaGraph_t gr; cudaGraphExec_t g;
+  CK(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < reps; ++i) CK(call());
+  CK(cudaStreamEndCapture(s, &gr)); CK(cudaGraphInstantiate(&g, gr, 0));
+  auto secs = [&](int graphs) { CK(cudaEventRecord(e0, s)); for (int i = 0; i < graphs; ++i) CK(cudaGraphLaunch(g, s));
+    CK(cudaEventRecord(e1, s)); CK(cudaEventSynchronize(e1)); float x; CK(cudaEventElapsedTime(&x, e0, e1)); return x * 1e-3; };
+  const double per_graph = secs(1);
+  const int chunk = std::max(1, int(0.025 / per_graph));
+  double spent = 0, prev = 0;
+  for (int stable = 0; spent < 1.5 && stable < 2;) { double t = secs(chunk); spent += t; stable = prev > 0 && std::fabs(t - prev) <= 0.01 * prev ? stable + 1 : 0; prev = t; }
+  const int per_sample = std::max(1, int(0.03 / per_graph));
+  std::vector<double> per_call;
+  for (double tot = 0; tot < 0.3 || per_call.size() < 5;) { double t = secs(per_sample); tot += t; per_call.push_back(t / (per_sample * reps)); }
+  std::sort(per_call.begin(), per_call.end());
+  const double med = per_call[per_call.size() / 2];
+  cudaGraphExecDestroy(g); cudaGraphDestroy(gr); cublasDestroy(h); cublasLtDestroy(lt); cudaFree(ws);
+  if (own) { cudaFree(A); cudaFree(B); cudaFree(C); }
+  cudaStreamDestroy(s);
+  return 2.0 * m * n * k / med / 1e12;
+}

@@ -243,15 +243,23 @@ def queued_seconds(a, b, c, reps):
     return start.elapsed_time(stop) * 1e-3
 
 
+# The wall-clock span (Unix seconds) of the last median_window, to line it up with a clock trace.
+last_window_unix = (0.0, 0.0)
+
+
 def median_window(batch, reps):
     """gpubench's sustained window over `batch` (`reps` runs a replay): (seconds per run of the
     median sample, runs, seconds timed)."""
+    global last_window_unix
+    import time
     per_sample = max(1, round(SAMPLE_SECONDS / max(event_seconds(batch), 1e-7)))
     per_run, total = [], 0.0
+    start = time.time()
     while total < MIN_TIME or len(per_run) < MIN_SAMPLES:
         t = event_seconds(lambda: [batch() for _ in range(per_sample)])
         per_run.append(t / (per_sample * reps))
         total += t
+    last_window_unix = (start, time.time())
     return statistics.median(per_run), len(per_run) * per_sample * reps, total
 
 
@@ -360,7 +368,9 @@ def gpubench_default(gb, m, n, k):
         cublas = [lib.get("version", "") for lib in results["system"].get("libraries", []) if lib.get("name") == "cuBLAS"]
     if r.get("status") != "ok" or not r.get("default_rate"):
         raise SystemExit(f"gpubench's {m}x{n}x{k} row has no default rate: {r.get('reason', r.get('status'))}")
+    main = r.get("telemetry", {})
     return {"default_gflops": r["default_rate"]["gflops"], "default_method": r["default_rate"].get("method", ""),
+            "main_window_unix": [main.get("window_start_unix_s"), main.get("window_end_unix_s")],
             "gflops": r["gflops"], "tuned_gain": r.get("tuned_gain"), "algorithm": r.get("algorithm", ""),
             "default_algorithm": r.get("default_algorithm", ""), "warnings": r.get("warnings", []),
             "cublas": cublas[0] if cublas else ""}
@@ -387,7 +397,7 @@ def default_vs_torch(args):
                 else:
                     gflops, how, method, queued = time_mm(m, n, k, queued=True)
                     row["torch"].append({"gflops": gflops, "batch": how, "method": method,
-                                         "queued_gflops": queued})
+                                         "queued_gflops": queued, "window_unix": last_window_unix})
         g = [x["default_gflops"] for x in row["gpubench"]]
         t = [x["gflops"] for x in row["torch"]]
         q = [x["queued_gflops"] for x in row["torch"]]

@@ -5,19 +5,38 @@
 // Build: nvcc -O2 -arch=sm_90 -shared -Xcompiler -fPIC -o /tmp/libinproc.so
 //        bench/torch_inprocess.cu -lcublasLt -lcublas
 #include <cublasLt.h>
+#include <cuda_bf16.h>
 #include <cublas_v2.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 #define CK(x) do { auto e = (x); if ((int)e != 0) { printf("%s failed %d line %d\n", #x, (int)e, __LINE__); return -1.0;} } while (0)
+// gpubench's kind of values (src/core/host_matrix.cpp): magnitude in [0.125, 1], random sign.
+__global__ void fill(__nv_bfloat16* x, size_t n, unsigned long long seed) {
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    unsigned long long z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    const double v = 0.125 + 0.875 * double(z >> 11) * 0x1.0p-53;
+    x[i] = __float2bfloat16(float(z & 1 ? -v : v));
+  }
+}
+
+// a and b null: buffers of its own, filled on the device (for a process without torch).
 extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemmex, int own) {
   cudaStream_t s; CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
   size_t wsb = 32u << 20; void* ws; CK(cudaMalloc(&ws, wsb));
   void *A = a, *B = b, *C = c;
   if (own) {
     CK(cudaMalloc(&A, size_t(m) * k * 2)); CK(cudaMalloc(&B, size_t(k) * n * 2)); CK(cudaMalloc(&C, size_t(m) * n * 2));
-    CK(cudaMemcpy(A, a, size_t(m) * k * 2, cudaMemcpyDeviceToDevice)); CK(cudaMemcpy(B, b, size_t(k) * n * 2, cudaMemcpyDeviceToDevice));
+    if (a && b) {
+      CK(cudaMemcpy(A, a, size_t(m) * k * 2, cudaMemcpyDeviceToDevice)); CK(cudaMemcpy(B, b, size_t(k) * n * 2, cudaMemcpyDeviceToDevice));
+    } else {
+      fill<<<1024, 256>>>((__nv_bfloat16*)A, size_t(m) * k, 42); fill<<<1024, 256>>>((__nv_bfloat16*)B, size_t(k) * n, 43);
+      CK(cudaDeviceSynchronize());
+    }
   }
   cublasLtHandle_t lt; CK(cublasLtCreate(&lt));
   cublasLtMatmulDesc_t d; CK(cublasLtMatmulDescCreate(&d, CUBLAS_COMPUTE_32F, CUDA_R_32F));

@@ -14,9 +14,9 @@ Run by bench/capture_check.sh, which says what each step is for. Subcommands:
                          a call), after the clock settled as gpubench's settle()
                          does, then gpubench's sustained window (~30 ms samples for 0.3 s, the
                          median)
-  default-vs-torch --shapes F --gpubench BIN --out J
+  default-vs-torch --shapes F --gpubench BIN --out J [--rounds R]
                          per shape, gpubench's default-algorithm rate and torch.mm's, each run
-                         twice in alternating order (gpubench then torch.mm, then torch.mm then
+                         2R times in alternating order (gpubench then torch.mm, then torch.mm then
                          gpubench) after the same rest, so that both meet the card in the same
                          state (torch.mm timed as torch-mm does), with the kernels torch.mm runs
   report --dir D --steps N      the comparisons, as markdown
@@ -389,7 +389,7 @@ def default_vs_torch(args):
     for m, n, k in read_shapes(args.shapes):
         row = {"m": m, "n": n, "k": k, "gpubench": [], "torch": [], "torch_kernels": torch_kernels(m, n, k),
                "torch_cublas": cublas}
-        for order in (("gpubench", "torch"), ("torch", "gpubench")):
+        for order in (("gpubench", "torch"), ("torch", "gpubench")) * args.rounds:
             for side in order:
                 time.sleep(REST_SECONDS)
                 if side == "gpubench":
@@ -401,9 +401,9 @@ def default_vs_torch(args):
         g = [x["default_gflops"] for x in row["gpubench"]]
         t = [x["gflops"] for x in row["torch"]]
         q = [x["queued_gflops"] for x in row["torch"]]
-        print(f"{m}x{n}x{k}: gpubench default {g[0] / 1e3:.1f}, {g[1] / 1e3:.1f}; torch.mm graph "
-              f"{t[0] / 1e3:.1f}, {t[1] / 1e3:.1f}, queued {q[0] / 1e3:.1f}, {q[1] / 1e3:.1f} TFLOPS",
-              file=sys.stderr)
+        tflops = lambda xs: ", ".join(f"{x / 1e3:.1f}" for x in xs)
+        print(f"{m}x{n}x{k}: gpubench default {tflops(g)}; torch.mm graph {tflops(t)}, queued "
+              f"{tflops(q)} TFLOPS", file=sys.stderr)
         out.append(row)
         with open(args.out, "w") as f:  # after every shape: a run cut short keeps what it measured
             json.dump(out, f, indent=1)
@@ -480,8 +480,8 @@ def report_default(d):
           "sustained: its default rate is the row's sustained window where the default algorithm is "
           "the chosen one, else ~0.25 s of ~5 ms batches alternating with the chosen one after that "
           "window (the mean of their runs). The cuBLAS each side loaded "
-          f"is named below the table. Per shape, each side ran twice in alternating order, {REST_SECONDS:g} s of "
-          "rest before every run; the rates are the means of the two.\n")
+          f"is named below the table. Per shape, each side ran {len(rows[0]['torch']) if rows else 0} times in "
+          f"alternating order, {REST_SECONDS:g} s of rest before every run; the rates are their means.\n")
     print("| shape | torch.mm TFLOPS, graph (runs) | torch.mm TFLOPS, queued | gpubench default TFLOPS (runs) | "
           "default / torch graph | default / torch queued | tuned TFLOPS | tuned gain | "
           "torch.mm's kernel | default algorithm | chosen |")
@@ -531,6 +531,7 @@ def main():
     v.add_argument("--shapes", required=True)
     v.add_argument("--gpubench", required=True)
     v.add_argument("--out", required=True)
+    v.add_argument("--rounds", type=int, default=1, help="each round runs each side twice")
     r = sub.add_parser("report")
     r.add_argument("--dir", required=True)
     r.add_argument("--steps", type=int, default=3)

@@ -479,7 +479,8 @@ def report_default(d):
           "sustained window (~30 ms samples for 0.3 s, the median). gpubench ran with --clocks "
           "sustained: its default rate is the row's sustained window where the default algorithm is "
           "the chosen one, else ~0.25 s of ~5 ms batches alternating with the chosen one after that "
-          "window (the mean of their runs). The cuBLAS each side loaded "
+          "window (the mean of their runs; since wave 3f after a rest and a settle where that window "
+          "met a power or thermal limit). The cuBLAS each side loaded "
           f"is named below the table. Per shape, each side ran {len(rows[0]['torch']) if rows else 0} times in "
           f"alternating order, {REST_SECONDS:g} s of rest before every run; the rates are their means.\n")
     print("| shape | torch.mm TFLOPS, graph (runs) | torch.mm TFLOPS, queued | gpubench default TFLOPS (runs) | "

@@ -262,12 +262,12 @@ double warm_up(const Timed& timed, const RunOptions& o) {
 // From a rested card: the burst a published table reports is the first second of load (and the
 // default algorithm's batches after a power-limited window, below). The device rests only as long
 // as its telemetry says it needs (power near idle, no power cap), at most burst_rest_seconds after
-// its last work; a device without telemetry rests all of it. The
-// telemetry is believed only once it has changed since that work ended (one reading period): a
-// reading from before the end said "rested" right after a case's preparation had loaded an H100
-// for 0.2 s, and its burst then ran 8% below torch.mm's.
+// its last work; a device without telemetry rests all of it. The telemetry is believed only once
+// it has changed since that work ended (one reading period): a reading from before the end said
+// "rested" right after a case's preparation had loaded an H100 for 0.2 s, and its burst then ran
+// 8% below torch.mm's.
 void rest_device(const CaseContext& ctx, const DeviceKey& device, const RunOptions& o,
-                       TelemetryProbe* probe) {
+                 TelemetryProbe* probe) {
   const auto it = ctx.last_busy.find(device);
   if (it == ctx.last_busy.end()) return;
   const auto after = [&](double seconds) {

@@ -31,7 +31,8 @@ struct RunOptions {
   Clocks clocks = Clocks::both;
   // A GPU that worked within this many seconds rests before its burst window (a card fresh from a
   // sustained window runs its next burst on a drained power budget): until its telemetry shows it
-  // rested (power near idle, no power cap), at most until then.
+  // rested (power near idle, no power cap), at most until then. The same rest comes before the
+  // library default algorithm's batches where the sustained window met a power or thermal limit.
   double burst_rest_seconds = 1.0;
   // Host memory the run may use, bytes; cases needing more are skipped. 0 = read MemAvailable.
   std::size_t host_memory_limit = 0;

@@ -1,55 +1,84 @@
 #!/usr/bin/env python3
-"""Which step of becoming a PyTorch process slows cuBLAS's small kernels (bench/torch_inprocess.py
-found gpubench's default call on buffers of its own as slow as torch.mm inside torch's process, and
-both 3-6% below gpubench's process). Each mode is a fresh Python process that goes one step further,
-then times bench/torch_inprocess.cu's cublasLtMatmul graph on buffers of its own:
-  bare     no torch
-  import   import torch (no CUDA from torch)
-  cuda     torch's CUDA context (a tensor on the GPU)
-  mm       and one torch.mm (torch's cuBLAS handle and workspace)
+"""Which step of a PyTorch process slows cuBLAS's small kernels (bench/torch_inprocess.py found
+gpubench's default call on buffers of its own as slow as torch.mm inside torch's process, and both
+3-6% below gpubench's process, at the same 1980 MHz). Each mode is a fresh Python process that
+takes its steps, then times bench/torch_inprocess.cu's cublasLtMatmul graph on buffers of its own:
+  bare        no torch
+  import      import torch (no CUDA from torch)
+  cuda        torch's CUDA context (a tensor on the GPU)
+  mm          and one torch.mm (torch's cuBLAS handle and workspace)
+  values      mm, and operands made by capture_check.gpubench_values
+  graph       values, and a torch.cuda.graph of torch.mm captured, replayed and dropped
+  graph_kept  the same, the graph kept alive
+  time_mm     values, and capture_check.time_mm on the shape (what torch_inprocess.py did first)
 Modes alternate, twice. Run on the GPU machine after building /tmp/libinproc.so (see the .cu):
-  python3 bench/torch_process_bisect.py M,N,K ...
+  python3 bench/torch_process_bisect.py [--modes a,b,...] M,N,K ...
 """
 import ctypes
 import subprocess
 import sys
 
-MODES = ["bare", "import", "cuda", "mm"]
+MODES = ["bare", "import", "cuda", "mm", "values", "graph", "graph_kept", "time_mm"]
 
 
-def one(mode, shapes):
-    if mode != "bare":
-        import torch
-        if mode in ("cuda", "mm"):
-            x = torch.ones(1024, 1024, device="cuda", dtype=torch.bfloat16)
-        if mode == "mm":
-            torch.mm(x, x)
-            torch.cuda.synchronize()
+def steps(mode, m, n, k):
+    """Takes the mode's steps; returns what must stay alive while the rate is timed."""
+    if mode == "bare":
+        return None
+    import torch
+    if mode == "import":
+        return None
+    x = torch.ones(1024, 1024, device="cuda", dtype=torch.bfloat16)
+    if mode == "cuda":
+        return x
+    torch.mm(x, x)
+    torch.cuda.synchronize()
+    if mode == "mm":
+        return x
+    sys.path.insert(0, "bench")
+    import capture_check as cc
+    a, b = cc.gpubench_values(m, k), cc.gpubench_values(k, n)
+    c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
+    if mode == "time_mm":
+        cc.time_mm(m, n, k, a=a, b=b)
+    elif mode.startswith("graph"):
+        replay = cc.graph_batch(a, b, c, 100)
+        for _ in range(10):
+            replay()
+        torch.cuda.synchronize()
+        if mode == "graph_kept":
+            return replay
+    torch.cuda.synchronize()
+    return a, b, c
+
+
+def one(mode, shape):
+    m, n, k = map(int, shape.split(","))
+    alive = steps(mode, m, n, k)  # noqa: F841 (kept alive on purpose)
     lib = ctypes.CDLL("/tmp/libinproc.so")
     lib.rate.restype = ctypes.c_double
     lib.rate.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int] * 5
-    for shape in shapes:
-        m, n, k = map(int, shape.split(","))
-        print(f"{shape} {lib.rate(None, None, None, m, n, k, 0, 1):.2f}", flush=True)
+    print(f"{lib.rate(None, None, None, m, n, k, 0, 1):.2f}", flush=True)
 
 
 def main():
     if sys.argv[1] == "one":
-        return one(sys.argv[2], sys.argv[3:])
-    got = {}
-    for order in (MODES, MODES[::-1]):
-        for mode in order:
-            out = subprocess.run([sys.executable, __file__, "one", mode] + sys.argv[1:],
-                                 capture_output=True, text=True).stdout
-            for line in out.split("\n"):
-                if line.strip():
-                    shape, tflops = line.split()
-                    got.setdefault(shape, {}).setdefault(mode, []).append(float(tflops))
-                    print(f"{shape} {mode}: {tflops} TFLOPS", flush=True)
-    for shape, modes in got.items():
-        base = sum(modes["bare"]) / len(modes["bare"])
+        return one(sys.argv[2], sys.argv[3])
+    args, modes = sys.argv[1:], MODES
+    if args[0] == "--modes":
+        modes, args = args[1].split(","), args[2:]
+    for shape in args:
+        got = {}
+        for order in (modes, modes[::-1]):
+            for mode in order:
+                out = subprocess.run([sys.executable, __file__, "one", mode, shape],
+                                     capture_output=True, text=True)
+                tflops = float(out.stdout.split()[-1]) if out.stdout.split() else float("nan")
+                got.setdefault(mode, []).append(tflops)
+                print(f"{shape} {mode}: {tflops:.2f} TFLOPS {out.stderr.strip()[-200:]}", flush=True)
+        base = sum(got[modes[0]]) / 2
         print(f"{shape} summary: " + ", ".join(
-            f"{mode} {sum(x) / len(x):.1f} ({sum(x) / len(x) / base:.3f})" for mode, x in modes.items()))
+            f"{mode} {sum(x) / 2:.1f} ({sum(x) / 2 / base:.3f})" for mode, x in got.items()), flush=True)
 
 
 if __name__ == "__main__":

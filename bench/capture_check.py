@@ -466,10 +466,6 @@ def report_replay(d, steps, prof):
     print(f"\nDefault-algorithm replay within 15% of the profiler: **{'yes' if ok else 'no'}**\n")
 
 
-def mean(xs):
-    return sum(xs) / len(xs)
-
-
 def report_default(d):
     rows = json.load(open(f"{d}/default_vs_torch.json"))
     print("## Default algorithm against torch.mm (bf16, nn)\n")
@@ -493,17 +489,17 @@ def report_default(d):
         q = [x["queued_gflops"] / 1e3 for x in r["torch"] if x.get("queued_gflops")]
         g = [x["default_gflops"] / 1e3 for x in r["gpubench"]]
         tuned = [x["gflops"] / 1e3 for x in r["gpubench"]]
-        ratio = mean(g) / mean(t)
-        ratio_q = mean(g) / mean(q) if q else float("nan")
+        ratio = statistics.mean(g) / statistics.mean(t)
+        ratio_q = statistics.mean(g) / statistics.mean(q) if q else float("nan")
         within &= abs(ratio - 1) <= 0.03
         within_queued &= abs(ratio_q - 1) <= 0.03
         gains = [x["tuned_gain"] for x in r["gpubench"] if x.get("tuned_gain")]
         last = r["gpubench"][-1]
         kernel = "; ".join(k.split("(")[0].split("<")[0].removeprefix("void ") for k in r["torch_kernels"])
-        print(f"| {r['m']}x{r['n']}x{r['k']} | {mean(t):.1f} ({', '.join(f'{x:.1f}' for x in t)}) | "
-              f"{mean(q) if q else float('nan'):.1f} | "
-              f"{mean(g):.1f} ({', '.join(f'{x:.1f}' for x in g)}) | {ratio:.3f} | {ratio_q:.3f} | {mean(tuned):.1f} | "
-              f"{mean(gains) if gains else float('nan'):.2f}x | `{kernel}` | {last['default_algorithm']} | "
+        print(f"| {r['m']}x{r['n']}x{r['k']} | {statistics.mean(t):.1f} ({', '.join(f'{x:.1f}' for x in t)}) | "
+              f"{statistics.mean(q) if q else float('nan'):.1f} | "
+              f"{statistics.mean(g):.1f} ({', '.join(f'{x:.1f}' for x in g)}) | {ratio:.3f} | {ratio_q:.3f} | {statistics.mean(tuned):.1f} | "
+              f"{statistics.mean(gains) if gains else float('nan'):.2f}x | `{kernel}` | {last['default_algorithm']} | "
               f"{last['algorithm']} |")
     print(f"\ncuBLAS: gpubench {', '.join(sorted({x.get('cublas', '?') for r in rows for x in r['gpubench']}))}; "
           f"torch.mm {', '.join(sorted({r.get('torch_cublas', '?') for r in rows}))}")

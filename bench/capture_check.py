@@ -188,8 +188,9 @@ def event_seconds(run):
     return start.elapsed_time(stop) * 1e-3
 
 
-def graph_batch(a, b, c, reps):
-    """A CUDA graph of `reps` torch.mm(a, b, out=c) calls: its replay(), as a batch."""
+def graph_batch(a, b, c, reps, capture_error_mode="global"):
+    """A CUDA graph of `reps` torch.mm(a, b, out=c) calls: its replay(), as a batch. The capture
+    mode is torch.cuda.graph's (its default "global"; gpubench captures "thread_local")."""
     import torch
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
@@ -199,7 +200,7 @@ def graph_batch(a, b, c, reps):
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
     g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g, stream=side):
+    with torch.cuda.graph(g, stream=side, capture_error_mode=capture_error_mode):
         for _ in range(reps):
             torch.mm(a, b, out=c)
     torch.cuda.synchronize()

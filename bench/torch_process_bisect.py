@@ -10,6 +10,8 @@ takes its steps, then times bench/torch_inprocess.cu's cublasLtMatmul graph on b
   values      mm, and operands made by capture_check.gpubench_values
   graph       values, and a torch.cuda.graph of torch.mm captured, replayed and dropped
   graph_kept  the same, the graph kept alive
+  graph_local graph, captured with capture_error_mode="thread_local" (as gpubench captures)
+  graph_add   values, and a torch.cuda.graph of an elementwise op (no cuBLAS) instead
   time_mm     values, and capture_check.time_mm on the shape (what torch_inprocess.py did first)
 Modes alternate, twice. Run on the GPU machine after building /tmp/libinproc.so (see the .cu):
   python3 bench/torch_process_bisect.py [--modes a,b,...] M,N,K ...
@@ -18,7 +20,8 @@ import ctypes
 import subprocess
 import sys
 
-MODES = ["bare", "import", "cuda", "mm", "values", "graph", "graph_kept", "time_mm"]
+MODES = ["bare", "import", "cuda", "mm", "values", "graph", "graph_kept", "graph_local", "graph_add",
+         "time_mm"]
 
 
 def steps(mode, m, n, k):
@@ -41,8 +44,17 @@ def steps(mode, m, n, k):
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     if mode == "time_mm":
         cc.time_mm(m, n, k, a=a, b=b)
+    elif mode == "graph_add":
+        g = torch.cuda.CUDAGraph()
+        side = torch.cuda.Stream()
+        with torch.cuda.graph(g, stream=side):
+            for _ in range(100):
+                c.add_(1)
+        for _ in range(10):
+            g.replay()
     elif mode.startswith("graph"):
-        replay = cc.graph_batch(a, b, c, 100)
+        local = mode == "graph_local"
+        replay = cc.graph_batch(a, b, c, 100, "thread_local" if local else "global")
         for _ in range(10):
             replay()
         torch.cuda.synchronize()

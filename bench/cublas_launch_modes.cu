@@ -7,8 +7,7 @@
 // Build and run on the GPU machine (bench/wave3d_gpu_call3.sh):
 //   nvcc -O2 -arch=sm_90 -o /tmp/cublas_launch_modes bench/cublas_launch_modes.cu -lcublasLt -lcublas
 //   /tmp/cublas_launch_modes M N K
-#include <cublasLt.h>
-#include <cublas_v2.h>
+#include "lt_bf16.hpp"
 #include <cuda_bf16.h>
 #include <cstdio>
 #include <cstdlib>
@@ -30,19 +29,13 @@ int main(int argc, char** argv) {
   void *a, *b, *c, *ws; size_t wsb = 32u << 20;
   CK(cudaMalloc(&a, ha.size() * 2)); CK(cudaMalloc(&b, hb.size() * 2)); CK(cudaMalloc(&c, size_t(m) * n * 2)); CK(cudaMalloc(&ws, wsb));
   CK(cudaMemcpy(a, ha.data(), ha.size() * 2, cudaMemcpyHostToDevice)); CK(cudaMemcpy(b, hb.data(), hb.size() * 2, cudaMemcpyHostToDevice));
-  cublasLtHandle_t lt; CK(cublasLtCreate(&lt));
-  cublasLtMatmulDesc_t d; CK(cublasLtMatmulDescCreate(&d, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-  cublasLtMatrixLayout_t lx, ly, lc;
-  CK(cublasLtMatrixLayoutCreate(&lx, CUDA_R_16BF, n, k, n)); CK(cublasLtMatrixLayoutCreate(&ly, CUDA_R_16BF, k, m, k)); CK(cublasLtMatrixLayoutCreate(&lc, CUDA_R_16BF, n, m, n));
-  cublasLtMatmulPreference_t p; CK(cublasLtMatmulPreferenceCreate(&p));
-  CK(cublasLtMatmulPreferenceSetAttribute(p, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb, sizeof wsb));
+  bench::LtBf16 gemm; CK(gemm.create(m, n, k));
   cublasLtMatmulHeuristicResult_t r[1]; int found = 0;
-  CK(cublasLtMatmulAlgoGetHeuristic(lt, d, lx, ly, lc, lc, p, 1, r, &found));
-  float one = 1, zero = 0;
+  CK(gemm.heuristic(wsb, 1, r, &found));
   cublasHandle_t h; CK(cublasCreate(&h)); CK(cublasSetStream(h, s)); CK(cublasSetWorkspace(h, ws, wsb));
   std::function<void()> ops[2] = {
-    [&] { CK(cublasLtMatmul(lt, d, &one, b, lx, a, ly, &zero, c, lc, c, lc, &r[0].algo, ws, wsb, s)); },
-    [&] { CK(cublasGemmEx(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, CUDA_R_16BF, n, a, CUDA_R_16BF, k, &zero, c, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT_TENSOR_OP)); }};
+    [&] { CK(gemm.run(r[0].algo, a, b, c, ws, wsb, s)); },
+    [&] { CK(bench::gemm_ex_bf16(h, m, n, k, a, b, c)); }};
   const char* opname[2] = {"cublasLt heuristic[0]", "cublasGemmEx"};
   cudaGraphExec_t g[2];
   for (int o = 0; o < 2; ++o) {

@@ -4,9 +4,8 @@
 // times torch.mm (a CUDA graph of ~5 ms of calls; settle, then the median ~30 ms sample of 0.3 s).
 // Build: nvcc -O2 -arch=sm_90 -shared -Xcompiler -fPIC -o /tmp/libinproc.so
 //        bench/torch_inprocess.cu -lcublasLt -lcublas
-#include <cublasLt.h>
 #include <cuda_bf16.h>
-#include <cublas_v2.h>
+#include "lt_bf16.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -41,19 +40,12 @@ extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemme
       CK(cudaDeviceSynchronize());
     }
   }
-  cublasLtHandle_t lt; CK(cublasLtCreate(&lt));
-  cublasLtMatmulDesc_t d; CK(cublasLtMatmulDescCreate(&d, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-  cublasLtMatrixLayout_t lx, ly, lc;
-  CK(cublasLtMatrixLayoutCreate(&lx, CUDA_R_16BF, n, k, n)); CK(cublasLtMatrixLayoutCreate(&ly, CUDA_R_16BF, k, m, k)); CK(cublasLtMatrixLayoutCreate(&lc, CUDA_R_16BF, n, m, n));
-  cublasLtMatmulPreference_t p; CK(cublasLtMatmulPreferenceCreate(&p));
-  CK(cublasLtMatmulPreferenceSetAttribute(p, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb, sizeof wsb));
+  bench::LtBf16 gemm; CK(gemm.create(m, n, k));
   cublasLtMatmulHeuristicResult_t r[1]; int found = 0;
-  CK(cublasLtMatmulAlgoGetHeuristic(lt, d, lx, ly, lc, lc, p, 1, r, &found));
+  CK(gemm.heuristic(wsb, 1, r, &found));
   cublasHandle_t h; CK(cublasCreate(&h)); CK(cublasSetStream(h, s)); CK(cublasSetWorkspace(h, ws, wsb));
-  float one = 1, zero = 0;
   auto call = [&] {
-    if (gemmex) return (int)cublasGemmEx(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, B, CUDA_R_16BF, n, A, CUDA_R_16BF, k, &zero, C, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT_TENSOR_OP);
-    return (int)cublasLtMatmul(lt, d, &one, B, lx, A, ly, &zero, C, lc, C, lc, &r[0].algo, ws, wsb, s);
+    return int(gemmex ? bench::gemm_ex_bf16(h, m, n, k, A, B, C) : gemm.run(r[0].algo, A, B, C, ws, wsb, s));
   };
   cudaEvent_t e0, e1; CK(cudaEventCreate(&e0)); CK(cudaEventCreate(&e1));
   for (int i = 0; i < 20; ++i) CK(call());
@@ -75,7 +67,7 @@ extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemme
   for (double tot = 0; tot < 0.3 || per_call.size() < 5;) { double t = secs(per_sample); tot += t; per_call.push_back(t / (per_sample * reps)); }
   std::sort(per_call.begin(), per_call.end());
   const double med = per_call[per_call.size() / 2];
-  cudaGraphExecDestroy(g); cudaGraphDestroy(gr); cublasDestroy(h); cublasLtDestroy(lt); cudaFree(ws);
+  cudaGraphExecDestroy(g); cudaGraphDestroy(gr); cublasDestroy(h); cublasLtDestroy(gemm.lt); cudaFree(ws);
   if (own) { cudaFree(A); cudaFree(B); cudaFree(C); }
   if (pad) cudaFree(pad);
   cudaStreamDestroy(s);

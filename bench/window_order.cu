@@ -12,7 +12,7 @@
 // sustained window. Build and run on the GPU machine:
 //   nvcc -O2 -arch=sm_90 -o /tmp/window_order bench/window_order.cu -lcublasLt
 //   /tmp/window_order 8192 8192 8192
-#include <cublasLt.h>
+#include "lt_bf16.hpp"
 #include <cuda_bf16.h>
 #include <algorithm>
 #include <chrono>
@@ -26,9 +26,7 @@
 struct Gemm {
   int m, n, k;
   cudaStream_t s;
-  cublasLtHandle_t lt;
-  cublasLtMatmulDesc_t d;
-  cublasLtMatrixLayout_t lx, ly, lc;
+  bench::LtBf16 lt;
   void *a, *b, *c, *ws;
   size_t wsb = 32u << 20;
   cudaEvent_t e0, e1;
@@ -36,10 +34,7 @@ struct Gemm {
   int calls = 1;  // per graph: ~5 ms of the default
   cublasLtMatmulAlgo_t algo[2];
 
-  cublasStatus_t try_run(int which) {
-    float one = 1, zero = 0;
-    return cublasLtMatmul(lt, d, &one, b, lx, a, ly, &zero, c, lc, c, lc, &algo[which], ws, wsb, s);
-  }
+  cublasStatus_t try_run(int which) { return lt.run(algo[which], a, b, c, ws, wsb, s); }
   void run(int which) { CK(try_run(which)); }
   double graph_seconds(int which, int graphs) {  // seconds of `graphs` replays, between events
     CK(cudaEventRecord(e0, s));
@@ -98,16 +93,9 @@ int main(int argc, char** argv) {
   CK(cudaMalloc(&g.c, size_t(m) * n * 2)); CK(cudaMalloc(&g.ws, g.wsb));
   CK(cudaMemcpy(g.a, ha.data(), ha.size() * 2, cudaMemcpyHostToDevice));
   CK(cudaMemcpy(g.b, hb.data(), hb.size() * 2, cudaMemcpyHostToDevice));
-  CK(cublasLtCreate(&g.lt));
-  CK(cublasLtMatmulDescCreate(&g.d, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-  // Row-major C = A B as column-major C^T = B^T A^T, as gpubench lays out an nn case.
-  CK(cublasLtMatrixLayoutCreate(&g.lx, CUDA_R_16BF, n, k, n));
-  CK(cublasLtMatrixLayoutCreate(&g.ly, CUDA_R_16BF, k, m, k));
-  CK(cublasLtMatrixLayoutCreate(&g.lc, CUDA_R_16BF, n, m, n));
-  cublasLtMatmulPreference_t p; CK(cublasLtMatmulPreferenceCreate(&p));
-  CK(cublasLtMatmulPreferenceSetAttribute(p, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &g.wsb, sizeof g.wsb));
+  CK(g.lt.create(m, n, k));
   cublasLtMatmulHeuristicResult_t r[8]; int found = 0;
-  CK(cublasLtMatmulAlgoGetHeuristic(g.lt, g.d, g.lx, g.ly, g.lc, g.lc, p, 8, r, &found));
+  CK(g.lt.heuristic(g.wsb, 8, r, &found));
   g.algo[0] = r[0].algo;
   int second = -1;
   for (int i = 1; i < found && second < 0; ++i) {

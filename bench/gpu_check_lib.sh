@@ -34,6 +34,16 @@ build_release() {
   return $rc
 }
 
+# start_call [TARGET...]: the start of a device call: out is $OUT (else /tmp/out), made, and its
+# summary.txt begun; with targets, build_release of them, the build log's tail shown where it
+# failed. Returns the build's status (0 without targets).
+start_call() {
+  out=${OUT:-/tmp/out}; mkdir -p "$out"
+  start_summary "$out/summary.txt"
+  [ $# -eq 0 ] && return 0
+  build_release "$@" || { tail -20 "${build_log:-/tmp/build.log}"; return 1; }
+}
+
 # begin_device_call: the start the wave3c device scripts share. Sets w (a scratch folder), out
 # ($OUT, else /tmp/out), bin and smi (nvidia-smi sampling clocks, power and event reasons every
 # 20 ms into $w/smi.csv); defines save (summary and a tarball of $w to $out); builds the release

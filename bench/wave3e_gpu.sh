@@ -6,9 +6,7 @@
 # torch's is another version, again with torch's (LD_LIBRARY_PATH). OUT=DIR bash bench/wave3e_gpu.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
-build_release gpubench gpubench_unit_tests || { tail -20 /tmp/build.log; exit 1; }
+start_call gpubench gpubench_unit_tests || exit 1
 timeout 90 ./build/tests/gpubench_unit_tests --gtest_filter='GraphBatches*:Cublas*:Kernel*:*Runner*' > $out/unit.log 2>&1
 log "GPU unit tests: exit $? $(grep -E '^\[  (PASSED|FAILED) ' $out/unit.log | tr '\n' ' ')"
 grep -E "^\[  FAILED  \]" $out/unit.log | head | tee -a $out/summary.txt

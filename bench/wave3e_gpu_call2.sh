@@ -5,9 +5,7 @@
 # 3000^3 and the skinny 16x4096x4096) and 4096^3 as a control. OUT=DIR bash bench/wave3e_gpu_call2.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
-build_release gpubench || { tail -20 /tmp/build.log; exit 1; }
+start_call gpubench || exit 1
 printf 'm,n,k\n8192,8192,8192\n3000,3000,3000\n16,4096,4096\n4096,4096,4096\n' > /tmp/shapes.csv
 t0=$SECONDS
 PYTHONUNBUFFERED=1 timeout 150 python3 bench/capture_check.py default-vs-torch --shapes /tmp/shapes.csv --gpubench build/gpubench --out $out/default_vs_torch.json 2> >(tee $out/runs.txt | grep -E "^[0-9]+x[0-9]+x[0-9]+: gpubench" >&2)

@@ -7,10 +7,8 @@
 # OUT=DIR bash bench/wave3f_gpu.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
 nvcc -O2 -arch=sm_90 -shared -Xcompiler -fPIC -o /tmp/libinproc.so bench/torch_inprocess.cu -lcublasLt -lcublas &
-build_release gpubench gpubench_unit_tests || { tail -20 /tmp/build.log; exit 1; }
+start_call gpubench gpubench_unit_tests || exit 1
 wait
 timeout 90 ./build/tests/gpubench_unit_tests --gtest_filter='GraphBatches*:Cublas*:Kernel*:*Runner*' > $out/unit.log 2>&1
 log "GPU unit tests: exit $? $(grep -E '^\[  (PASSED|FAILED) ' $out/unit.log | tr '\n' ' ')"

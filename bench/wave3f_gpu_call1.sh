@@ -5,8 +5,7 @@
 # OUT=DIR bash bench/wave3f_gpu_call1.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
+start_call
 nvcc -O2 -arch=sm_90 -o /tmp/window_order bench/window_order.cu -lcublasLt &
 nvcc -O2 -arch=sm_90 -o /tmp/one_lt bench/ncu_one_call.cu -lcublasLt -lcublas &
 wait

@@ -5,9 +5,7 @@
 # OUT=DIR bash bench/wave3f_gpu_call4.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
-build_release gpubench || { tail -20 /tmp/build.log; exit 1; }
+start_call gpubench || exit 1
 printf 'm,n,k\n16,4096,4096\n128,4096,4096\n1024,1024,1024\n' > /tmp/shapes.csv
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw.instant,temperature.gpu --format=csv,nounits -lms 20 > $out/smi.csv 2>&1 &
 smi=$!

@@ -4,7 +4,6 @@
 # shape that is not capped as a control (1024^3), ~70 s each. OUT=DIR bash bench/window_order.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-out=${OUT:-/tmp/out}; mkdir -p $out
-start_summary $out/summary.txt
+start_call
 nvcc -O2 -arch=sm_90 -o /tmp/window_order bench/window_order.cu -lcublasLt || exit 1
 for s in "8192 8192 8192" "3000 3000 3000" "1024 1024 1024"; do timeout 150 /tmp/window_order $s; done 2>&1 | tee $out/window_order.txt

@@ -314,6 +314,24 @@ def time_mm(m, n, k, queued=False, a=None, b=None):
     return flops / per_run / 1e9, how, method, flops * q_runs / q_total / 1e9
 
 
+def alternating(label, names, measure):
+    """Each of `names` measured twice, in order and then reversed, so that none always runs after
+    the same one: measure(name) gives (TFLOPS, a note or ""). Prints each run, then each name's
+    mean against the first name's; returns {name: [TFLOPS, TFLOPS]}. bench/small_gap.py,
+    torch_inprocess.py and torch_process_bisect.py compare their variants so."""
+    got = {name: [] for name in names}
+    for order in (names, names[::-1]):
+        for name in order:
+            tflops, note = measure(name)
+            got[name].append(tflops)
+            print(f"{label} {name}: {tflops:.1f} TFLOPS" + (f" ({note})" if note else ""), flush=True)
+    base = statistics.mean(got[names[0]])
+    print(f"{label} summary: " + ", ".join(
+        f"{name} {statistics.mean(x):.1f} ({statistics.mean(x) / base:.3f})" for name, x in got.items()),
+        flush=True)
+    return got
+
+
 def torch_mm(args):
     out = []
     for m, n, k in read_shapes(args.shapes):

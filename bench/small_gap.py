@@ -37,20 +37,13 @@ def variant(name, m, n, k):
 
 def main():
     torch.manual_seed(0)
-    names = ["randn", "gpubench", "reps200", "lt"]
     for arg in sys.argv[1:]:
         m, n, k = map(int, arg.split(","))
-        got = {v: [] for v in names}
-        for order in (names, names[::-1]):
-            for v in order:
-                gflops, method = variant(v, m, n, k)
-                got[v].append(gflops)
-                print(f"{m}x{n}x{k} {v}: {gflops / 1e3:.1f} TFLOPS ({method})", flush=True)
-        base = sum(got["randn"]) / 2
-        print(f"{m}x{n}x{k} summary: " + ", ".join(
-            f"{v} {sum(x) / 2 / 1e3:.1f} ({sum(x) / 2 / base:.3f})" for v, x in got.items()),
-            flush=True)
 
+        def measure(name):
+            gflops, method = variant(name, m, n, k)
+            return gflops / 1e3, method
+        cc.alternating(f"{m}x{n}x{k}", ["randn", "gpubench", "reps200", "lt"], measure)
 
 if __name__ == "__main__":
     main()

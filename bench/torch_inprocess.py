@@ -18,19 +18,14 @@ for arg in sys.argv[1:]:
     a, b = cc.gpubench_values(m, k), cc.gpubench_values(k, n)
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     torch.cuda.synchronize()
-    got = {}
-    variants = ["torch.mm", "lt_torch_tensors", "lt_own_buffers", "gemmex_torch_tensors", "torch.mm_side_stream"]
-    for order in (variants, variants[::-1]):
-        for v in order:
-            if v == "torch.mm":
-                x = cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3
-            elif v == "torch.mm_side_stream":
-                with torch.cuda.stream(torch.cuda.Stream()):
-                    x = cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3
-            else:
-                torch.cuda.synchronize()
-                x = lib.rate(a.data_ptr(), b.data_ptr(), c.data_ptr(), m, n, k, int(v.startswith("gemmex")), int("own" in v))
-            got.setdefault(v, []).append(x)
-            print(f"{m}x{n}x{k} {v}: {x:.1f} TFLOPS", flush=True)
-    base = sum(got["torch.mm"]) / 2
-    print(f"{m}x{n}x{k} summary: " + ", ".join(f"{v} {sum(x)/2:.1f} ({sum(x)/2/base:.3f})" for v, x in got.items()), flush=True)
+
+    def measure(v):
+        if v == "torch.mm":
+            return cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3, ""
+        if v == "torch.mm_side_stream":
+            with torch.cuda.stream(torch.cuda.Stream()):
+                return cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3, ""
+        torch.cuda.synchronize()
+        return lib.rate(a.data_ptr(), b.data_ptr(), c.data_ptr(), m, n, k, int(v.startswith("gemmex")), int("own" in v)), ""
+    cc.alternating(f"{m}x{n}x{k}", ["torch.mm", "lt_torch_tensors", "lt_own_buffers", "gemmex_torch_tensors",
+                                    "torch.mm_side_stream"], measure)

@@ -20,6 +20,9 @@ import ctypes
 import subprocess
 import sys
 
+sys.path.insert(0, "bench")
+import capture_check as cc  # noqa: E402
+
 MODES = ["bare", "import", "cuda", "mm", "values", "graph", "graph_kept", "graph_local", "graph_add",
          "time_mm"]
 
@@ -38,8 +41,6 @@ def steps(mode, m, n, k):
     torch.cuda.synchronize()
     if mode == "mm":
         return x
-    sys.path.insert(0, "bench")
-    import capture_check as cc
     a, b = cc.gpubench_values(m, k), cc.gpubench_values(k, n)
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     if mode == "time_mm":
@@ -80,18 +81,12 @@ def main():
     if args[0] == "--modes":
         modes, args = args[1].split(","), args[2:]
     for shape in args:
-        got = {}
-        for order in (modes, modes[::-1]):
-            for mode in order:
-                out = subprocess.run([sys.executable, __file__, "one", mode, shape],
-                                     capture_output=True, text=True)
-                tflops = float(out.stdout.split()[-1]) if out.stdout.split() else float("nan")
-                got.setdefault(mode, []).append(tflops)
-                print(f"{shape} {mode}: {tflops:.2f} TFLOPS {out.stderr.strip()[-200:]}", flush=True)
-        base = sum(got[modes[0]]) / 2
-        print(f"{shape} summary: " + ", ".join(
-            f"{mode} {sum(x) / 2:.1f} ({sum(x) / 2 / base:.3f})" for mode, x in got.items()), flush=True)
-
+        def measure(mode):
+            out = subprocess.run([sys.executable, __file__, "one", mode, shape],
+                                 capture_output=True, text=True)
+            tflops = float(out.stdout.split()[-1]) if out.stdout.split() else float("nan")
+            return tflops, out.stderr.strip()[-200:]
+        cc.alternating(shape, modes, measure)
 
 if __name__ == "__main__":
     main()

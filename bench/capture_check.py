@@ -282,19 +282,20 @@ def gpubench_values(rows, cols):
     return (magnitude * sign).to(torch.bfloat16)
 
 
-def time_mm(m, n, k, queued=False, a=None, b=None):
+def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global"):
     """(GFLOPS, how it was timed, method) of torch.mm on one bf16 shape (operands `a` and `b`,
-    gpubench's kind of values by default); with `queued`, also the GFLOPS of the same calls queued
-    behind a sleep (no graph), timed right after."""
+    gpubench's kind of values by default), its graphs captured in `capture_error_mode`; with
+    `queued`, also the GFLOPS of the same calls queued behind a sleep (no graph), timed right
+    after."""
     import torch
     a = gpubench_values(m, k) if a is None else a
     b = gpubench_values(k, n) if b is None else b
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     try:
-        probe = graph_batch(a, b, c, 10)
+        probe = graph_batch(a, b, c, 10, capture_error_mode)
         one = max(event_seconds(probe) / 10, 1e-7)
         reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
-        batch, how = graph_batch(a, b, c, reps), "CUDA graph"
+        batch, how = graph_batch(a, b, c, reps, capture_error_mode), "CUDA graph"
     except RuntimeError as e:  # say why, and time the Python loop instead
         print(f"torch.mm {m}x{n}x{k}: CUDA graph failed ({e}); timing a Python loop",
               file=sys.stderr)
@@ -414,8 +415,10 @@ def default_vs_torch(args):
                 if side == "gpubench":
                     row["gpubench"].append(gpubench_default(args.gpubench, m, n, k))
                 else:
-                    gflops, how, method, queued = time_mm(m, n, k, queued=True)
+                    gflops, how, method, queued = time_mm(m, n, k, queued=True,
+                                                          capture_error_mode=args.capture_mode)
                     row["torch"].append({"gflops": gflops, "batch": how, "method": method,
+                                         "capture_mode": args.capture_mode,
                                          "queued_gflops": queued, "window_unix": last_window_unix})
         g = [x["default_gflops"] for x in row["gpubench"]]
         t = [x["gflops"] for x in row["torch"]]
@@ -548,6 +551,8 @@ def main():
     v.add_argument("--gpubench", required=True)
     v.add_argument("--out", required=True)
     v.add_argument("--rounds", type=int, default=1, help="each round runs each side twice")
+    v.add_argument("--capture-mode", choices=["global", "thread_local"], default="global",
+                   help="torch.cuda.graph's capture_error_mode for torch.mm's graphs")
     r = sub.add_parser("report")
     r.add_argument("--dir", required=True)
     r.add_argument("--steps", type=int, default=3)

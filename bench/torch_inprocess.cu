@@ -27,12 +27,27 @@ __global__ void fill(__nv_bfloat16* x, size_t n, unsigned long long seed) {
 // a and b null: buffers of its own, filled on the device (for a process without torch).
 extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemmex, int own) {
   cudaStream_t s; CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-  size_t wsb = 32u << 20; void* ws; CK(cudaMalloc(&ws, wsb));
-  void *A = a, *B = b, *C = c, *pad = nullptr;
+  size_t wsb = 32u << 20; void* ws = nullptr;
+  void *A = a, *B = b, *C = c, *pad = nullptr, *slab = nullptr;
   // GEMM_PAD_MB: that much device memory taken before its own buffers (where they land)
   if (const char* mb = getenv("GEMM_PAD_MB"); own && mb && atoi(mb) > 0) CK(cudaMalloc(&pad, size_t(atoi(mb)) << 20));
+  // GEMM_OFFSETS_KB=w,a,b,c: the workspace and its own A, B, C at those offsets (KiB) in one
+  // allocation (where they land against each other); else each its own cudaMalloc.
+  const char* offsets = getenv("GEMM_OFFSETS_KB");
+  if (own && offsets) {
+    size_t kb[4] = {0, 0, 0, 0};
+    if (sscanf(offsets, "%zu,%zu,%zu,%zu", &kb[0], &kb[1], &kb[2], &kb[3]) != 4) { printf("bad GEMM_OFFSETS_KB\n"); return -1.0; }
+    const size_t bytes[4] = {wsb, size_t(m) * k * 2, size_t(k) * n * 2, size_t(m) * n * 2};
+    size_t end = 0;
+    for (int i = 0; i < 4; ++i) end = std::max(end, (kb[i] << 10) + bytes[i]);
+    CK(cudaMalloc(&slab, end));
+    void** at[4] = {&ws, &A, &B, &C};
+    for (int i = 0; i < 4; ++i) *at[i] = static_cast<char*>(slab) + (kb[i] << 10);
+  } else {
+    CK(cudaMalloc(&ws, wsb));
+  }
   if (own) {
-    CK(cudaMalloc(&A, size_t(m) * k * 2)); CK(cudaMalloc(&B, size_t(k) * n * 2)); CK(cudaMalloc(&C, size_t(m) * n * 2));
+    if (!slab) { CK(cudaMalloc(&A, size_t(m) * k * 2)); CK(cudaMalloc(&B, size_t(k) * n * 2)); CK(cudaMalloc(&C, size_t(m) * n * 2)); }
     if (a && b) {
       CK(cudaMemcpy(A, a, size_t(m) * k * 2, cudaMemcpyDeviceToDevice)); CK(cudaMemcpy(B, b, size_t(k) * n * 2, cudaMemcpyDeviceToDevice));
     } else {
@@ -67,8 +82,9 @@ extern "C" double rate(void* a, void* b, void* c, int m, int n, int k, int gemme
   for (double tot = 0; tot < 0.3 || per_call.size() < 5;) { double t = secs(per_sample); tot += t; per_call.push_back(t / (per_sample * reps)); }
   std::sort(per_call.begin(), per_call.end());
   const double med = per_call[per_call.size() / 2];
-  cudaGraphExecDestroy(g); cudaGraphDestroy(gr); cublasDestroy(h); cublasLtDestroy(gemm.lt); cudaFree(ws);
-  if (own) { cudaFree(A); cudaFree(B); cudaFree(C); }
+  cudaGraphExecDestroy(g); cudaGraphDestroy(gr); cublasDestroy(h); cublasLtDestroy(gemm.lt);
+  if (slab) cudaFree(slab);
+  else { cudaFree(ws); if (own) { cudaFree(A); cudaFree(B); cudaFree(C); } }
   if (pad) cudaFree(pad);
   cudaStreamDestroy(s);
   return 2.0 * m * n * k / med / 1e12;

@@ -12,6 +12,8 @@ takes its steps, then times bench/torch_inprocess.cu's cublasLtMatmul graph on b
   graph_kept  the same, the graph kept alive
   graph_local graph, captured with capture_error_mode="thread_local" (as gpubench captures)
   graph_add   values, and a torch.cuda.graph of an elementwise op (no cuBLAS) instead
+  empty_cache values, and torch.cuda.empty_cache() (what torch.cuda.graph does before capturing)
+  graph_raw   values, and torch.mm captured by CUDAGraph.capture_begin/end (no gc, no empty_cache)
   time_mm     values, and capture_check.time_mm on the shape (what torch_inprocess.py did first)
 Modes alternate, twice. Run on the GPU machine after building /tmp/libinproc.so (see the .cu):
   python3 bench/torch_process_bisect.py [--modes a,b,...] M,N,K ...
@@ -24,7 +26,7 @@ sys.path.insert(0, "bench")
 import capture_check as cc  # noqa: E402
 
 MODES = ["bare", "import", "cuda", "mm", "values", "graph", "graph_kept", "graph_local", "graph_add",
-         "time_mm"]
+         "empty_cache", "graph_raw", "time_mm"]
 
 
 def steps(mode, m, n, k):
@@ -51,6 +53,20 @@ def steps(mode, m, n, k):
         with torch.cuda.graph(g, stream=side):
             for _ in range(100):
                 c.add_(1)
+        for _ in range(10):
+            g.replay()
+    elif mode == "empty_cache":
+        torch.cuda.empty_cache()
+    elif mode == "graph_raw":
+        g, side = torch.cuda.CUDAGraph(), torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            torch.mm(a, b, out=c)
+            torch.cuda.synchronize()
+            g.capture_begin()
+            for _ in range(100):
+                torch.mm(a, b, out=c)
+            g.capture_end()
         for _ in range(10):
             g.replay()
     elif mode.startswith("graph"):

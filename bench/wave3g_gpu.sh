@@ -26,7 +26,7 @@ for shape, x in by.items():
     print(f"{shape}: {len(x)} runs, min {min(x):.1f} median {statistics.median(x):.1f} max {max(x):.1f} (max/min {max(x)/min(x):.3f})")
 PY
 t0=$SECONDS
-PYTHONUNBUFFERED=1 timeout 200 python3 bench/torch_process_bisect.py --modes mm,values,graph,graph_local,graph_add 1024,1024,1024 16,4096,4096 > $out/bisect.txt 2>&1
+PYTHONUNBUFFERED=1 timeout 280 python3 bench/torch_process_bisect.py --modes mm,values,empty_cache,graph,graph_raw,graph_local,graph_add 1024,1024,1024 16,4096,4096 > $out/bisect.txt 2>&1
 log "bisect: exit $? in $((SECONDS-t0)) s"; grep summary $out/bisect.txt | tee -a $out/summary.txt
 printf 'm,n,k\n16,4096,4096\n128,4096,4096\n1024,1024,1024\n' > /tmp/shapes.csv
 t0=$SECONDS

@@ -188,9 +188,12 @@ def event_seconds(run):
     return start.elapsed_time(stop) * 1e-3
 
 
-def graph_batch(a, b, c, reps, capture_error_mode="global"):
+def graph_batch(a, b, c, reps, capture_error_mode="global", capture="torch.cuda.graph"):
     """A CUDA graph of `reps` torch.mm(a, b, out=c) calls: its replay(), as a batch. The capture
-    mode is torch.cuda.graph's (its default "global"; gpubench captures "thread_local")."""
+    mode is torch.cuda.graph's (its default "global"; gpubench captures "thread_local"). `capture`
+    "capture_begin" captures by CUDAGraph.capture_begin/end, without torch.cuda.graph's
+    gc.collect() and empty_cache() first (which slowed later small kernels 5-9% in its process:
+    bench/results/wave3g_gpu_2026-12-07.md)."""
     import torch
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
@@ -200,9 +203,16 @@ def graph_batch(a, b, c, reps, capture_error_mode="global"):
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
     g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g, stream=side, capture_error_mode=capture_error_mode):
-        for _ in range(reps):
-            torch.mm(a, b, out=c)
+    if capture == "capture_begin":
+        with torch.cuda.stream(side):
+            g.capture_begin(capture_error_mode=capture_error_mode)
+            for _ in range(reps):
+                torch.mm(a, b, out=c)
+            g.capture_end()
+    else:
+        with torch.cuda.graph(g, stream=side, capture_error_mode=capture_error_mode):
+            for _ in range(reps):
+                torch.mm(a, b, out=c)
     torch.cuda.synchronize()
     return g.replay
 
@@ -272,30 +282,32 @@ def window(seconds_of_batch, reps):
     return total, runs
 
 
-def gpubench_values(rows, cols):
+def gpubench_values(rows, cols, device="cuda"):
     """A bf16 operand filled as gpubench fills its own (src/core/host_matrix.cpp: magnitudes
     uniform in [0.125, 1], random signs), so that both sides multiply the same kind of numbers:
-    the card's power, and so its capped clock, depends on the bits it moves."""
+    the card's power, and so its capped clock, depends on the bits it moves. Made on `device`,
+    then moved to the GPU: "cpu" leaves no temporaries in torch's GPU memory."""
     import torch
-    magnitude = 0.125 + 0.875 * torch.rand(rows, cols, device="cuda")
-    sign = torch.where(torch.rand(rows, cols, device="cuda") < 0.5, -1.0, 1.0)
-    return (magnitude * sign).to(torch.bfloat16)
+    magnitude = 0.125 + 0.875 * torch.rand(rows, cols, device=device)
+    sign = torch.where(torch.rand(rows, cols, device=device) < 0.5, -1.0, 1.0)
+    return (magnitude * sign).to(torch.bfloat16).to("cuda")
 
 
-def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global"):
+def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global",
+            capture="torch.cuda.graph"):
     """(GFLOPS, how it was timed, method) of torch.mm on one bf16 shape (operands `a` and `b`,
-    gpubench's kind of values by default), its graphs captured in `capture_error_mode`; with
-    `queued`, also the GFLOPS of the same calls queued behind a sleep (no graph), timed right
-    after."""
+    gpubench's kind of values by default), its graphs captured as graph_batch's `capture` and
+    `capture_error_mode` say; with `queued`, also the GFLOPS of the same calls queued behind a
+    sleep (no graph), timed right after."""
     import torch
     a = gpubench_values(m, k) if a is None else a
     b = gpubench_values(k, n) if b is None else b
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     try:
-        probe = graph_batch(a, b, c, 10, capture_error_mode)
+        probe = graph_batch(a, b, c, 10, capture_error_mode, capture)
         one = max(event_seconds(probe) / 10, 1e-7)
         reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
-        batch, how = graph_batch(a, b, c, reps, capture_error_mode), "CUDA graph"
+        batch, how = graph_batch(a, b, c, reps, capture_error_mode, capture), "CUDA graph"
     except RuntimeError as e:  # say why, and time the Python loop instead
         print(f"torch.mm {m}x{n}x{k}: CUDA graph failed ({e}); timing a Python loop",
               file=sys.stderr)

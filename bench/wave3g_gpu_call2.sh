@@ -4,11 +4,11 @@
 # with torch.cuda.graph (as before), with CUDAGraph.capture_begin/end, and with that and operands
 # made on the host, on the three small hidden shapes; then gpubench against whichever capture_*
 # variant came closest there, on the six other hidden shapes, smallest first, in the time left.
-# OUT=DIR bash bench/wave3g_gpu_call2.sh
+# [DEADLINE=S (560)] OUT=DIR bash bench/wave3g_gpu_call2.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
 begin=$SECONDS
-left() { local l=$((560 - (SECONDS - begin))); [ "$l" -lt "$1" ] && echo "$l" || echo "$1"; }
+left() { local l=$((${DEADLINE:-560} - (SECONDS - begin))); [ "$l" -lt "$1" ] && echo "$l" || echo "$1"; }
 start_call gpubench || exit 1
 t0=$SECONDS
 PYTHONUNBUFFERED=1 timeout $(left 260) python3 bench/torch_fresh.py --gpubench build/gpubench --out $out/fresh_small.json 16,4096,4096 128,4096,4096 1024,1024,1024 > $out/fresh_small.txt 2> $out/fresh_small.err

@@ -57,21 +57,10 @@ def steps(mode, m, n, k):
             g.replay()
     elif mode == "empty_cache":
         torch.cuda.empty_cache()
-    elif mode == "graph_raw":
-        g, side = torch.cuda.CUDAGraph(), torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):
-            torch.mm(a, b, out=c)
-            torch.cuda.synchronize()
-            g.capture_begin()
-            for _ in range(100):
-                torch.mm(a, b, out=c)
-            g.capture_end()
-        for _ in range(10):
-            g.replay()
     elif mode.startswith("graph"):
         local = mode == "graph_local"
-        replay = cc.graph_batch(a, b, c, 100, "thread_local" if local else "global")
+        capture = "capture_begin" if mode == "graph_raw" else "torch.cuda.graph"
+        replay = cc.graph_batch(a, b, c, 100, "thread_local" if local else "global", capture)
         for _ in range(10):
             replay()
         torch.cuda.synchronize()

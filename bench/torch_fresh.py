@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """gpubench's default rate against torch.mm with each run in a fresh process, as gpubench's runs
 are, and torch.mm's graph captured three ways (bench/results/wave3g_gpu_2026-12-07.md: in
-torch's process, torch.cuda.graph's capture slowed every later small kernel 5-9%, a kernel of
-bench/torch_inprocess.cu's on buffers of its own included; CUDAGraph.capture_begin/end without
-torch.cuda.graph's gc.collect() and empty_cache() did not, on 16x4096x4096):
+torch's process, torch.cuda.graph's capture slowed later small kernels 5-9%, a kernel of
+bench/torch_inprocess.cu's on buffers of its own included; on 16x4096x4096,
+CUDAGraph.capture_begin/end without torch.cuda.graph's gc.collect() and empty_cache() did not):
   gpubench       gpubench matmul --clocks sustained, its row's default rate (capture_check)
   graph          torch.mm as capture_check.time_mm times it (torch.cuda.graph)
   capture_begin  the same, captured by CUDAGraph.capture_begin/end

@@ -2,8 +2,9 @@
 # Third wave, seventh session, device call 2 (bench/results/wave3g_gpu_2026-12-07.md):
 # bench/torch_fresh.py, each run in a fresh process: gpubench's default rate against torch.mm timed
 # with CUDAGraph.capture_begin/end, and with that and operands made on the host, on the three
-# small hidden shapes (torch.cuda.graph, as before, left out for time: three calls had it); then gpubench against whichever capture_*
-# variant came closest there, on the six other hidden shapes, smallest first, in the time left.
+# small hidden shapes (torch.cuda.graph, as before, left out for time: three calls had it); then
+# gpubench against whichever capture_* variant came closest there, on the six other hidden
+# shapes, smallest first, in the time left.
 # [DEADLINE=S (560)] OUT=DIR bash bench/wave3g_gpu_call2.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh

@@ -38,10 +38,18 @@ build_release() {
 # summary.txt begun; with targets, build_release of them, the build log's tail shown where it
 # failed. Returns the build's status (0 without targets).
 start_call() {
+  call_begin=$SECONDS
   out=${OUT:-/tmp/out}; mkdir -p "$out"
   start_summary "$out/summary.txt"
   [ $# -eq 0 ] && return 0
   build_release "$@" || { tail -20 "${build_log:-/tmp/build.log}"; return 1; }
+}
+
+# left CAP: the seconds a step may take: CAP, or less where the call's deadline (DEADLINE seconds
+# after start_call began, 590 by default) comes sooner.
+left() {
+  local l=$((${DEADLINE:-590} - (SECONDS - call_begin)))
+  [ "$l" -lt "$1" ] && echo "$l" || echo "$1"
 }
 
 # begin_device_call: the start the wave3c device scripts share. Sets w (a scratch folder), out

@@ -12,8 +12,6 @@
 # OUT=DIR bash bench/wave3g_gpu.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-begin=$SECONDS
-left() { local l=$((590 - (SECONDS - begin))); [ "$l" -lt "$1" ] && echo "$l" || echo "$1"; }
 nvcc -O2 -arch=sm_90 -shared -Xcompiler -fPIC -o /tmp/libinproc.so bench/torch_inprocess.cu -lcublasLt -lcublas &
 nvcc -O2 -arch=sm_90 -o /tmp/one_lt bench/ncu_one_call.cu -lcublasLt -lcublas &
 start_call gpubench || exit 1

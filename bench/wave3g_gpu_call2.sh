@@ -8,8 +8,7 @@
 # [DEADLINE=S (560)] OUT=DIR bash bench/wave3g_gpu_call2.sh
 set -uo pipefail
 source bench/gpu_check_lib.sh
-begin=$SECONDS
-left() { local l=$((${DEADLINE:-560} - (SECONDS - begin))); [ "$l" -lt "$1" ] && echo "$l" || echo "$1"; }
+DEADLINE=${DEADLINE:-560}
 start_call gpubench || exit 1
 t0=$SECONDS
 PYTHONUNBUFFERED=1 timeout $(left 260) python3 bench/torch_fresh.py --gpubench build/gpubench --out $out/fresh_small.json --variants gpubench,capture_begin,capture_host 16,4096,4096 128,4096,4096 1024,1024,1024 > $out/fresh_small.txt 2> $out/fresh_small.err

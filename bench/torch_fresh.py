@@ -1,44 +1,35 @@
 #!/usr/bin/env python3
 """gpubench's default rate against torch.mm with each run in a fresh process, as gpubench's runs
-are, and torch.mm's graph captured three ways (bench/results/wave3g_gpu_2026-12-07.md: in
-torch's process, torch.cuda.graph's capture slowed later small kernels 5-9%, a kernel of
-bench/torch_inprocess.cu's on buffers of its own included; on 16x4096x4096,
-CUDAGraph.capture_begin/end without torch.cuda.graph's gc.collect() and empty_cache() did not):
+are, torch.mm made and captured each of capture_check.TORCH_WAYS's ways (in torch's process,
+torch.cuda.graph's capture slowed later small kernels 5-9%, a kernel of bench/torch_inprocess.cu's
+on buffers of its own included; on 16x4096x4096, CUDAGraph.capture_begin/end without
+torch.cuda.graph's gc.collect() and empty_cache() did not: bench/results/wave3g_gpu_2026-12-07.md):
   gpubench       gpubench matmul --clocks sustained, its row's default rate (capture_check)
   graph          torch.mm as capture_check.time_mm times it (torch.cuda.graph)
   capture_begin  the same, captured by CUDAGraph.capture_begin/end
   capture_host   capture_begin, and the operands made on the host (no temporaries on the GPU)
 Each variant twice per shape, alternating, 2 s of rest before each run; the JSON after every shape.
-  python3 bench/torch_fresh.py --gpubench build/gpubench --out FILE [--variants a,b] M,N,K ...
+With --cache cold, both sides flush the L2 before every call (capture_check.time_mm_cold).
+  python3 bench/torch_fresh.py --gpubench build/gpubench --out FILE [--variants a,b]
+                               [--cache warm|cold] M,N,K ...
 """
 import argparse
 import json
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, "bench")
 import capture_check as cc  # noqa: E402
 
-VARIANTS = ["gpubench", "graph", "capture_begin", "capture_host"]
-
-
-def one(variant, m, n, k):
-    """torch.mm's GFLOPS for one variant, in this (fresh) process."""
-    device = "cpu" if variant == "capture_host" else "cuda"
-    a, b = cc.gpubench_values(m, k, device), cc.gpubench_values(k, n, device)
-    capture = "torch.cuda.graph" if variant == "graph" else "capture_begin"
-    return cc.time_mm(m, n, k, a=a, b=b, capture=capture)[0]
+VARIANTS = ["gpubench", *cc.TORCH_WAYS]
 
 
 def main():
-    if sys.argv[1] == "one":
-        print(one(sys.argv[2], *map(int, sys.argv[3:6])))
-        return
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--gpubench", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--variants", default=",".join(VARIANTS))
+    p.add_argument("--cache", choices=["warm", "cold"], default="warm")
     p.add_argument("shapes", nargs="+", help="M,N,K")
     args = p.parse_args()
     results = {}
@@ -48,12 +39,9 @@ def main():
         def measure(variant):
             time.sleep(cc.REST_SECONDS)
             if variant == "gpubench":
-                return cc.gpubench_default(args.gpubench, m, n, k)["default_gflops"] / 1e3, ""
-            out = subprocess.run([sys.executable, __file__, "one", variant, str(m), str(n), str(k)],
-                                 capture_output=True, text=True)
-            if out.returncode != 0:
-                return float("nan"), out.stderr.strip()[-200:]
-            return float(out.stdout.split()[-1]) / 1e3, ""
+                return cc.gpubench_default(args.gpubench, m, n, k, args.cache)["default_gflops"] / 1e3, ""
+            rate = cc.torch_rate_fresh(m, n, k, variant, args.cache)
+            return rate["gflops"] / 1e3, rate.get("error", "")
         results[shape] = cc.alternating(shape, args.variants.split(","), measure)
         with open(args.out, "w") as f:
             json.dump(results, f, indent=1)

@@ -21,10 +21,10 @@ for arg in sys.argv[1:]:
 
     def measure(v):
         if v == "torch.mm":
-            return cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3, ""
+            return cc.time_mm(m, n, k, a=a, b=b)["gflops"] / 1e3, ""
         if v == "torch.mm_side_stream":
             with torch.cuda.stream(torch.cuda.Stream()):
-                return cc.time_mm(m, n, k, a=a, b=b)[0] / 1e3, ""
+                return cc.time_mm(m, n, k, a=a, b=b)["gflops"] / 1e3, ""
         torch.cuda.synchronize()
         return lib.rate(a.data_ptr(), b.data_ptr(), c.data_ptr(), m, n, k, int(v.startswith("gemmex")), int("own" in v)), ""
     cc.alternating(f"{m}x{n}x{k}", ["torch.mm", "lt_torch_tensors", "lt_own_buffers", "gemmex_torch_tensors",

@@ -17,11 +17,11 @@ for lib in ("cublas", "cublaslt"):
     torch.backends.cuda.preferred_blas_library(lib)
     for m, n, k in shapes:
         names = cc.torch_kernels(m, n, k)
-        g, how, method = cc.time_mm(m, n, k)
-        print(f"{lib} {m}x{n}x{k}: randn {g/1e3:.1f} TFLOPS ({method}) kernels: {names}", flush=True)
+        rate = cc.time_mm(m, n, k)
+        print(f"{lib} {m}x{n}x{k}: randn {rate['gflops']/1e3:.1f} TFLOPS ({rate['method']}) kernels: {names}", flush=True)
 torch.backends.cuda.preferred_blas_library("cublas")
 for m, n, k in shapes:
     a, b = uniform((m, k), 1), uniform((k, n), 2)
-    u = cc.time_mm(m, n, k, a=a, b=b)[0]
-    r = cc.time_mm(m, n, k)[0]
+    u = cc.time_mm(m, n, k, a=a, b=b)["gflops"]
+    r = cc.time_mm(m, n, k)["gflops"]
     print(f"cublas {m}x{n}x{k}: uniform±[0.125,1] {u/1e3:.1f}, randn {r/1e3:.1f} TFLOPS", flush=True)

@@ -212,9 +212,11 @@ def graph_batch(a, b, c, reps, capture_error_mode="global", capture="torch.cuda.
     if capture == "capture_begin":
         with torch.cuda.stream(side):
             g.capture_begin(capture_error_mode=capture_error_mode)
-            for _ in range(reps):
-                torch.mm(a, b, out=c)
-            g.capture_end()
+            try:
+                for _ in range(reps):
+                    torch.mm(a, b, out=c)
+            finally:  # a call that failed leaves no capture open (time_mm then falls back)
+                g.capture_end()
     else:
         with torch.cuda.graph(g, stream=side, capture_error_mode=capture_error_mode):
             for _ in range(reps):
@@ -323,29 +325,24 @@ def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global",
 
 # torch.mm timed as gpubench --cache cold times a run (runner.cpp cache_policy; gpu_backend.cpp
 # flush_l2; graph_batches.cpp): a CUDA graph of one call replayed alone between CUDA events, after
-# a rewrite of a buffer twice the L2 that stays outside them; then settle() and the sustained
-# window as above, but every run its own sample.
-COLD_BATCH = 200  # runs queued behind one sleep
+# a rewrite of a buffer twice the L2 that stays outside them, then a wait for it; then settle() and
+# the sustained window as above, but every run its own sample.
 
 
 def cold_runs(run, flush, reps):
-    """Per-run seconds of `reps` calls of `run` (one torch.mm), each after `flush` was rewritten.
-    Queued behind torch.cuda._sleep, so that Python's ~30 us of launches a run stay off the GPU's
-    timeline (gpubench's flush, queued ahead of its call, hides its C++ launch the same way)."""
+    """Per-run seconds of `reps` calls of `run` (one torch.mm), each after `flush` was rewritten,
+    one at a time as gpubench runs them: the flush (~30 us for 100 MiB) is queued ahead of the
+    events, so Python's ~15 us of launching the call and its events stays off the timed span."""
     import torch
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     seconds = []
-    for first in range(0, reps, COLD_BATCH):
-        count = min(COLD_BATCH, reps - first)
-        events = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
-                  for _ in range(count)]
-        torch.cuda._sleep(int(2.0e9 * (1e-3 + 60e-6 * count)))  # cycles, at most 1980 MHz
-        for i, (start, stop) in enumerate(events):
-            flush.fill_(i % 255 + 1)  # a new value each time, as gpubench's memset
-            start.record()
-            run()
-            stop.record()
-        torch.cuda.synchronize()
-        seconds += [start.elapsed_time(stop) * 1e-3 for start, stop in events]
+    for i in range(reps):
+        flush.fill_(i % 255 + 1)  # a new value each time, as gpubench's memset
+        start.record()
+        run()
+        stop.record()
+        stop.synchronize()
+        seconds.append(start.elapsed_time(stop) * 1e-3)
     return seconds
 
 
@@ -357,7 +354,7 @@ def time_mm_cold(m, n, k, a, b, capture="torch.cuda.graph"):
     import torch
     from torch_timing import settle
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
-    l2 = getattr(torch.cuda.get_device_properties(c.device), "L2_cache_size", 0)
+    l2 = torch.cuda.get_device_properties(c.device).L2_cache_size
     flush = torch.empty(max(2 * l2, 1 << 20), dtype=torch.uint8, device="cuda")
     try:
         run, how = graph_batch(a, b, c, 1, capture=capture), "a CUDA graph of one call"
@@ -378,7 +375,7 @@ def time_mm_cold(m, n, k, a, b, capture="torch.cuda.graph"):
     return {"gflops": flops / statistics.median(per_run) / 1e9,
             "mean_gflops": flops * len(per_run) / sum(per_run) / 1e9, "batch": how,
             "window_unix": (start, time.time()),
-            "method": f"{how}, queued behind a sleep; settled clock, median of {len(per_run)} runs "
+            "method": f"{how}; settled clock, median of {len(per_run)} runs "
                       f"in {time.time() - start:.2f} s"}
 
 
@@ -588,12 +585,22 @@ def torch_statistic(gpubench_run):
     return "mean_gflops" if gpubench_run["default_method"].startswith("mean") else "gflops"
 
 
+def torch_matched(gpubench_runs, torch_runs):
+    """torch.mm's TFLOPS, run by run, in the statistic of gpubench's default rates, and a note
+    where gpubench's runs got theirs differently (each process tunes afresh: one may choose the
+    default algorithm, another not), where the medians are compared."""
+    stats = {torch_statistic(x) for x in gpubench_runs}
+    stat = next(iter(stats)) if len(stats) == 1 else "gflops"
+    note = "" if len(stats) == 1 else "gpubench's default was a median in some runs, a mean in others: medians"
+    return [x[stat] / 1e3 for x in torch_runs], note
+
+
 def how_timed(cache):
     """The report's paragraph on how both sides were timed."""
     if cache == "cold":
         return ("Timed the same way on both sides, cold: before every call a buffer twice the L2 is "
                 "rewritten, outside the CUDA events that time the call alone (gpubench --cache "
-                "cold; torch.mm's calls queued behind a sleep so that Python's launches stay out), "
+                "cold; torch.mm as a CUDA graph of one call), one call at a time, "
                 "on a settled (power-capped) clock, every call its own sample for 0.3 s.")
     return ("Timed the same way on both sides, warm: on a settled (power-capped) clock, the kernels "
             "as CUDA graphs of consecutive calls replayed between CUDA events (gpubench since it "
@@ -625,15 +632,14 @@ def report_default(d, name):
           (" default / queued |" if warm else "") +
           " tuned TFLOPS | tuned gain | torch.mm's kernel | default algorithm | chosen |")
     print("|---" * (11 if warm else 9) + "|")
-    ratios, errors = {}, []
+    ratios, notes = {}, []
     runs = lambda xs: f"{statistics.mean(xs):.1f} ({', '.join(f'{x:.1f}' for x in xs)})"
     for r in rows:
-        last = r["gpubench"][-1]
-        stat = torch_statistic(last)
-        t = [x[stat] / 1e3 for x in r["torch"]]
-        errors += [f"{r['m']}x{r['n']}x{r['k']}: {x['error']}" for x in r["torch"] if "error" in x]
+        shape, last = f"{r['m']}x{r['n']}x{r['k']}", r["gpubench"][-1]
+        t, note = torch_matched(r["gpubench"], r["torch"])
+        notes += [f"{shape}: {note}"] if note else []
+        notes += [f"{shape}: torch.mm failed: {x['error']}" for x in r["torch"] if "error" in x]
         g = [x["default_gflops"] / 1e3 for x in r["gpubench"]]
-        shape = f"{r['m']}x{r['n']}x{r['k']}"
         ratio = ratios[shape] = statistics.mean(g) / statistics.mean(t)  # nan: a torch.mm run failed
         cells = [shape, runs(t)]
         if warm:
@@ -652,8 +658,8 @@ def report_default(d, name):
           f"torch.mm {', '.join(sorted({r.get('torch_cublas', '?') for r in rows}))}")
     batches = sorted({x["batch"] for r in rows for x in r["torch"] if "batch" in x})
     print(f"\ntorch.mm's batches: {'; '.join(batches)} (each run's method in {name}.json)")
-    for e in errors:
-        print(f"\n- torch.mm failed: {e}")
+    for e in notes:
+        print(f"\n- {e}")
     within = all(abs(x - 1) <= BAR for x in ratios.values())
     print(f"\nEvery default rate within 3% of torch.mm, {cache}: **{'yes' if within else 'no'}**\n")
     return ratios

@@ -39,7 +39,7 @@ def main():
     samples = trace(sys.argv[1])
     for row in json.load(open(sys.argv[2])):
         shape = f"{row['m']}x{row['n']}x{row['k']}"
-        for t in row["torch"]:
+        for t in (t for t in row["torch"] if "error" not in t):  # a failed run timed nothing
             print(f"{shape} torch.mm graph {t['gflops'] / 1e3:.1f} TFLOPS: {state(samples, *t['window_unix'])}")
         for g in row["gpubench"]:
             start, end = g["main_window_unix"]

@@ -8,13 +8,16 @@ torch.cuda.graph's gc.collect() and empty_cache() did not: bench/results/wave3g_
   graph          torch.mm as capture_check.time_mm times it (torch.cuda.graph)
   capture_begin  the same, captured by CUDAGraph.capture_begin/end
   capture_host   capture_begin, and the operands made on the host (no temporaries on the GPU)
-Each variant twice per shape, alternating, 2 s of rest before each run; the JSON after every shape.
-With --cache cold, both sides flush the L2 before every call (capture_check.time_mm_cold).
+Each variant twice per shape, alternating, 2 s of rest before each run; each run's rates in the
+JSON after every shape, and a summary line in the statistic of gpubench's default rates
+(capture_check.torch_matched). With --cache cold, both sides flush the L2 before every call
+(capture_check.time_mm_cold).
   python3 bench/torch_fresh.py --gpubench build/gpubench --out FILE [--variants a,b]
                                [--cache warm|cold] M,N,K ...
 """
 import argparse
 import json
+import statistics
 import sys
 import time
 
@@ -32,17 +35,27 @@ def main():
     p.add_argument("--cache", choices=["warm", "cold"], default="warm")
     p.add_argument("shapes", nargs="+", help="M,N,K")
     args = p.parse_args()
-    results = {}
+    variants, results = args.variants.split(","), {}
     for shape in args.shapes:
         m, n, k = map(int, shape.split(","))
+        runs = results[shape] = {v: [] for v in variants}
 
         def measure(variant):
             time.sleep(cc.REST_SECONDS)
             if variant == "gpubench":
-                return cc.gpubench_default(args.gpubench, m, n, k, args.cache)["default_gflops"] / 1e3, ""
-            rate = cc.torch_rate_fresh(m, n, k, variant, args.cache)
-            return rate["gflops"] / 1e3, rate.get("error", "")
-        results[shape] = cc.alternating(shape, args.variants.split(","), measure)
+                x = cc.gpubench_default(args.gpubench, m, n, k, args.cache)
+                runs[variant].append(x)
+                return x["default_gflops"] / 1e3, ""
+            x = cc.torch_rate_fresh(m, n, k, variant, args.cache)
+            runs[variant].append(x)
+            return x["gflops"] / 1e3, x.get("error", "")
+        cc.alternating(shape, variants, measure)
+        if "gpubench" in runs:
+            default = statistics.mean(x["default_gflops"] / 1e3 for x in runs["gpubench"])
+            matched = {v: cc.torch_matched(runs["gpubench"], runs[v]) for v in variants if v != "gpubench"}
+            print(f"{shape} summary, matched: gpubench {default:.1f}, " + ", ".join(
+                f"{v} {statistics.mean(t):.1f} (default / it {default / statistics.mean(t):.3f}){' ' + note if note else ''}"
+                for v, (t, note) in matched.items()), flush=True)
         with open(args.out, "w") as f:
             json.dump(results, f, indent=1)
 

@@ -5,9 +5,11 @@
 #include "gpubench/analysis/workload.hpp"
 #include "gpubench/core/captured_gemms.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/core/shapes_file.hpp"
 #include "gpubench/output/report_algorithms.hpp"
+#include "gpubench/output/report_workload.hpp"
 
 namespace gpubench {
 namespace {
@@ -163,6 +165,22 @@ TEST(Workload, NoCountsNoWorkload) {
   Results r;
   r.records = {workload_row("openblas", DeviceKind::cpu, Shape{8, 8, 8}, 0, 1.0)};
   EXPECT_TRUE(compute_workload(r).empty());
+}
+
+TEST(Workload, ItsLineSaysOneShapeAndOneCallInTheSingular) {
+  Results r;
+  r.records = {workload_row("openblas", DeviceKind::cpu, Shape{8, 8, 8}, 1, 1.0)};
+  const std::vector<std::string> lines = workload_lines(compute_workload(r));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].rfind("workload fp32: 1 shape, 1 GEMM call, ", 0), 0u) << lines[0];
+}
+
+TEST(FormatCount, TheNounIsPluralUnlessTheCountIsOne) {
+  EXPECT_EQ(format_count(1, "case"), "1 case");
+  EXPECT_EQ(format_count(0, "case"), "0 cases");
+  EXPECT_EQ(format_count(12, "GEMM call"), "12 GEMM calls");
+  EXPECT_EQ(format_count(1, "process", "processes"), "1 process");
+  EXPECT_EQ(format_count(2, "process", "processes"), "2 processes");
 }
 
 TEST(Workload, RepeatedLinesOfAShapeRunOnceWithTheirCountsAdded) {

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "gpubench/backends/capture_library.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/measure/capture_session.hpp"
 #include "gpubench/output/atomic_file.hpp"
@@ -53,8 +54,8 @@ int run_capture_command(const CaptureOptions& o) {
   // sequence, a line end) must not drive the terminal.
   const std::string file = shown_input(o.output, 200);
   std::cerr << format_capture_summary(run.summary)
-            << fmt::format("gpubench: wrote {} shapes to {}; replay: gpubench matmul --shapes {}\n",
-                           run.summary.cases.size(), file, file);
+            << fmt::format("gpubench: wrote {} to {}; replay: gpubench matmul --shapes {}\n",
+                           format_count(run.summary.cases.size(), "shape"), file, file);
   if (run.exit_status != 0)
     std::cerr << fmt::format("gpubench: warning: '{}' exited with status {}; gpubench exits "
                              "with it\n",

@@ -17,6 +17,7 @@
 #include "gpubench/analysis/references.hpp"
 #include "gpubench/core/errors.hpp"
 #include "gpubench/analysis/regression_gate.hpp"
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/results_json.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/output/formats.hpp"
@@ -90,8 +91,8 @@ std::vector<std::string> run_labels(const CompareOptions& o, const std::vector<N
     return labels;
   }
   if (o.labels.size() != runs.size())
-    throw UsageError(fmt::format("--label names {} run{}, but {} are compared", o.labels.size(),
-                                 o.labels.size() == 1 ? "" : "s", runs.size()));
+    throw UsageError(fmt::format("--label names {}, but {} are compared",
+                                 format_count(o.labels.size(), "run"), runs.size()));
   for (const std::string& l : o.labels)
     if (l.empty() || std::count(o.labels.begin(), o.labels.end(), l) > 1)
       throw UsageError(fmt::format("--label: '{}' is {}: each run needs its own name", l,

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/text.hpp"
 #include "gpubench/output/plot.hpp"
 #include "gpubench/core/results_json.hpp"
@@ -39,8 +40,7 @@ int run_plot(const PlotOptions& o) {
     inputs.push_back({labels[i], std::move(results[i])});
   const std::string svg = render_svg(inputs);
   write_file_atomically(o.output, html ? render_html(svg, "gpubench sweep") : svg);
-  std::cout << fmt::format("wrote {} ({} input{})\n", o.output, inputs.size(),
-                           inputs.size() == 1 ? "" : "s");
+  std::cout << fmt::format("wrote {} ({})\n", o.output, format_count(inputs.size(), "input"));
   return kExitOk;
 }
 

@@ -132,9 +132,10 @@ CaptureSummary merge_captured(const std::vector<CaptureLog>& logs) {
 
 std::string format_capture_shapes(const CaptureSummary& s, const std::string& command) {
   std::string out = fmt::format(
-      "# gpubench capture of: {}\n# {} distinct GEMMs, {} calls; replay: gpubench matmul "
+      "# gpubench capture of: {}\n# {}, {}; replay: gpubench matmul "
       "--shapes FILE (each line weighed by its count)\nm,n,k,dtype,layout,batch,count\n",
-      printable_text(command), s.cases.size(), s.calls - s.unknown_type_calls);
+      printable_text(command), format_count(s.cases.size(), "distinct GEMM"),
+      format_count(s.calls - s.unknown_type_calls, "call"));
   for (const CapturedCase& c : s.cases) {
     const std::string time = c.seconds > 0 ? fmt::format("{:.6f} s, ", c.seconds) : "";
     out += fmt::format("{},{},{},{},{},{},{}  # {}{}\n", c.shape.m, c.shape.n, c.shape.k,
@@ -147,22 +148,25 @@ std::string format_capture_shapes(const CaptureSummary& s, const std::string& co
 std::string format_capture_summary(const CaptureSummary& s, std::size_t top) {
   double total = 0;
   for (const CapturedCase& c : s.cases) total += c.seconds;
-  std::string out = fmt::format("gpubench: captured {} GEMM calls, {} distinct, from {} process{}",
-                                s.calls, s.cases.size(), s.processes, s.processes == 1 ? "" : "es");
+  std::string out = fmt::format("gpubench: captured {}, {} distinct, from {}",
+                                format_count(s.calls, "GEMM call"), s.cases.size(),
+                                format_count(s.processes, "process", "processes"));
   if (total > 0) {
     double top_time = 0;
     for (std::size_t i = 0; i < s.cases.size() && i < top; ++i) top_time += s.cases[i].seconds;
-    out += fmt::format("; {} in CPU GEMMs, the top {} shapes {:.1f}% of it",
-                       format_seconds(total), std::min(top, s.cases.size()),
+    out += fmt::format("; {} in CPU GEMMs, the top {} {:.1f}% of it", format_seconds(total),
+                       format_count(std::min(top, s.cases.size()), "shape"),
                        100.0 * top_time / total);
   }
   out += "\n";
   if (s.unknown_type_calls > 0)
-    out += fmt::format("gpubench: warning: {} calls of types gpubench cannot replay were left "
-                       "out\n", s.unknown_type_calls);
+    out += fmt::format("gpubench: warning: {} of types gpubench cannot replay {} left out\n",
+                       format_count(s.unknown_type_calls, "call"),
+                       s.unknown_type_calls == 1 ? "was" : "were");
   if (s.dropped > 0)
-    out += fmt::format("gpubench: warning: {} calls beyond the capture table's distinct-shape "
-                       "limit were not recorded\n", s.dropped);
+    out += fmt::format("gpubench: warning: {} beyond the capture table's distinct-shape limit "
+                       "{} not recorded\n", format_count(s.dropped, "call"),
+                       s.dropped == 1 ? "was" : "were");
   return out;
 }
 

@@ -24,4 +24,9 @@ std::string format_gflops(double g) {
   return fmt::format("{:.2f}", g);
 }
 
+std::string format_count(long long n, std::string_view noun, std::string_view plural) {
+  if (n == 1) return fmt::format("1 {}", noun);
+  return plural.empty() ? fmt::format("{} {}s", n, noun) : fmt::format("{} {}", n, plural);
+}
+
 }  // namespace gpubench

@@ -1,5 +1,7 @@
 #include "gpubench/core/telemetry.hpp"
 
+#include "gpubench/core/format_util.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -88,8 +90,8 @@ CounterSpan counter_span(const std::vector<CounterReading>& joules) {
   c.at = changes(joules);
   c.steps = c.at.empty() ? 0 : int(c.at.size()) - 1;
   if (c.steps < kMinEnergySteps) {
-    c.unknown = fmt::format("the window spans {} energy-counter step{} ({} needed)", c.steps,
-                            c.steps == 1 ? "" : "s", kMinEnergySteps);
+    c.unknown = fmt::format("the window spans {} ({} needed)",
+                            format_count(c.steps, "energy-counter step"), kMinEnergySteps);
     return c;
   }
   const double span = joules[c.at.back()].t - joules[c.at.front()].t;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "gpubench/core/errors.hpp"
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/stats.hpp"
 #include "gpubench/platform/sysinfo.hpp"
 
@@ -37,8 +38,8 @@ std::vector<int> parse_device_spec(const std::string& spec, int gpu_count) {
           fmt::format("bad --device '{}' (at '{}'): give 'all', a GPU ordinal (0) or a list (0,1)",
                       shown_input(spec, 40), shown_input(tok, 40)));
     if (gpu_count > 0 && value >= gpu_count)
-      throw UsageError(fmt::format("--device {}: this machine has {} GPU{} (0..{})", value,
-                                   gpu_count, gpu_count == 1 ? "" : "s", gpu_count - 1));
+      throw UsageError(fmt::format("--device {}: this machine has {} (0..{})", value,
+                                   format_count(gpu_count, "GPU"), gpu_count - 1));
     if (std::find(out.begin(), out.end(), value) != out.end())
       throw UsageError(
           fmt::format("--device '{}' names GPU {} twice", shown_input(spec, 40), value));

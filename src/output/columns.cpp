@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/output/text.hpp"
 
 namespace gpubench {
@@ -127,8 +128,8 @@ std::string fitted_notes(const FittedGrid& f, std::size_t width, std::string_vie
   if (!f.left_out.empty()) {
     std::string names;
     for (const std::string& n : f.left_out) names += (names.empty() ? "" : ", ") + n;
-    out += fmt::format("{} column{} left out to fit {} characters: {} ({})\n", f.left_out.size(),
-                       f.left_out.size() == 1 ? "" : "s", width, names, see_all);
+    out += fmt::format("{} left out to fit {} characters: {} ({})\n",
+                       format_count(f.left_out.size(), "column"), width, names, see_all);
   }
   for (std::size_t i = 0; i < f.notes.size(); ++i)
     out += fmt::format("[{}] {}\n", i + 1, f.notes[i]);

@@ -159,7 +159,7 @@ std::string comparison_tail(const Comparison& c) {
     std::vector<std::vector<std::string>> g;
     for (const GeoMean& m : c.geomeans) {
       std::vector<std::string> cells{m.backend, std::string(to_string(m.dtype)),
-                                     fmt::format("{} case{}", m.rows, m.rows == 1 ? "" : "s")};
+                                     format_count(m.rows, "case")};
       for (std::size_t i = 1; i < m.ratios.size(); ++i)
         cells.push_back(fmt::format("{}/{} {:.2f}x", letter(i), letter(0), m.ratios[i]));
       g.push_back(cells);

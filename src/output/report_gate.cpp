@@ -12,17 +12,17 @@ void write_gate(std::ostream& os, const GateResult& g) {
                   100 * g.max_regression);
   if (g.passed()) {
     os << fmt::format(
-        "Regression gate: nothing regressed. {} case{} of {} compared with {} ({}).\n", g.compared,
-        g.compared == 1 ? "" : "s", g.current_name, g.baseline_name, rule);
+        "Regression gate: nothing regressed. {} of {} compared with {} ({}).\n",
+        format_count(g.compared, "case"), g.current_name, g.baseline_name, rule);
     if (g.worst_within_noise) {
       const Regression& w = *g.worst_within_noise;
       os << fmt::format("- largest drop: {} -{:.1f}% (spread ±{:.1f}%)\n", w.key.label(),
                         100 * w.drop, 100 * w.spread);
     }
   } else {
-    os << fmt::format("Regression gate: {} case{} REGRESSED in {} against {} ({}):\n",
-                      g.regressed.size(), g.regressed.size() == 1 ? "" : "s", g.current_name,
-                      g.baseline_name, rule);
+    os << fmt::format("Regression gate: {} REGRESSED in {} against {} ({}):\n",
+                      format_count(g.regressed.size(), "case"), g.current_name, g.baseline_name,
+                      rule);
     for (const Regression& r : g.regressed) {
       if (r.now_failed)
         os << fmt::format("- REGRESSED {}: ok in the baseline ({} GFLOPS), FAILED now\n",

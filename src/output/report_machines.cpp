@@ -46,8 +46,7 @@ std::string usd_text(double gflop_per_usd) {
 // "fp32: cloud (...) is 628x laptop (...) at 2048, geomean 142x over 5 sizes", one per other run.
 void versus_lines(const MachineView& v, const MachineDtype& d, std::vector<std::string>& out) {
   const MachineCase& largest = v.cases[d.common.back()];
-  const std::string over = fmt::format("{} {}{}", d.common.size(), d.all_square ? "size" : "shape",
-                                       d.common.size() == 1 ? "" : "s");
+  const std::string over = format_count(d.common.size(), d.all_square ? "size" : "shape");
   for (std::size_t o = 0; o < v.labels.size(); ++o) {
     if (o == d.winner) continue;
     const double at = largest.best[d.winner].value / largest.best[o].value;
@@ -151,7 +150,7 @@ std::vector<std::string> missing_lines(const MachineView& v) {
   std::vector<std::string> lines;
   for (const auto& key : order) {
     const int n = count[key];
-    lines.push_back(fmt::format("{}: {} case{} {}", key.first, n, n == 1 ? "" : "s",
+    lines.push_back(fmt::format("{}: {} {}", key.first, format_count(n, "case"),
                                 key.second.empty() ? "with no ok row in any run" : key.second));
   }
   return lines;

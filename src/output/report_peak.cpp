@@ -116,16 +116,16 @@ std::vector<std::string> search_facts(const PeakSummary& sum) {
   for (const PeakPoint& p : s.points)
     (p.phase == "diagonal" ? diagonal : p.phase == "pattern" ? pattern : fill) += 1;
   facts.push_back(fmt::format(
-      "Searched {} shape{} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
+      "Searched {} (diagonal {}, pattern {}, fill {}) and re-measured {} in {} of its {}; "
       "{} passed over as too long for the time left; ended: {}",
-      sum.measured, sum.measured == 1 ? "" : "s", diagonal, pattern, fill, sum.remeasured,
+      format_count(sum.measured, "shape"), diagonal, pattern, fill, sum.remeasured,
       format_seconds(s.elapsed_seconds),
       s.budget_seconds > 0 ? format_seconds(s.budget_seconds)
                            : std::string("0 s (spent before this search could begin)"),
       s.skipped_for_budget, ended_text(s)));
   if (sum.failed > 0)
-    facts.push_back(fmt::format("FAILED: {} shape{} did not verify (see the JSON's points)",
-                                sum.failed, sum.failed == 1 ? "" : "s"));
+    facts.push_back(fmt::format("FAILED: {} did not verify (see the JSON's points)",
+                                format_count(sum.failed, "shape")));
   return facts;
 }
 
@@ -145,10 +145,9 @@ std::vector<std::string> best_lines(const Results& r, const PeakSummary& sum, Un
       fmt::format("Best: {}  {}", shape_text(best.shape), best_rates(sum, u))};
   // How each rate was timed, in the runner's words, and the spread of the row's primary rate.
   std::string how = best.burst ? fmt::format("burst: {}; ", best.burst->method) : "";
-  how += fmt::format("{}{} ({} sample{}, {})",
-                     best.main.clocks.empty() ? "" : best.main.clocks + ": ",
+  how += fmt::format("{}{} ({}, {})", best.main.clocks.empty() ? "" : best.main.clocks + ": ",
                      best.main.method.empty() ? "median of samples" : best.main.method,
-                     best.main.seconds.samples, best.main.seconds.samples == 1 ? "" : "s",
+                     format_count(best.main.seconds.samples, "sample"),
                      spread_text(best.main.seconds));
   lines.push_back(fmt::format(
       "      {}: {}; verified, max rel. error {:.1e}{}",
@@ -195,9 +194,9 @@ SearchReport search_report(const Results& r, const PeakSummary& sum) {
   out.top = top_rows(r, sum, u);
   if (sum.geomean_gflops)
     out.summary = fmt::format(
-        "Summary: over the {} shape{} measured ({} of the grid's {}): geometric mean {} {}, "
+        "Summary: over the {} measured ({} of the grid's {}): geometric mean {} {}, "
         "arithmetic mean {} {}",
-        sum.ok, sum.ok == 1 ? "" : "s",
+        format_count(sum.ok, "shape"),
         grid_share_text(100.0 * sum.ok / std::max<double>(1, double(s.grid_shapes))), s.grid_shapes,
         rate(*sum.geomean_gflops, u), u.name, rate(*sum.mean_gflops, u), u.name);
   return out;

@@ -45,8 +45,7 @@ void write_system(std::ostream& os, const Results& r) {
   if (r.ranks.size() > 1) {
     std::set<std::string> hosts;
     for (const SystemInfo& rank : r.ranks) hosts.insert(rank.hostname);
-    os << fmt::format("MPI: {} ranks on {} host{}\n", r.ranks.size(), hosts.size(),
-                      hosts.size() == 1 ? "" : "s");
+    os << fmt::format("MPI: {} ranks on {}\n", r.ranks.size(), format_count(hosts.size(), "host"));
     for (std::size_t i = 0; i < r.ranks.size(); ++i) os << rank_line(i, r.ranks[i]);
   }
   os << "\n";
@@ -171,8 +170,8 @@ std::string case_counts(const Results& r) {
   int n_ok = 0, n_failed = 0, n_other = 0;
   for (const Record& rec : r.records)
     (rec.ok() ? n_ok : rec.status == Status::failed ? n_failed : n_other)++;
-  return fmt::format("{} case{}: {} ok, {} failed, {} skipped or unsupported{}", r.records.size(),
-                     r.records.size() == 1 ? "" : "s", n_ok, n_failed, n_other,
+  return fmt::format("{}: {} ok, {} failed, {} skipped or unsupported{}",
+                     format_count(r.records.size(), "case"), n_ok, n_failed, n_other,
                      r.interrupted ? " (interrupted: partial results)" : "");
 }
 

@@ -59,13 +59,14 @@ json row_json(const std::optional<WorkloadRow>& r) {
 std::vector<std::string> workload_lines(const std::vector<WorkloadTotal>& w) {
   std::vector<std::string> lines;
   for (const WorkloadTotal& t : w) {
-    lines.push_back(fmt::format("workload {}: {} shapes, {} GEMM calls, {:.3g} GFLOP per pass",
-                                to_string(t.dtype), t.cases, t.calls, t.flop / 1e9));
+    lines.push_back(fmt::format("workload {}: {}, {}, {:.3g} GFLOP per pass", to_string(t.dtype),
+                                format_count(t.cases, "shape"), format_count(t.calls, "GEMM call"),
+                                t.flop / 1e9));
     lines.push_back("  per pass: " + pass_line(t));
     if (!t.dominant.empty()) lines.push_back("  dominant shapes: " + dominant_line(t));
     if (t.incomplete_rows > 0)
-      lines.push_back(fmt::format("  ({} {} left out: not every shape ran there)", t.incomplete_rows,
-                                  t.incomplete_rows == 1 ? "row" : "rows"));
+      lines.push_back(fmt::format("  ({} left out: not every shape ran there)",
+                                  format_count(t.incomplete_rows, "row")));
   }
   return lines;
 }

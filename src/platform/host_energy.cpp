@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "gpubench/core/format_util.hpp"
 #include "gpubench/core/input_file.hpp"
 
 namespace gpubench {
@@ -97,8 +98,7 @@ class HostEnergyProbe final : public TelemetryProbe {
     const WindowPower p = power_from_counter(joules_, {}, counters_.power_limit_w());
     t.mean_power_w = p.mean_w;
     if (!p.mean_w) t.unavailable = "CPU power and energy unknown: " + p.unknown;
-    t.source = fmt::format("powercap ({} package{})", counters_.packages(),
-                           counters_.packages() == 1 ? "" : "s");
+    t.source = fmt::format("powercap ({})", format_count(counters_.packages(), "package"));
     return t;
   }
 

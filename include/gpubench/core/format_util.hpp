@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace gpubench {
 
@@ -9,5 +10,8 @@ namespace gpubench {
 std::string format_seconds(double s);
 // "0.5", "812", "51234": GFLOPS with sensible precision.
 std::string format_gflops(double g);
+// "1 case", "0 cases", "3 cases": the count and its noun, plural unless the count is one;
+// `plural` for a noun that does not take an s ("process", "processes").
+std::string format_count(long long n, std::string_view noun, std::string_view plural = {});
 
 }  // namespace gpubench

@@ -11,6 +11,7 @@
 #include "cuda_check.hpp"
 #include "gpubench/backends/cuda_status.hpp"
 #include "gpubench/backends/gpu_peaks.hpp"
+#include "gpubench/core/format_util.hpp"
 
 namespace gpubench::cuda {
 
@@ -60,8 +61,8 @@ GpuBackend::GpuBackend(const BackendOptions& o) : opts_(o) {
   if (count == 0) throw BackendError(why_none);
   if (o.device < 0 || o.device >= count)
     throw BackendError(fmt::format(
-        "--device {} does not exist: this machine has {} CUDA device{} (ordinals 0..{})", o.device,
-        count, count == 1 ? "" : "s", count - 1));
+        "--device {} does not exist: this machine has {} (ordinals 0..{})", o.device,
+        format_count(count, "CUDA device"), count - 1));
   GPUBENCH_CUDA_CHECK(cudaSetDevice(o.device));
   GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&prop_, o.device));
   int khz = 0;

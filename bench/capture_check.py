@@ -235,6 +235,11 @@ def loop_batch(a, b, c, reps):
     return run
 
 
+# Calls queued behind one sleep: well inside CUDA's queue of pending launches (about a thousand),
+# which, once full, would hold Python back until the GPU ran ahead of it.
+QUEUED_MAX = 256
+
+
 def queued_seconds(a, b, c, reps):
     """Seconds of `reps` torch.mm calls from a Python loop queued behind torch.cuda._sleep, so
     that the GPU runs them back to back without a graph: the start event fires when the sleep
@@ -318,7 +323,8 @@ def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global",
             "method": f"{how} of {reps} calls, settled clock, median sample of {runs} runs in "
                       f"{total:.2f} s"}
     if queued:
-        q_total, q_runs = window(lambda: queued_seconds(a, b, c, reps), reps)
+        q_reps = min(reps, QUEUED_MAX)
+        q_total, q_runs = window(lambda: queued_seconds(a, b, c, q_reps), q_reps)
         rate["queued_gflops"] = flops * q_runs / q_total / 1e9
     return rate
 
@@ -484,7 +490,7 @@ def gpubench_default(gb, m, n, k, cache="warm"):
         cublas = [lib.get("version", "") for lib in results["system"].get("libraries", []) if lib.get("name") == "cuBLAS"]
     if r.get("status") != "ok" or not r.get("default_rate"):
         raise SystemExit(f"gpubench's {m}x{n}x{k} row has no default rate: {r.get('reason', r.get('status'))}")
-    main = r.get("telemetry", {})
+    main = r.get("telemetry") or {}  # null where the device has no telemetry
     return {"default_gflops": r["default_rate"]["gflops"], "default_method": r["default_rate"].get("method", ""),
             "main_window_unix": [main.get("window_start_unix_s"), main.get("window_end_unix_s")],
             "gflops": r["gflops"], "tuned_gain": r.get("tuned_gain"), "algorithm": r.get("algorithm", ""),

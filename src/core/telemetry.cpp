@@ -1,12 +1,12 @@
 #include "gpubench/core/telemetry.hpp"
 
-#include "gpubench/core/format_util.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "gpubench/core/format_util.hpp"
 
 namespace gpubench {
 

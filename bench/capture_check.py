@@ -289,10 +289,9 @@ def gpubench_values(rows, cols, device="cuda"):
     return (magnitude * sign).to(torch.bfloat16).to("cuda")
 
 
-def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global",
-            capture="torch.cuda.graph"):
+def time_mm(m, n, k, queued=False, a=None, b=None, capture="torch.cuda.graph"):
     """torch.mm on one bf16 shape (operands `a` and `b`, gpubench's kind of values by default),
-    timed warm, its graphs captured as graph_batch's `capture` and `capture_error_mode` say: a dict
+    timed warm, its graphs captured as graph_batch's `capture` says: a dict
     of gflops (the median sample's), mean_gflops (the window's runs over its time), batch (how a
     batch ran), method and window_unix; with `queued`, also queued_gflops, the same calls queued
     behind a sleep (no graph), timed right after."""
@@ -302,10 +301,10 @@ def time_mm(m, n, k, queued=False, a=None, b=None, capture_error_mode="global",
     b = gpubench_values(k, n) if b is None else b
     c = torch.empty(m, n, device="cuda", dtype=torch.bfloat16)
     try:
-        probe = graph_batch(a, b, c, 10, capture_error_mode, capture)
+        probe = graph_batch(a, b, c, 10, capture=capture)
         one = max(event_seconds(probe) / 10, 1e-7)
         reps = int(min(max(BATCH_SECONDS / one, 1), 1000))
-        batch, how = graph_batch(a, b, c, reps, capture_error_mode, capture), "CUDA graph"
+        batch, how = graph_batch(a, b, c, reps, capture=capture), "CUDA graph"
     except RuntimeError as e:  # say why, and time the Python loop instead
         print(f"torch.mm {m}x{n}x{k}: CUDA graph failed ({e}); timing a Python loop",
               file=sys.stderr)
@@ -504,24 +503,35 @@ def gpubench_default(gb, m, n, k, cache="warm"):
 REST_SECONDS = 2.0
 
 
-def default_vs_torch(args):
+def alternating_fresh(gb, sides, m, n, k, cache, rounds=1, queued=False):
+    """alternating() over `sides` ("gpubench", gpubench_default's default rate, and TORCH_WAYS
+    names, torch_rate_fresh's rate), every run a fresh process after REST_SECONDS of rest:
+    {side: [each run's record]}. `queued`: the torch.mm runs also time the queued calls."""
     import time
+    runs = {side: [] for side in sides}
+
+    def measure(side):
+        time.sleep(REST_SECONDS)
+        if side == "gpubench":
+            x = gpubench_default(gb, m, n, k, cache)
+            runs[side].append(x)
+            return x["default_gflops"] / 1e3, ""
+        x = torch_rate_fresh(m, n, k, side, cache, queued)
+        runs[side].append(x)
+        return x["gflops"] / 1e3, x.get("error", "")
+    alternating(f"{m}x{n}x{k}", sides, measure, rounds)
+    return runs
+
+
+def default_vs_torch(args):
     out = []
     cublas = torch_cublas()  # one library for every process on this machine
     for m, n, k in read_shapes(args.shapes):
-        row = {"m": m, "n": n, "k": k, "way": args.way, "cache": args.cache, "gpubench": [],
-               "torch": [], "torch_kernels": torch_kernels(m, n, k), "torch_cublas": cublas}
-
-        def measure(side):
-            time.sleep(REST_SECONDS)
-            if side == "gpubench":
-                x = gpubench_default(args.gpubench, m, n, k, args.cache)
-                row["gpubench"].append(x)
-                return x["default_gflops"] / 1e3, ""
-            x = torch_rate_fresh(m, n, k, args.way, args.cache, queued=args.cache == "warm")
-            row["torch"].append(x)
-            return x["gflops"] / 1e3, x.get("error", "")
-        alternating(f"{m}x{n}x{k}", ["gpubench", "torch.mm"], measure, args.rounds)
+        row = {"m": m, "n": n, "k": k, "way": args.way, "cache": args.cache,
+               "torch_kernels": torch_kernels(m, n, k), "torch_cublas": cublas}
+        runs = alternating_fresh(args.gpubench, ["gpubench", args.way], m, n, k, args.cache,
+                                 args.rounds, queued=args.cache == "warm")
+        row["gpubench"], row["torch"] = runs["gpubench"], runs[args.way]
         out.append(row)
         with open(args.out, "w") as f:  # after every shape: a run cut short keeps what it measured
             json.dump(out, f, indent=1)

@@ -19,7 +19,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 
 sys.path.insert(0, "bench")
 import capture_check as cc  # noqa: E402
@@ -38,18 +37,7 @@ def main():
     variants, results = args.variants.split(","), {}
     for shape in args.shapes:
         m, n, k = map(int, shape.split(","))
-        runs = results[shape] = {v: [] for v in variants}
-
-        def measure(variant):
-            time.sleep(cc.REST_SECONDS)
-            if variant == "gpubench":
-                x = cc.gpubench_default(args.gpubench, m, n, k, args.cache)
-                runs[variant].append(x)
-                return x["default_gflops"] / 1e3, ""
-            x = cc.torch_rate_fresh(m, n, k, variant, args.cache)
-            runs[variant].append(x)
-            return x["gflops"] / 1e3, x.get("error", "")
-        cc.alternating(shape, variants, measure)
+        runs = results[shape] = cc.alternating_fresh(args.gpubench, variants, m, n, k, args.cache)
         if "gpubench" in runs:
             default = statistics.mean(x["default_gflops"] / 1e3 for x in runs["gpubench"])
             matched = {v: cc.torch_matched(runs["gpubench"], runs[v]) for v in variants if v != "gpubench"}
